@@ -1,0 +1,1 @@
+"""STCE Assistant core: settings, domain types, the passage store and answering."""

@@ -1,0 +1,77 @@
+"""`Assistant.ask`: the one Python API the CLI, the chat UI and the benchmarks share."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from chromadb.api import ClientAPI
+
+from assistant.answer import compose
+from assistant.errors import QuestionError
+from assistant.index import LiveIndex
+from assistant.params import Quantity, parse_quantities
+from assistant.retrieve import search
+from assistant.settings import Settings
+from assistant.types import Answer
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FOLLOW_UP = re.compile(r"^\s*(?:and|but|what if|what about|if|or|how about|only|same)\b", re.I)
+_RETRIES = 3
+
+
+def clean_question(question: str) -> str:
+    """Strip control characters and bound the length; refuse text with nothing to search for."""
+    text = " ".join(_CONTROL_CHARS.sub(" ", question).split())[:MAX_QUESTION_CHARS]
+    if not text:
+        raise QuestionError("the question is empty: describe the goods, or give a control code or CAS number")
+    if not re.search(r"\w", text):
+        raise QuestionError("the question has no words or numbers to search for")
+    return text
+
+
+def _dimension(q: Quantity) -> str:
+    return str(q.to_pint().dimensionality)
+
+
+def stand_alone(question: str, history: Sequence[str]) -> tuple[str, list[Quantity]]:
+    """Rewrite a follow-up ("and if it is only 50 litres?") into a query that carries the earlier goods.
+
+    The new question's quantities replace earlier ones of the same kind; earlier ones of other kinds stay.
+    """
+    asked = parse_quantities(question)
+    if not history or not (_FOLLOW_UP.match(question) or len(question.split()) <= 4):
+        return question, asked
+    previous = history[-1]
+    kinds = {_dimension(q) for q in asked}
+    kept = [q for q in parse_quantities(previous) if _dimension(q) not in kinds]
+    return f"{previous} {question}", asked + kept
+
+
+class Assistant:
+    """Answers officers' questions from the live index; the model and index load once per process."""
+
+    def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
+        self.settings = settings
+        self.index = LiveIndex(settings, client)
+
+    def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
+            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> Answer:
+        """Candidate entries for the goods described, with cited passages and parameter checks."""
+        started = time.perf_counter()
+        text = clean_question(question)
+        query, asked = stand_alone(text, history)
+        for _ in range(_RETRIES):
+            view = self.index.view()
+            retrieved = search(view, query, lists, sources)
+            if self.index.is_current(view):
+                break
+            log.info("index changed during a question; asking again on the new generation")
+        answer = compose(text, retrieved, asked, view, k or self.settings.top_k)
+        return replace(answer, took_ms=(time.perf_counter() - started) * 1000)

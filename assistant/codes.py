@@ -1,0 +1,47 @@
+"""Control codes and CAS numbers as officers type them, normalised to one spelling.
+
+`2B350i`, `2b350.i`, `2 B 350 i` and `ECCN 2B350.i` all mean `2B350.i`; `ML 8` means `ML8`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUB = r"(?:\.?[a-z](?![a-z])|\.\d{1,2}(?!\d))"
+_EU_US = re.compile(
+    rf"(?<![\w-])(?P<head>[0-9])\s?(?P<group>[a-e])\s?(?P<num>\d{{3}})(?P<sub>(?:{_SUB})*)"
+    rf"(?:\s(?P<spaced>[a-z])(?=\s*(?:$|[,;:)?!])))?",
+    re.IGNORECASE,
+)
+_ML = re.compile(r"(?<![\w-])ML\s?(?P<num>\d{1,2})(?!\d)(?P<sub>(?:\.[a-z0-9]{1,2})*)", re.IGNORECASE)
+_CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
+
+
+def find_codes(text: str) -> list[str]:
+    """Control codes in `text`, normalised (`2B350.i`, `ML8.a`), in order of appearance, without repeats."""
+    found: list[tuple[int, str]] = []
+    for m in _EU_US.finditer(text):
+        parts = [f"{m['head']}{m['group'].upper()}{m['num']}"]
+        parts += [p for p in re.split(r"\.|(?<=\d)(?=[a-z])|(?<=[a-z])(?=[a-z])", m["sub"].lower()) if p]
+        if m["spaced"]:
+            parts.append(m["spaced"].lower())
+        found.append((m.start(), ".".join(parts)))
+    for m in _ML.finditer(text):
+        sub = [p for p in m["sub"].lower().split(".") if p]
+        found.append((m.start(), ".".join([f"ML{int(m['num'])}", *sub])))
+    return list(dict.fromkeys(code for _, code in sorted(found)))
+
+
+def find_cas(text: str) -> list[str]:
+    """CAS registry numbers in `text` whose check digit is right."""
+    out = []
+    for m in _CAS.finditer(text):
+        digits = (m[1] + m[2])[::-1]
+        if sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(m[3]):
+            out.append(m[0])
+    return list(dict.fromkeys(out))
+
+
+def top_level(code: str) -> str:
+    """The entry a sub-item belongs to: `2B350.g.1` -> `2B350`."""
+    return code.split(".")[0]

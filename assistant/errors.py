@@ -1,0 +1,26 @@
+"""The few errors the library raises; only the CLI and the UI turn them into messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StceError(Exception):
+    """Base class for errors a user can act on."""
+
+
+class IngestError(StceError):
+    """A file could not be ingested; names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class IndexBusyError(StceError):
+    """Another process holds the writer lock; only one writer may change the index."""
+
+
+class QuestionError(StceError):
+    """A question that cannot be answered as given (empty, nothing but punctuation)."""

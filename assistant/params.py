@@ -1,0 +1,459 @@
+"""Technical parameters in free text: quantities with units, thresholds, and their comparison.
+
+Officers describe goods with numbers ("reactor 3 000 L", "pump 0,5 m3/h"); control entries state
+thresholds ("greater than 0.1 m3 (100 liters)", "600 Hz or more"). Parsing is plain regular
+expressions so it stays fast and needs no unit registry; pint is used only to compare, where unit
+conversion matters (600 L/h == 0.6 m3/h, 1 000 °C == 1 273 K).
+
+Conventions:
+- A range ("600 to 2 000 Hz", "600-2000 Hz", "between 10 and 20 mm") gives two quantities, low then
+  high; a unitless low end takes the unit of the high end. As thresholds, a range is `>=` low and
+  `<=` high (both ends included).
+- "1,500" is one thousand five hundred unless the quantities in the same text use decimal commas
+  ("0,6 m3/h"), and "0,500" is always a decimal. Dots are always decimal points.
+- A quantity right after "(" following a quantity of the same kind ("0.1 m3 (100 liters)") is an
+  equivalent: `parse_quantities` returns it, `parse_thresholds` folds it into the first one's phrase.
+- `check_quantities` compares quantities of the same pint dimensionality (so VA with W, L with m3, but
+  never flow with volume); percent and rpm compare only with themselves. A bare "g" is a gram, though
+  control lists also use it for acceleration: both sides read it the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pint
+
+from assistant.types import Verdict
+
+Op = Literal[">", ">=", "<", "<="]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with a unit as written in a text; `unit` is a pint unit name."""
+
+    value: float
+    unit: str
+    text: str
+
+    def to_pint(self) -> pint.Quantity:
+        """The same quantity in pint, for conversion and comparison."""
+        return _registry().Quantity(self.value, self.unit)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A bound an entry sets on a parameter; `text` is the phrase with its comparator words."""
+
+    op: Op
+    value: Quantity
+    text: str
+
+
+@dataclass(frozen=True)
+class _Unit:
+    pattern: str
+    canonical: str
+    display: str
+    kind: str
+
+
+def _units(kind: str, *rows: tuple[str, str, str]) -> list[_Unit]:
+    return [_Unit(pattern, canonical, display, kind) for pattern, canonical, display in rows]
+
+
+def _words(stem: str) -> str:
+    """Case-insensitive spelled-out unit name, metre or meter, singular or plural."""
+    return f"(?i:{stem}(?:er|re)s?)"
+
+
+# Order matters where a shorter pattern is a prefix of a longer one separated by a space ("m" / "m 3").
+_VOLUME = _units(
+    "volume",
+    (r"m\s?[3³]|(?i:cubic\s+)" + _words("met"), "meter**3", "m³"),
+    (r"cm\s?[3³]|cc", "centimeter**3", "cm³"),
+    (r"mm\s?[3³]", "millimeter**3", "mm³"),
+    (r"ml|mL|" + _words("millilit"), "milliliter", "mL"),
+    (r"[lL]|" + _words("lit"), "liter", "L"),
+    (r"gal|(?i:gallons?)", "gallon", "gal"),
+)
+_MASS = _units(
+    "mass",
+    (r"kg|(?i:kilograms?)", "kilogram", "kg"),
+    (r"mg|(?i:milligrams?)", "milligram", "mg"),
+    (r"g|(?i:grams?)", "gram", "g"),
+    (r"t|(?i:tonnes?)", "metric_ton", "t"),
+    (r"lbs?", "pound", "lb"),
+)
+_AREA = _units(
+    "area",
+    (r"m\s?[2²]|(?i:square\s+)" + _words("met"), "meter**2", "m²"),
+    (r"cm\s?[2²]", "centimeter**2", "cm²"),
+    (r"mm\s?[2²]", "millimeter**2", "mm²"),
+)
+_LENGTH = _units(
+    "length",
+    (r"nm", "nanometer", "nm"),
+    (r"[µμ]m|(?i:microns?)|" + _words("micromet"), "micrometer", "µm"),
+    (r"mm|" + _words("millimet"), "millimeter", "mm"),
+    (r"cm|" + _words("centimet"), "centimeter", "cm"),
+    (r"km|" + _words("kilomet"), "kilometer", "km"),
+    (r"m|" + _words("met"), "meter", "m"),
+    (r"in\.|[\"″]|(?i:inch(?:es)?)", "inch", "in"),
+    (r"ft|(?i:feet|foot)", "foot", "ft"),
+)
+_TIME = _units(
+    "time",
+    (r"h|hr|(?i:hours?)", "hour", "h"),
+    (r"min|(?i:minutes?)", "minute", "min"),
+    (r"s|sec|(?i:seconds?)", "second", "s"),
+    (r"d|(?i:days?)", "day", "d"),
+)
+_OTHER = [
+    *_units("rotation", (r"rpm|RPM|r/min|rev/min|(?i:revolutions?\s+per\s+minute)", "revolutions_per_minute", "rpm")),
+    *_units(
+        "frequency",
+        (r"GHz", "gigahertz", "GHz"),
+        (r"MHz", "megahertz", "MHz"),
+        (r"[kK]Hz", "kilohertz", "kHz"),
+        (r"Hz", "hertz", "Hz"),
+    ),
+    *_units(
+        "power",
+        (r"MVA", "megavolt_ampere", "MVA"),
+        (r"kVA", "kilovolt_ampere", "kVA"),
+        (r"VA", "volt_ampere", "VA"),
+        (r"MW", "megawatt", "MW"),
+        (r"kW", "kilowatt", "kW"),
+        (r"mW", "milliwatt", "mW"),
+        (r"W", "watt", "W"),
+    ),
+    *_units("voltage", (r"kV", "kilovolt", "kV"), (r"V", "volt", "V")),
+    *_units(
+        "pressure",
+        (r"GPa", "gigapascal", "GPa"),
+        (r"MPa", "megapascal", "MPa"),
+        (r"kPa", "kilopascal", "kPa"),
+        (r"hPa", "hectopascal", "hPa"),
+        (r"mPa", "millipascal", "mPa"),
+        (r"Pa", "pascal", "Pa"),
+        (r"mbar", "millibar", "mbar"),
+        (r"bar", "bar", "bar"),
+        (r"psi", "psi", "psi"),
+        (r"atm", "atmosphere", "atm"),
+        (r"(?i:torr)", "torr", "Torr"),
+    ),
+    *_units(
+        "temperature",
+        (r"K|(?i:kelvins?)", "kelvin", "K"),
+        (r"[°º˚o]\s?C|(?i:degrees?\s+c(?:elsius)?)|C", "degree_Celsius", "°C"),
+        (r"[°º˚]\s?F", "degree_Fahrenheit", "°F"),
+    ),
+    *_units("percent", (r"%|(?i:per\s?cent)", "percent", "%")),
+]
+_RATE_TOPS = _VOLUME + _MASS + _LENGTH
+_PLAIN = _OTHER + _VOLUME + _AREA + _MASS + _LENGTH
+_DISPLAY = {u.canonical: u.display for u in _PLAIN + _TIME}
+
+
+def _alternatives(units: list[_Unit]) -> str:
+    return "|".join(f"(?:{u.pattern})" for u in units)
+
+
+_PER = r"(?:\s?/\s?|\s+per\s+)"
+_RATE = re.compile(f"(?P<top>{_alternatives(_RATE_TOPS)}){_PER}(?P<per>{_alternatives(_TIME)})")
+# A unit ends at a word boundary and is not the start of a ratio we do not read ("g/cm3", "K/sec").
+_UNIT = (
+    f"(?:(?:{_alternatives(_RATE_TOPS)}){_PER}(?:{_alternatives(_TIME)})|{_alternatives(_PLAIN)})"
+    r"(?![A-Za-z0-9µ²³]|\s?/\s?[A-Za-z0-9µ])"
+)
+
+# "× 10^-6", "x 10 6" (a flattened superscript), "x 10−6"; never "2 x 100".
+_EXPONENT = r"\s?[×x*]\s?10(?:\^\s?|\s{1,2}|(?=[-−]))([-−]?\d{1,2})"
+# A number: fraction, space- or comma-grouped thousands, decimal point or comma, optional exponent.
+_NUMBER = (
+    r"[-−+]?(?:\d+/\d+"
+    r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)(?:[.,]\d+)?"
+    r"|\d+(?:,\d{3})+(?:\.\d+)?"
+    r"|\d+(?:[.,]\d+)?)"
+    rf"(?:{_EXPONENT})?(?![.,]?\d)"
+)
+# Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89".
+_FREE = r"(?<![\w.,/\-−+])"
+_QUANTITY = re.compile(
+    rf"(?P<between>\bbetween\s+)?{_FREE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
+    rf"(?:\s*(?:to|through|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
+)
+_SCIENTIFIC = re.compile(f"{_EXPONENT}$")
+_SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
+
+
+def _comparators(rows: list[tuple[str, Op]], anchor: str) -> tuple[re.Pattern[str], list[Op]]:
+    alternatives = "|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(rows))
+    return re.compile(f"(?:{alternatives}){anchor}", re.IGNORECASE), [op for _, op in rows]
+
+
+_MORE = r"(?:more|greater|higher|larger)"
+_LESS = r"(?:less|lower|smaller|fewer)"
+# Longer phrases must come first only where two start at the same word; a search takes the leftmost.
+_PREFIX, _PREFIX_OPS = _comparators(
+    [
+        (rf"\bequal\s+to\s+or\s+{_MORE}\s+than|\b{_MORE}\s+than\s+or\s+equal\s+to", ">="),
+        (rf"\bequal\s+to\s+or\s+{_LESS}\s+than|\b{_LESS}\s+than\s+or\s+equal\s+to", "<="),
+        (rf"\bnot\s+{_LESS}\s+than|\bno\s+less\s+than|\bat\s+least", ">="),
+        (rf"\bnot\s+{_MORE}\s+than|\bno\s+more\s+than|\bnot\s+exceeding|\bat\s+most", "<="),
+        (r"\bup\s+to(?:\s+and\s+including)?", "<="),
+        (rf"\b{_MORE}\s+than|\bbetter\s*\(\s*{_MORE}\s*\)\s*than|\bexceeding|\bin\s+excess\s+of|\bover|\babove", ">"),
+        (rf"\b{_LESS}\s+than|\bbetter\s*\(\s*{_LESS}\s*\)\s*than|\bbelow", "<"),
+        (r"≥|>=|=>", ">="),
+        (r"≤|<=|=<", "<="),
+        (r">", ">"),
+        (r"<", "<"),
+    ],
+    anchor=r"\s*\Z",
+)
+_SUFFIX, _SUFFIX_OPS = _comparators(
+    [(rf"{_MORE}|above|over", ">="), (rf"{_LESS}|below", "<=")],
+    anchor="",
+)
+_SUFFIX_LEAD = re.compile(r"\s*(?:by\s+(?:weight|volume|mass)\s+)?or\s+", re.IGNORECASE)
+_RANGE_PREFIX = re.compile(r"\b(?:from|in\s+the\s+range\s+(?:of\s+)?|range\s+of|within)\s*\Z", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+\Z", re.IGNORECASE)
+_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
+_WINDOW = 48
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One quantity, or the two ends of a range, with where they sit in the text."""
+
+    quantities: tuple[Quantity, ...]
+    kind: str
+    start: int
+    end: int
+
+
+@functools.cache
+def _registry() -> pint.UnitRegistry:
+    """Built once: a pint registry takes about 0.4 s to build."""
+    return pint.UnitRegistry()
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve(surface: str) -> tuple[str, str]:
+    """The pint unit name and the kind of a unit as written ("m3/hour" -> "meter**3/hour", "volume/time")."""
+    rate = _RATE.fullmatch(surface)
+    if rate:
+        (top, top_kind), (per, _) = _resolve(rate["top"]), _resolve(rate["per"])
+        return f"{top}/{per}", f"{top_kind}/time"
+    for unit in _PLAIN + _TIME:
+        if re.fullmatch(unit.pattern, surface):
+            return unit.canonical, unit.kind
+    raise ValueError(f"unknown unit {surface!r}")
+
+
+def _uses_decimal_commas(raw: str) -> bool:
+    return bool(re.search(r"(?<!\d)0,\d|\d,(?:\d{1,2}|\d{4,})(?!\d)", raw))
+
+
+def _number(raw: str, decimal_commas: bool) -> float:
+    """The value of a number as written; see the module docstring for how commas are read."""
+    exponent = 0
+    scientific = _SCIENTIFIC.search(raw)
+    if scientific:
+        exponent = int(scientific[1].replace("−", "-"))
+        raw = raw[: scientific.start()]
+    sign = -1.0 if raw[0] in "-−" else 1.0
+    raw = raw.lstrip("-−+")
+    if "/" in raw:
+        numerator, denominator = raw.split("/")
+        return sign * int(numerator) / int(denominator)
+    spaced = bool(_SPACES.search(raw))
+    digits = _SPACES.sub("", raw)
+    if "," in digits:
+        head, _, tail = digits.partition(",")
+        grouped = "." in digits or "," in tail or (len(tail) == 3 and head != "0" and not decimal_commas and not spaced)
+        digits = digits.replace(",", "") if grouped else digits.replace(",", ".")
+    return sign * float(f"{digits}e{exponent}")
+
+
+def _phrases(text: str) -> list[_Phrase]:
+    matches = [m for m in _QUANTITY.finditer(text) if (m["u1"] or m["u2"]) and not _misread(text, m)]
+    decimal_commas = any(_uses_decimal_commas(m[n]) for m in matches for n in ("n1", "n2") if m[n])
+    return [_phrase(text, m, decimal_commas) for m in matches]
+
+
+def _misread(text: str, match: re.Match[str]) -> bool:
+    """A quote is an inch sign only right after the digits (`2"`, not `model "2"`); a bare C is Celsius
+    only after a space (`1 000 C`), since `1C` is an ECCN category."""
+    for u in ("u1", "u2"):
+        glued = match[u] is not None and not text[match.start(u) - 1].isspace()
+        if (match[u] in ('"', "″") and not glued) or (match[u] == "C" and glued):
+            return True
+    return False
+
+
+def _phrase(text: str, match: re.Match[str], decimal_commas: bool) -> _Phrase:
+    def quantity(n: str, u: str, unit: str) -> Quantity:
+        end = match.end(u) if match[u] else match.end(n)
+        canonical, _ = _resolve(unit)
+        return Quantity(_number(match[n], decimal_commas), canonical, text[match.start(n) : end])
+
+    if not match["n2"]:
+        _, kind = _resolve(match["u1"])
+        return _Phrase((quantity("n1", "u1", match["u1"]),), kind, match.start("n1"), match.end())
+    _, kind = _resolve(match["u2"])
+    low = quantity("n1", "u1", match["u1"] or match["u2"])
+    high = quantity("n2", "u2", match["u2"])
+    return _Phrase((low, high), kind, match.start(), match.end())
+
+
+def parse_quantities(text: str) -> list[Quantity]:
+    """Every quantity with a unit in `text`, in order; a range gives its low and high ends."""
+    return [q for phrase in _phrases(text) for q in phrase.quantities]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A phrase and its parenthesised restatements: `0.1 m3 (100 liters)` ends after the `)`."""
+
+    phrase: _Phrase
+    end: int
+
+
+def _restatement_end(text: str, group: _Group, follower: _Phrase) -> int | None:
+    """Where `follower` ends (with its closing parenthesis) if it restates `group` in parentheses."""
+    opening = _OPEN.match(text, group.end)
+    if not opening or opening.end() != follower.start or follower.kind != group.phrase.kind:
+        return None
+    closing = _CLOSE.match(text, follower.end)
+    return closing.end() if closing else follower.end
+
+
+def _groups(text: str, phrases: list[_Phrase]) -> list[_Group]:
+    groups: list[_Group] = []
+    for phrase in phrases:
+        end = _restatement_end(text, groups[-1], phrase) if groups else None
+        if end is None:
+            groups.append(_Group(phrase, phrase.end))
+        else:
+            groups[-1] = _Group(groups[-1].phrase, end)
+    return groups
+
+
+def _prefix(text: str, start: int) -> tuple[int, Op] | None:
+    found = _PREFIX.search(text, max(0, start - _WINDOW), start)
+    if not found or found.lastgroup is None:
+        return None
+    return found.start(), _PREFIX_OPS[int(found.lastgroup[1:])]
+
+
+def _suffix(text: str, end: int) -> tuple[int, Op] | None:
+    lead = _SUFFIX_LEAD.match(text, end)
+    found = _SUFFIX.match(text, lead.end()) if lead else None
+    if not found or found.lastgroup is None or re.match(r"\w", text[found.end() : found.end() + 1]):
+        return None
+    return found.end(), _SUFFIX_OPS[int(found.lastgroup[1:])]
+
+
+def _range(text: str, start: int, low: Quantity, high: Quantity, end: int) -> list[Threshold]:
+    lead = _RANGE_PREFIX.search(text, max(0, start - _WINDOW), start)
+    span = text[lead.start() if lead else start : end]
+    return [Threshold(">=", low, span), Threshold("<=", high, span)]
+
+
+def _between(text: str, group: _Group, pair: _Group) -> int | None:
+    """Where `between 50 cm3 (50 ml) and 2,000 cm3 (2 liters)` starts: a range too long for `_QUANTITY`."""
+    joined = _AND.match(text, group.end)
+    if (
+        len(group.phrase.quantities) != 1
+        or len(pair.phrase.quantities) != 1
+        or group.phrase.kind != pair.phrase.kind
+        or joined is None
+        or joined.end() != pair.phrase.start
+    ):
+        return None
+    lead = _BETWEEN.search(text, max(0, group.phrase.start - _WINDOW), group.phrase.start)
+    return lead.start() if lead else None
+
+
+def _thresholds(text: str, group: _Group) -> list[Threshold]:
+    phrase, end = group.phrase, group.end
+    if len(phrase.quantities) == 2:
+        return _range(text, phrase.start, *phrase.quantities, end)
+    before = _prefix(text, phrase.start)
+    if before:
+        start, op = before
+        return [Threshold(op, phrase.quantities[0], text[start:end])]
+    after = _suffix(text, end)
+    if after:
+        stop, op = after
+        return [Threshold(op, phrase.quantities[0], text[phrase.start : stop])]
+    return []
+
+
+def parse_thresholds(text: str) -> list[Threshold]:
+    """The bounds stated in `text`: a quantity with comparator words before or after it, or a range."""
+    groups = _groups(text, _phrases(text))
+    found: list[Threshold] = []
+    i = 0
+    while i < len(groups):
+        group = groups[i]
+        pair = groups[i + 1] if i + 1 < len(groups) else None
+        start = _between(text, group, pair) if pair else None
+        if pair is not None and start is not None:
+            found += _range(text, start, group.phrase.quantities[0], pair.phrase.quantities[0], pair.end)
+            i += 2
+        else:
+            found += _thresholds(text, group)
+            i += 1
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _dimension(unit: str) -> str:
+    """What may be compared: pint dimensionality, except that percent and rpm only match themselves."""
+    if unit in ("percent", "revolutions_per_minute"):
+        return unit
+    return str(_registry().Unit(unit).dimensionality)
+
+
+def _holds(asked: float, op: Op, bound: float) -> bool:
+    """Equal within float noise counts as equal: 600 L/h is exactly 0.6 m3/h, so not "greater than" it."""
+    if math.isclose(asked, bound, rel_tol=1e-9, abs_tol=1e-12):
+        return op in (">=", "<=")
+    return asked > bound if op in (">", ">=") else asked < bound
+
+
+def check_quantities(
+    asked: list[Quantity], thresholds: list[Threshold]
+) -> list[tuple[Threshold, Quantity | None, Verdict]]:
+    """Each threshold against the first asked quantity of the same kind, compared in base units (kelvin)."""
+    results: list[tuple[Threshold, Quantity | None, Verdict]] = []
+    for threshold in thresholds:
+        dimension = _dimension(threshold.value.unit)
+        match = next((q for q in asked if _dimension(q.unit) == dimension), None)
+        if match is None:
+            results.append((threshold, None, "not stated"))
+            continue
+        value = match.to_pint().to_base_units().magnitude
+        bound = threshold.value.to_pint().to_base_units().magnitude
+        results.append((threshold, match, "met" if _holds(value, threshold.op, bound) else "not met"))
+    return results
+
+
+def _display_unit(unit: str) -> str:
+    return "/".join(_DISPLAY.get(part, part) for part in unit.split("/"))
+
+
+def format_quantity(q: Quantity) -> str:
+    """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"."""
+    value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
+    return f"{value} {_display_unit(q.unit)}"

@@ -1,0 +1,112 @@
+"""The registry of ingested sources: which version of each source is live, and the index generation.
+
+SQLite gives one atomic switch from an old version to a new one: a reader either sees the old row set
+and the old snapshot or the new ones. The generation number tells readers in other processes to reload.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, fields
+from pathlib import Path
+from typing import Any
+
+from assistant.types import SourceDocument
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY, list_label TEXT, kind TEXT, version_label TEXT, content_hash TEXT,
+    passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS pending (version_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS changes (
+    source TEXT, from_version TEXT, to_version TEXT, at TEXT, report TEXT
+);
+"""
+_COLUMNS = [f.name for f in fields(SourceDocument)]
+
+
+class Registry:
+    """Sources, the live snapshot and the pending versions of a writer, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def sources(self) -> list[SourceDocument]:
+        with self._connect() as db:
+            rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sources ORDER BY kind, name").fetchall()
+        return [SourceDocument(*row) for row in rows]
+
+    def source(self, name: str) -> SourceDocument | None:
+        return next((s for s in self.sources() if s.name == name), None)
+
+    def state(self) -> tuple[int, str]:
+        """(generation, snapshot directory name); generation 0 means nothing was ever committed."""
+        with self._connect() as db:
+            rows = dict(db.execute("SELECT key, value FROM state").fetchall())
+        return int(rows.get("generation", 0)), rows.get("snapshot", "")
+
+    def generation(self) -> int:
+        return self.state()[0]
+
+    def add_pending(self, version_id: str) -> None:
+        with self._connect() as db:
+            db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (version_id,))
+
+    def pending(self) -> list[str]:
+        with self._connect() as db:
+            return [r[0] for r in db.execute("SELECT version_id FROM pending")]
+
+    def clear_pending(self, version_ids: list[str]) -> None:
+        with self._connect() as db:
+            db.executemany("DELETE FROM pending WHERE version_id = ?", [(v,) for v in version_ids])
+
+    def commit(
+        self, snapshot: str, upsert: SourceDocument | None = None, remove: str | None = None,
+        change: dict[str, Any] | None = None,
+    ) -> int:
+        """Switch to a new snapshot in one transaction; returns the new generation."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            generation = int((db.execute("SELECT value FROM state WHERE key='generation'").fetchone() or [0])[0]) + 1
+            if remove is not None:
+                db.execute("DELETE FROM sources WHERE name = ?", (remove,))
+            if upsert is not None:
+                db.execute(
+                    f"INSERT OR REPLACE INTO sources ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                    astuple(upsert),
+                )
+                db.execute("DELETE FROM pending WHERE version_id = ?", (upsert.version_id,))
+            if change is not None:
+                db.execute(
+                    "INSERT INTO changes VALUES (?, ?, ?, ?, ?)",
+                    (change["source"], change["from_version"], change["to_version"], change["at"], json.dumps(change)),
+                )
+            db.executemany(
+                "INSERT OR REPLACE INTO state VALUES (?, ?)",
+                [("generation", str(generation)), ("snapshot", snapshot)],
+            )
+        return generation
+
+    def changes(self, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent change reports (entries added, removed, changed), newest first."""
+        query = "SELECT report FROM changes" + (" WHERE source = ?" if source else "") + " ORDER BY at DESC LIMIT ?"
+        args: tuple[Any, ...] = (source, limit) if source else (limit,)
+        with self._connect() as db:
+            return [json.loads(r[0]) for r in db.execute(query, args)]

@@ -1,0 +1,53 @@
+"""One settings object, read from `STCE_*` environment variables at the entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    """Per-user data directory (XDG), so the index survives across runs and checkouts."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "stce-assistant"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; built once by the CLI or UI and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="STCE_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Data directory: index, registry, logs.")
+    corpus_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "corpus", description="Starter corpus, ingested on first run."
+    )
+    chroma_url: str | None = Field(default=None, description="Chroma server URL; embedded store when unset.")
+    collection: str = "passages"
+    max_file_mb: float = Field(default=50.0, description="Largest file accepted for ingestion.")
+    max_passage_tokens: int = Field(default=250, description="Word pieces per passage; the model truncates at 256.")
+    embed_batch_size: int = 64
+    top_k: int = 5
+    lock_timeout_s: float = Field(default=600.0, description="How long a writer waits for another to finish.")
+    audit_log: bool = True
+    audit_log_max_bytes: int = 5_000_000
+    editor_password: str | None = None
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.home / "registry.sqlite"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.home / "snapshots"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "writer.lock"

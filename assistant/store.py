@@ -1,0 +1,103 @@
+"""Passage vectors in one Chroma collection, embedded on disk or on a Chroma server.
+
+Modelled on langchain-chroma: the client is injected (tests pass a temp or server one), the collection is
+always opened with our registered embedding function, and raw results become records in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.embeddings import MiniLMEmbeddings
+from assistant.settings import Settings
+from assistant.types import Hit, Passage
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    """An HTTP client when `STCE_CHROMA_URL` is set, else a persistent client in `STCE_HOME`."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _results_to_hits(results: Any) -> list[Hit]:
+    """Turn a Chroma query result (one query) into hits; cosine distance becomes similarity."""
+    return [
+        Hit(Passage.from_metadata(id_, text, meta), 1.0 - float(dist), "dense")
+        for id_, text, meta, dist in zip(
+            results["ids"][0], results["documents"][0], results["metadatas"][0], results["distances"][0], strict=True
+        )
+    ]
+
+
+class PassageStore:
+    """Add, find and delete passage vectors; every passage carries the `version_id` of its source version."""
+
+    def __init__(self, client: ClientAPI, collection: str = "passages", batch_size: int = 64) -> None:
+        self.client = client
+        self.embedding = MiniLMEmbeddings(batch_size=batch_size)
+        self.collection = client.get_or_create_collection(
+            name=collection, embedding_function=self.embedding, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    @classmethod
+    def open(cls, settings: Settings) -> PassageStore:
+        return cls(make_client(settings), settings.collection, settings.embed_batch_size)
+
+    def add(self, passages: Sequence[Passage], embeddings: Sequence[np.ndarray]) -> None:
+        """Write passages with precomputed vectors, in batches the client accepts."""
+        step = self.client.get_max_batch_size()
+        for start in range(0, len(passages), step):
+            chunk = passages[start : start + step]
+            self.collection.add(
+                ids=[p.id for p in chunk],
+                documents=[p.text for p in chunk],
+                metadatas=[p.metadata() for p in chunk],
+                embeddings=[np.asarray(e, dtype=np.float32) for e in embeddings[start : start + step]],
+            )
+
+    def vectors(self, version_id: str) -> Iterator[tuple[str, np.ndarray]]:
+        """(text, vector) of every passage of one version, so unchanged text is never embedded again."""
+        got = self.collection.get(where={"version_id": version_id}, include=["documents", "embeddings"])
+        yield from zip(got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else [], strict=True)
+
+    def search(self, query: str, k: int, version_ids: Sequence[str]) -> list[Hit]:
+        """Nearest passages among the given source versions."""
+        if not version_ids:
+            return []
+        where: dict[str, Any] = (
+            {"version_id": version_ids[0]} if len(version_ids) == 1 else {"version_id": {"$in": list(version_ids)}}
+        )
+        results = self.collection.query(
+            query_embeddings=self.embedding.embed_query([query]), n_results=k, where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return _results_to_hits(results)
+
+    def delete_versions(self, version_ids: Sequence[str]) -> None:
+        for version_id in version_ids:
+            self.collection.delete(where={"version_id": version_id})
+
+    def version_ids(self) -> set[str]:
+        """Every version that has vectors in the collection (for cleaning up after a killed writer)."""
+        got = self.collection.get(include=["metadatas"])
+        return {m["version_id"] for m in got["metadatas"] or []}
+
+    def count(self) -> int:
+        return self.collection.count()

@@ -1,0 +1,1 @@
+"""Ingestion: load documents, split them into control-list entries, index the passages."""

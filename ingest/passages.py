@@ -1,0 +1,124 @@
+"""Cut entries and curriculum text into passages that fit the embedding model.
+
+A passage belongs to the most specific entry whose whole text it holds: an entry that fits the model's
+window is one passage; a longer one gives a passage for its preamble and notes, then one for each
+sub-item, descending only where a sub-item is still too long. Every passage repeats the entry header
+(and the parent item's opening words) so that it reads and embeds on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from langchain_core.documents import Document
+from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+
+from assistant.embeddings import count_tokens, load_model
+from assistant.types import Passage
+from ingest.entries import Entry, Item
+
+Make = Callable[..., Passage]
+_CONTEXT_WORDS = 18
+
+
+def _fits(text: str, budget: int) -> bool:
+    return count_tokens([text])[0] <= budget
+
+
+def _splitter(budget: int) -> RecursiveCharacterTextSplitter:
+    return RecursiveCharacterTextSplitter.from_huggingface_tokenizer(
+        load_model().tokenizer, chunk_size=budget, chunk_overlap=min(24, budget // 8)
+    )
+
+
+def _opening(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:_CONTEXT_WORDS]) + (" ..." if len(words) > _CONTEXT_WORDS else "")
+
+
+def _chunks(context: str, body: str, budget: int) -> Iterator[str]:
+    """`context` + `body`, cut into pieces that each repeat the context."""
+    if _fits(f"{context}\n{body}", budget):
+        yield f"{context}\n{body}".strip()
+        return
+    room = max(budget - count_tokens([context])[0] - 2, budget // 3)
+    for piece in _splitter(room).split_text(body):
+        yield f"{context}\n{piece}".strip()
+
+
+def entry_passages(entries: list[Entry], make: Make, budget: int) -> list[Passage]:
+    """Passages for a control list, in document order; sub-items of an entry are never packed together."""
+    out: list[Passage] = []
+    for entry in entries:
+        header, _, preamble = entry.text.partition("\n")
+        common = {"title": entry.title, "category": entry.category}
+        rest = Item(entry.code, preamble.strip(), entry.page, entry.notes, entry.children)
+        out.extend(_item_passages(rest, "", header.strip() or entry.code, make, budget, common, top=True))
+    return out
+
+
+def _item_passages(
+    item: Item, parent: str, context: str, make: Make, budget: int, common: dict, top: bool = False
+) -> list[Passage]:
+    """One passage for an item that fits; otherwise its own text, then its children packed into as few
+    passages as fit, descending into a child only when it is too long.
+
+    A `top` item is a whole entry: its sub-items stay together when they fit in one passage (an entry
+    whose items must all be met, like 3A225, reads as one), else each stands alone under the entry
+    header, so that a passage names the most specific sub-item it holds.
+    """
+    whole = f"{context}\n{item.full_text()}"
+    if _fits(whole, budget):
+        return [make(text=whole, entry=item.code, parent=parent, page=item.page, **common)]
+    own = "\n".join(p for p in [item.text, *item.notes] if p)
+    deeper = context if top or not item.text else f"{context}\n{_opening(item.text)}"
+    out: list[Passage] = []
+    group: list[Item] = []
+    lines: list[str] = []
+    if own and not top and _fits(f"{context}\n{own}", budget):
+        group, lines, group_context = [item], [own], context
+    else:
+        out += [make(text=piece, entry=item.code, parent=parent, page=item.page, **common)
+                for piece in _chunks(context, own, budget) if own]
+        group_context = deeper
+
+    def flush() -> None:
+        if lines:
+            code = group[0].code if len(group) == 1 else item.code
+            out.append(make(text="\n".join([group_context, *lines]), entry=code,
+                            parent=parent if code == item.code else item.code, page=group[0].page, **common))
+
+    together = "\n".join(child.full_text() for child in item.children)
+    if top and item.children and _fits(f"{context}\n{together}", budget):
+        out.append(make(text=f"{context}\n{together}", entry=item.code, parent=parent, page=item.page, **common))
+        return out
+    for child in item.children:
+        text = child.full_text()
+        if lines and not top and _fits("\n".join([group_context, *lines, text]), budget):
+            group.append(child)
+            lines.append(text)
+            continue
+        flush()
+        group, lines, group_context = [], [], deeper
+        if _fits(f"{deeper}\n{text}", budget):
+            group, lines = [child], [text]
+        else:
+            out.extend(_item_passages(child, item.code, deeper, make, budget, common))
+    flush()
+    return out
+
+
+def text_passages(pages: list[tuple[int | None, str]], name: str, make: Make, budget: int) -> list[Passage]:
+    """Curriculum: Markdown split by headings (each passage carries its heading path); PDF pages as they come."""
+    headings = [("#", "h1"), ("##", "h2"), ("###", "h3")]
+    md = MarkdownHeaderTextSplitter(headings, strip_headers=True)
+    out: list[Passage] = []
+    for page, text in pages:
+        sections: list[Document] = md.split_text(text) if page is None else [Document(text)]
+        for section in sections:
+            path = [section.metadata[k] for _, k in headings if k in section.metadata]
+            context = " > ".join(path) if path else name
+            title = path[-1] if path else name
+            for piece in _chunks(context, section.page_content, budget):
+                out.append(make(text=piece, title=title, page=page))
+    return out

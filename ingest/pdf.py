@@ -1,0 +1,174 @@
+"""Read the text layer of a PDF page by page, refusing damaged, locked or image-only files by name.
+
+pypdf is lenient: it repairs what it can and raises a zoo of exception types on what it cannot. This
+module turns every failure into one `IngestError` with a reason an officer can act on (wrong password,
+scanned document, cut-off download). Text extraction costs pypdf some 35 ms a page, so long documents
+are split into page ranges extracted in parallel worker processes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import multiprocessing
+import os
+import sys
+import threading
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
+
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, PyPdfError
+
+from assistant.errors import IngestError
+
+log = logging.getLogger(__name__)
+
+_HEADER_WINDOW = 1024
+"""PDF readers accept the %PDF header anywhere in the first KiB (junk may precede it)."""
+
+_PARALLEL_MIN_PAGES = 40
+"""Below this, starting worker processes costs more than it saves."""
+
+_MAX_WORKERS = 4
+
+_DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    zlib.error,
+)
+"""What pypdf raises on broken files: its own errors, and plain Python errors from half-parsed objects."""
+
+
+def read_pdf_pages(data: bytes, path: str, password: str | None = None) -> list[tuple[int, str]]:
+    """Text of every page as (1-based page number, text); raise IngestError naming `path` and the fault.
+
+    A damaged file whose page tree lost pages is refused rather than half-read: a control list with
+    missing pages would answer "not listed" for goods that are listed.
+    """
+    _check_bytes(data, path)
+    reader = _open(data, path)
+    _unlock(reader, path, password)
+    try:
+        count = len(reader.pages)
+        declared = reader.root_object["/Pages"].get("/Count")
+        if count == 0:
+            raise IngestError(path, "PDF has no pages")
+        if isinstance(declared, int) and declared != count:
+            raise IngestError(path, f"corrupt PDF: only {count} of its {declared} pages can be read")
+        texts = _extract_texts(reader, data, password)
+    except _DAMAGE_ERRORS as exc:
+        raise IngestError(path, f"corrupt PDF: {_describe(exc)}") from exc
+    empty = sum(1 for text in texts if not text.strip())
+    if empty == count:
+        raise IngestError(path, "no extractable text: OCR needed (the pages are images or blank)")
+    if empty:
+        log.info("%s: %d of %d pages have no text layer", path, empty, count)
+    return list(enumerate(texts, start=1))
+
+
+def _check_bytes(data: bytes, path: str) -> None:
+    """Refuse what is plainly not a whole PDF before pypdf guesses at it."""
+    if not data:
+        raise IngestError(path, "empty file (0 bytes)")
+    if b"%PDF-" not in data[:_HEADER_WINDOW]:
+        raise IngestError(path, "not a PDF (no %PDF header)")
+    if b"%%EOF" not in data[-_HEADER_WINDOW:]:
+        raise IngestError(path, "truncated PDF: the %%EOF end marker is missing (incomplete download or copy?)")
+
+
+def _open(data: bytes, path: str) -> PdfReader:
+    try:
+        return PdfReader(io.BytesIO(data))
+    except _DAMAGE_ERRORS as exc:
+        raise IngestError(path, f"corrupt PDF: {_describe(exc)}") from exc
+
+
+def _unlock(reader: PdfReader, path: str, password: str | None) -> None:
+    """Decrypt in place; pypdf reports a wrong password by return value, not by exception."""
+    if not reader.is_encrypted:
+        return
+    try:
+        if password is None:
+            if _decrypt(reader, "") is PasswordType.NOT_DECRYPTED:
+                raise IngestError(path, "encrypted PDF: a password is needed")
+            return
+        if _decrypt(reader, password) is PasswordType.NOT_DECRYPTED:
+            raise IngestError(path, "encrypted PDF: the password is wrong")
+    except DependencyError as exc:
+        raise IngestError(path, f"encrypted PDF: cannot decrypt ({exc})") from exc
+    except _DAMAGE_ERRORS as exc:
+        raise IngestError(path, f"encrypted PDF that cannot be decrypted: {_describe(exc)}") from exc
+
+
+def _decrypt(reader: PdfReader, password: str) -> PasswordType:
+    """An empty user password opens PDFs that are only permission-restricted, as any viewer would."""
+    return PasswordType(reader.decrypt(password))
+
+
+def _extract_texts(reader: PdfReader, data: bytes, password: str | None) -> list[str]:
+    count = len(reader.pages)
+    ranges = _page_ranges(count, os.cpu_count() or 1)
+    context = _fork_context()
+    if len(ranges) > 1 and context is not None:
+        try:
+            return _extract_parallel(data, password, ranges, context)
+        except (OSError, BrokenProcessPool) as exc:
+            log.warning("parallel PDF extraction failed (%s); extracting in this process", exc)
+    return _page_texts(reader, 0, count)
+
+
+def _fork_context() -> BaseContext | None:
+    """Fork only where it is safe: on Linux, with no other Python thread whose locks a child could inherit.
+
+    Spawned workers would re-run an unguarded `__main__` script, a surprise a library must not cause;
+    threaded hosts (Streamlit) therefore extract in-process, slower but safe.
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def _page_ranges(count: int, cpus: int) -> list[tuple[int, int]]:
+    """Contiguous page ranges, two per worker so a slow range does not hold up the others."""
+    workers = min(cpus, _MAX_WORKERS)
+    if count < _PARALLEL_MIN_PAGES or workers < 2:
+        return [(0, count)]
+    size = math.ceil(count / (workers * 2))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _extract_parallel(
+    data: bytes, password: str | None, ranges: list[tuple[int, int]], context: BaseContext
+) -> list[str]:
+    workers = min(len(ranges), os.cpu_count() or 1, _MAX_WORKERS)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_extract_range, data, password, start, stop) for start, stop in ranges]
+        return [text for future in futures for text in future.result()]
+
+
+def _extract_range(data: bytes, password: str | None, start: int, stop: int) -> list[str]:
+    """Text of pages [start, stop); runs in a worker process, so it reopens the document itself."""
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt(password or "")
+    return _page_texts(reader, start, stop)
+
+
+def _page_texts(reader: PdfReader, start: int, stop: int) -> list[str]:
+    return [reader.pages[index].extract_text() or "" for index in range(start, stop)]
+
+
+def _describe(exc: BaseException) -> str:
+    detail = str(exc).strip()
+    name = type(exc).__name__
+    return f"{name}: {detail}" if detail else name

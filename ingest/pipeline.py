@@ -1,0 +1,263 @@
+"""The writer: load -> split -> embed -> commit, one source version at a time, one writer at a time.
+
+A new version is written beside the old one (vectors tagged with its version id, a new snapshot
+directory) and made live by one registry transaction; only then is the old version deleted. A writer
+killed at any point leaves the previous version live, and the next writer removes the leftovers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import logging
+import re
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from chromadb.api import ClientAPI
+from filelock import FileLock, Timeout
+
+from assistant.errors import IndexBusyError, IngestError
+from assistant.registry import Registry
+from assistant.settings import Settings
+from assistant.snapshot import Snapshot
+from assistant.store import PassageStore, make_client
+from assistant.types import Passage, SourceDocument
+from ingest.load import Loaded, read_file
+from ingest.passages import entry_passages, text_passages
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+Status = Literal["added", "updated", "unchanged", "failed"]
+_EMBED_CHUNK = 256
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file of a batch."""
+
+    path: str
+    source: str
+    status: Status
+    passages: int = 0
+    entries: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the files inside folders named (sorted; links to folders are not followed)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        else:
+            out.append(path)
+    return out
+
+
+def source_name(path: Path) -> str:
+    """A readable, safe default name for a source: the file stem without control or path characters."""
+    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("-.")
+    return stem or "unnamed"
+
+
+class Ingester:
+    """Adds, replaces and removes sources in the index."""
+
+    def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
+        self.settings = settings
+        self.registry = Registry(settings.registry_path)
+        self.store = PassageStore(client or make_client(settings), settings.collection, settings.embed_batch_size)
+
+    def ingest(
+        self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
+        password: str | None = None, progress: Progress | None = None,
+    ) -> list[FileResult]:
+        """Ingest every file; a failing file is reported and the others go on."""
+        files = collect_files(paths)
+        if name and len(files) > 1:
+            raise IngestError(", ".join(map(str, files[:3])), "--name names one source; give one file at a time")
+        results = []
+        with self._writer():
+            for path in files:
+                results.append(self._ingest_one(path, name, version_label, list_label, password, progress))
+        return results
+
+    def remove(self, name: str) -> bool:
+        """Remove a source and all its passages; False when there is no such source."""
+        with self._writer():
+            existing = self.registry.source(name)
+            if existing is None:
+                return False
+            current = self._snapshot()
+            keep = [p for p in current.passages if p.source != name]
+            self._commit(keep, remove=name)
+            self.store.delete_versions([existing.version_id])
+            return True
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """Hold the one writer lock (released by the OS if the process dies) and clean up first."""
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.settings.lock_path), timeout=self.settings.lock_timeout_s)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise IndexBusyError(f"another ingest holds {self.settings.lock_path}; try again when it ends") from None
+        try:
+            self._recover()
+            yield
+        finally:
+            lock.release()
+
+    def _recover(self) -> None:
+        """Remove what a killed writer left: vectors of uncommitted versions and stray snapshot folders."""
+        pending = self.registry.pending()
+        if pending:
+            log.warning("removing %d uncommitted version(s) left by an interrupted ingest", len(pending))
+            self.store.delete_versions(pending)
+            self.registry.clear_pending(pending)
+        self._prune_snapshots()
+
+    def _ingest_one(
+        self, path: Path, name: str | None, version_label: str, list_label: str | None, password: str | None,
+        progress: Progress | None,
+    ) -> FileResult:
+        started = time.perf_counter()
+        name = name or source_name(path)
+        report = partial(progress, str(path)) if progress else (lambda _f: None)
+        try:
+            loaded = read_file(path, int(self.settings.max_file_mb * 1e6), password)
+            report(0.1)
+            result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, report)
+        except IngestError as err:
+            log.warning("%s", err)
+            return FileResult(str(path), name, "failed", error=err.reason, seconds=time.perf_counter() - started)
+        report(1.0)
+        return FileResult(**{**result.__dict__, "seconds": time.perf_counter() - started})
+
+    def _write(
+        self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, report: Callable[[float], None]
+    ) -> FileResult:
+        list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
+        content_hash = hashlib.sha256(loaded.data).hexdigest()
+        existing = self.registry.source(name)
+        if existing and (existing.content_hash, existing.version_label, existing.list_label) == (
+            content_hash, version_label, list_label
+        ):
+            return FileResult(str(path), name, "unchanged", existing.passages, existing.entries)
+        version_id = hashlib.sha256(f"{name}\0{list_label}\0{version_label}\0{content_hash}".encode()).hexdigest()[:16]
+        source = SourceDocument(
+            name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
+            content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        passages = self._passages(loaded, source)
+        if not passages:
+            raise IngestError(path, "no text to index")
+        entries = len({p.entry for p in passages if p.entry})
+        source = SourceDocument(**{**source.__dict__, "passages": len(passages), "entries": entries})
+        vectors, embedded = self._vectors(passages, existing, report)
+        self.registry.add_pending(version_id)
+        self.store.add(passages, vectors)
+        current = self._snapshot()
+        keep = [p for p in current.passages if p.source != name]
+        changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
+        self._commit(keep + passages, upsert=source, change=changes if existing else None)
+        if existing and existing.version_id != version_id:
+            self.store.delete_versions([existing.version_id])
+        status: Status = "updated" if existing else "added"
+        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes)
+
+    def _passages(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
+        counter = iter(range(10**9))
+
+        def make(text: str, **fields: Any) -> Passage:
+            return Passage(
+                id=f"{source.version_id}:{next(counter):06d}", text=text, source=source.name,
+                list_label=source.list_label, version=source.version, version_id=source.version_id,
+                kind=source.kind, **fields,
+            )
+
+        budget = self.settings.max_passage_tokens
+        if loaded.entries:
+            return entry_passages(loaded.entries, make, budget)
+        return text_passages(loaded.pages, source.name, make, budget)
+
+    def _vectors(
+        self, passages: list[Passage], existing: SourceDocument | None, report: Callable[[float], None]
+    ) -> tuple[list[np.ndarray], int]:
+        """Vectors for every passage, reusing those of the previous version for unchanged text."""
+        known: dict[str, np.ndarray] = dict(self.store.vectors(existing.version_id)) if existing else {}
+        missing = sorted({p.text for p in passages if p.text not in known})
+        for start in range(0, len(missing), _EMBED_CHUNK):
+            chunk = missing[start : start + _EMBED_CHUNK]
+            known.update(zip(chunk, self.store.embedding(chunk), strict=True))
+            report(0.1 + 0.8 * min(1.0, (start + len(chunk)) / len(missing)))
+        return [known[p.text] for p in passages], len(missing)
+
+    def _snapshot(self) -> Snapshot:
+        _, name = self.registry.state()
+        return Snapshot.load(self.settings.snapshots_dir / name) if name else Snapshot.empty()
+
+    def _commit(self, passages: list[Passage], **change: Any) -> None:
+        generation = self.registry.generation() + 1
+        directory = self.settings.snapshots_dir / f"g{generation:08d}"
+        Snapshot.write(directory, passages)
+        self.registry.commit(directory.name, **change)
+        self._prune_snapshots()
+
+    def _prune_snapshots(self) -> None:
+        """Keep the live snapshot and the one before it (a reader may still be loading it)."""
+        _, live = self.registry.state()
+        root = self.settings.snapshots_dir
+        if not root.is_dir():
+            return
+        names = sorted(p.name for p in root.iterdir())
+        keep = {live}
+        older = [n for n in names if n < live and not n.endswith(".tmp")]
+        if older:
+            keep.add(older[-1])
+        for stale in set(names) - keep:
+            shutil.rmtree(root / stale, ignore_errors=True)
+
+
+def _by_entry(passages: Iterable[Passage]) -> dict[str, str]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for p in passages:
+        grouped[p.entry or p.title].append(p.text)
+    return {key: "\n".join(texts) for key, texts in grouped.items()}
+
+
+def _changes(
+    name: str, old: list[Passage], new: list[Passage], existing: SourceDocument | None, source: SourceDocument
+) -> dict[str, Any]:
+    """Entries added, removed and changed between two versions of a source, with a diff of each change."""
+    before, after = _by_entry(old), _by_entry(new)
+    changed = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    return {
+        "source": name,
+        "from_version": existing.version if existing else "",
+        "to_version": source.version,
+        "at": source.ingested_at,
+        "added": sorted(after.keys() - before.keys()),
+        "removed": sorted(before.keys() - after.keys()),
+        "changed": changed,
+        "diffs": {
+            k: "\n".join(difflib.unified_diff(before[k].splitlines(), after[k].splitlines(), "before", "after", lineterm=""))
+            for k in changed[:50]
+        },
+    }

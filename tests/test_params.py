@@ -1,0 +1,264 @@
+"""Quantities, thresholds and verdicts: how an officer's spec is compared with a control entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.params import (
+    Quantity,
+    Threshold,
+    check_quantities,
+    format_quantity,
+    parse_quantities,
+    parse_thresholds,
+)
+from assistant.types import Verdict
+from ingest.ecfr import read_ecfr
+from ingest.entries import Entry, Item
+
+CCL_XML = Path(__file__).resolve().parents[1].parent / "shared" / "sources" / "us-ccl" / "ccl_supp1.xml"
+
+
+def values(text: str) -> list[tuple[float, str]]:
+    return [(q.value, q.unit) for q in parse_quantities(text)]
+
+
+def verdicts(question: str, thresholds: list[Threshold] | str) -> list[Verdict]:
+    """The verdicts for the quantities of `question` against thresholds, or against a rule's text."""
+    if isinstance(thresholds, str):
+        thresholds = parse_thresholds(thresholds)
+    return [verdict for _, _, verdict in check_quantities(parse_quantities(question), thresholds)]
+
+
+# Quantities
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dosing pump rated 0,5 m3/h", [(0.5, "meter**3/hour")]),
+        ("relief valve set at 1,5 bar", [(1.5, "bar")]),
+        ("sample pot of 0,100 m3", [(0.1, "meter**3")]),
+        ("buffer tank of 20 000 litres", [(20000, "liter")]),
+        ("buffer tank of 20,000 liters", [(20000, "liter")]),
+        ("bar stock, yield 2 050 MPa", [(2050, "megapascal")]),
+        ("enamelled vessel 3000L", [(3000, "liter")]),
+        ("spacer 1.0 cm (3/8 in.) thick", [(1.0, "centimeter"), (0.375, "inch")]),
+        ("powder finer than 50 × 10^−6 m", [(5e-05, "meter")]),
+    ],
+)
+def test_numbers_with_decimal_commas_and_thousands_separators(text: str, expected: list[tuple[float, str]]) -> None:
+    assert values(text) == expected
+
+
+def test_a_text_with_decimal_commas_reads_a_three_digit_group_as_decimals_too() -> None:
+    assert values("vessel 0,5 m3, agitator 1,500 kW") == [(0.5, "meter**3"), (1.5, "kilowatt")]
+
+
+def test_units_are_read_with_their_kind() -> None:
+    text = "skid: 600 L/h pump, 2 l/s drain, 10 L/min purge, 50 kVA drive at 800 Hz, 30% Ni, 12 kg, 1 200 rpm"
+    assert [q.unit for q in parse_quantities(text)] == [
+        "liter/hour", "liter/second", "liter/minute", "kilovolt_ampere", "hertz", "percent", "kilogram",
+        "revolutions_per_minute",
+    ]
+
+
+def test_a_range_gives_both_ends_and_the_low_end_takes_the_unit_of_the_high_end() -> None:
+    assert values("inverter tunable over 600 to 2 000 Hz") == [(600, "hertz"), (2000, "hertz")]
+    assert values("inverter tunable over 600-2000 Hz") == [(600, "hertz"), (2000, "hertz")]
+    low, high = parse_quantities("bore between 75 and 650 mm")
+    assert (low.text, high.text) == ("75", "650 mm")
+
+
+def test_temperature_in_kelvin_with_a_pdf_style_celsius_equivalent() -> None:
+    kelvin, celsius = parse_quantities("held at 1 273 K (1 000oC) for an hour")
+    assert (kelvin.value, kelvin.unit, kelvin.text) == (1273, "kelvin", "1 273 K")
+    assert (celsius.value, celsius.unit) == (1000, "degree_Celsius")
+
+
+def test_cas_numbers_entry_codes_and_hs_codes_are_not_quantities() -> None:
+    text = "Mustard precursor CAS 111-48-8, listed in 1C350 and 2B350, tariff line 8419.89, see 3C (except 3C907)"
+    assert parse_quantities(text) == []
+
+
+def test_a_unit_ratio_that_is_not_a_rate_is_left_alone() -> None:
+    assert parse_quantities("a density above 17.5 g/cm3") == []
+
+
+def test_quantities_convert_to_pint() -> None:
+    (flow,) = parse_quantities("600 L/h")
+    assert flow.to_pint().to("meter**3/hour").magnitude == pytest.approx(0.6)
+    (temperature,) = parse_quantities("1 000 °C")
+    assert temperature.to_pint().to("kelvin").magnitude == pytest.approx(1273.15)
+
+
+def test_format_quantity_for_display() -> None:
+    assert format_quantity(Quantity(3000.0, "liter", "3 000 L")) == "3000 L"
+    assert format_quantity(Quantity(0.6, "meter**3/hour", "0,6 m3/h")) == "0.6 m³/h"
+    assert format_quantity(Quantity(1000.0, "degree_Celsius", "1 000oC")) == "1000 °C"
+
+
+# Thresholds
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value", "unit"),
+    [
+        ("drive frequency equal to or more than 600 Hz", ">=", 600, "hertz"),
+        ("output of 40 VA or greater", ">=", 40, "volt_ampere"),
+        ("rotor speed of 600 Hz or more", ">=", 600, "hertz"),
+        ("bore greater than 0.1 m", ">", 0.1, "meter"),
+        ("coil diameter 600 mm or less", "<=", 600, "millimeter"),
+        ("alloy holding more than 25% nickel", ">", 25, "percent"),
+        ("tungsten content of 97% by weight or more", ">=", 97, "percent"),
+        ("throughput exceeding 5 kg/h", ">", 5, "kilogram/hour"),
+        ("loads in excess of 6 t", ">", 6, "metric_ton"),
+        ("pressure not exceeding 10 bar", "<=", 10, "bar"),
+        ("working pressure not less than 5 MPa", ">=", 5, "megapascal"),
+        ("at least 3 L per batch", ">=", 3, "liter"),
+        ("capacity up to 9 kg", "<=", 9, "kilogram"),
+        ("power over 80 kW", ">", 80, "kilowatt"),
+        ("stable above 588 K", ">", 588, "kelvin"),
+        ("particles below 60 µm", "<", 60, "micrometer"),
+        ("frequency control better (less) than 0.2%", "<", 0.2, "percent"),
+        ("specimen ≥ 2 050 MPa", ">=", 2050, "megapascal"),
+    ],
+)
+def test_comparator_phrases(text: str, op: str, value: float, unit: str) -> None:
+    (threshold,) = parse_thresholds(text)
+    assert (threshold.op, threshold.value.value, threshold.value.unit) == (op, value, unit)
+
+
+def test_a_quantity_without_comparator_words_is_no_threshold() -> None:
+    assert parse_thresholds("tensile strength of 460 MPa or more measured at 293 K (20 °C)") == [
+        Threshold(">=", Quantity(460.0, "megapascal", "460 MPa"), "460 MPa or more")
+    ]
+
+
+def test_a_parenthesised_equivalent_is_the_same_threshold() -> None:
+    lower, upper = parse_thresholds("inner volume above 0,1 m3 (100 litres) yet less than 20 m3 (20 000 litres)")
+    assert (lower.op, format_quantity(lower.value), lower.text) == (">", "0.1 m³", "above 0,1 m3 (100 litres)")
+    assert (upper.op, format_quantity(upper.value), upper.text) == ("<", "20 m³", "less than 20 m3 (20 000 litres)")
+
+
+def test_temperature_threshold_with_its_celsius_equivalent() -> None:
+    (threshold,) = parse_thresholds("burner chamber hotter, i.e. greater than 1 273 K (1 000 C)")
+    assert threshold.op == ">" and threshold.value.unit == "kelvin" and threshold.text.endswith("(1 000 C)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tuned in the range of 600 to 2 000 Hz", "tuned from 600 to 2 000 Hz", "tuned between 600 Hz and 2 000 Hz"],
+)
+def test_a_range_is_two_thresholds_with_both_ends_included(text: str) -> None:
+    low, high = parse_thresholds(text)
+    assert (low.op, low.value.value, high.op, high.value.value) == (">=", 600, "<=", 2000)
+    assert low.text == high.text and low.text.startswith(("in the range", "from", "between"))
+
+
+def test_between_with_parenthesised_equivalents_is_still_one_range() -> None:
+    low, high = parse_thresholds("a cavity between 50 cm3 (50 ml) and 2,000 cm3 (2 liters) in size")
+    assert (low.value.value, high.value.value, low.value.unit) == (50, 2000, "centimeter**3")
+
+
+# Verdicts
+
+VESSEL_RULE = "vessels with an inner volume greater than 0,1 m3 (100 litres) and less than 20 m3"
+PUMP_RULE = "pumps with a maximum flow-rate greater than 0,6 m3/hour"
+CONVERTER_RULE = "converters with an output of 40 VA or greater working at 600 Hz or more"
+
+
+def test_a_3000_litre_reactor_meets_both_volume_bounds() -> None:
+    assert verdicts("glass-lined reactor, 3 000 L", VESSEL_RULE) == ["met", "met"]
+
+
+def test_a_50_litre_reactor_is_below_the_lower_bound() -> None:
+    assert verdicts("glass-lined reactor, 50 L", VESSEL_RULE) == ["not met", "met"]
+
+
+def test_a_half_cubic_metre_per_hour_pump_is_below_the_flow_threshold() -> None:
+    assert verdicts("seal-less pump 0.5 m3/h", PUMP_RULE) == ["not met"]
+
+
+def test_litres_per_hour_and_cubic_metres_per_hour_compare_after_conversion() -> None:
+    assert verdicts("pump 600 L/h", PUMP_RULE) == ["not met"]
+    assert verdicts("pump 600 L/h", "flow of 0.6 m3/h or more") == ["met"]
+    assert verdicts("pump 12 L/min", PUMP_RULE) == ["met"]
+
+
+def test_kva_compares_with_va_and_hertz_with_hertz() -> None:
+    assert verdicts("frequency converter 800 Hz, 50 kVA", CONVERTER_RULE) == ["met", "met"]
+    assert verdicts("frequency converter 400 Hz, 0.03 kVA", CONVERTER_RULE) == ["not met", "not met"]
+
+
+def test_celsius_is_compared_with_kelvin_on_the_absolute_scale() -> None:
+    rule = "combustion temperature greater than 1 273 K (1 000 C)"
+    assert verdicts("incinerator reaching 1 100 °C", rule) == ["met"]
+    assert verdicts("incinerator reaching 900 °C", rule) == ["not met"]
+
+
+def test_a_question_without_the_parameter_is_not_stated() -> None:
+    (result,) = check_quantities(parse_quantities("glass-lined reactor, 3 000 L"), parse_thresholds(PUMP_RULE))
+    threshold, asked, verdict = result
+    assert (threshold.op, asked, verdict) == (">", None, "not stated")
+
+
+def test_percent_is_only_compared_with_percent() -> None:
+    rule = "wetted parts of alloys with more than 25% nickel"
+    assert verdicts("reactor 3 000 L", rule) == ["not stated"]
+    assert verdicts("Hastelloy with 57 % nickel", rule) == ["met"]
+
+
+def test_the_asked_quantity_is_returned_with_its_verdict() -> None:
+    (result,) = check_quantities(parse_quantities("drive 50 kVA"), parse_thresholds("40 VA or greater"))
+    _, asked, verdict = result
+    assert asked is not None and (asked.text, verdict) == ("50 kVA", "met")
+
+
+# Real eCFR entries
+
+@pytest.fixture(scope="module")
+def ccl() -> dict[str, Entry]:
+    entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
+    return {entry.code: entry for entry in entries if entry.code in ("2B350", "2B352", "3A225")}
+
+
+def item(ccl: dict[str, Entry], code: str) -> Item:
+    return next(i for i in ccl[code[:5]].walk() if i.code == code)
+
+
+def test_real_2b350_reactor_bounds(ccl: dict[str, Entry]) -> None:
+    thresholds = parse_thresholds(item(ccl, "2B350.a.1").full_text())
+    volume = [t for t in thresholds if t.value.unit == "meter**3"]
+    assert [(t.op, t.value.value) for t in volume] == [(">", 0.1), ("<", 20)]
+    assert verdicts("reactor 3 000 L", volume) == ["met", "met"]
+    assert verdicts("reactor 50 L", volume) == ["not met", "met"]
+
+
+def test_real_2b350_i_pump_flow(ccl: dict[str, Entry]) -> None:
+    thresholds = parse_thresholds(item(ccl, "2B350.i").full_text())
+    flows = [t for t in thresholds if t.value.unit == "meter**3/hour"]
+    assert [(t.op, t.value.value) for t in flows] == [(">", 0.6), (">", 5)]
+    assert verdicts("pump 0,5 m3/h", flows) == ["not met", "not met"]
+    assert verdicts("pump 800 L/h", flows) == ["met", "not met"]
+    assert verdicts("reactor 3 000 L", flows) == ["not stated"] * 2
+
+
+def test_real_3a225_frequency_changer(ccl: dict[str, Entry]) -> None:
+    thresholds = parse_thresholds(ccl["3A225"].full_text())
+    assert [(t.op, t.value.unit) for t in thresholds] == [(">=", "volt_ampere"), (">=", "hertz"), ("<", "percent")]
+    assert verdicts("frequency converter 800 Hz, 50 kVA", thresholds) == ["met", "met", "not stated"]
+
+
+def test_real_2b352_fermenter_and_centrifuge(ccl: dict[str, Entry]) -> None:
+    fermenter = parse_thresholds(item(ccl, "2B352.b.1").full_text())
+    assert [(t.op, t.value.value, t.value.unit) for t in fermenter] == [(">=", 20, "liter")]
+    assert verdicts("bioreactor 30 litres", fermenter) == ["met"]
+    assert verdicts("bioreactor 10 litres", fermenter) == ["not met"]
+    centrifuge = [t for t in parse_thresholds(item(ccl, "2B352.c").full_text()) if t.value.unit == "liter/hour"]
+    assert [(t.op, t.value.value) for t in centrifuge] == [(">", 100)]
+    assert verdicts("continuous centrifuge 2 L/min", centrifuge) == ["met"]
+    assert verdicts("continuous centrifuge 1 L/min", centrifuge) == ["not met"]
+

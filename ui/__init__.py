@@ -1,0 +1,1 @@
+"""User interfaces: the `stce` command line and the Streamlit pages."""

@@ -1,0 +1,171 @@
+"""The `stce` command line: each command parses, calls the library and prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.errors import StceError
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.ask import Assistant
+
+app = typer.Typer(help="STCE Assistant: find the control-list entries that may apply to goods.", no_args_is_help=True)
+sources_app = typer.Typer(help="List or remove ingested sources.", invoke_without_command=True)
+app.add_typer(sources_app, name="sources")
+out = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Build the one Settings object from STCE_* variables."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Settings()
+
+
+def _fail(error: StceError) -> None:
+    err.print(f"[red]error:[/red] {error}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: PDF, eCFR XML, Markdown, text.")],
+    name: Annotated[Optional[str], typer.Option(help="Source name (one file only); default: the file name.")] = None,
+    version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
+    list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
+    password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
+) -> None:
+    """Ingest documents; a failing file is reported and the others go on."""
+    from ingest.pipeline import Ingester
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(path: str, fraction: float) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(Path(path).name, total=1.0)
+            bar.update(tasks[path], completed=fraction)
+
+        try:
+            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
+        except StceError as error:
+            _fail(error)
+    table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
+    for r in results:
+        table.add_row(Path(r.path).name, r.source, r.status, str(r.passages), str(r.entries), str(r.embedded),
+                      f"{r.seconds:.1f}")
+    out.print(table)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        out.print(f"[red]failed:[/red] {r.path}: {r.error}", soft_wrap=True)
+    out.print(f"{len(results)} files, {len(failed)} failed, {sum(r.passages for r in results)} passages, "
+              f"{sum(r.seconds for r in results):.1f} s")
+    if failed:
+        raise typer.Exit(1)
+
+
+@sources_app.callback()
+def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the ingested sources."""
+    if ctx.invoked_subcommand:
+        return
+    from assistant.registry import Registry
+
+    rows = Registry(ctx.obj.registry_path).sources()
+    if as_json:
+        print(json.dumps([{**asdict(s), "version": s.version} for s in rows], indent=2))
+        return
+    table = Table("name", "list", "kind", "version", "passages", "entries", "ingested at")
+    for s in rows:
+        table.add_row(s.name, s.list_label, s.kind, s.version, str(s.passages), str(s.entries), s.ingested_at)
+    out.print(table)
+
+
+@sources_app.command("remove")
+def sources_remove(ctx: typer.Context, name: str) -> None:
+    """Remove a source and all its passages."""
+    from ingest.pipeline import Ingester
+
+    try:
+        removed = Ingester(ctx.obj).remove(name)
+    except StceError as error:
+        _fail(error)
+    if not removed:
+        err.print(f"[red]error:[/red] no source named {name!r} (see `stce sources`)")
+        raise typer.Exit(1)
+    out.print(f"removed {name}")
+
+
+def _assistant(settings: Settings) -> Assistant:
+    """The assistant over an up-to-date starter corpus (imported here: `stce --help` stays fast)."""
+    from assistant.ask import Assistant
+    from ingest.starter import ensure_starter_corpus
+
+    ensure_starter_corpus(settings)
+    return Assistant(settings)
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="The goods as described, or '-' for one question per stdin line.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
+    k: Annotated[int, typer.Option("-k", help="How many candidate entries.")] = 5,
+    list_label: Annotated[Optional[list[str]], typer.Option("--list", help="Search only this list.")] = None,
+) -> None:
+    """Answer one question (or one per line of stdin with '-')."""
+    assistant = _assistant(ctx.obj)
+    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    for q in questions:
+        try:
+            answer = assistant.ask(q, k=k, lists=list_label)
+        except StceError as error:
+            if as_json:
+                print(json.dumps({"question": q, "error": str(error)}), flush=True)
+                continue
+            _fail(error)
+        if as_json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            out.print(Markdown(answer.markdown))
+            for c in answer.citations + answer.guidance:
+                page = f", p. {c.passage.page}" if c.passage.page else ""
+                out.print(f"[dim][{c.n}] {c.passage.entry or c.passage.title} - {c.passage.list_label}, "
+                          f"{c.passage.source} {c.passage.version}{page}[/dim]")
+
+
+@app.command()
+def chat(ctx: typer.Context) -> None:
+    """A terminal conversation; follow-ups reuse the previous question's goods."""
+    assistant = _assistant(ctx.obj)
+    history: list[str] = []
+    out.print("Describe the goods (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = out.input("[bold]> [/bold]")
+        except EOFError:
+            break
+        if not question.strip():
+            break
+        try:
+            answer = assistant.ask(question, history=history)
+        except StceError as error:
+            err.print(f"[red]{error}[/red]")
+            continue
+        history.append(question if not history else f"{history[-1]} {question}")
+        out.print(Markdown(answer.markdown))
