@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from assistant.codes import find_codes, top_level
 from assistant.index import View
-from assistant.params import Quantity, check_quantities, format_quantity, parse_thresholds
+from assistant.params import Quantity, check_quantities, format_quantity, parameter_name, parse_thresholds
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.types import Answer, Candidate, Check, Citation, Hit, Passage
 
@@ -51,21 +51,10 @@ def _checks(entry: str, text: str, asked: Sequence[Quantity]) -> list[Check]:
     checks = []
     for threshold, quantity, verdict in check_quantities(list(asked), parse_thresholds(text))[:MAX_CHECKS]:
         checks.append(Check(
-            entry=entry, parameter=_dimension(threshold.value), threshold=threshold.text, verdict=verdict,
+            entry=entry, parameter=parameter_name(threshold.value), threshold=threshold.text, verdict=verdict,
             asked=format_quantity(quantity) if quantity is not None else None,
         ))
     return checks
-
-
-def _dimension(q: Quantity) -> str:
-    """A readable name for what a threshold measures."""
-    names = {
-        "[length] ** 3": "volume", "[length] ** 3 / [time]": "flow rate", "1 / [time]": "frequency",
-        "[length] ** 2 * [mass] / [time] ** 3": "power", "[mass] / [length] / [time] ** 2": "pressure or strength",
-        "[length]": "length", "[temperature]": "temperature", "dimensionless": "proportion",
-        "[length] ** 2": "area", "[mass]": "mass",
-    }
-    return names.get(str(q.to_pint().dimensionality), str(q.to_pint().dimensionality))
 
 
 def _verdict(checks: list[Check]) -> str:

@@ -13,7 +13,7 @@ from chromadb.api import ClientAPI
 from assistant.answer import compose
 from assistant.errors import QuestionError
 from assistant.index import LiveIndex
-from assistant.params import Quantity, parse_quantities
+from assistant.params import Quantity, parameter_name, parse_quantities
 from assistant.retrieve import search
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -36,10 +36,6 @@ def clean_question(question: str) -> str:
     return text
 
 
-def _dimension(q: Quantity) -> str:
-    return str(q.to_pint().dimensionality)
-
-
 def stand_alone(question: str, history: Sequence[str]) -> tuple[str, list[Quantity]]:
     """Rewrite a follow-up ("and if it is only 50 litres?") into a query that carries the earlier goods.
 
@@ -49,8 +45,8 @@ def stand_alone(question: str, history: Sequence[str]) -> tuple[str, list[Quanti
     if not history or not (_FOLLOW_UP.match(question) or len(question.split()) <= 4):
         return question, asked
     previous = history[-1]
-    kinds = {_dimension(q) for q in asked}
-    kept = [q for q in parse_quantities(previous) if _dimension(q) not in kinds]
+    kinds = {parameter_name(q) for q in asked}
+    kept = [q for q in parse_quantities(previous) if parameter_name(q) not in kinds]
     return f"{previous} {question}", asked + kept
 
 

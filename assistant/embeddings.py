@@ -36,6 +36,7 @@ def load_model() -> Any:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
     log.info("loading embedding model from %s", model_path())
     return SentenceTransformer(str(model_path()), device="cpu", local_files_only=True)

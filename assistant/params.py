@@ -159,6 +159,8 @@ _OTHER = [
 _RATE_TOPS = _VOLUME + _MASS + _LENGTH
 _PLAIN = _OTHER + _VOLUME + _AREA + _MASS + _LENGTH
 _DISPLAY = {u.canonical: u.display for u in _PLAIN + _TIME}
+_KIND = {u.canonical: u.kind for u in _PLAIN + _TIME}
+_KIND_NAMES = {"volume/time": "flow rate", "mass/time": "mass flow", "length/time": "speed", "percent": "proportion"}
 
 
 def _alternatives(units: list[_Unit]) -> str:
@@ -451,6 +453,13 @@ def check_quantities(
 
 def _display_unit(unit: str) -> str:
     return "/".join(_DISPLAY.get(part, part) for part in unit.split("/"))
+
+
+def parameter_name(q: Quantity) -> str:
+    """What a quantity measures, in words ("volume", "flow rate", "frequency")."""
+    top, _, per = q.unit.partition("/")
+    kind = f"{_KIND.get(top, top)}/{_KIND.get(per, per)}" if per else _KIND.get(top, top)
+    return _KIND_NAMES.get(kind, kind)
 
 
 def format_quantity(q: Quantity) -> str:

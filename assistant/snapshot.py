@@ -22,6 +22,7 @@ from bm25s.tokenization import Tokenizer
 from assistant.types import Hit, Passage
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # CAS numbers stay whole ("111-48-8"); otherwise words of two or more characters.
 _TOKEN_PATTERN = r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b"

@@ -13,6 +13,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Literal
 
 from ingest.entries import Entry, Item
@@ -51,6 +52,8 @@ _DECONTROL_START = re.compile(
 )
 _LIST_INTRO = re.compile(r"(?::|\bfollowing[;,]?)$")
 """A line that introduces an enumeration; the source sometimes ends "... all of the following;"."""
+_ANNOUNCES_LAST = re.compile(r"[;,]\s*(?:or|and)$")
+"""An item ending "...; or" announces that the next item of its list is the last one."""
 _NAMED_REF = re.compile(rf"({_CODE_REF})((?:\.(?:[a-z]|\d{{1,3}})(?![a-z0-9]))*)")
 _SEE = re.compile(r"\bsee\b", re.IGNORECASE)
 _NAMED_WINDOW = 200
@@ -74,6 +77,7 @@ class _Level:
     kind: Kind
     label: str
     item: Item
+    last: bool
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class _EntryBuilder:
     preamble: list[str]
     levels: list[_Level] = field(default_factory=list)
     items: dict[str, Item] = field(default_factory=dict)
+    cited: set[str] = field(default_factory=set)
     note: _Note | None = None
     notes: list[_Note] = field(default_factory=list)
 
@@ -112,7 +117,7 @@ def split_list_pages(pages: list[tuple[int, str]]) -> list[Entry]:
     if len(headers) < MIN_ENTRIES:
         log.debug("not a control list: %d entry headers found", len(headers))
         return []
-    entries = _parse(lines, headers)
+    entries = _parse(lines, headers, _cited_codes(lines))
     log.info("control list split into %d entries", len(entries))
     return entries
 
@@ -256,14 +261,23 @@ def _longest_increasing(candidates: list[_Header]) -> list[_Header]:
 # --- parsing ----------------------------------------------------------------------------------------
 
 
-def _parse(lines: list[_Line], headers: dict[int, _Header]) -> list[Entry]:
+def _cited_codes(lines: list[_Line]) -> set[str]:
+    """Every full code the document cites ("2B350.g.1", "ML7.c"): evidence of which items exist."""
+    return {_normal_ref(match) for line in lines for match in _NAMED_REF.finditer(line.text)}
+
+
+def _normal_ref(match: re.Match[str]) -> str:
+    return match.group(1).replace(".", "") + match.group(2).rstrip(".")
+
+
+def _parse(lines: list[_Line], headers: dict[int, _Header], cited: set[str]) -> list[Entry]:
     entries: list[Entry] = []
     builder: _EntryBuilder | None = None
     for index, line in enumerate(lines):
         header = headers.get(index)
         if header is not None:
             _finish(builder, entries)
-            builder = _start_entry(header, line)
+            builder = _start_entry(header, line, cited)
             if _label(header.title) is not None:
                 builder.preamble.clear()
                 _read_line(builder, _Line(line.page, header.title))
@@ -276,10 +290,10 @@ def _parse(lines: list[_Line], headers: dict[int, _Header]) -> list[Entry]:
     return entries
 
 
-def _start_entry(header: _Header, line: _Line) -> _EntryBuilder:
+def _start_entry(header: _Header, line: _Line, cited: set[str]) -> _EntryBuilder:
     category = "ML" if header.code.startswith("ML") else header.code[0]
     entry = Entry(code=header.code, text="", page=line.page, title="", category=category)
-    return _EntryBuilder(entry=entry, preamble=[header.title])
+    return _EntryBuilder(entry=entry, preamble=[header.title], cited=cited)
 
 
 def _is_boundary(text: str) -> bool:
@@ -321,7 +335,7 @@ def _read_line(builder: _EntryBuilder, line: _Line) -> None:
                 _add_note_item(outer, label, text)
             return
         builder.note = None
-    if label is not None and (depth := _fit(main, label)) is not None:
+    if label is not None and (depth := _fit(main, label, _item_rank(builder, label))) is not None:
         _open_item(builder, depth, label, line)
     elif builder.levels:
         item = builder.levels[-1].item
@@ -341,20 +355,44 @@ def _label(text: str) -> _Label | None:
     return _Label("number" if value.isdigit() else "letter", value, loose)
 
 
-def _fit(stack: list[tuple[Kind, str]], label: _Label) -> int | None:
-    """The depth at which `label` goes: the deepest level it succeeds, or a new child level; None if nowhere.
+def _fit(
+    stack: list[tuple[Kind, str]], label: _Label, rank: Callable[[int], tuple[bool, bool]] | None = None
+) -> int | None:
+    """The depth at which `label` goes: a level it succeeds, or a new child level; None if nowhere.
 
     Levels alternate letter/number, so a child of a letter level starts at "1." and of a number level
-    at "a."; the first level may be either kind (1C350 numbers its chemicals directly).
+    at "a."; the first level may be either kind (1C350 numbers its chemicals directly). When several
+    levels could continue ("c." after "...b.2.b"), the best by `rank` wins, the deepest among equals.
     """
-    for depth in range(len(stack) - 1, -1, -1):
-        kind, value = stack[depth]
-        if kind == label.kind and _successor(kind, value) == label.value:
-            return depth
+    depths = [
+        depth
+        for depth in range(len(stack) - 1, -1, -1)
+        if stack[depth][0] == label.kind and _successor(*stack[depth]) == label.value
+    ]
+    if depths:
+        return min(depths, key=rank) if rank else depths[0]
     opens = label.value == ("1" if label.kind == "number" else "a")
     if opens and not label.loose and (not stack or stack[-1][0] != label.kind):
         return len(stack)
     return None
+
+
+def _item_rank(builder: _EntryBuilder, label: _Label) -> Callable[[int], tuple[bool, bool]]:
+    """Rank the levels a label could continue (lower is better).
+
+    A code the document cites elsewhere ("precursors specified by ML7.c.") exists; a list whose end was
+    announced ("...; or" before its current item) or reached (its deepest item ends with a full stop,
+    where list items end with ";") takes no more items.
+    """
+    levels = builder.levels
+
+    def rank(depth: int) -> tuple[bool, bool]:
+        parent = levels[depth - 1].item.code if depth else builder.entry.code
+        cited = f"{parent}.{label.value}" in builder.cited
+        ended = levels[depth].last or (depth == len(levels) - 1 and levels[depth].item.text.endswith("."))
+        return (not cited, ended)
+
+    return rank
 
 
 def _successor(kind: Kind, value: str) -> str:
@@ -362,11 +400,13 @@ def _successor(kind: Kind, value: str) -> str:
 
 
 def _open_item(builder: _EntryBuilder, depth: int, label: _Label, line: _Line) -> None:
+    sibling = builder.levels[depth].item if depth < len(builder.levels) else None
+    last = sibling is not None and not sibling.children and _ANNOUNCES_LAST.search(sibling.text) is not None
     del builder.levels[depth:]
     parent = builder.levels[-1].item if builder.levels else builder.entry
     item = Item(code=f"{parent.code}.{label.value}", text=line.text, page=line.page)
     parent.children.append(item)
-    builder.levels.append(_Level(label.kind, label.value, item))
+    builder.levels.append(_Level(label.kind, label.value, item, last))
     builder.items[item.code] = item
 
 
@@ -435,13 +475,11 @@ def _named_item(builder: _EntryBuilder, text: str, anchor: Item) -> Item:
     see = _SEE.search(window)
     window = window[: see.start()] if see else window
     for match in _NAMED_REF.finditer(window):
-        base = match.group(1).replace(".", "")
-        if base != builder.entry.code:
-            continue
-        path = match.group(2).rstrip(".")
-        if not path:
+        code = _normal_ref(match)
+        if code == builder.entry.code:
             return builder.entry
-        return builder.items.get(base + path, anchor)
+        if code.startswith(builder.entry.code + "."):
+            return builder.items.get(code, anchor)
     return anchor
 
 

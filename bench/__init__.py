@@ -1,0 +1,1 @@
+"""Benchmarks: speed and quality figures, printed by `python -m bench.ingest` and `python -m bench.answers`."""

@@ -1,0 +1,247 @@
+"""Sources page (editors): behind the editor password, upload and ingest lists, see what changed, remove.
+
+Streamlit runs this file as the page script; its functions are importable for tests.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from assistant.errors import IngestError, StceError
+from ingest.pipeline import FileResult, source_name
+from ui import resources
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = ["pdf", "xml", "md", "txt"]
+FREE_TRIES = 3
+MAX_DELAY_S = 30.0
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+@dataclass
+class Attempts:
+    """Wrong passwords across all sessions of the process, so a new browser tab does not reset the delay."""
+
+    failures: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def delay(self) -> float:
+        """No wait for the first tries, then a doubling one."""
+        return 0.0 if self.failures < FREE_TRIES else min(2.0 ** (self.failures - FREE_TRIES), MAX_DELAY_S)
+
+
+@st.cache_resource
+def attempts() -> Attempts:
+    return Attempts()
+
+
+def password_ok(given: str, expected: str) -> bool:
+    """Constant-time comparison: the time taken says nothing about how much of the password was right."""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def unlock(expected: str) -> None:
+    tries = attempts()
+    with tries.lock:
+        wait = tries.delay()
+    time.sleep(wait)
+    if password_ok(st.session_state.get("editor_password", ""), expected):
+        st.session_state["editor"] = True
+        with tries.lock:
+            tries.failures = 0
+        return
+    with tries.lock:
+        tries.failures += 1
+        log.warning("wrong editor password (%d wrong in a row)", tries.failures)
+    st.session_state["login_error"] = True
+
+
+def locked() -> bool:
+    """True (and the page says why) until the editor password was entered in this session."""
+    expected = resources.settings().editor_password
+    if not expected:
+        st.info("Editing is off. To enable it, start the app with the environment variable "
+                "`STCE_EDITOR_PASSWORD` set to a password for editors, e.g. `STCE_EDITOR_PASSWORD=... stce ui`.")
+        return True
+    if st.session_state.get("editor"):
+        return False
+    with st.form("login"):
+        st.text_input("Editor password", type="password", key="editor_password")
+        st.form_submit_button("Unlock", on_click=unlock, args=(expected,))
+    if st.session_state.pop("login_error", False):
+        st.error("Wrong password.")
+    return True
+
+
+def safe_name(name: str) -> str:
+    """The base name only, without control characters or path separators; never empty."""
+    base = re.split(r"[/\\]", name)[-1]
+    cleaned = _UNSAFE_NAME.sub("", base).strip().lstrip(".")
+    return cleaned or "upload"
+
+
+def check_upload(name: str, data: bytes, max_mb: float) -> None:
+    """Refuse a file whose content does not match its type, before the ingester sees it."""
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix not in UPLOAD_TYPES:
+        raise IngestError(name, f"unsupported file type {suffix or '(none)'!r}; accepted: {', '.join(UPLOAD_TYPES)}")
+    if not data:
+        raise IngestError(name, "empty file (0 bytes)")
+    if len(data) > max_mb * 1e6:
+        raise IngestError(name, f"file too large: {len(data) / 1e6:.1f} MB, the limit is {max_mb:g} MB")
+    if suffix == "pdf" and not data.startswith(b"%PDF"):
+        raise IngestError(name, "not a PDF (it does not start with %PDF)")
+    if suffix == "xml" and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise IngestError(name, "not XML (it does not start with '<')")
+    if suffix in ("md", "txt"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise IngestError(name, f"not UTF-8 text (bad byte at offset {err.start})") from None
+
+
+def ingest_uploads(
+    uploads: list[tuple[str, bytes]], name: str = "", version_label: str = "", list_label: str = "",
+    progress: Callable[[str, float], None] | None = None,
+) -> list[FileResult]:
+    """Check and ingest uploaded files; a refused or failing file is reported and the others go on."""
+    results: list[FileResult] = []
+    max_mb = resources.settings().max_file_mb
+    with tempfile.TemporaryDirectory(prefix="stce-upload-") as folder:
+        paths = []
+        for raw_name, data in uploads:
+            clean = safe_name(raw_name)
+            try:
+                check_upload(clean, data, max_mb)
+            except IngestError as err:
+                results.append(FileResult(clean, source_name(Path(clean)), "failed", error=err.reason))
+                continue
+            path = Path(folder) / clean
+            path.write_bytes(data)
+            paths.append(path)
+        if paths:
+            with resources.ingester() as writer:
+                results += writer.ingest(paths, name=name or None, version_label=version_label,
+                                         list_label=list_label or None, progress=progress)
+    return results
+
+
+def show_changes(changes: dict[str, Any]) -> None:
+    """Entries added, removed and changed between two versions, with the diff of each changed entry."""
+    st.markdown(f"**{changes['source']}**: {changes['from_version'] or 'new'} → {changes['to_version']}")
+    added, removed, changed = changes.get("added", []), changes.get("removed", []), changes.get("changed", [])
+    left, middle, right = st.columns(3)
+    left.metric("Entries added", len(added))
+    middle.metric("Entries removed", len(removed))
+    right.metric("Entries changed", len(changed))
+    for label, codes in (("Added", added), ("Removed", removed), ("Changed", changed)):
+        if codes:
+            st.caption(f"{label}: " + ", ".join(codes))
+    for code, diff in changes.get("diffs", {}).items():
+        with st.expander(f"Diff of {code}"):
+            st.code(diff, language="diff")
+
+
+def upload_form() -> None:
+    settings = resources.settings()
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader("Control lists or training documents", type=UPLOAD_TYPES, accept_multiple_files=True,
+                                 max_upload_size=max(1, int(settings.max_file_mb)))
+        left, middle, right = st.columns(3)
+        list_label = left.text_input("List label", placeholder="e.g. US CCL; default: from the file")
+        version_label = middle.text_input("Version label", placeholder="e.g. 2026-06")
+        name = right.text_input("Source name (one file)", placeholder="default: the file name",
+                                help="Give an existing source's name to replace it with this new version.")
+        submitted = st.form_submit_button("Ingest", icon=":material/upload:")
+    if submitted and files:
+        run_ingest([(f.name, f.getvalue()) for f in files], name, version_label, list_label)
+
+
+def run_ingest(uploads: list[tuple[str, bytes]], name: str, version_label: str, list_label: str) -> None:
+    """Ingest with a status box and a progress bar per file; the results stay shown until the next ingest."""
+    with st.status(f"Ingesting {len(uploads)} file(s)...", expanded=True) as status:
+        bars: dict[str, Any] = {}
+
+        def progress(path: str, fraction: float) -> None:
+            if path not in bars:
+                bars[path] = st.progress(0.0, text=Path(path).name)
+            bars[path].progress(min(fraction, 1.0), text=Path(path).name)
+
+        try:
+            results = ingest_uploads(uploads, name.strip(), version_label.strip(), list_label.strip(), progress)
+        except StceError as err:
+            status.update(label=f"Ingest failed: {err}", state="error")
+            return
+        failed = [r for r in results if r.status == "failed"]
+        status.update(label=f"{len(results) - len(failed)} of {len(results)} file(s) ingested",
+                      state="error" if failed else "complete")
+    st.session_state["last_ingest"] = results
+
+
+def show_results(results: list[FileResult]) -> None:
+    for r in results:
+        if r.status == "failed":
+            st.error(f"{Path(r.path).name}: {r.error}")
+        else:
+            st.success(f"{Path(r.path).name} → source **{r.source}**: {r.status}, {r.passages} passages, "
+                       f"{r.entries} entries ({r.seconds:.1f} s)")
+        if r.status == "updated" and r.changes:
+            show_changes(r.changes)
+
+
+def remove(name: str) -> None:
+    try:
+        with resources.ingester() as writer:
+            removed = writer.remove(name)
+    except StceError as err:
+        st.session_state["remove_error"] = str(err)
+        return
+    st.session_state["remove_error"] = "" if removed else f"No source named {name}."
+
+
+def sources_table() -> None:
+    docs = resources.sources()
+    if not docs:
+        st.info("No sources yet: upload a control list above.")
+        return
+    st.dataframe(
+        [{"source": s.name, "list": s.list_label, "kind": s.kind, "version": s.version, "passages": s.passages,
+          "entries": s.entries, "ingested at": s.ingested_at} for s in docs],
+        hide_index=True,
+    )
+    if error := st.session_state.pop("remove_error", ""):
+        st.error(error)
+    with st.expander("Remove a source"):
+        for s in docs:
+            st.button(f"Remove {s.name}", key=f"remove-{s.name}", on_click=remove, args=(s.name,),
+                      icon=":material/delete:")
+
+
+def page() -> None:
+    st.title("Sources")
+    if locked():
+        return
+    st.subheader("Add or update")
+    upload_form()
+    show_results(st.session_state.get("last_ingest", []))
+    st.subheader("Live sources")
+    sources_table()
+    history = resources.registry().changes(limit=5) if hasattr(resources, "registry") else []
+    for changes in history:
+        show_changes(changes)
+
+
+if __name__ == "__main__":
+    page()
