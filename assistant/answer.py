@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 from assistant.codes import find_codes, top_level
@@ -15,7 +16,10 @@ from assistant.types import Answer, Candidate, Check, Citation, Hit, Passage
 MIN_SIMILARITY = 0.45
 MIN_SIMILARITY_WITH_KEYWORDS = 0.30
 MAX_CHECKS = 6
+# Stated thresholds that the goods meet raise an entry; thresholds they miss lower it (never drop it).
+VERDICT_WEIGHT = {"met": 1.5, "not met": 0.5}
 MAX_NOTES = 3
+PROOF_CANDIDATES = 3
 MAX_GUIDANCE = 2
 DISCLAIMER = (
     "_This is a lead for the officer, not a legal classification. Confirm the goods' technical parameters "
@@ -40,29 +44,44 @@ def notes_of(text: str) -> list[str]:
 
 
 def _relevant(match: EntryMatch) -> bool:
-    if match.routes & {"code", "cas"}:
+    if match.routes & {"code", "cas", "curriculum"}:
         return True
     if match.similarity >= MIN_SIMILARITY:
         return True
     return match.keyword > 0 and match.similarity >= MIN_SIMILARITY_WITH_KEYWORDS
 
 
-def _checks(entry: str, text: str, asked: Sequence[Quantity]) -> list[Check]:
-    checks = []
-    for threshold, quantity, verdict in check_quantities(list(asked), parse_thresholds(text))[:MAX_CHECKS]:
-        checks.append(Check(
-            entry=entry, parameter=parameter_name(threshold.value), threshold=threshold.text, verdict=verdict,
-            asked=format_quantity(quantity) if quantity is not None else None,
-        ))
-    return checks
+def assess(entry: str, text: str, asked: Sequence[Quantity]) -> tuple[list[Check], str]:
+    """Compare the question's quantities with the thresholds in `text`; return the checks and a verdict.
+
+    Per parameter, bounds in the same direction are alternatives (a pump over 0.6 m3/h *or* a vacuum
+    pump over 5 m3/h) and a lower with an upper bound is a range that must hold as a whole; across
+    parameters all must hold, as in "having all of the following". The verdict is "met", "not met",
+    "not stated" (thresholds, but none of their parameters in the question) or "none" (no thresholds).
+    """
+    results = check_quantities(list(asked), parse_thresholds(text))
+    checks = [
+        Check(entry=entry, parameter=parameter_name(t.value), threshold=t.text, verdict=verdict,
+              asked=format_quantity(q) if q is not None else None)
+        for t, q, verdict in results
+    ]
+    sides: dict[tuple[str, bool], list[bool]] = defaultdict(list)
+    for t, _, verdict in results:
+        if verdict != "not stated":
+            sides[(parameter_name(t.value), t.op in (">", ">="))].append(verdict == "met")
+    stated_first = sorted(checks, key=lambda c: c.verdict == "not stated")[:MAX_CHECKS]
+    if not sides:
+        return stated_first, "not stated" if results else "none"
+    holds: dict[str, bool] = {}
+    for (parameter, _), met in sides.items():
+        holds[parameter] = holds.get(parameter, True) and any(met)
+    return stated_first, "met" if all(holds.values()) else "not met"
 
 
-def _verdict(checks: list[Check]) -> str:
-    """`not met` only when no stated threshold is met: alternatives and ranges must not hide a hit."""
-    stated = [c.verdict for c in checks if c.verdict != "not stated"]
-    if not stated:
-        return "not stated" if checks else "none"
-    return "met" if "met" in stated else "not met"
+def _best_passage(match: EntryMatch, asked: Sequence[Quantity]) -> tuple[Hit, list[Check], str]:
+    """The passage that proves an entry: among its best few, one whose thresholds the question speaks to."""
+    assessed = [(hit, *assess(hit.passage.entry, body(hit.passage), asked)) for hit in match.hits[:PROOF_CANDIDATES]]
+    return max(assessed, key=lambda a: (a[2] in ("met", "not met"), a[0].score))
 
 
 def _related(view: View, entry: str) -> list[str]:
@@ -80,12 +99,8 @@ def _related(view: View, entry: str) -> list[str]:
 def compose(question: str, retrieved: Retrieved, asked: Sequence[Quantity], view: View, k: int) -> Answer:
     """Up to `k` candidate entries, best first, each proven by the cited passage that matched."""
     matches = [m for m in retrieved.entries if _relevant(m)]
-    scored: list[tuple[EntryMatch, Hit, list[Check], str]] = []
-    for match in matches[: k * 2]:
-        best = match.hits[0]
-        checks = _checks(best.passage.entry, body(best.passage), asked)
-        scored.append((match, best, checks, _verdict(checks)))
-    scored.sort(key=lambda s: s[3] == "not met")
+    scored = [(match, *_best_passage(match, asked)) for match in matches[: k * 2]]
+    scored.sort(key=lambda s: s[0].score * VERDICT_WEIGHT.get(s[3], 1.0), reverse=True)
     citations: list[Citation] = []
     candidates: list[Candidate] = []
     for match, best, checks, verdict in scored[:k]:

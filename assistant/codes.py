@@ -1,6 +1,6 @@
 """Control codes and CAS numbers as officers type them, normalised to one spelling.
 
-`2B350i`, `2b350.i`, `2 B 350 i` and `ECCN 2B350.i` all mean `2B350.i`; `ML 8` means `ML8`.
+`2B350i`, `2b350.i`, `2 B 350 i`, `2B-350` and `ECCN 2B350.i` all mean `2B350.i`; `ML 8` means `ML8`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 
 _SUB = r"(?:\.?[a-z](?![a-z])|\.\d{1,2}(?!\d))"
 _EU_US = re.compile(
-    rf"(?<![\w-])(?P<head>[0-9])\s?(?P<group>[a-e])\s?(?P<num>\d{{3}})(?P<sub>(?:{_SUB})*)"
+    rf"(?<![\w-])(?P<head>[0-9])[\s-]?(?P<group>[a-e])[\s-]?(?P<num>\d{{3}})(?![\d-])(?P<sub>(?:{_SUB})*)"
     rf"(?:\s(?P<spaced>[a-z])(?=\s*(?:$|[,;:)?!])))?",
     re.IGNORECASE,
 )

@@ -1,24 +1,32 @@
 """Hybrid retrieval: exact routes (control codes, CAS numbers), bm25s keywords and dense vectors, fused.
 
-Keyword search wins on CAS numbers and exact chemical names, dense search on misspellings and
-paraphrase; reciprocal rank fusion merges them at passage level, then passages are grouped into the
-entries they belong to.
+Keyword search wins on CAS numbers and exact chemical names, dense search on paraphrase; reciprocal
+rank fusion merges them at passage level, then passages are grouped into the entries they belong to.
+Two repairs widen the net: misspelt words are respelt from the index's own vocabulary, and entries
+that the curriculum names next to the question's words (trade names, abbreviations) are added.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.codes import find_cas, find_codes, top_level
 from assistant.index import View
+from assistant.snapshot import Snapshot
 from assistant.types import Hit, Passage
 
 RRF_K = 60
 POOL = 50
 # An exact code or CAS number outranks anything the fuzzy routes find.
 ROUTE_BONUS = {"code": 1.0, "cas": 0.5}
+# An entry the curriculum names beside the question's words inherits this share of that passage's score.
+CURRICULUM_SHARE = 0.8
+CURRICULUM_PASSAGES = 3
+_STOP = {"with", "from", "that", "this", "have", "into", "used", "type", "model", "serial", "drum", "drums"}
 
 
 @dataclass
@@ -35,14 +43,44 @@ class EntryMatch:
 
 @dataclass(frozen=True)
 class Retrieved:
-    """Ranked entries, curriculum passages, and how close the best fuzzy match came."""
+    """Ranked entries and curriculum passages for one query."""
 
     entries: list[EntryMatch]
     guidance: list[Hit]
-    best_dense: float
-    best_keyword: float
     codes: list[str]
     cas: list[str]
+
+
+def respell(query: str, snapshot: Snapshot) -> str:
+    """The query plus, for each unknown long word, the closest word of the index ("thiodyglycol")."""
+    fixes = []
+    for word in re.findall(r"[a-z]{5,}", query.lower()):
+        known = snapshot.words.get(word[0], [])
+        if word in known:
+            continue
+        near = [w for w in known if abs(len(w) - len(word)) <= 2]
+        fixes += difflib.get_close_matches(word, near, n=1, cutoff=0.8)
+    return " ".join([query, *fixes])
+
+
+def _terms(query: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", query.lower()) if w not in _STOP}
+
+
+def _named_by_curriculum(guidance: Iterable[Hit], query: str, snapshot: Snapshot) -> list[Hit]:
+    """Entries a curriculum line names next to one of the question's words, scored from that passage."""
+    terms = _terms(query)
+    found: list[Hit] = []
+    for hit in guidance:
+        for line in hit.passage.text.splitlines():
+            words = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", line.lower()))
+            if not terms & words:
+                continue
+            for code in find_codes(line):
+                passages = snapshot.by_entry.get(code.upper()) or snapshot.by_entry.get(top_level(code).upper(), [])
+                exact = [p for p in passages if p.entry == code] or passages
+                found += [Hit(p, hit.score * CURRICULUM_SHARE, "curriculum") for p in exact[:1]]
+    return found
 
 
 def _allowed(p: Passage, lists: Sequence[str] | None, sources: Sequence[str] | None) -> bool:
@@ -56,54 +94,45 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
     ok = [p for p in snapshot.passages if _allowed(p, lists, sources)] if (lists or sources) else snapshot.passages
     versions = sorted({p.version_id for p in ok})
     codes, cas = find_codes(query), find_cas(query)
+    widened = respell(query, snapshot)
 
     exact: list[Hit] = []
     for code in codes:
         found = snapshot.by_entry.get(code.upper()) or snapshot.by_entry.get(top_level(code).upper(), [])
-        exact += [Hit(p, 1.0, "code") for p in found if _allowed(p, lists, sources)]
+        exact += [Hit(p, ROUTE_BONUS["code"], "code") for p in found if _allowed(p, lists, sources)]
     for number in cas:
-        exact += [Hit(p, 1.0, "cas") for p in ok if number in p.text]
+        exact += [Hit(p, ROUTE_BONUS["cas"], "cas") for p in ok if number in p.text]
 
-    keyword = [h for h in snapshot.keyword(query, pool * 3) if _allowed(h.passage, lists, sources)][:pool]
-    dense = [h for h in view.store.search(query, pool, versions) if h.passage.id in snapshot.by_id]
+    keyword = [h for h in snapshot.keyword(widened, pool * 3) if _allowed(h.passage, lists, sources)][:pool]
+    dense = [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
 
-    similarity = {h.passage.id: h.score for h in dense}
-    keyword_score = {h.passage.id: h.score for h in keyword}
     fused: dict[str, float] = defaultdict(float)
     routes: dict[str, set[str]] = defaultdict(set)
-    passages: dict[str, Passage] = {}
     for ranked in (keyword, dense):
         for rank, hit in enumerate(ranked):
             fused[hit.passage.id] += 1.0 / (RRF_K + rank + 1)
             routes[hit.passage.id].add(hit.route)
-            passages[hit.passage.id] = snapshot.by_id.get(hit.passage.id, hit.passage)
-    for hit in exact:
-        fused[hit.passage.id] += ROUTE_BONUS[hit.route]
-        routes[hit.passage.id].add(hit.route)
-        passages[hit.passage.id] = hit.passage
+    ranked_ids = sorted(fused, key=fused.__getitem__, reverse=True)
+    guidance = [Hit(snapshot.by_id[pid], fused[pid], "+".join(sorted(routes[pid])))
+                for pid in ranked_ids if snapshot.by_id[pid].kind == "curriculum"]
+    for hit in exact + _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query, snapshot):
+        if _allowed(hit.passage, lists, sources):
+            fused[hit.passage.id] += hit.score
+            routes[hit.passage.id].add(hit.route)
 
+    similarity = {h.passage.id: h.score for h in dense}
+    keyword_score = {h.passage.id: h.score for h in keyword}
     entries: dict[str, EntryMatch] = {}
-    guidance: list[Hit] = []
     for pid in sorted(fused, key=fused.__getitem__, reverse=True):
-        p, score = passages[pid], fused[pid]
-        hit = Hit(p, score, "+".join(sorted(routes[pid])))
+        p = snapshot.by_id[pid]
         if p.kind == "curriculum" or not p.entry:
-            guidance.append(hit)
             continue
         match = entries.setdefault(top_level(p.entry), EntryMatch(top_level(p.entry)))
-        match.hits.append(hit)
+        match.hits.append(Hit(p, fused[pid], "+".join(sorted(routes[pid]))))
         match.routes |= routes[pid]
         match.similarity = max(match.similarity, similarity.get(pid, 0.0))
         match.keyword = max(match.keyword, keyword_score.get(pid, 0.0))
     for match in entries.values():
         scores = [h.score for h in match.hits]
         match.score = scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)
-    control = [h for h in dense if h.passage.kind == "control-list"]
-    return Retrieved(
-        entries=sorted(entries.values(), key=lambda m: m.score, reverse=True),
-        guidance=guidance,
-        best_dense=max((h.score for h in control), default=0.0),
-        best_keyword=max((h.score for h in keyword if h.passage.kind == "control-list"), default=0.0),
-        codes=codes,
-        cas=cas,
-    )
+    return Retrieved(sorted(entries.values(), key=lambda m: m.score, reverse=True), guidance, codes, cas)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,14 @@ class Settings(BaseSettings):
     audit_log: bool = True
     audit_log_max_bytes: int = 5_000_000
     editor_password: str | None = None
+    llm_provider: Literal["none", "ollama", "openai", "llamacpp"] = Field(
+        default="none", description="Who writes the answer: none keeps the extractive answer."
+    )
+    llm_model: str = Field(default="", description="Model name on the Ollama or OpenAI-compatible server.")
+    llm_base_url: str | None = Field(default=None, description="Ollama or OpenAI-compatible server URL.")
+    llm_api_key: SecretStr | None = Field(default=None, description="Key for an OpenAI-compatible endpoint.")
+    llm_timeout_s: float = Field(default=60.0, description="Longest wait for a whole LLM answer before falling back.")
+    llm_model_path: Path | None = Field(default=None, description="GGUF file for the llamacpp provider.")
 
     @property
     def chroma_dir(self) -> Path:

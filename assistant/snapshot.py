@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
@@ -90,6 +91,15 @@ class Snapshot:
             for depth in range(1, len(parts) + 1):
                 index[".".join(parts[:depth]).upper()].append(p)
         return index
+
+    @cached_property
+    def words(self) -> dict[str, list[str]]:
+        """Every word of five or more letters in the passages, by first letter, for spelling repair."""
+        index: dict[str, set[str]] = defaultdict(set)
+        for p in self.passages:
+            for word in re.findall(r"[a-z]{5,}", p.text.lower()):
+                index[word[0]].add(word)
+        return {letter: sorted(words) for letter, words in index.items()}
 
     def keyword(self, query: str, k: int) -> list[Hit]:
         """bm25 hits with a positive score, best first."""

@@ -22,6 +22,7 @@ from assistant.ask import Assistant
 from assistant.embeddings import MiniLMEmbeddings
 from assistant.settings import Settings
 from assistant.types import Answer
+from ingest.starter import ensure_starter_corpus
 
 DEVSET = ROOT / "bench" / "devset.yaml"
 
@@ -79,6 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(home=args.home or Path(tmp))
         ingest_lists(settings)
+        ensure_starter_corpus(settings)
         evaluate(Assistant(settings), cases, args.show_misses)
 
 

@@ -18,7 +18,7 @@ from assistant.types import Passage
 from ingest.entries import Entry, Item
 
 Make = Callable[..., Passage]
-_CONTEXT_WORDS = 18
+_CONTEXT_WORDS = 40
 
 
 def _fits(text: str, budget: int) -> bool:
