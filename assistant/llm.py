@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -144,21 +145,24 @@ def build_messages(extractive: Answer, history: Sequence[str] = ()) -> list[Base
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
 
 
-def timed_chunks(model: BaseChatModel, messages: list[BaseMessage], timeout_s: float) -> Iterator[str]:
+def timed_chunks(model: BaseChatModel, messages: list[BaseMessage], timeout_s: float,
+                 lock: AbstractContextManager[object] | None = None) -> Iterator[str]:
     """The model's text as it streams, raising LLMTimeout once `timeout_s` has passed in all.
 
     An in-process model cannot be interrupted mid-token, so it runs in a worker thread that stops at its
-    next chunk once the reader has gone.
+    next chunk once the reader has gone; `lock` keeps such a model to one caller at a time, a timed-out
+    worker included.
     """
     chunks: queue.Queue[str | Exception | None] = queue.Queue()
     gone = threading.Event()
 
     def work() -> None:
         try:
-            for chunk in model.stream(messages):
-                if gone.is_set():
-                    return
-                chunks.put(chunk.text)
+            with lock or nullcontext():
+                for chunk in model.stream(messages):
+                    if gone.is_set():
+                        return
+                    chunks.put(chunk.text)
             chunks.put(None)
         except Exception as e:  # handed to the reader, which decides
             chunks.put(e)
@@ -197,11 +201,12 @@ class AnswerStream:
     """
 
     def __init__(self, model: BaseChatModel | None, extractive: Answer, history: Sequence[str],
-                 timeout_s: float) -> None:
+                 timeout_s: float, lock: AbstractContextManager[object] | None = None) -> None:
         self.model = model
         self.extractive = extractive
         self.history = list(history)
         self.timeout_s = timeout_s
+        self.lock = lock
         self.stats = StreamStats()
         self._answer: Answer | None = None
 
@@ -220,12 +225,15 @@ class AnswerStream:
         reviewer = Reviewer(Grounding.of(self.extractive, self.history))
         shown = ""
         try:
-            for chunk in timed_chunks(self.model, build_messages(self.extractive, self.history), self.timeout_s):
+            messages = build_messages(self.extractive, self.history)
+            for chunk in timed_chunks(self.model, messages, self.timeout_s, self.lock):
                 self._count(started)
                 for text in reviewer.feed(chunk):
                     shown += text
                     yield text
-            shown += "".join(text for text in reviewer.close())
+            for text in reviewer.close():
+                shown += text
+                yield text
             self._answer = settle(self.extractive, reviewer.review, self._elapsed_ms(started))
         except Exception as e:  # any provider error, timeout included, gives way to the extractive answer
             log.warning("LLM answer failed after %.1f s: %r", time.perf_counter() - started, e)
@@ -262,6 +270,8 @@ class LLMAnswerer:
     def __init__(self, settings: Settings, model: BaseChatModel | None = None) -> None:
         self.model = model if model is not None else chat_model(settings)
         self.timeout_s = settings.llm_timeout_s
+        # llama.cpp runs in this process and is not thread-safe; servers take concurrent requests.
+        self.lock = threading.Lock() if settings.llm_provider == "llamacpp" else None
 
     @property
     def enabled(self) -> bool:
@@ -269,7 +279,7 @@ class LLMAnswerer:
 
     def stream(self, extractive: Answer, history: Sequence[str] = ()) -> AnswerStream:
         """Checked text chunks for `st.write_stream` or a terminal; the final Answer is `.answer` afterwards."""
-        return AnswerStream(self.model, extractive, history, self.timeout_s)
+        return AnswerStream(self.model, extractive, history, self.timeout_s, self.lock)
 
     def answer(self, extractive: Answer, history: Sequence[str] = ()) -> Answer:
         """The checked LLM answer (mode `llm`), or the extractive one (mode `fallback`) when that fails."""
@@ -287,7 +297,7 @@ class LLMAnswerer:
         messages = [SystemMessage(REWRITE_PROMPT),
                     HumanMessage(f"Conversation so far:\n{earlier}\n\nFollow-up: {question}\n\nStand-alone question:")]
         try:
-            text = "".join(timed_chunks(self.model, messages, self.timeout_s))
+            text = "".join(timed_chunks(self.model, messages, self.timeout_s, self.lock))
         except Exception as e:  # any provider error: retrieval goes on with the question as asked
             log.warning("question rewrite failed, searching the question as asked: %r", e)
             return question

@@ -23,6 +23,8 @@ RRF_K = 60
 POOL = 50
 # An exact code or CAS number outranks anything the fuzzy routes find.
 ROUTE_BONUS = {"code": 1.0, "cas": 0.5}
+# A code names its own passages first, then those of its sub-items.
+DESCENDANT_SHARE = 0.9
 # An entry the curriculum names beside the question's words inherits this share of that passage's score.
 CURRICULUM_SHARE = 0.8
 CURRICULUM_PASSAGES = 3
@@ -67,19 +69,22 @@ def _terms(query: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", query.lower()) if w not in _STOP}
 
 
-def _named_by_curriculum(guidance: Iterable[Hit], query: str, snapshot: Snapshot) -> list[Hit]:
-    """Entries a curriculum line names next to one of the question's words, scored from that passage."""
+def _named_by_curriculum(guidance: Iterable[Hit], query: str, snapshot: Snapshot) -> dict[str, float]:
+    """Entries a curriculum line names next to one of the question's words, scored from that passage.
+
+    Only the entry is taken, not the sub-item: the curriculum may letter sub-items as one list does
+    and another list differently (spray dryers are 2B352.h in the EU list, 2B352.f in the US one).
+    """
     terms = _terms(query)
-    found: list[Hit] = []
+    found: dict[str, float] = {}
     for hit in guidance:
         for line in hit.passage.text.splitlines():
-            words = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", line.lower()))
-            if not terms & words:
+            if not terms & set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", line.lower())):
                 continue
             for code in find_codes(line):
-                passages = snapshot.by_entry.get(code.upper()) or snapshot.by_entry.get(top_level(code).upper(), [])
-                exact = [p for p in passages if p.entry == code] or passages
-                found += [Hit(p, hit.score * CURRICULUM_SHARE, "curriculum") for p in exact[:1]]
+                entry = top_level(code).upper()
+                if entry in snapshot.by_entry:
+                    found[entry] = max(found.get(entry, 0.0), hit.score * CURRICULUM_SHARE)
     return found
 
 
@@ -99,7 +104,8 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
     exact: list[Hit] = []
     for code in codes:
         found = snapshot.by_entry.get(code.upper()) or snapshot.by_entry.get(top_level(code).upper(), [])
-        exact += [Hit(p, ROUTE_BONUS["code"], "code") for p in found if _allowed(p, lists, sources)]
+        exact += [Hit(p, ROUTE_BONUS["code"] * (1.0 if p.entry.upper() == code.upper() else DESCENDANT_SHARE), "code")
+                  for p in found if _allowed(p, lists, sources)]
     for number in cas:
         exact += [Hit(p, ROUTE_BONUS["cas"], "cas") for p in ok if number in p.text]
 
@@ -115,10 +121,9 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
     ranked_ids = sorted(fused, key=fused.__getitem__, reverse=True)
     guidance = [Hit(snapshot.by_id[pid], fused[pid], "+".join(sorted(routes[pid])))
                 for pid in ranked_ids if snapshot.by_id[pid].kind == "curriculum"]
-    for hit in exact + _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query, snapshot):
-        if _allowed(hit.passage, lists, sources):
-            fused[hit.passage.id] += hit.score
-            routes[hit.passage.id].add(hit.route)
+    for hit in exact:
+        fused[hit.passage.id] += hit.score
+        routes[hit.passage.id].add(hit.route)
 
     similarity = {h.passage.id: h.score for h in dense}
     keyword_score = {h.passage.id: h.score for h in keyword}
@@ -132,7 +137,14 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
         match.routes |= routes[pid]
         match.similarity = max(match.similarity, similarity.get(pid, 0.0))
         match.keyword = max(match.keyword, keyword_score.get(pid, 0.0))
+    for entry, bonus in _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query, snapshot).items():
+        passages = [p for p in snapshot.by_entry[entry] if _allowed(p, lists, sources)]
+        if passages and entry not in entries:
+            entries[entry] = EntryMatch(entry, hits=[Hit(passages[0], 0.0, "curriculum")])
+        if passages:
+            entries[entry].routes.add("curriculum")
+            entries[entry].score = bonus
     for match in entries.values():
         scores = [h.score for h in match.hits]
-        match.score = scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)
+        match.score += scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)
     return Retrieved(sorted(entries.values(), key=lambda m: m.score, reverse=True), guidance, codes, cas)

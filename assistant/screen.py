@@ -3,17 +3,16 @@
 A line's flag comes from its answer's candidates (each carries the verdict of its parameter checks):
 
 - `likely-controlled`: some candidate is decisive, that is
-  - its stated thresholds are all met (verdict "met" and no check "not met"; the answer calls a candidate
-    "met" when any alternative is met, but a frequency changer at 50 Hz and 10 kVA meets the power
-    threshold and misses the frequency one, which is a question for the officer, not a hit); or
+  - the goods meet its stated thresholds (verdict "met": every parameter the line states holds, with
+    alternatives and ranges read as the answer reads them); or
   - the line names it exactly: its control code, or a CAS number that its cited passage carries
     (the retriever's exact routes), and no stated threshold rules it out; or
   - it states no numeric threshold (verdict "none", as for listed chemicals and pathogens) and its
     quoted text names the goods: a distinctive word of the description (six letters or more, not a
     generic trade word such as "equipment" or "stainless") appears in the quote.
-- `check-parameters`: candidates exist and none is decisive: a deciding parameter is not stated, some
-  thresholds are met and others not, a threshold is missed by less than `CLOSE` (declared figures are
-  nominal, and under-declaring is how goods slip through), or a threshold-free entry matched loosely.
+- `check-parameters`: candidates exist and none is decisive: a deciding parameter is not stated, a
+  threshold is missed by less than `CLOSE` of it (declared figures are nominal, and under-declaring is
+  how goods slip through), or an entry without thresholds matched the description loosely.
 - `no-match`: no candidate, or every candidate's stated thresholds are clearly not met.
 
 A line that declares itself not controlled (EAR99, "not listed") but is flagged likely-controlled, or
@@ -157,27 +156,24 @@ def flag_answer(description: str, answer: Answer) -> tuple[Flag, Candidate | Non
 
 def _assess(c: Candidate, description: str, answer: Answer) -> tuple[Flag, str]:
     missed = [ch for ch in c.checks if ch.verdict == "not met"]
-    met = [ch for ch in c.checks if ch.verdict == "met"]
-    unstated = sorted({ch.parameter for ch in c.checks if ch.verdict == "not stated"})
-    if c.verdict == "met" and not missed:
-        return "likely-controlled", f"{c.item}: stated thresholds met ({_parameters(met)})"
+    unstated = _parameters([ch for ch in c.checks if ch.verdict == "not stated"])
+    also = f"; {unstated} not stated" if unstated else ""
+    if c.verdict == "met":
+        return "likely-controlled", f"{c.item}: {_parameters([ch for ch in c.checks if ch.verdict == 'met'])} met{also}"
     named = _named(c, description, answer)
     if named and c.verdict != "not met":
-        return "likely-controlled", f"{c.item}: the line names it ({named})"
+        return "likely-controlled", f"{c.item}: the line names it ({named}){also}"
     term = _listed_term(description, c.quote) if c.verdict == "none" else ""
     if term:
         return "likely-controlled", f"{c.item}: the entry lists \"{term}\""
-    close = [ch for ch in missed if _close(ch)]
+    close = next((ch for ch in missed if _close(ch)), None)
     if close:
-        ch = close[0]
-        return "check-parameters", f"{c.item}: {ch.parameter} {ch.asked} is close to {ch.threshold}"
-    if c.verdict == "not met" and not named:
-        return "no-match", f"{c.item}: thresholds not met ({_parameters(missed)})"
-    if met and missed:
-        return "check-parameters", f"{c.item}: {_parameters(met)} met, {_parameters(missed)} not met"
+        return "check-parameters", f"{c.item}: {close.parameter} {close.asked} is close to {close.threshold}"
+    if c.verdict == "not met":
+        return "no-match", f"{c.item}: {_parameters(missed)} not met"
     if unstated:
-        return "check-parameters", f"{c.item}: {', '.join(unstated)} not stated"
-    return "check-parameters", f"{c.item}: matched by description; no threshold to check"
+        return "check-parameters", f"{c.item}: {unstated} not stated"
+    return "check-parameters", f"{c.item}: matched by description; the entry states no threshold to check"
 
 
 def _parameters(checks: Sequence[Check]) -> str:

@@ -68,7 +68,8 @@ def _read_pdf(data: bytes, path: Path, password: str | None) -> Loaded:
         military = all(e.code.upper().startswith("ML") for e in entries)
         return Loaded("control-list", "pdf", data, entries=entries,
                       default_list="Military list" if military else "Dual-use list")
-    return Loaded("curriculum", "pdf", data, pages=[(number, text) for number, text in pages])
+    unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
+    return Loaded("curriculum", "pdf", data, pages=unindented)
 
 
 def _decode(data: bytes, path: Path) -> str:
