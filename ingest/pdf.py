@@ -2,8 +2,9 @@
 
 pypdf is lenient: it repairs what it can and raises a zoo of exception types on what it cannot. This
 module turns every failure into one `IngestError` with a reason an officer can act on (wrong password,
-scanned document, cut-off download). Text extraction costs pypdf some 35 ms a page, so long documents
-are split into page ranges extracted in parallel worker processes.
+scanned document, cut-off download). Lines keep their indentation as leading spaces, because control
+lists show the depth of a sub-item only by it. Text extraction costs pypdf some 35 ms of CPU a page,
+so long documents are split into page ranges extracted in parallel worker processes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from assistant.errors import IngestError
@@ -34,6 +35,14 @@ _PARALLEL_MIN_PAGES = 40
 """Below this, starting worker processes costs more than it saves."""
 
 _MAX_WORKERS = 4
+
+_INDENT_UNIT = 3.0
+"""Points per leading space: list levels sit some 28 pt apart, a space of body text is about 3 pt wide."""
+
+_MAX_INDENT = 80
+"""Caps the spaces a far-right text position (a page number, a table column) can get."""
+
+PageLines = list[tuple[float | None, str]]
 
 _DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     PyPdfError,
@@ -51,6 +60,8 @@ _DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
 
 def read_pdf_pages(data: bytes, path: str, password: str | None = None) -> list[tuple[int, str]]:
     """Text of every page as (1-based page number, text); raise IngestError naming `path` and the fault.
+
+    Each line is indented by its position on the page (see `_indented_texts`); strip it if unwanted.
 
     A damaged file whose page tree lost pages is refused rather than half-read: a control list with
     missing pages would answer "not listed" for goods that are listed.
@@ -83,7 +94,7 @@ def _check_bytes(data: bytes, path: str) -> None:
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise IngestError(path, "not a PDF (no %PDF header)")
     if b"%%EOF" not in data[-_HEADER_WINDOW:]:
-        raise IngestError(path, "truncated PDF: the %%EOF end marker is missing (incomplete download or copy?)")
+        raise IngestError(path, "truncated PDF: the %%EOF end marker is missing (an incomplete download?)")
 
 
 def _open(data: bytes, path: str) -> PdfReader:
@@ -117,14 +128,17 @@ def _decrypt(reader: PdfReader, password: str) -> PasswordType:
 
 def _extract_texts(reader: PdfReader, data: bytes, password: str | None) -> list[str]:
     count = len(reader.pages)
-    ranges = _page_ranges(count, os.cpu_count() or 1)
+    ranges = _page_ranges(count, _usable_cpus())
     context = _fork_context()
+    pages: list[PageLines] | None = None
     if len(ranges) > 1 and context is not None:
         try:
-            return _extract_parallel(data, password, ranges, context)
+            pages = _extract_parallel(data, password, ranges, context)
         except (OSError, BrokenProcessPool) as exc:
             log.warning("parallel PDF extraction failed (%s); extracting in this process", exc)
-    return _page_texts(reader, 0, count)
+    if pages is None:
+        pages = _pages_lines(reader, 0, count)
+    return _indented_texts(pages)
 
 
 def _fork_context() -> BaseContext | None:
@@ -138,6 +152,13 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork")
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (a container's limit, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _page_ranges(count: int, cpus: int) -> list[tuple[int, int]]:
     """Contiguous page ranges, two per worker so a slow range does not hold up the others."""
     workers = min(cpus, _MAX_WORKERS)
@@ -149,23 +170,63 @@ def _page_ranges(count: int, cpus: int) -> list[tuple[int, int]]:
 
 def _extract_parallel(
     data: bytes, password: str | None, ranges: list[tuple[int, int]], context: BaseContext
-) -> list[str]:
-    workers = min(len(ranges), os.cpu_count() or 1, _MAX_WORKERS)
+) -> list[PageLines]:
+    workers = min(len(ranges), _usable_cpus(), _MAX_WORKERS)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_extract_range, data, password, start, stop) for start, stop in ranges]
-        return [text for future in futures for text in future.result()]
+        return [page for future in futures for page in future.result()]
 
 
-def _extract_range(data: bytes, password: str | None, start: int, stop: int) -> list[str]:
-    """Text of pages [start, stop); runs in a worker process, so it reopens the document itself."""
+def _extract_range(data: bytes, password: str | None, start: int, stop: int) -> list[PageLines]:
+    """Lines of pages [start, stop); runs in a worker process, so it reopens the document itself."""
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         reader.decrypt(password or "")
-    return _page_texts(reader, start, stop)
+    return _pages_lines(reader, start, stop)
 
 
-def _page_texts(reader: PdfReader, start: int, stop: int) -> list[str]:
-    return [reader.pages[index].extract_text() or "" for index in range(start, stop)]
+def _pages_lines(reader: PdfReader, start: int, stop: int) -> list[PageLines]:
+    return [_page_lines(reader.pages[index]) for index in range(start, stop)]
+
+
+def _page_lines(page: PageObject) -> PageLines:
+    """pypdf's plain text of a page, line by line, with the x position where each line's text begins.
+
+    pypdf hands every piece of text it outputs to the visitor, with its matrices, so the positions
+    come at no extra cost; a line without visible text has no position.
+    """
+    starts: list[float | None] = [None]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        for number, piece in enumerate(text.split("\n")):
+            if number:
+                starts.append(None)
+            if starts[-1] is None and piece.strip():
+                starts[-1] = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+
+    lines = (page.extract_text(visitor_text=visit) or "").split("\n")
+    if len(starts) != len(lines):
+        starts = [None] * len(lines)
+    return list(zip(starts, lines, strict=True))
+
+
+def _indented_texts(pages: list[PageLines]) -> list[str]:
+    """Page texts whose lines are indented by their x position relative to the document's left margin.
+
+    Control lists show the depth of a sub-item ("2B350.g.1.a") only by indentation; keeping it as
+    leading spaces (one per `_INDENT_UNIT` points) lets the list splitter see it in plain text. The
+    margin is the 1st percentile of line starts, so one stray position left of it indents nothing.
+    """
+    starts = sorted(x for lines in pages for x, _ in lines if x is not None)
+    left = starts[len(starts) // 100] if starts else 0.0
+    texts = []
+    for lines in pages:
+        out = []
+        for x, line in lines:
+            depth = 0 if x is None else min(max(round((x - left) / _INDENT_UNIT), 0), _MAX_INDENT)
+            out.append(" " * depth + line.strip() if line.strip() else "")
+        texts.append("\n".join(out))
+    return texts
 
 
 def _describe(exc: BaseException) -> str:

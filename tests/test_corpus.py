@@ -31,7 +31,9 @@ SECTIONS = [
     "Checklist",
 ]
 MAX_CHUNK_WORDS = 180
-SCENARIO_KEYS = {"id", "module", "title", "goods", "question", "expected", "not_controlled_reason", "teaching_points"}
+SCENARIO_KEYS = {
+    "id", "module", "title", "goods", "question", "expected", "not_controlled_reason", "teaching_points"
+}
 
 CODE_RE = re.compile(r"(?<![\w.])(?P<base>\d[A-E]\d{3}|ML\d{1,2})(?P<sub>(?:\.(?:[a-z]{1,2}|\d{1,2})(?!\w))*)")
 CAS_RE = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
@@ -107,6 +109,8 @@ QUANTITY_RE = re.compile(
 )
 DN_RE = re.compile(r"\bDN\s?(\d+)\b")
 UREG = pint.UnitRegistry()
+# Wide enough for 1 000 °C == 1 273 K (the lists round kelvin), far too narrow to accept a different limit.
+RELATIVE_TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class Quantity:
     magnitude: float
 
     def matches(self, other: Quantity) -> bool:
-        tolerance = 1e-3 * max(abs(self.magnitude), abs(other.magnitude))
+        tolerance = RELATIVE_TOLERANCE * max(abs(self.magnitude), abs(other.magnitude))
         return self.dimension == other.dimension and abs(self.magnitude - other.magnitude) <= tolerance
 
 
@@ -141,6 +145,7 @@ class OfficialLists:
 
 
 def pdf_lines(path: Path) -> list[str]:
+    """The PDF's text as lines, pages joined in order (page headers and numbers stay in)."""
     return "\n".join(page.extract_text() for page in PdfReader(path).pages).splitlines()
 
 
@@ -234,7 +239,7 @@ def quantities(text: str) -> list[tuple[int, int, Quantity]]:
     """Every number followed by a known unit in normalised text, with its span, in SI base units."""
     found: list[tuple[int, int, Quantity]] = []
     for match in QUANTITY_RE.finditer(text):
-        index = next(int(name[1:]) for name, value in match.groupdict().items() if name.startswith("u") and value)
+        index = next(int(name[1:]) for name, spelled in match.groupdict().items() if name.startswith("u") and spelled)
         value = float(match.group("num")) * 10 ** int((match.group("exp") or "0").replace("−", "-"))
         q = UREG.Quantity(value, UNITS[index][1]).to_base_units()
         found.append((match.start(), match.end(), Quantity(str(q.dimensionality), float(q.magnitude))))
@@ -354,7 +359,11 @@ def test_every_entry_code_in_the_corpus_exists_in_an_official_list(official: Off
 
 
 def test_every_threshold_next_to_an_entry_is_in_its_official_text(official: OfficialLists) -> None:
-    problems = [f"{name}:{number}: {p}" for name, number, line in corpus_lines("*.md") for p in threshold_problems(line, official)]
+    problems = [
+        f"{name}:{number}: {problem}"
+        for name, number, line in corpus_lines("*.md")
+        for problem in threshold_problems(line, official)
+    ]
     assert problems == []
 
 
@@ -369,9 +378,14 @@ def test_thresholds_in_the_entries_section_name_their_entry() -> None:
 
 
 def test_every_cas_number_is_in_the_entry_it_is_tied_to(official: OfficialLists) -> None:
-    problems = [f"{name}:{number}: {p}" for name, number, line in corpus_lines("*.md") for p in cas_problems(line, official)]
+    problems = [
+        f"{name}:{number}: {problem}"
+        for name, number, line in corpus_lines("*.md")
+        for problem in cas_problems(line, official)
+    ]
     for scenario in load_scenarios():
-        problems += [f"{scenario['id']}: {p}" for p in cas_problems(scenario_text(scenario), official, True)]
+        text = scenario_text(scenario)
+        problems += [f"{scenario['id']}: {p}" for p in cas_problems(text, official, whole_text_is_one_record=True)]
     assert problems == []
 
 
@@ -387,8 +401,10 @@ def test_scenarios_follow_the_schema_and_cover_every_module() -> None:
         assert all(isinstance(s[k], str) and s[k].strip() for k in ("title", "goods", "question")), s["id"]
         assert 1 <= len(s["goods"].strip().splitlines()) <= 4, s["id"]
         assert isinstance(s["expected"], list) and all(isinstance(c, str) for c in s["expected"]), s["id"]
-        assert bool(s["expected"]) != bool(str(s.get("not_controlled_reason") or "").strip()), s["id"]
+        reason = s.get("not_controlled_reason") or ""
+        assert isinstance(reason, str) and bool(s["expected"]) != bool(reason.strip()), s["id"]
         assert 2 <= len(s["teaching_points"]) <= 4, s["id"]
+        assert all(isinstance(point, str) and point.strip() for point in s["teaching_points"]), s["id"]
     assert {s["module"] for s in scenarios} == set(range(1, 10))
 
 
