@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from chromadb.api import ClientAPI
+from chromadb.errors import ChromaError
 
 from assistant.answer import compose
 from assistant.errors import QuestionError
@@ -63,11 +64,16 @@ class Assistant:
         started = time.perf_counter()
         text = clean_question(question)
         query, asked = stand_alone(text, history)
-        for _ in range(_RETRIES):
+        for attempt in range(_RETRIES):
             view = self.index.view()
-            retrieved = search(view, query, lists, sources)
+            try:
+                retrieved = search(view, query, lists, sources)
+            except ChromaError:
+                if attempt == _RETRIES - 1 or self.index.is_current(view):
+                    raise
+                log.info("the store changed under a question; asking again on the new generation")
+                continue
             if self.index.is_current(view):
                 break
-            log.info("index changed during a question; asking again on the new generation")
         answer = compose(text, retrieved, asked, view, k or self.settings.top_k)
         return replace(answer, took_ms=(time.perf_counter() - started) * 1000)

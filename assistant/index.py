@@ -8,6 +8,7 @@ reopening on change keeps every reader on exactly one committed version.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from chromadb.api import ClientAPI
@@ -32,19 +33,24 @@ class View:
 
 
 class LiveIndex:
-    """Hands out the current view, reloading the snapshot and reopening Chroma after a commit."""
+    """Hands out the current view, reloading the snapshot and reopening Chroma after a commit.
+
+    Safe to share between threads (Streamlit sessions): one thread reloads while the others wait.
+    """
 
     def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
         self.settings = settings
         self.registry = Registry(settings.registry_path)
         self._injected = client
         self._view: View | None = None
+        self._lock = threading.Lock()
 
     def view(self) -> View:
         generation, snapshot_name = self.registry.state()
-        if self._view is None or self._view.generation != generation:
-            self._view = self._load(generation, snapshot_name)
-        return self._view
+        with self._lock:
+            if self._view is None or self._view.generation != generation:
+                self._view = self._load(generation, snapshot_name)
+            return self._view
 
     def is_current(self, view: View) -> bool:
         """True while no writer has committed since `view` was taken."""

@@ -35,8 +35,8 @@ class Loaded:
     default_list: str = ""
 
 
-def read_file(path: Path, max_bytes: int, password: str | None = None) -> Loaded:
-    """Load `path`; raise IngestError naming the file and the problem."""
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of `path`, refusing what is not a regular, non-empty file within the size limit."""
     if not path.is_file():
         raise IngestError(path, "not a regular file")
     size = path.stat().st_size
@@ -44,11 +44,11 @@ def read_file(path: Path, max_bytes: int, password: str | None = None) -> Loaded
         raise IngestError(path, "empty file (0 bytes)")
     if size > max_bytes:
         raise IngestError(path, f"file too large: {size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.0f} MB")
-    data = path.read_bytes()
-    return read_bytes(data, path, password)
+    return path.read_bytes()
 
 
 def read_bytes(data: bytes, path: Path, password: str | None = None) -> Loaded:
+    """Parse a file's bytes with the reader its content calls for; raise IngestError naming the file."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
         return _read_pdf(data, path, password)

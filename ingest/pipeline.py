@@ -32,7 +32,7 @@ from assistant.settings import Settings
 from assistant.snapshot import Snapshot
 from assistant.store import PassageStore, make_client
 from assistant.types import Passage, SourceDocument
-from ingest.load import Loaded, read_file
+from ingest.load import Loaded, read_bytes, read_file
 from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
@@ -74,13 +74,30 @@ def source_name(path: Path) -> str:
     return stem or "unnamed"
 
 
+def clean_name(name: str) -> str:
+    """An editor's source name without control characters or path separators: names reach logs and terminals."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f/\\]+", "-", name).split()).strip("-. ")
+
+
 class Ingester:
     """Adds, replaces and removes sources in the index."""
 
     def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
         self.settings = settings
         self.registry = Registry(settings.registry_path)
+        self._owns_client = client is None
         self.store = PassageStore(client or make_client(settings), settings.collection, settings.embed_batch_size)
+
+    def close(self) -> None:
+        """Release our Chroma client: an embedded client left open pins this process to a stale view."""
+        if self._owns_client:
+            self.store.client.close()
+
+    def __enter__(self) -> Ingester:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def ingest(
         self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
@@ -105,7 +122,7 @@ class Ingester:
             current = self._snapshot()
             keep = [p for p in current.passages if p.source != name]
             self._commit(keep, remove=name)
-            self.store.delete_versions([existing.version_id])
+            self._retire(existing.version_id)
             return True
 
     @contextmanager
@@ -132,15 +149,28 @@ class Ingester:
             self.registry.clear_pending(pending)
         self._prune_snapshots()
 
+    def _retire(self, version_id: str) -> None:
+        """Delete a replaced version's vectors; the commit marked it pending in case this never runs."""
+        self.store.delete_versions([version_id])
+        self.registry.clear_pending([version_id])
+
     def _ingest_one(
         self, path: Path, name: str | None, version_label: str, list_label: str | None, password: str | None,
         progress: Progress | None,
     ) -> FileResult:
         started = time.perf_counter()
-        name = name or source_name(path)
+        name = clean_name(name or "") or source_name(path)
         report = partial(progress, str(path)) if progress else (lambda _f: None)
         try:
-            loaded = read_file(path, int(self.settings.max_file_mb * 1e6), password)
+            data = read_file(path, int(self.settings.max_file_mb * 1e6))
+            existing = self.registry.source(name)
+            content_hash = hashlib.sha256(data).hexdigest()
+            if existing and (existing.content_hash, existing.version_label, existing.list_label) == (
+                content_hash, version_label, list_label or existing.list_label
+            ):
+                return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
+                                  seconds=time.perf_counter() - started)
+            loaded = read_bytes(data, path, password)
             report(0.1)
             result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, report)
         except IngestError as err:
@@ -155,10 +185,6 @@ class Ingester:
         list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
         content_hash = hashlib.sha256(loaded.data).hexdigest()
         existing = self.registry.source(name)
-        if existing and (existing.content_hash, existing.version_label, existing.list_label) == (
-            content_hash, version_label, list_label
-        ):
-            return FileResult(str(path), name, "unchanged", existing.passages, existing.entries)
         version_id = hashlib.sha256(f"{name}\0{list_label}\0{version_label}\0{content_hash}".encode()).hexdigest()[:16]
         source = SourceDocument(
             name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
@@ -178,7 +204,7 @@ class Ingester:
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
         self._commit(keep + passages, upsert=source, change=changes if existing else None)
         if existing and existing.version_id != version_id:
-            self.store.delete_versions([existing.version_id])
+            self._retire(existing.version_id)
         status: Status = "updated" if existing else "added"
         return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes)
 

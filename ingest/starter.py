@@ -23,7 +23,8 @@ def ensure_starter_corpus(settings: Settings, client: ClientAPI | None = None) -
         return []
     quick = settings.model_copy(update={"lock_timeout_s": 1.0})
     try:
-        return Ingester(quick, client).ingest([folder], list_label=STARTER_LIST, version_label="starter")
+        with Ingester(quick, client) as ingester:
+            return ingester.ingest([folder], list_label=STARTER_LIST, version_label="starter")
     except IndexBusyError:
         log.info("an ingest is running; the starter corpus check waits for the next start")
         return []

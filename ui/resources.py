@@ -6,17 +6,19 @@ Nothing here runs at import time, so importing a page module (as the tests do) c
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
 import yaml
 
 from assistant.ask import Assistant
+from assistant.embeddings import load_model
 from assistant.registry import Registry
 from assistant.settings import Settings
-from assistant.types import SourceDocument
+from assistant.types import Answer, SourceDocument
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 
@@ -29,12 +31,48 @@ def settings() -> Settings:
     return Settings()
 
 
-@st.cache_resource(show_spinner="Loading the index and the starter corpus...")
-def assistant() -> Assistant:
-    """One assistant per process: it reloads the index by itself when an editor commits a new version."""
-    current = settings()
+def _start(current: Settings) -> Assistant:
+    """Bring the starter corpus up to date, load the model and the index: everything the first answer needs."""
     ensure_starter_corpus(current)
-    return Assistant(current)
+    load_model()
+    ready = Assistant(current)
+    ready.index.view()
+    return ready
+
+
+@st.cache_resource
+def _starting() -> Future[Assistant]:
+    """Start once per process, in the background: the page shows at once and only a question waits."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stce-start")
+    started = pool.submit(_start, settings())
+    pool.shutdown(wait=False)
+    return started
+
+
+@st.cache_resource
+def _asking() -> threading.Lock:
+    """One question at a time per process: the index may close its store when it reloads after an ingest."""
+    return threading.Lock()
+
+
+def start() -> None:
+    _starting()
+
+
+def assistant() -> Assistant:
+    """The one assistant of the process; it reloads the index by itself when an editor commits a new version."""
+    starting = _starting()
+    if not starting.done():
+        with st.spinner("Loading the model and the index (only the first question waits)..."):
+            return starting.result()
+    return starting.result()
+
+
+def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
+        sources: Sequence[str] | None = None) -> Answer:
+    ready = assistant()
+    with _asking():
+        return ready.ask(question, history=history, lists=lists, sources=sources)
 
 
 def sources() -> list[SourceDocument]:
@@ -42,14 +80,9 @@ def sources() -> list[SourceDocument]:
     return Registry(settings().registry_path).sources()
 
 
-@contextmanager
-def ingester() -> Iterator[Ingester]:
-    """A writer for one editor action; its Chroma client is closed after, so readers can reopen the store."""
-    writer = Ingester(settings())
-    try:
-        yield writer
-    finally:
-        writer.store.client.close()
+def ingester() -> Ingester:
+    """A writer for one editor action; use it in a `with` block so its Chroma client is closed after."""
+    return Ingester(settings())
 
 
 def scenarios() -> list[dict[str, Any]]:
