@@ -14,7 +14,6 @@ _STOPWORDS = frozenset(
     "the and for with from that this what which does have has into about are was were will can not any its "
     "our their there than then them they use used using goods item items".split()
 )
-VERDICT_LABELS = {"met": ":green[met]", "not met": ":red[not met]", "not stated": ":orange[not stated]"}
 _BADGES = {"met": ("thresholds met", "green"), "not met": ("thresholds not met", "red"),
            "not stated": ("deciding parameter not stated", "orange")}
 
@@ -76,11 +75,8 @@ def show_candidate(c: Candidate, question: str, cited: dict[int, Citation]) -> N
             st.badge(label, color=colour)  # type: ignore[arg-type]
         st.markdown(lines(highlight(c.quote, question)))
         if c.checks:
-            st.dataframe(
-                [{"parameter": ch.parameter, "asked": ch.asked or "not stated", "threshold": ch.threshold,
-                  "verdict": ch.verdict} for ch in c.checks],
-                hide_index=True,
-            )
+            st.table([{"parameter": ch.parameter, "asked": ch.asked or "not stated", "threshold": ch.threshold,
+                       "verdict": ch.verdict} for ch in c.checks], hide_index=True)
         for note in c.notes:
             st.caption(escape_md(note))
         if c.related:

@@ -56,7 +56,8 @@ def sidebar_filters() -> Filters:
     names = [s.name for s in docs]
     st.sidebar.subheader("Search")
     picked_lists = st.sidebar.multiselect("Lists", lists, default=lists)
-    picked_sources = st.sidebar.multiselect("Sources", names, default=names)
+    with st.sidebar.expander(f"Sources ({len(names)})"):
+        picked_sources = st.multiselect("Sources", names, default=names, label_visibility="collapsed")
     st.sidebar.selectbox("Answer mode", ["extractive"],
                          help="Quotes the lists verbatim. A language-model mode appears here when one is configured.")
     ready = bool(picked_lists and picked_sources) or not docs
@@ -70,7 +71,7 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
     history = [t["context"] for t in turns if t["answer"] is not None]
     turn = Turn(id=uuid.uuid4().hex, question=question, context="", answer=None, error="")
     try:
-        answer = resources.assistant().ask(question, history=history, lists=filters.lists, sources=filters.sources)
+        answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources)
     except StceError as err:
         return {**turn, "error": str(err)}
     return {**turn, "answer": answer, "context": stand_alone(answer.question, history)[0]}
@@ -122,7 +123,6 @@ def sidebar_conversation(turns: list[Turn]) -> None:
 
 def page() -> None:
     st.title("Identify strategic goods")
-    resources.assistant()
     filters = sidebar_filters()
     turns: list[Turn] = st.session_state.setdefault("turns", [])
     sidebar_conversation(turns)

@@ -57,7 +57,7 @@ def unlock(expected: str) -> None:
     with tries.lock:
         wait = tries.delay()
     time.sleep(wait)
-    if password_ok(st.session_state.get("editor_password", ""), expected):
+    if password_ok(st.session_state.pop("editor_password", ""), expected):
         st.session_state["editor"] = True
         with tries.lock:
             tries.failures = 0
@@ -129,6 +129,9 @@ def ingest_uploads(
                 results.append(FileResult(clean, source_name(Path(clean)), "failed", error=err.reason))
                 continue
             path = Path(folder) / clean
+            if path.exists():
+                results.append(FileResult(clean, source_name(path), "failed", error="a second file of the same name"))
+                continue
             path.write_bytes(data)
             paths.append(path)
         if paths:
@@ -238,9 +241,6 @@ def page() -> None:
     show_results(st.session_state.get("last_ingest", []))
     st.subheader("Live sources")
     sources_table()
-    history = resources.registry().changes(limit=5) if hasattr(resources, "registry") else []
-    for changes in history:
-        show_changes(changes)
 
 
 if __name__ == "__main__":

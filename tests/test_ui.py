@@ -1,0 +1,257 @@
+"""The Streamlit pages driven by Streamlit's AppTest over a real index of a small real-content list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from assistant.settings import Settings
+from ingest.pipeline import Ingester
+from tests.conftest import ccl_excerpt
+from ui import resources
+from ui.answer_view import answer_markdown, escape_md, highlight
+from ui.chat import audit_record
+from ui.feedback import FeedbackStore
+from ui.sources import check_upload, safe_name
+from ui.training import NOT_CONTROLLED, is_right
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+REACTOR = "glass-lined reactor, 1000 litres"
+PASSWORD = "correct horse"
+SCENARIOS = [
+    {"id": "glass-lined-reactor", "module": 4, "title": "Glass-lined reactor",
+     "goods": "Reaction vessel, glass-lined steel, 3000 litres, with agitator",
+     "question": "glass-lined reaction vessel of 3000 litres with agitator", "expected": ["2B350.a"],
+     "teaching_points": ["Glass lining is one of the listed materials of construction."]},
+    {"id": "steel-tank", "module": 4, "title": "Steel tank", "goods": "Storage tank, carbon steel, 500 litres",
+     "question": "carbon steel storage tank of 500 litres", "expected": [],
+     "not_controlled_reason": "Carbon steel is not a listed material.", "teaching_points": ["Check the material."]},
+]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data directory holding the US CCL excerpt and a second list with one entry; a tiny corpus folder."""
+    root = tmp_path_factory.mktemp("ui")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "scenarios.yaml").write_text(yaml.safe_dump(SCENARIOS), encoding="utf-8")
+    (root / "ccl.xml").write_text(ccl_excerpt(), encoding="utf-8")
+    (root / "ccl-copy.xml").write_text(ccl_excerpt(("2B350",)), encoding="utf-8")
+    ingester = Ingester(Settings(home=root / "home", corpus_dir=corpus))
+    ingester.ingest([root / "ccl.xml"], name="ccl", version_label="2026-06", list_label="US CCL")
+    ingester.ingest([root / "ccl-copy.xml"], name="ccl-copy", list_label="Second list")
+    ingester.store.client.close()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STCE_HOME", str(root / "home"))
+        env.setenv("STCE_CORPUS_DIR", str(corpus))
+        env.delenv("STCE_EDITOR_PASSWORD", raising=False)
+        st.cache_resource.clear()
+        yield root / "home"
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(home: Path) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+@pytest.fixture
+def editor(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The editor password is set for this test only (the app reads it once per process, so re-read it)."""
+    monkeypatch.setenv("STCE_EDITOR_PASSWORD", PASSWORD)
+    resources.settings.clear()
+    yield
+    monkeypatch.delenv("STCE_EDITOR_PASSWORD")
+    resources.settings.clear()
+
+
+def page_text(at: AppTest) -> str:
+    """The page's Markdown with the escapes of quoted text removed."""
+    return re.sub(r"\\(.)", r"\1", "\n".join([m.value for m in at.markdown] + [m.value for m in at.caption]))
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    return at.chat_input[0].set_value(question).run()
+
+
+def test_a_question_is_answered_with_cited_passages(app: AppTest) -> None:
+    ask(app, REACTOR)
+
+    assert not app.exception
+    assert "**2B350.a.1**" in page_text(app)
+    cited = app.session_state["turns"][0]["answer"].citations[0].passage
+    citation = next(e for e in app.expander if e.label.startswith("[1] 2B350"))
+    assert citation.label == f"[1] {cited.entry} · {cited.list_label} · {cited.source} {cited.version}"
+    assert any("Glass" in m.value for m in citation.markdown), "the expander holds the full passage"
+    assert ":orange-background[Glass]" in page_text(app), "the question's words are highlighted in the quote"
+
+
+def test_a_follow_up_keeps_the_goods_and_a_new_conversation_forgets_them(app: AppTest) -> None:
+    ask(app, REACTOR)
+    ask(app, "and if it is only 50 litres?")
+
+    [first, second] = [t["answer"] for t in app.session_state["turns"]]
+    reactor = next(c for c in second.candidates if c.entry == "2B350")
+    assert [ch.verdict for ch in reactor.checks if ch.parameter == "volume"][0] == "not met"
+    assert len(app.chat_message) == 4
+    next(b for b in app.sidebar.button if b.label == "New conversation").click().run()
+    assert app.session_state["turns"] == [] and not app.chat_message
+
+
+def test_the_list_filter_restricts_the_answer(app: AppTest) -> None:
+    lists = app.sidebar.multiselect[0]
+    assert set(lists.value) == {"US CCL", "Second list"}, "every list is searched by default"
+
+    lists.set_value(["Second list"]).run()
+    ask(app, REACTOR)
+
+    answer = app.session_state["turns"][-1]["answer"]
+    assert answer.candidates and {c.list_label for c in answer.candidates} == {"Second list"}
+    assert {c.passage.list_label for c in answer.citations} == {"Second list"}
+
+
+def test_an_empty_question_shows_why(app: AppTest) -> None:
+    ask(app, "?!")
+
+    assert app.chat_message[1].error[0].value.startswith("the question has no words")
+
+
+def test_a_rating_and_its_comment_are_stored_with_the_answer(app: AppTest, home: Path) -> None:
+    ask(app, REACTOR)
+    app.feedback[0].set_value(0).run()
+    app.text_input[0].input("should also name 2B999").run()
+
+    [row] = [r for r in FeedbackStore(home / "feedback.sqlite").all() if r["comment"]]
+    assert (row["rating"], row["question"]) == ("down", REACTOR)
+    assert "2B350" in row["answer"]["entries"]
+
+
+def test_the_exports_carry_every_cited_passage_and_its_version(app: AppTest) -> None:
+    ask(app, REACTOR)
+    answer = app.session_state["turns"][-1]["answer"]
+
+    record = audit_record([answer])
+    markdown = answer_markdown(answer)
+
+    cited = record["answers"][0]["citations"]
+    assert len(cited) == len(answer.citations) + len(answer.guidance) > 0
+    first = cited[0]
+    assert first["version"] == answer.citations[0].passage.version and "Glass" in first["text"]
+    assert markdown.startswith(f"## {REACTOR}") and f"[1] {first['entry']}" in markdown and "> a.1." in markdown
+
+
+def test_an_empty_index_says_how_to_fill_it(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STCE_HOME", str(tmp_path / "empty"))
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120).run()
+    finally:
+        monkeypatch.setenv("STCE_HOME", str(home))
+        st.cache_resource.clear()
+
+    assert "holds no control list" in at.info[0].value and "Sources" in at.info[0].value
+
+
+def test_the_sources_page_is_locked_when_no_password_is_set(app: AppTest) -> None:
+    app.switch_page("sources.py").run()
+
+    assert "STCE_EDITOR_PASSWORD" in app.info[0].value
+    assert not app.file_uploader and not app.button
+
+
+@pytest.mark.usefixtures("editor")
+def test_the_sources_page_opens_only_with_the_editor_password(app: AppTest) -> None:
+    app.switch_page("sources.py").run()
+    app.text_input[0].input("wrong")
+    app.button[0].click().run()
+    assert app.error[0].value == "Wrong password." and not app.file_uploader
+
+    app.text_input[0].input(PASSWORD)
+    app.button[0].click().run()
+
+    assert app.file_uploader
+    assert {"ccl", "ccl-copy"} <= set(app.dataframe[0].value["source"])
+
+
+@pytest.mark.usefixtures("editor")
+def test_a_bad_upload_shows_its_error_and_a_new_version_shows_its_changes(app: AppTest, home: Path) -> None:
+    app.switch_page("sources.py").run()
+    app.text_input[0].input(PASSWORD)
+    app.button[0].click().run()
+    changed = ccl_excerpt(("2B350",)).replace("greater than 0.6 m", "greater than 0.7 m").encode()
+
+    app.file_uploader[0].set_value([
+        ("report.pdf", b"this is not a PDF", "application/pdf"),
+        ("other.xml", b"<catalogue><item/></catalogue>", "text/xml"),
+        ("ccl-copy.xml", changed, "text/xml"),
+    ])
+    next(t for t in app.text_input if t.label == "List label").input("Second list")
+    next(b for b in app.button if b.label == "Ingest").click().run()
+
+    errors = [e.value for e in app.error]
+    assert "report.pdf: not a PDF (it does not start with %PDF)" in errors
+    assert any(e.startswith("other.xml: XML that is not an eCFR") for e in errors)
+    assert any("ccl-copy.xml" in s.value and "updated" in s.value for s in app.success)
+    diff = next(c.value for c in app.code if "2B350.i" in c.value or "0.7 m" in c.value)
+    assert "+" in diff and "0.7 m" in diff
+
+
+def test_training_reveals_the_expected_entries_and_the_live_answer(app: AppTest) -> None:
+    app.switch_page("training.py").run()
+    assert "Reaction vessel, glass" in page_text(app)
+
+    app.toggle(key="reveal-glass-lined-reactor").set_value(True).run()
+
+    text = page_text(app)
+    assert "Expected entries: **2B350.a**" in text
+    assert "**2B350.a.1**" in text, "the live answer is shown"
+
+
+def test_the_quiz_scores_the_trainees_picks(app: AppTest) -> None:
+    app.switch_page("training.py").run()
+    next(t for t in app.toggle if t.label == "Quiz mode").set_value(True).run()
+
+    app.multiselect(key="quiz-glass-lined-reactor").set_value(["2B350"])
+    app.multiselect(key="quiz-steel-tank").set_value(["2B350"])
+    app.button[0].click().run()
+
+    assert app.metric[0].value == "1 / 2"
+
+
+def test_uploads_are_checked_by_content_and_names_are_sanitised() -> None:
+    assert safe_name("../../etc/pass\x00wd.txt") == "passwd.txt"
+    assert safe_name("C:\\lists\\ccl.xml") == "ccl.xml"
+    assert safe_name("\x01..") == "upload"
+    check_upload("ok.md", "# Nameplates\n".encode(), 1)
+    with pytest.raises(Exception, match="not UTF-8"):
+        check_upload("bad.txt", b"\xff\xfe\x00", 1)
+    with pytest.raises(Exception, match="not XML"):
+        check_upload("list.xml", b"%PDF-1.7", 1)
+    with pytest.raises(Exception, match="too large"):
+        check_upload("big.txt", b"x" * 2_000_001, 2)
+    with pytest.raises(Exception, match="unsupported"):
+        check_upload("run.exe", b"MZ", 1)
+
+
+def test_quoted_text_cannot_inject_markdown() -> None:
+    quote = "a. [click](http://x) *bold* $x$ :red[alarm] 0.6 m3"
+
+    shown = highlight(quote, "reactor of 0.6 m3")
+
+    assert "[click](" not in shown and ":red[" not in shown and "$x$" not in shown
+    assert ":orange-background[0\\.6]" in shown
+    assert escape_md("1. item") == "1\\. item"
+
+
+def test_quiz_answers_are_compared_by_entry_in_any_spelling() -> None:
+    assert is_right(["2b350.a.1"], ["2B350.a"])
+    assert not is_right(["2B350", "2B352"], ["2B350.a"])
+    assert is_right([NOT_CONTROLLED], [])
+    assert not is_right([], [])
