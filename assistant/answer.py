@@ -142,7 +142,7 @@ def _markdown(candidates: list[Candidate], citations: list[Citation], guidance: 
         elif c.verdict == "not stated":
             lines.append("   - The deciding parameter is not in the question: check the goods or documents for it.")
         for note in c.notes:
-            lines.append(f"   - Note: {note}")
+            lines.append(f"   - {note}" if _NOTE.match(note) else f"   - Note: {note}")
         if c.related:
             lines.append("   - Also check: " + ", ".join(c.related))
     if guidance:
