@@ -14,6 +14,7 @@ from chromadb.errors import ChromaError
 from assistant.answer import compose
 from assistant.errors import QuestionError
 from assistant.index import LiveIndex
+from assistant.llm import AnswerStream, LLMAnswerer
 from assistant.params import Quantity, parameter_name, parse_quantities
 from assistant.retrieve import search
 from assistant.settings import Settings
@@ -52,18 +53,36 @@ def stand_alone(question: str, history: Sequence[str]) -> tuple[str, list[Quanti
 
 
 class Assistant:
-    """Answers officers' questions from the live index; the model and index load once per process."""
+    """Answers officers' questions from the live index; the model and index load once per process.
+
+    With an LLM configured (`STCE_LLM_PROVIDER`), answers are rewritten in prose by `LLMAnswerer`, checked
+    against the extractive answer's passages, and replaced by it when they fail.
+    """
 
     def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
         self.settings = settings
         self.index = LiveIndex(settings, client)
+        self.llm = LLMAnswerer(settings)
 
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
-            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> Answer:
+            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True) -> Answer:
         """Candidate entries for the goods described, with cited passages and parameter checks."""
+        extractive = self.extract(question, history, k, lists, sources)
+        return self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
+
+    def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
+               lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> AnswerStream:
+        """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
+        return self.llm.stream(self.extract(question, history, k, lists, sources), history)
+
+    def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
+                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> Answer:
+        """The deterministic answer: entries, verbatim quotes, checks; no language model involved."""
         started = time.perf_counter()
         text = clean_question(question)
         query, asked = stand_alone(text, history)
+        if history and self.llm.enabled:
+            query = self.llm.stand_alone(text, history)
         for attempt in range(_RETRIES):
             view = self.index.view()
             try:

@@ -62,6 +62,17 @@ class MiniLMEmbeddings(EmbeddingFunction[Documents]):
         )
         return [np.asarray(v, dtype=np.float32) for v in vectors]
 
+    def embed_query(self, input: Documents) -> Embeddings:
+        """One thread for a short query: on two busy cores, two threads make it 30x slower, not faster."""
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self(input)
+        finally:
+            torch.set_num_threads(threads)
+
     @staticmethod
     def name() -> str:
         return "stce-all-minilm-l6-v2"

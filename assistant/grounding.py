@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+import pint
+
 from assistant.answer import DISCLAIMER
 from assistant.codes import find_codes, top_level
 from assistant.params import Quantity, parse_quantities
@@ -23,9 +25,9 @@ from assistant.types import Answer, Passage
 
 log = logging.getLogger(__name__)
 
-# A sentence ends at . ! ? followed by a space, unless a citation follows ("... 0.6 m3/hour. [1]"); a line
-# break always ends one.
-_BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+(?!\[\d)|\n+")
+# A sentence ends at . ! ? followed by a space, unless a citation follows ("... 0.6 m3/hour. [1]"), which
+# then ends it if a capital comes next; a line break always ends one.
+_BOUNDARY = re.compile(r"(?<=[.!?])[ \t]+(?!\[\d)|(?<=\])[ \t]+(?=[A-Z])|\n+")
 # The boundary's lookahead needs a few characters after it before a streamed boundary is final.
 _LOOKAHEAD = 2
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -81,7 +83,7 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     """Equal after conversion: "600 liters/hour" states the same flow rate as "0.6 m3/h"."""
     try:
         x, y = a.to_pint().to_base_units(), b.to_pint().to_base_units()
-    except Exception:  # pint refuses a few offset-unit conversions; then only identical units compare
+    except pint.PintError:  # a unit pint cannot convert: then only identical units compare
         return a.unit == b.unit and math.isclose(a.value, b.value, rel_tol=1e-6)
     return x.dimensionality == y.dimensionality and math.isclose(x.magnitude, y.magnitude, rel_tol=1e-6)
 

@@ -81,10 +81,18 @@ class Registry:
         self, snapshot: str, upsert: SourceDocument | None = None, remove: str | None = None,
         change: dict[str, Any] | None = None,
     ) -> int:
-        """Switch to a new snapshot in one transaction; returns the new generation."""
+        """Switch to a new snapshot in one transaction; returns the new generation.
+
+        The version being replaced or removed becomes pending in the same transaction: a writer killed
+        before it deletes that version's vectors leaves them for the next writer's recovery, not orphaned.
+        """
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             generation = int((db.execute("SELECT value FROM state WHERE key='generation'").fetchone() or [0])[0]) + 1
+            replaced = upsert.name if upsert is not None else remove
+            old = db.execute("SELECT version_id FROM sources WHERE name = ?", (replaced,)).fetchone()
+            if old and (upsert is None or old[0] != upsert.version_id):
+                db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (old[0],))
             if remove is not None:
                 db.execute("DELETE FROM sources WHERE name = ?", (remove,))
             if upsert is not None:

@@ -8,8 +8,10 @@ A line's flag comes from its answer's candidates (each carries the verdict of it
   - the line names it exactly: its control code, or a CAS number that its cited passage carries
     (the retriever's exact routes), and no stated threshold rules it out; or
   - it states no numeric threshold (verdict "none", as for listed chemicals and pathogens) and its
-    quoted text names the goods: a distinctive word of the description (six letters or more, not a
-    generic trade word such as "equipment" or "stainless") appears in the quote.
+    quote names the goods: a word of the description (six letters or more, not a generic trade word
+    such as "equipment" or "stainless") stands in a short line of the quote, a list line such as
+    "46. Triethanolamine (CAS 102-71-6);", and in no other candidate entry's quote (a word that several
+    entries share, like "computers", names a class of goods, not these goods).
 - `check-parameters`: candidates exist and none is decisive: a deciding parameter is not stated, a
   threshold is missed by less than `CLOSE` of it (declared figures are nominal, and under-declaring is
   how goods slip through), or an entry without thresholds matched the description loosely.
@@ -27,13 +29,13 @@ import csv
 import io
 import logging
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pint
 
-from assistant.ask import Assistant
 from assistant.codes import find_cas, find_codes, top_level
 from assistant.errors import StceError
 from assistant.params import parse_quantities, parse_thresholds
@@ -49,6 +51,8 @@ CLOSE = 0.25
 SHOWN_CANDIDATES = 3
 SHOWN_CHECKS = 3
 MIN_TERM = 6
+LIST_LINE = 80
+"""Longest quote line read as a list line naming goods; longer lines are conditions, not names."""
 _GENERIC = frozenset("""
     equipment machine machines machinery spares stainless systems system component components assembly
     assemblies accessories accessory material materials industrial laboratory electric electrical electronic
@@ -60,6 +64,8 @@ _GENERIC = frozenset("""
 """.split())
 ROW_FIELDS = ("line", "description", "quantity", "hs_code", "declared", "flag", "best", "candidates", "checks",
               "reason", "disagreement")
+Ask = Callable[[str], Answer]
+"""One question to one answer: `Assistant.ask`, or a caller's wrapper of it (the UI's serialises questions)."""
 ProgressFn = Callable[[int, int], None]
 
 
@@ -79,7 +85,8 @@ class Screened:
     def entries(self) -> list[str]:
         return self.answer.entries if self.answer else []
 
-    def checks(self) -> list[Check]:
+    @property
+    def best_checks(self) -> list[Check]:
         """The deciding candidate's checks, stated ones first."""
         if self.best is None:
             return []
@@ -94,7 +101,7 @@ class Screened:
             "line": item.line, "description": item.description, "quantity": quantity, "hs_code": item.hs_code,
             "declared": item.declared, "flag": self.flag, "best": self.best.item if self.best else "",
             "candidates": ", ".join(f"{c.item} ({c.verdict})" for c in shown),
-            "checks": "; ".join(_check_text(ch) for ch in self.checks()[:SHOWN_CHECKS]),
+            "checks": "; ".join(_check_text(ch) for ch in self.best_checks[:SHOWN_CHECKS]),
             "reason": self.error or self.reason, "disagreement": self.disagreement,
         }
 
@@ -118,22 +125,24 @@ class Screened:
         }
 
 
-def screen(assistant: Assistant, items: Sequence[LineItem], progress: ProgressFn | None = None) -> list[Screened]:
-    """Every line item screened with the one assistant, sorted most urgent first.
+def screen(ask: Ask, items: Sequence[LineItem], progress: ProgressFn | None = None) -> list[Screened]:
+    """Every line item screened with one assistant's `ask`, sorted most urgent first.
 
     Lines with the same description (common in manifests) are asked once.
     """
+    started = time.perf_counter()
     asked: dict[str, Answer | StceError] = {}
     results = []
     for done, item in enumerate(items, 1):
         if item.description not in asked:
             try:
-                asked[item.description] = assistant.ask(item.description)
+                asked[item.description] = ask(item.description)
             except StceError as error:
                 asked[item.description] = error
         results.append(screened(item, asked[item.description]))
         if progress:
             progress(done, len(items))
+    log.info("screened %d lines (%d distinct) in %.1f s", len(items), len(asked), time.perf_counter() - started)
     return sorted(results, key=lambda r: (FLAGS.index(r.flag), not r.disagreement, r.item.line))
 
 
@@ -163,7 +172,7 @@ def _assess(c: Candidate, description: str, answer: Answer) -> tuple[Flag, str]:
     named = _named(c, description, answer)
     if named and c.verdict != "not met":
         return "likely-controlled", f"{c.item}: the line names it ({named}){also}"
-    term = _listed_term(description, c.quote) if c.verdict == "none" else ""
+    term = _listed_term(description, c, answer.candidates) if c.verdict == "none" else ""
     if term:
         return "likely-controlled", f"{c.item}: the entry lists \"{term}\""
     close = next((ch for ch in missed if _close(ch)), None)
@@ -173,7 +182,7 @@ def _assess(c: Candidate, description: str, answer: Answer) -> tuple[Flag, str]:
         return "no-match", f"{c.item}: {_parameters(missed)} not met"
     if unstated:
         return "check-parameters", f"{c.item}: {unstated} not stated"
-    return "check-parameters", f"{c.item}: matched by description; the entry states no threshold to check"
+    return "check-parameters", f"{c.item}: matched by description only; the entry states no threshold to check"
 
 
 def _parameters(checks: Sequence[Check]) -> str:
@@ -189,13 +198,16 @@ def _named(c: Candidate, description: str, answer: Answer) -> str:
     return next((cas for cas in find_cas(description) if any(cas in text for text in cited)), "")
 
 
-def _listed_term(description: str, quote: str) -> str:
-    """A distinctive word of the description that the entry's own text contains (singular or plural)."""
+def _listed_term(description: str, candidate: Candidate, candidates: Sequence[Candidate]) -> str:
+    """A word of the description that a list line of this candidate names and no other candidate entry does."""
+    others = [c.quote for c in candidates if c.entry != candidate.entry]
     for word in re.findall(r"[^\W\d_][\w-]*[^\W\d_]", description.lower()):
         stem = word[:-1] if word.endswith("s") else word
         if len(stem) < MIN_TERM or word in _GENERIC or stem in _GENERIC:
             continue
-        if re.search(rf"(?<![\w-]){re.escape(stem)}(?:s|es)?(?![\w-])", quote, re.IGNORECASE):
+        named = re.compile(rf"(?<![\w-]){re.escape(stem)}(?:s|es)?(?![\w-])", re.IGNORECASE)
+        listed = any(len(line) <= LIST_LINE and named.search(line) for line in candidate.quote.splitlines())
+        if listed and not any(named.search(quote) for quote in others):
             return word
     return ""
 
@@ -229,7 +241,9 @@ def _disagreement(item: LineItem, flag: Flag, best: Candidate | None) -> str:
 
 
 def _check_text(check: Check) -> str:
-    return f"{check.parameter} {check.asked or 'not stated'} vs {check.threshold}: {check.verdict}"
+    if check.asked is None:
+        return f"{check.parameter} not stated ({check.threshold})"
+    return f"{check.parameter} {check.asked} vs {check.threshold}: {check.verdict}"
 
 
 def to_csv(results: Sequence[Screened]) -> str:

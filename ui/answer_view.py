@@ -89,6 +89,11 @@ def show_candidate(c: Candidate, question: str, cited: dict[int, Citation]) -> N
 def show_answer(answer: Answer) -> None:
     """Candidate cards best first, then the curriculum guidance, then the disclaimer."""
     cited = {c.n: c for c in answer.citations}
+    if answer.mode == "llm":
+        st.caption("Written by a language model from the passages below; every citation, entry and figure checked.")
+        st.markdown(answer.markdown)
+    elif answer.mode == "fallback":
+        st.caption("The language model's answer failed the checks or timed out; this is the extractive answer.")
     if answer.candidates:
         st.markdown("**Control entries that may apply**, best first:")
     else:

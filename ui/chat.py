@@ -44,6 +44,7 @@ class Filters:
     lists: list[str] | None
     sources: list[str] | None
     ready: bool
+    mode: str = "extractive"
 
 
 def _restriction(picked: list[str], options: list[str]) -> list[str] | None:
@@ -58,12 +59,14 @@ def sidebar_filters() -> Filters:
     picked_lists = st.sidebar.multiselect("Lists", lists, default=lists)
     with st.sidebar.expander(f"Sources ({len(names)})"):
         picked_sources = st.multiselect("Sources", names, default=names, label_visibility="collapsed")
-    st.sidebar.selectbox("Answer mode", ["extractive"],
-                         help="Quotes the lists verbatim. A language-model mode appears here when one is configured.")
+    modes = ["extractive"] + (["llm"] if resources.settings().llm_provider != "none" else [])
+    mode = st.sidebar.selectbox("Answer mode", modes,
+                                help="extractive quotes the lists verbatim; llm (when configured) writes prose "
+                                     "from the same passages, checked before it is shown.")
     ready = bool(picked_lists and picked_sources) or not docs
     if not ready:
         st.sidebar.warning("Select at least one list and one source to search.")
-    return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready)
+    return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready, mode)
 
 
 def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
@@ -71,7 +74,12 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
     history = [t["context"] for t in turns if t["answer"] is not None]
     turn = Turn(id=uuid.uuid4().hex, question=question, context="", answer=None, error="")
     try:
-        answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources)
+        if filters.mode == "llm":
+            stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources)
+            st.write_stream(stream)
+            answer = stream.answer
+        else:
+            answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources)
     except StceError as err:
         return {**turn, "error": str(err)}
     return {**turn, "answer": answer, "context": stand_alone(answer.question, history)[0]}

@@ -7,10 +7,11 @@ import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
+from rich.live import Live
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -152,6 +153,8 @@ def ask(
 @app.command()
 def chat(ctx: typer.Context) -> None:
     """A terminal conversation; follow-ups reuse the previous question's goods."""
+    from assistant.ask import stand_alone
+
     assistant = _assistant(ctx.obj)
     history: list[str] = []
     out.print("Describe the goods (empty line or Ctrl-D to quit).")
@@ -163,9 +166,76 @@ def chat(ctx: typer.Context) -> None:
         if not question.strip():
             break
         try:
-            answer = assistant.ask(question, history=history)
+            stream = assistant.stream(question, history=history)
         except StceError as error:
             err.print(f"[red]{error}[/red]")
             continue
-        history.append(question if not history else f"{history[-1]} {question}")
-        out.print(Markdown(answer.markdown))
+        shown = ""
+        with Live(console=out, refresh_per_second=8) as live:
+            for chunk in stream:
+                shown += chunk
+                live.update(Markdown(shown))
+        out.print(f"[dim]({stream.answer.mode}, {stream.answer.took_ms:.0f} ms)[/dim]")
+        history.append(stand_alone(stream.answer.question, history)[0])
+
+
+_FLAG_STYLES = {"likely-controlled": "bold red", "check-parameters": "yellow", "no-match": "dim"}
+
+
+@app.command()
+def screen(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Invoice or manifest: PDF, CSV, or text with one item per line.")],
+    fmt: Annotated[Literal["table", "csv", "json", "md"], typer.Option("--format", help="Output format.")] = "table",
+    column: Annotated[Optional[str], typer.Option(help="CSV column describing the goods; default: guessed.")] = None,
+    password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
+) -> None:
+    """Screen every line of an invoice or manifest; the lines that may be controlled come first."""
+    from assistant.screen import screen as screen_items
+    from assistant.screen import FLAGS, to_csv, to_markdown
+    from ingest.lineitems import read_line_items
+    from rich.text import Text
+
+    try:
+        items = read_line_items(file, column, int(ctx.obj.max_file_mb * 1e6), password)
+    except StceError as error:
+        _fail(error)
+    assistant = _assistant(ctx.obj)
+    with Progress(TextColumn("screening"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("screening", total=len(items))
+        results = screen_items(assistant.ask, items, lambda done, _: bar.update(task, completed=done))
+    if fmt == "json":
+        print(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(results))
+    elif fmt == "md":
+        sys.stdout.write(to_markdown(results))
+    else:
+        table = Table(title="Screening (quantities and HS codes: --format csv or json)")
+        for name in ("line", "description", "declared", "flag", "best", "candidates", "why", "disagreement"):
+            table.add_column(name, overflow="fold", no_wrap=name in ("line", "flag", "best"))
+        for r in results:
+            row = r.row()
+            table.add_row(str(row["line"]), Text(row["description"]), Text(row["declared"]),
+                          Text(r.flag, style=_FLAG_STYLES[r.flag]), row["best"], row["candidates"],
+                          Text(row["reason"]), Text(row["disagreement"], style="bold red"))
+        out.print(table)
+    counts = {flag: sum(r.flag == flag for r in results) for flag in FLAGS}
+    err.print(f"{len(results)} lines: " + ", ".join(f"{n} {flag}" for flag, n in counts.items())
+              + f"; disagreements with the declared classification: {sum(bool(r.disagreement) for r in results)}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def ui(ctx: typer.Context) -> None:
+    """Start the web UI; extra options go to Streamlit (e.g. --server.port 8600).
+
+    Offline defaults: no usage statistics sent, no deploy menu; options given here override them.
+    """
+    import os
+
+    script = Path(__file__).resolve().parent / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", *ctx.args]
+    os.execv(sys.executable, command)
+

@@ -16,6 +16,7 @@ import yaml
 
 from assistant.ask import Assistant
 from assistant.embeddings import load_model
+from assistant.llm import AnswerStream
 from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.types import Answer, SourceDocument
@@ -72,7 +73,15 @@ def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None 
         sources: Sequence[str] | None = None) -> Answer:
     ready = assistant()
     with _asking():
-        return ready.ask(question, history=history, lists=lists, sources=sources)
+        return ready.ask(question, history=history, lists=lists, sources=sources, llm=False)
+
+
+def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
+           sources: Sequence[str] | None = None) -> AnswerStream:
+    """An LLM answer as it is written; retrieval runs under the question lock, the writing after it."""
+    ready = assistant()
+    with _asking():
+        return ready.stream(question, history=history, lists=lists, sources=sources)
 
 
 def sources() -> list[SourceDocument]:

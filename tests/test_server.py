@@ -1,0 +1,150 @@
+"""Chroma server mode (`STCE_CHROMA_URL`): ingest, re-ingest and ask against a real `chroma run` server.
+
+CI starts the server and names it in `STCE_TEST_CHROMA_URL`; without it, this module starts one on a free
+loopback port. Each test writes to a collection of its own, so a shared server is never polluted.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+import pytest
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.ask import Assistant
+from assistant.registry import Registry
+from assistant.settings import Settings
+from assistant.store import PassageStore
+from ingest.pipeline import Ingester
+from tests.conftest import ccl_excerpt
+
+EMBEDDING_NAME = "stce-all-minilm-l6-v2"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_heartbeat(url: str, server: subprocess.Popen[bytes] | None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                return
+        except OSError:
+            assert server is None or server.poll() is None, "chroma run exited"
+            assert time.monotonic() < deadline, f"no Chroma server answers at {url}"
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """CI's server, or one of our own: the `chroma` command installed with chromadb, on 127.0.0.1."""
+    given = os.environ.get("STCE_TEST_CHROMA_URL")
+    if given:
+        _wait_for_heartbeat(given, None)
+        yield given
+        return
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1",
+               "--port", str(port)]
+    with (path.parent / "chroma-server.log").open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_heartbeat(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def http_client(url: str) -> ClientAPI:
+    parts = urlparse(url)
+    return chromadb.HttpClient(host=parts.hostname or "127.0.0.1", port=parts.port or 8000,
+                               settings=ChromaSettings(anonymized_telemetry=False))
+
+
+@pytest.fixture
+def settings(chroma_url: str, tmp_path: Path) -> Iterator[Settings]:
+    """A data directory whose vectors live on the server, in a collection only this test uses."""
+    settings = Settings(home=tmp_path / "home", chroma_url=chroma_url, collection=f"test-{uuid.uuid4().hex[:12]}")
+    yield settings
+    http_client(chroma_url).delete_collection(settings.collection)
+
+
+def test_ingest_reingest_and_ask_against_a_chroma_server(settings: Settings, tmp_path: Path) -> None:
+    first = tmp_path / "ccl.xml"
+    first.write_text(ccl_excerpt(), encoding="utf-8")
+    second = tmp_path / "v2" / "ccl.xml"
+    second.parent.mkdir()
+    second.write_text(ccl_excerpt().replace("greater than 0.6 m", "greater than 0.7 m"), encoding="utf-8")
+    with Ingester(settings) as ingester:
+        [added] = ingester.ingest([first], name="ccl", version_label="v1")
+    assistant = Assistant(settings)
+    before = assistant.ask("seal-less pump, 2 m3/h, wetted parts Hastelloy")
+
+    with Ingester(settings) as ingester:
+        [updated] = ingester.ingest([second], name="ccl", version_label="v2")
+    after = assistant.ask("seal-less pump, 2 m3/h, wetted parts Hastelloy")
+
+    assert added.status == "added" and updated.status == "updated"
+    assert 0 < updated.embedded < 5, "unchanged passages reuse their vectors from the server"
+    assert before.entries[0] == after.entries[0] == "2B350"
+    assert "0.6 m3" in before.candidates[0].quote and "0.7 m3" in after.candidates[0].quote
+    [source] = Registry(settings.registry_path).sources()
+    assert {c.passage.version_id for c in after.citations} == {source.version_id}
+    stored = http_client(settings.chroma_url or "").get_collection(settings.collection).get(include=["metadatas"])
+    assert {m["version_id"] for m in stored["metadatas"] or []} == {source.version_id}, "the old version is gone"
+    assert len(stored["ids"]) == source.passages
+
+
+def test_remove_empties_the_server_collection(settings: Settings, small_ccl: Path) -> None:
+    with Ingester(settings) as ingester:
+        ingester.ingest([small_ccl], name="ccl")
+        assert ingester.remove("ccl")
+
+    assert http_client(settings.chroma_url or "").get_collection(settings.collection).count() == 0
+    assert Registry(settings.registry_path).sources() == []
+
+
+def test_a_bare_client_opens_the_collection_with_our_embedding_function(settings: Settings) -> None:
+    """chromadb rebuilds the function named in the collection's config; ours is registered, so never its default."""
+    PassageStore.open(settings)
+    bare = http_client(settings.chroma_url or "").get_collection(settings.collection)
+
+    assert bare.configuration_json["embedding_function"]["name"] == EMBEDDING_NAME
+    assert bare.configuration["embedding_function"].name() == EMBEDDING_NAME  # type: ignore[union-attr]
+    assert bare.configuration_json["hnsw"]["space"] == "cosine"
+
+
+def test_an_embedded_collection_names_our_embedding_function_too(small_ccl: Path, tmp_path: Path) -> None:
+    """Opened by a bare client, the embedded collection embeds a text query with our model, as ingest did."""
+    settings = Settings(home=tmp_path / "home")
+    with Ingester(settings) as ingester:
+        ingester.ingest([small_ccl], name="ccl")
+    store = PassageStore.open(settings)
+    ours = store.search("seal-less pump, 2 m3/h, wetted parts Hastelloy", 3, [Registry(settings.registry_path)
+                                                                            .sources()[0].version_id])
+    store.client.close()
+    client = chromadb.PersistentClient(str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False))
+    bare = client.get_collection(settings.collection)
+    found = bare.query(query_texts=["seal-less pump, 2 m3/h, wetted parts Hastelloy"], n_results=3)
+    client.close()
+
+    assert bare.configuration_json["embedding_function"]["name"] == EMBEDDING_NAME
+    assert found["ids"][0] == [h.passage.id for h in ours]
