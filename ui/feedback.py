@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
+
+from assistant.db import transaction
 
 Rating = Literal["up", "down"]
 
@@ -28,14 +29,8 @@ class FeedbackStore:
         with self._connect() as db:
             db.execute(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
 
     def save(self, key: str, question: str, answer: dict[str, Any], rating: Rating, comment: str = "") -> None:
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
