@@ -12,6 +12,7 @@ from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
 from assistant.answer import compose
+from assistant.audit import AuditLog
 from assistant.errors import QuestionError
 from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
@@ -55,6 +56,8 @@ def stand_alone(question: str, history: Sequence[str]) -> tuple[str, list[Quanti
 class Assistant:
     """Answers officers' questions from the live index; the model and index load once per process.
 
+    Every answer shown is appended to the audit trail (`STCE_AUDIT_LOG`, on by default).
+
     With an LLM configured (`STCE_LLM_PROVIDER`), answers are rewritten in prose by `LLMAnswerer`, checked
     against the extractive answer's passages, and replaced by it when they fail.
     """
@@ -63,17 +66,20 @@ class Assistant:
         self.settings = settings
         self.index = LiveIndex(settings, client)
         self.llm = LLMAnswerer(settings)
+        self.audit = AuditLog(settings)
 
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
             lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True) -> Answer:
         """Candidate entries for the goods described, with cited passages and parameter checks."""
         extractive = self.extract(question, history, k, lists, sources)
-        return self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
+        answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
+        self.audit.record(answer)
+        return answer
 
     def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> AnswerStream:
         """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
-        return self.llm.stream(self.extract(question, history, k, lists, sources), history)
+        return self.llm.stream(self.extract(question, history, k, lists, sources), history, self.audit.record)
 
     def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
                 lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> Answer:

@@ -13,7 +13,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
@@ -220,7 +220,9 @@ class AnswerStream:
     """
 
     def __init__(self, model: BaseChatModel | None, messages: list[BaseMessage], extractive: Answer,
-                 history: Sequence[str], timeout_s: float, lock: AbstractContextManager[object] | None = None) -> None:
+                 history: Sequence[str], timeout_s: float, lock: AbstractContextManager[object] | None = None,
+                 on_done: Callable[[Answer], None] | None = None) -> None:
+        self.on_done = on_done
         self.model = model
         self.messages = messages
         self.extractive = extractive
@@ -239,6 +241,7 @@ class AnswerStream:
     def __iter__(self) -> Iterator[str]:
         if self.model is None or not self.extractive.citations:
             self._answer = self.extractive
+            self._done()
             yield self.extractive.markdown
             return
         started = time.perf_counter()
@@ -259,8 +262,13 @@ class AnswerStream:
             self._answer = fallback(self.extractive, _describe(e), self._elapsed_ms(started))
         log.info("LLM stream: first chunk after %s s, %d chunks in %.1f s", _seconds(self.stats.first_chunk_s),
                  self.stats.chunks, self.stats.seconds)
+        self._done()
         markdown = self._answer.markdown
         yield markdown[len(shown):] if markdown.startswith(shown) else "\n\n---\n\n" + markdown
+
+    def _done(self) -> None:
+        if self.on_done is not None and self._answer is not None:
+            self.on_done(self._answer)
 
     def _count(self, started: float) -> None:
         now = time.perf_counter() - started
@@ -298,10 +306,12 @@ class LLMAnswerer:
     def enabled(self) -> bool:
         return self.model is not None
 
-    def stream(self, extractive: Answer, history: Sequence[str] = ()) -> AnswerStream:
-        """Checked text chunks for `st.write_stream` or a terminal; the final Answer is `.answer` afterwards."""
+    def stream(self, extractive: Answer, history: Sequence[str] = (),
+               on_done: Callable[[Answer], None] | None = None) -> AnswerStream:
+        """Checked text chunks for `st.write_stream` or a terminal; the final Answer is `.answer` afterwards
+        (and is passed to `on_done`, e.g. the audit trail)."""
         messages = self.prepare(build_messages(extractive, history))
-        return AnswerStream(self.model, messages, extractive, history, self.timeout_s, self.lock)
+        return AnswerStream(self.model, messages, extractive, history, self.timeout_s, self.lock, on_done)
 
     def answer(self, extractive: Answer, history: Sequence[str] = ()) -> Answer:
         """The checked LLM answer (mode `llm`), or the extractive one (mode `fallback`) when that fails."""
