@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 VENV=.venv
 
 setup() {
-  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  local stamp="$VENV/.installed-$( (cat pyproject.toml; echo "${STCE_EXTRAS:-test}") | sha256sum | cut -c1-16)"
   [ -f "$stamp" ] && return
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip

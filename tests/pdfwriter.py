@@ -26,6 +26,11 @@ def pdf_bytes(pages: Sequence[Sequence[Cell]], font_size: float = 9) -> bytes:
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
                        f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data))
+    return assemble(objects)
+
+
+def assemble(objects: Sequence[bytes]) -> bytes:
+    """A PDF of the given objects (numbered from 1, the first the catalog) with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

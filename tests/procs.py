@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from types import FrameType
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -43,8 +44,8 @@ def _say(event: str, **data: object) -> None:
 def die_on_call(qualname: str) -> None:
     """SIGKILL this process when a function of that qualified name is entered: a kill at an exact step."""
 
-    def hook(frame: object, event: str, _arg: object) -> None:
-        if event == "call" and frame.f_code.co_qualname == qualname:  # type: ignore[attr-defined]
+    def hook(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code.co_qualname == qualname:
             os.kill(os.getpid(), signal.SIGKILL)
 
     sys.setprofile(hook)

@@ -29,8 +29,8 @@ from typer.testing import CliRunner
 from assistant.ask import Assistant
 from assistant.registry import Registry
 from assistant.settings import Settings
-from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
 from ingest.pipeline import Ingester
+from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
 from ui.cli import app
 
 pytestmark = pytest.mark.slow
@@ -42,12 +42,13 @@ runner = CliRunner()
 
 @dataclass(frozen=True)
 class Versions:
+    """The version files by label, and their content hashes (the registry records which one is live)."""
+
     files: dict[str, Path]
     hashes: dict[str, str]
 
     def label_of(self, content_hash: str) -> str:
         return next(label for label, h in self.hashes.items() if h == content_hash)
-
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def home(template: Template, tmp_path: Path) -> Path:
 
 @dataclass
 class Writer:
+    """A writer process and the file its events go to, one JSON object a line."""
+
     proc: subprocess.Popen[bytes]
     log: Path
 
@@ -99,9 +102,8 @@ class Writer:
 def start_writer(home: Path, path: Path, label: str, logs: Path, die_at: str | None = None) -> Writer:
     log = logs / f"writer-{time.monotonic_ns()}.jsonl"
     command = [sys.executable, "-m", "tests.procs", "ingest", str(home), str(path), SOURCE, label]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command + (["--die-at", die_at] if die_at else []), cwd=ROOT, stdout=out,
-                                stderr=log.with_suffix(".err").open("wb"))
+    with log.open("wb") as out, log.with_suffix(".err").open("wb") as err:
+        proc = subprocess.Popen(command + (["--die-at", die_at] if die_at else []), cwd=ROOT, stdout=out, stderr=err)
     return Writer(proc, log)
 
 
@@ -129,7 +131,6 @@ class State:
 
     live_label: str
     version_id: str
-    passages: int
     pending: set[str]
     vectors: Counter[str]
     snapshot: str
@@ -157,8 +158,8 @@ def observe(home: Path, assistant: Assistant, versions: Versions) -> State:
     pending = set(registry.pending())
     assert set(vectors) - {row["version_id"]} <= pending, "vectors of a version nobody will clean up"
     snapshots = sorted(p.name for p in (home / "snapshots").iterdir())
-    return State(versions.label_of(row["content_hash"]), row["version_id"], row["passages"], pending, vectors,
-                 registry.state()[1], snapshots)
+    return State(versions.label_of(row["content_hash"]), row["version_id"], pending, vectors, registry.state()[1],
+                 snapshots)
 
 
 def landed(before: State, after: State, events: list[dict[str, Any]]) -> str:
@@ -176,7 +177,7 @@ def landed(before: State, after: State, events: list[dict[str, Any]]) -> str:
         if any(name > after.snapshot for name in after.snapshots):
             return "between the snapshot and the commit"
         return f"adding vectors ({sum(after.vectors[v] for v in new)} written)"
-    return "embedding" if any(e["event"] == "progress" for e in events) else "reading the file"
+    return "splitting or embedding" if any(e["event"] == "progress" for e in events) else "reading the file"
 
 
 def next_ingest_succeeds(home: Path, assistant: Assistant, versions: Versions, logs: Path, target: str) -> None:
@@ -192,11 +193,11 @@ def next_ingest_succeeds(home: Path, assistant: Assistant, versions: Versions, l
 
 def test_a_writer_killed_at_each_step_leaves_one_whole_version(home: Path, versions: Versions, tmp_path: Path) -> None:
     assistant = Assistant(Settings(home=home))
-    steps = [
-        ("PassageStore.delete_versions", "after the commit, before the old vectors were deleted"),
-        ("PassageStore.add", "adding vectors (0 written)"),
-        ("Snapshot.write", "adding vectors"),
-        ("Registry.commit", "between the snapshot and the commit"),
+    steps = [  # the function the writer dies on entering, and what it leaves behind
+        ("PassageStore.delete_versions", r"after the commit, before the old vectors were deleted"),
+        ("PassageStore.add", r"adding vectors \(0 written\)"),
+        ("Snapshot.write", r"adding vectors \([1-9]\d* written\)"),
+        ("Registry.commit", r"between the snapshot and the commit"),
     ]
     state = observe(home, assistant, versions)
     for die_at, expected in steps:
@@ -206,7 +207,7 @@ def test_a_writer_killed_at_each_step_leaves_one_whole_version(home: Path, versi
 
         after = observe(home, assistant, versions)
         where = landed(state, after, writer.events())
-        assert where.startswith(expected.split(" (")[0]), (die_at, where)
+        assert re.fullmatch(expected, where), (die_at, where)
         assert after.live_label == (target if die_at == "PassageStore.delete_versions" else state.live_label)
         state = after
 
@@ -220,18 +221,21 @@ def test_a_writer_killed_at_random_points_leaves_one_whole_version(
     rng = random.Random()
     state = observe(home, assistant, versions)
     report = []
+    work_s = template.work_s
     for _ in range(5):
         target = "B" if state.live_label == "A" else "A"
         writer = start_writer(home, versions.files[target], target, tmp_path)
         wait_for_work(writer)
-        delay = rng.uniform(0.0, 1.25) * template.work_s
+        delay = rng.uniform(0.0, 1.2) * work_s
         time.sleep(delay)
         writer.proc.send_signal(signal.SIGKILL)
         writer.proc.wait(timeout=60)
 
         after = observe(home, assistant, versions)
-        report.append(f"{delay:.1f} s of {template.work_s:.1f} s: {landed(state, after, writer.events())}, "
-                      f"{after.live_label} served")
+        events = writer.events()
+        report.append(f"{delay:.1f} s of {work_s:.1f} s: {landed(state, after, events)}, {after.live_label} served")
+        if events[-1]["event"] == "done":  # the writer beat the kill: on this machine's load a run takes this long
+            work_s = events[-1]["t"] - first(events, "progress")["t"]
         state = after
 
     print("\nkills landed:\n  " + "\n  ".join(report))
@@ -247,10 +251,10 @@ def test_four_readers_see_one_version_per_answer_and_then_the_new_one(
     logs = [tmp_path / f"reader-{n}.jsonl" for n in range(4)]
     readers = []
     for log in logs:
-        with log.open("wb") as out:
+        with log.open("wb") as out, log.with_suffix(".err").open("wb") as err:
             readers.append(subprocess.Popen(
                 [sys.executable, "-m", "tests.procs", "read", str(home), SOURCE, str(stop), "--after", "3"],
-                cwd=ROOT, stdout=out, stderr=log.with_suffix(".err").open("wb"),
+                cwd=ROOT, stdout=out, stderr=err,
             ))
     try:
         deadline = time.monotonic() + 180

@@ -25,7 +25,7 @@ from assistant.registry import Registry
 from assistant.settings import Settings
 from ingest.pipeline import FileResult, Ingester
 from tests.conftest import LIST_I, ccl_excerpt
-from tests.pdfwriter import pdf_bytes
+from tests.pdfwriter import assemble, pdf_bytes
 from ui.cli import app
 
 MAX_FILE_MB = 0.5
@@ -47,25 +47,11 @@ class Batch:
     seconds: float
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF of the given objects (numbered from 1, the first the catalog) with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def scanned_pdf() -> bytes:
     """One page that only shows a grey image, as a scanner makes it: no text layer at all."""
     pixels = bytes(random.Random(1).randrange(256) for _ in range(64 * 64))
     content = b"q 500 0 0 700 50 70 cm /Scan Do Q"
-    return _pdf([
+    return assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Scan 4 0 R >> >> "
