@@ -12,7 +12,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.codes import find_cas, find_codes, top_level
 from assistant.index import View
@@ -69,22 +69,23 @@ def _terms(query: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", query.lower()) if w not in _STOP}
 
 
-def _named_by_curriculum(guidance: Iterable[Hit], query: str, snapshot: Snapshot) -> dict[str, float]:
-    """Entries a curriculum line names next to one of the question's words, scored from that passage.
+def _named_by_curriculum(guidance: Iterable[Hit], query: str) -> dict[str, tuple[float, Passage]]:
+    """Entries a curriculum line names next to one of the question's words: each with a score from that
+    passage and the line itself, as a passage of its own (what is shown when no list holds the entry).
 
-    Only the entry is taken, not the sub-item: the curriculum may letter sub-items as one list does
+    Only the entry is scored, not the sub-item: the curriculum may letter sub-items as one list does
     and another list differently (spray dryers are 2B352.h in the EU list, 2B352.f in the US one).
     """
     terms = _terms(query)
-    found: dict[str, float] = {}
+    found: dict[str, tuple[float, Passage]] = {}
     for hit in guidance:
         for line in hit.passage.text.splitlines():
             if not terms & set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", line.lower())):
                 continue
             for code in find_codes(line):
-                entry = top_level(code).upper()
-                if entry in snapshot.by_entry:
-                    found[entry] = max(found.get(entry, 0.0), hit.score * CURRICULUM_SHARE)
+                entry, score = top_level(code).upper(), hit.score * CURRICULUM_SHARE
+                if score > found.get(entry, (0.0, None))[0]:
+                    found[entry] = (score, replace(hit.passage, text=line.strip(), entry=code))
     return found
 
 
@@ -137,13 +138,14 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
         match.routes |= routes[pid]
         match.similarity = max(match.similarity, similarity.get(pid, 0.0))
         match.keyword = max(match.keyword, keyword_score.get(pid, 0.0))
-    for entry, bonus in _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query, snapshot).items():
-        passages = [p for p in snapshot.by_entry[entry] if _allowed(p, lists, sources)]
-        if passages and entry not in entries:
-            entries[entry] = EntryMatch(entry, hits=[Hit(passages[0], 0.0, "curriculum")])
-        if passages:
-            entries[entry].routes.add("curriculum")
-            entries[entry].score = bonus
+    for entry, (bonus, line) in _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query).items():
+        listed = [p for p in snapshot.by_entry.get(entry, []) if _allowed(p, lists, sources)]
+        if entry not in entries:
+            # No ingested list holds the entry (or none is ingested yet): the curriculum line is the lead.
+            proof = listed[0] if listed else line
+            entries[entry] = EntryMatch(entry, hits=[Hit(proof, 0.0, "curriculum")])
+        entries[entry].routes.add("curriculum")
+        entries[entry].score = bonus
     for match in entries.values():
         scores = [h.score for h in match.hits]
         match.score += scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)
