@@ -32,7 +32,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pint
 
@@ -40,7 +40,6 @@ from assistant.codes import find_cas, find_codes, top_level
 from assistant.errors import StceError
 from assistant.params import parse_quantities, parse_thresholds
 from assistant.types import Answer, Candidate, Check
-from ingest.lineitems import LineItem
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +63,25 @@ _GENERIC = frozenset("""
 """.split())
 ROW_FIELDS = ("line", "description", "quantity", "hs_code", "declared", "flag", "best", "candidates", "checks",
               "reason", "disagreement")
+class LineItem(Protocol):
+    """What screening reads of a document's line (`ingest.lineitems.LineItem` provides it)."""
+
+    line: int
+    description: str
+    quantity: float | None
+    unit: str
+    hs_code: str
+    declared: str
+
+    @property
+    def declared_code(self) -> str: ...
+
+    @property
+    def declared_not_controlled(self) -> bool: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 Ask = Callable[[str], Answer]
 """One question to one answer: `Assistant.ask`, or a caller's wrapper of it (the UI's serialises questions)."""
 ProgressFn = Callable[[int, int], None]
