@@ -49,8 +49,6 @@ class Retrieved:
 
     entries: list[EntryMatch]
     guidance: list[Hit]
-    codes: list[str]
-    cas: list[str]
 
 
 def respell(query: str, snapshot: Snapshot) -> str:
@@ -149,4 +147,4 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
     for match in entries.values():
         scores = [h.score for h in match.hits]
         match.score += scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)
-    return Retrieved(sorted(entries.values(), key=lambda m: m.score, reverse=True), guidance, codes, cas)
+    return Retrieved(sorted(entries.values(), key=lambda m: m.score, reverse=True), guidance)

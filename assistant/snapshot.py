@@ -112,6 +112,3 @@ class Snapshot:
         return [
             Hit(self.passages[int(d)], float(s), "keyword") for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
-
-    def version_ids(self) -> list[str]:
-        return sorted({p.version_id for p in self.passages})

@@ -94,10 +94,5 @@ class PassageStore:
         for version_id in version_ids:
             self.collection.delete(where={"version_id": version_id})
 
-    def version_ids(self) -> set[str]:
-        """Every version that has vectors in the collection (for cleaning up after a killed writer)."""
-        got = self.collection.get(include=["metadatas"])
-        return {m["version_id"] for m in got["metadatas"] or []}
-
     def count(self) -> int:
         return self.collection.count()
