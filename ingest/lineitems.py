@@ -49,6 +49,7 @@ import csv
 import io
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -57,6 +58,7 @@ from typing import Any
 from assistant.codes import find_codes
 from assistant.errors import IngestError
 from assistant.params import parse_quantities
+from ingest.load import read_file
 from ingest.pdf import read_pdf_pages
 
 log = logging.getLogger(__name__)
@@ -203,12 +205,8 @@ class _Draft:
 def read_line_items(path: Path, column: str | None = None, max_bytes: int | None = None,
                     password: str | None = None) -> list[LineItem]:
     """The line items of the document at `path`; raise IngestError naming the file and the problem."""
-    if not path.is_file():
-        raise IngestError(path, "not a regular file")
-    size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise IngestError(path, f"file too large: {size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.0f} MB")
-    return line_items_from_bytes(path.read_bytes(), str(path), column, password)
+    data = read_file(path, max_bytes if max_bytes is not None else sys.maxsize)
+    return line_items_from_bytes(data, str(path), column, password)
 
 
 def line_items_from_bytes(data: bytes, name: str, column: str | None = None,
