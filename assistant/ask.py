@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -11,46 +10,20 @@ from dataclasses import replace
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
-from assistant.answer import compose
+from assistant import render
 from assistant.audit import AuditLog
-from assistant.errors import QuestionError
+from assistant.decide import decide
+from assistant.embeddings import load_model
 from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
-from assistant.params import Quantity, parameter_name, parse_quantities
-from assistant.retrieve import search
+from assistant.question import read_question, understood
+from assistant.retrieve import Scope, search
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, SourceDocument
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_FOLLOW_UP = re.compile(r"^\s*(?:and|but|what if|what about|if|or|how about|only|same)\b", re.I)
 _RETRIES = 3
-
-
-def clean_question(question: str) -> str:
-    """Strip control characters and bound the length; refuse text with nothing to search for."""
-    text = " ".join(_CONTROL_CHARS.sub(" ", question).split())[:MAX_QUESTION_CHARS]
-    if not text:
-        raise QuestionError("the question is empty: describe the goods, or give a control code or CAS number")
-    if not re.search(r"\w", text):
-        raise QuestionError("the question has no words or numbers to search for")
-    return text
-
-
-def stand_alone(question: str, history: Sequence[str]) -> tuple[str, list[Quantity]]:
-    """Rewrite a follow-up ("and if it is only 50 litres?") into a query that carries the earlier goods.
-
-    The new question's quantities replace earlier ones of the same kind; earlier ones of other kinds stay.
-    """
-    asked = parse_quantities(question)
-    if not history or not (_FOLLOW_UP.match(question) or len(question.split()) <= 4):
-        return question, asked
-    previous = history[-1]
-    kinds = {parameter_name(q) for q in asked}
-    kept = [q for q in parse_quantities(previous) if parameter_name(q) not in kinds]
-    return f"{previous} {question}", asked + kept
 
 
 class Assistant:
@@ -71,7 +44,7 @@ class Assistant:
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
             lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True) -> Answer:
         """Candidate entries for the goods described, with cited passages and parameter checks."""
-        extractive = self.extract(question, history, k, lists, sources)
+        extractive = self.extract(question, history, k, lists, sources, llm)
         answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
         self.audit.record(answer)
         return answer
@@ -79,20 +52,26 @@ class Assistant:
     def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> AnswerStream:
         """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
-        return self.llm.stream(self.extract(question, history, k, lists, sources), history, self.audit.record)
+        return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True), history,
+                               self.audit.record)
 
     def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
-                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> Answer:
-        """The deterministic answer: entries, verbatim quotes, checks; no language model involved."""
+                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+                llm: bool = False) -> Answer:
+        """The deterministic answer: the decision, entries, verbatim quotes, checks.
+
+        `history` holds earlier answers' `query`; with `llm` and a model configured, a follow-up is rewritten
+        by the model, otherwise no model is called at all.
+        """
         started = time.perf_counter()
-        text = clean_question(question)
-        query, asked = stand_alone(text, history)
-        if history and self.llm.enabled:
-            query = self.llm.stand_alone(text, history)
+        reading = read_question(question, history)
+        query = reading.query
+        if reading.follow_up and llm and self.llm.model is not None:
+            query = self.llm.stand_alone(reading.question, history)
         for attempt in range(_RETRIES):
             view = self.index.view()
             try:
-                retrieved = search(view, query, lists, sources)
+                retrieved = search(view, query, Scope.of(lists, sources))
             except ChromaError:
                 if attempt == _RETRIES - 1 or self.index.is_current(view):
                     raise
@@ -100,5 +79,23 @@ class Assistant:
                 continue
             if self.index.is_current(view):
                 break
-        answer = compose(text, retrieved, asked, view, k or self.settings.top_k)
-        return replace(answer, took_ms=(time.perf_counter() - started) * 1000)
+        decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
+        read = understood(reading, view.snapshot)
+        # A question we could not read says where nothing falls: "EAR99" would read as cleared.
+        falls = decided.falls_to if read or decided.decision != "no-match" else {}
+        answer = Answer(
+            question=reading.question, markdown="", candidates=decided.candidates, citations=decided.citations,
+            guidance=decided.guidance, took_ms=0.0, decision=decided.decision, query=query,
+            read_as=render.read_as(reading.facts), understood=read, ruled_out=decided.ruled_out,
+            falls_to=falls, facts=reading.facts,
+        )
+        return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
+
+    def sources(self) -> list[SourceDocument]:
+        """The live sources, read fresh from the registry: another process's ingest shows at once."""
+        return self.index.registry.sources()
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the live index now, so that the first question does not wait."""
+        load_model()
+        self.index.view()

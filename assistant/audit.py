@@ -17,6 +17,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from assistant.render import answer_json
 from assistant.settings import Settings
 from assistant.types import Answer
 
@@ -29,24 +30,9 @@ BACKUPS = 5
 def audit_entry(answer: Answer) -> dict[str, Any]:
     """What the trail keeps of one answer: the question, the answer text, candidates, citations and versions."""
     cited = answer.citations + answer.guidance
-    return {
-        "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-        "question": answer.question,
-        "mode": answer.mode,
-        "answer": answer.markdown,
-        "candidates": [
-            {"entry": c.entry, "item": c.item, "list": c.list_label, "version": c.version, "verdict": c.verdict}
-            for c in answer.candidates
-        ],
-        "citations": [
-            {"n": c.n, "entry": c.passage.entry, "title": c.passage.title, "list": c.passage.list_label,
-             "source": c.passage.source, "version": c.passage.version, "version_id": c.passage.version_id,
-             "page": c.passage.page}
-            for c in cited
-        ],
-        "sources": {c.passage.source: c.passage.version for c in cited},
-        "took_ms": round(answer.took_ms, 1),
-    }
+    return {"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            **answer_json(answer, with_text=False),
+            "sources": {c.passage.source: c.passage.version for c in cited}}
 
 
 class _RotatingFile(RotatingFileHandler):

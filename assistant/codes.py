@@ -7,6 +7,15 @@ from __future__ import annotations
 
 import re
 
+ENTRY = r"\d[A-E]\d{3}"
+"""An EU/US entry as lists print it (`2B350`): category digit, group letter, three digits."""
+ML_ENTRY = r"ML\.?\d{1,2}"
+"""A Common Military List entry as lists print it (`ML8`, `ML.8`)."""
+SUB_ITEMS = r"(?:\.[a-z0-9]{1,2})*"
+"""Dotted sub-item labels after an entry (`.g.1.a`)."""
+CATCH_ALL = r"\d[A-E]99\d"
+"""The US anti-terrorism-only entries (`2B999`), which the CCL's order of review looks at last."""
+
 _SUB = r"(?:\.?[a-z](?![a-z])|\.\d{1,2}(?!\d))"
 _EU_US = re.compile(
     rf"(?<![\w-])(?P<head>[0-9])[\s-]?(?P<group>[a-e])[\s-]?(?P<num>\d{{3}})(?![\d-])(?P<sub>(?:{_SUB})*)"
@@ -30,6 +39,15 @@ def find_codes(text: str) -> list[str]:
         sub = [p for p in m["sub"].lower().split(".") if p]
         found.append((m.start(), ".".join([f"ML{int(m['num'])}", *sub])))
     return list(dict.fromkeys(code for _, code in sorted(found)))
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where control codes stand in `text`, in any spelling `find_codes` reads ("ECCN 2B-350" -> the 2B-350).
+
+    >>> code_spans("ECCN 2B-350 and ML 8")
+    [(5, 11), (16, 20)]
+    """
+    return sorted(m.span() for pattern in (_EU_US, _ML) for m in pattern.finditer(text))
 
 
 def find_cas(text: str) -> list[str]:

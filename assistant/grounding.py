@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import pint
 
-from assistant.answer import DISCLAIMER
+from assistant.render import DISCLAIMER, decision_head
 from assistant.codes import find_codes, top_level
 from assistant.params import Quantity, parse_quantities
 from assistant.types import Answer, Passage
@@ -202,7 +202,7 @@ def review_text(text: str, grounding: Grounding) -> Review:
 
 def llm_answer(extractive: Answer, review: Review, took_ms: float) -> Answer:
     """The checked LLM text as streamed, then its flags and the disclaimer; candidates and citations stay."""
-    text = review.text + review.flags() + "\n\n" + DISCLAIMER
+    text = decision_head(extractive) + review.text + review.flags() + f"\n\n_{DISCLAIMER}_"
     return replace(extractive, markdown=text, mode="llm", took_ms=extractive.took_ms + took_ms)
 
 

@@ -8,23 +8,29 @@ extractive answer. Provider packages are optional extras, imported only when con
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import queue
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import SecretStr
 
 from assistant.codes import find_codes
-from assistant.errors import StceError
+from assistant.errors import LLMTimeout, LLMUnavailable
 from assistant.grounding import Grounding, Reviewer, fallback, same_quantity, settle
 from assistant.params import parse_quantities
+from assistant.render import check_text, decision_head, decision_line
 from assistant.settings import Settings
 from assistant.types import Answer, Candidate, Citation
 
@@ -48,14 +54,6 @@ REWRITE_PROMPT = """\
 Rewrite the officer's follow-up into one stand-alone question for a search in control lists.
 Keep every description of the goods, material, control code, number and unit that the follow-up relies on.
 Reply with the question only, on one line."""
-
-
-class LLMUnavailable(StceError):
-    """The configured provider cannot be used (its extra is not installed, or a setting is missing)."""
-
-
-class LLMTimeout(StceError):
-    """The model did not finish its answer within `llm_timeout_s`."""
 
 
 def chat_model(settings: Settings) -> BaseChatModel | None:
@@ -103,6 +101,8 @@ def _llamacpp(settings: Settings) -> BaseChatModel:
         raise LLMUnavailable(f"provider 'llamacpp' needs STCE_LLM_MODEL_PATH to name a GGUF file (got {path})")
     from langchain_community.chat_models import ChatLlamaCpp
 
+    probe_local_model(path, settings.llm_timeout_s)
+
     try:
         model = ChatLlamaCpp(model_path=str(path), n_ctx=LLAMACPP_CONTEXT, max_tokens=MAX_ANSWER_TOKENS,
                              temperature=0, streaming=True, verbose=False)
@@ -113,6 +113,34 @@ def _llamacpp(settings: Settings) -> BaseChatModel:
     if "tokenizer.chat_template" not in meta and meta.get("general.architecture", "").startswith("gemma"):
         model.client.chat_format = "gemma"
     return model
+
+
+@functools.cache
+def _probe(path: Path, mtime_ns: int, timeout_s: float) -> str:
+    """"" when the model loads and completes a few tokens in a child process, else why not."""
+    try:
+        run = subprocess.run([sys.executable, "-m", "assistant.llm_probe", str(path)], capture_output=True,
+                             text=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        return f"the local model {path} did not complete a test prompt within {timeout_s:g} s"
+    if run.returncode < 0:
+        return (f"the local model {path} crashed llama.cpp ({signal.Signals(-run.returncode).name}); "
+                "reinstall llama-cpp-python with a portable build (see README)")
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"the local model {path} could not complete a test prompt: {last}"
+    return ""
+
+
+def probe_local_model(path: Path, timeout_s: float) -> None:
+    """Load the GGUF model and complete a few tokens in a child process before loading it in ours.
+
+    llama.cpp is native code: a build that does not suit this CPU dies with a signal, which no Python
+    handler can catch. Probing in a child turns that into `LLMUnavailable` (once per file and version).
+    """
+    problem = _probe(path.resolve(), path.stat().st_mtime_ns, timeout_s)
+    if problem:
+        raise LLMUnavailable(problem)
 
 
 def fold_system(messages: list[BaseMessage]) -> list[BaseMessage]:
@@ -133,10 +161,8 @@ def _data(text: str) -> str:
 
 def _candidate_lines(c: Candidate) -> list[str]:
     refs = "".join(f"[{n}]" for n in c.citations)
-    lines = [f"- {c.item} ({_data(c.list_label)}): {_data(c.title)} {refs}; overall: {c.verdict}"]
-    for check in c.checks:
-        asked = check.asked or "not stated by the officer"
-        lines.append(f"  - {check.parameter}: goods {asked}; entry {_data(check.threshold)}: {check.verdict}")
+    lines = [f"- {c.item} ({_data(c.list_label)}): {_data(c.title)} {refs}; {c.status}: {_data(c.reason)}"]
+    lines += [f"  - {_data(check_text(check))}" for check in c.checks]
     return lines
 
 
@@ -155,6 +181,7 @@ def build_messages(extractive: Answer, history: Sequence[str] = ()) -> list[Base
         f"Conversation so far:\n{earlier}\n\n"
         f"Question: {_data(extractive.question)}\n\n"
         "<data>\n"
+        f"Decision from the official criteria: {_data(decision_line(extractive))}\n\n"
         f"Candidate entries and parameter checks (best first):\n{chr(10).join(candidates) or '(none)'}\n\n"
         f"Passages:\n{passages}\n"
         "</data>\n\n"
@@ -221,8 +248,9 @@ class AnswerStream:
 
     def __init__(self, model: BaseChatModel | None, messages: list[BaseMessage], extractive: Answer,
                  history: Sequence[str], timeout_s: float, lock: AbstractContextManager[object] | None = None,
-                 on_done: Callable[[Answer], None] | None = None) -> None:
+                 on_done: Callable[[Answer], None] | None = None, unavailable: str = "") -> None:
         self.on_done = on_done
+        self.unavailable = unavailable
         self.model = model
         self.messages = messages
         self.extractive = extractive
@@ -240,13 +268,15 @@ class AnswerStream:
 
     def __iter__(self) -> Iterator[str]:
         if self.model is None or not self.extractive.citations:
-            self._answer = self.extractive
+            unusable = self.model is None and self.unavailable
+            self._answer = fallback(self.extractive, self.unavailable, 0.0) if unusable else self.extractive
             self._done()
-            yield self.extractive.markdown
+            yield self._answer.markdown
             return
         started = time.perf_counter()
         reviewer = Reviewer(Grounding.of(self.extractive, self.history))
-        shown = ""
+        shown = decision_head(self.extractive)
+        yield shown
         try:
             for chunk in timed_chunks(self.model, self.messages, self.timeout_s, self.lock):
                 self._count(started)
@@ -295,7 +325,12 @@ class LLMAnswerer:
     """Writes checked LLM answers from extractive ones; with provider `none` it returns them unchanged."""
 
     def __init__(self, settings: Settings, model: BaseChatModel | None = None) -> None:
-        self.model = model if model is not None else chat_model(settings)
+        self.unavailable = ""
+        try:
+            self.model = model if model is not None else chat_model(settings)
+        except LLMUnavailable as e:  # answers stay extractive (mode `fallback`) and say why
+            log.warning("the language model is unavailable: %s", e)
+            self.model, self.unavailable = None, str(e)
         self.timeout_s = settings.llm_timeout_s
         in_process = settings.llm_provider == "llamacpp"
         # llama.cpp runs in this process and is not thread-safe; servers take concurrent requests.
@@ -304,14 +339,16 @@ class LLMAnswerer:
 
     @property
     def enabled(self) -> bool:
-        return self.model is not None
+        """A model is configured: answers are the model's, or the extractive one saying why not."""
+        return self.model is not None or bool(self.unavailable)
 
     def stream(self, extractive: Answer, history: Sequence[str] = (),
                on_done: Callable[[Answer], None] | None = None) -> AnswerStream:
         """Checked text chunks for `st.write_stream` or a terminal; the final Answer is `.answer` afterwards
         (and is passed to `on_done`, e.g. the audit trail)."""
         messages = self.prepare(build_messages(extractive, history))
-        return AnswerStream(self.model, messages, extractive, history, self.timeout_s, self.lock, on_done)
+        return AnswerStream(self.model, messages, extractive, history, self.timeout_s, self.lock, on_done,
+                            self.unavailable)
 
     def answer(self, extractive: Answer, history: Sequence[str] = ()) -> Answer:
         """The checked LLM answer (mode `llm`), or the extractive one (mode `fallback`) when that fails."""

@@ -13,9 +13,16 @@ Conventions:
   ("0,6 m3/h"), and "0,500" is always a decimal. Dots are always decimal points.
 - A quantity right after "(" following a quantity of the same kind ("0.1 m3 (100 liters)") is an
   equivalent: `parse_quantities` returns it, `parse_thresholds` folds it into the first one's phrase.
+- `parse_capabilities` reads what goods can do: one quantity a phrase, a range giving its upper end.
+- A grade or model name is no quantity ("316L", "AISI 304 L", "maraging 300 bar", "Inconel 625").
+- A bare "g" is a gram unless an acceleration word precedes it in the same clause or "rms", "peak" or
+  "-force" follows it ("shock 1000 g"): then it is standard gravity. Both sides read it the same way.
+- Exponents flattened by PDF text are repaired: "14,65 x 106 m" is 14.65e6 m, "1 x 10-6" is 1e-6.
+- Units in English, French, Spanish and a few in Cyrillic and Arabic script ("litres", "mètres cubes
+  par heure", "litros", "мм", "МПа", "кг", "كغ").
 - `check_quantities` compares quantities of the same pint dimensionality (so VA with W, L with m3, but
-  never flow with volume); percent and rpm compare only with themselves. A bare "g" is a gram, though
-  control lists also use it for acceleration: both sides read it the same way.
+  never flow with volume); percent and rpm compare only with themselves. A value outside a stated range
+  fails both of its bounds.
 """
 
 from __future__ import annotations
@@ -24,35 +31,24 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 import pint
 
-from assistant.types import Verdict
-
-Op = Literal[">", ">=", "<", "<="]
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number with a unit as written in a text; `unit` is a pint unit name."""
-
-    value: float
-    unit: str
-    text: str
-
-    def to_pint(self) -> pint.Quantity:
-        """The same quantity in pint, for conversion and comparison."""
-        return _registry().Quantity(self.value, self.unit)
+from assistant.types import Op, Quantity, Verdict
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """A bound an entry sets on a parameter; `text` is the phrase with its comparator words."""
+    """A bound an entry sets on a parameter; `text` is the phrase with its comparator words.
+
+    `band` holds both ends when the bound is one end of a stated range ("20-60 MPa"), so that a value
+    outside the band fails both rows, never "met" on the end it happens to be on the right side of.
+    """
 
     op: Op
     value: Quantity
     text: str
+    band: tuple[Quantity, Quantity] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,60 +64,88 @@ def _units(kind: str, *rows: tuple[str, str, str]) -> list[_Unit]:
 
 
 def _words(stem: str) -> str:
-    """Case-insensitive spelled-out unit name, metre or meter, singular or plural."""
+    """Case-insensitive spelled-out unit name: metre, meter, mètre, singular or plural."""
     return f"(?i:{stem}(?:er|re)s?)"
 
 
 # Order matters where a shorter pattern is a prefix of a longer one separated by a space ("m" / "m 3").
 _VOLUME = _units(
     "volume",
-    (r"m\s?[3³]|(?i:cubic\s+)" + _words("met"), "meter**3", "m³"),
+    (r"m\s?[3³]|(?i:cubic\s+)" + _words("m[eè]t") + "|" + _words("m[eè]t") + r"(?i:\s+cubes?)|м\s?[3³]",
+     "meter**3", "m³"),
     (r"cm\s?[3³]|cc", "centimeter**3", "cm³"),
     (r"mm\s?[3³]", "millimeter**3", "mm³"),
     (r"ml|mL|" + _words("millilit"), "milliliter", "mL"),
-    (r"[lL]|" + _words("lit"), "liter", "L"),
+    (r"[lL]|" + _words("lit") + r"|(?i:litros?)|л|لتر", "liter", "L"),
     (r"gal|(?i:gallons?)", "gallon", "gal"),
 )
 _MASS = _units(
     "mass",
-    (r"kg|(?i:kilograms?)", "kilogram", "kg"),
-    (r"mg|(?i:milligrams?)", "milligram", "mg"),
-    (r"g|(?i:grams?)", "gram", "g"),
-    (r"t|(?i:tonnes?)", "metric_ton", "t"),
+    (r"kg|(?i:kilogram(?:me)?s?|kilogramos?)|кг|كغم?", "kilogram", "kg"),
+    (r"mg|(?i:milligram(?:me)?s?)", "milligram", "mg"),
+    (r"g|(?i:gram(?:me)?s?|gramos?)", "gram", "g"),
+    (r"t|(?i:tonnes?|toneladas?)", "metric_ton", "t"),
     (r"lbs?", "pound", "lb"),
 )
 _AREA = _units(
     "area",
-    (r"m\s?[2²]|(?i:square\s+)" + _words("met"), "meter**2", "m²"),
+    (r"m\s?[2²]|(?i:square\s+)" + _words("m[eè]t") + "|" + _words("m[eè]t") + r"(?i:\s+carr[ée]s?)|м\s?[2²]",
+     "meter**2", "m²"),
     (r"cm\s?[2²]", "centimeter**2", "cm²"),
     (r"mm\s?[2²]", "millimeter**2", "mm²"),
 )
 _LENGTH = _units(
     "length",
     (r"nm", "nanometer", "nm"),
-    (r"[µμ]m|(?i:microns?)|" + _words("micromet"), "micrometer", "µm"),
-    (r"mm|" + _words("millimet"), "millimeter", "mm"),
-    (r"cm|" + _words("centimet"), "centimeter", "cm"),
-    (r"km|" + _words("kilomet"), "kilometer", "km"),
-    (r"m|" + _words("met"), "meter", "m"),
+    (r"[µμ]m|(?i:microns?)|" + _words("microm[eè]t"), "micrometer", "µm"),
+    (r"mm|" + _words("millim[eè]t") + "|мм", "millimeter", "mm"),
+    (r"cm|" + _words("centim[eè]t") + "|см", "centimeter", "cm"),
+    (r"km|" + _words("kilom[eè]t") + "|км", "kilometer", "km"),
+    (r"m|" + _words("m[eè]t") + "|м", "meter", "m"),
     (r"in\.|[\"″]|(?i:inch(?:es)?)", "inch", "in"),
     (r"ft|(?i:feet|foot)", "foot", "ft"),
 )
+# As the denominator of a rate; alone only the spelled-out or sub-second forms are read as durations,
+# since a bare "s", "h" or "d" after a number is too often something else.
 _TIME = _units(
     "time",
-    (r"h|hr|(?i:hours?)", "hour", "h"),
-    (r"min|(?i:minutes?)", "minute", "min"),
-    (r"s|sec|(?i:seconds?)", "second", "s"),
-    (r"d|(?i:days?)", "day", "d"),
+    (r"h|hr|(?i:hours?|heures?|horas?)", "hour", "h"),
+    (r"min|(?i:minutes?|minutos?)", "minute", "min"),
+    (r"s|sec|(?i:seconds?|secondes?|segundos?)", "second", "s"),
+    (r"d|(?i:days?|jours?)", "day", "d"),
+)
+_DURATION = _units(
+    "time",
+    (r"ns|(?i:nanose[cg]ond[eo]?s?)", "nanosecond", "ns"),
+    (r"[µμu]s|(?i:microse[cg]ond[eo]?s?)", "microsecond", "µs"),
+    (r"ms|(?i:millise[cg]ond[eo]?s?)", "millisecond", "ms"),
+    (r"(?i:seconds?|secondes?|segundos?)", "second", "s"),
+    (r"(?i:minutes?|minutos?)", "minute", "min"),
+    (r"(?i:hours?|heures?|horas?)", "hour", "h"),
 )
 _OTHER = [
-    *_units("rotation", (r"rpm|RPM|r/min|rev/min|(?i:revolutions?\s+per\s+minute)", "revolutions_per_minute", "rpm")),
+    *_units("rotation", (r"rpm|RPM|r/min|rev/min|(?i:revolutions?\s+per\s+minute|tours?/min)", "revolutions_per_minute", "rpm")),
+    *_units(
+        "frame rate",
+        (r"fps|(?i:frames?\s+(?:per|a)\s+second|images?\s+par\s+seconde|im/s)", "frames_per_second", "fps"),
+    ),
+    *_units(
+        "angular rate",
+        (r"(?:°|deg|(?i:degrees?|degr[ée]s))\s?(?:/\s?h(?:r|our)?\b|(?i:per\s+hour|par\s+heure))", "degree/hour", "°/h"),
+        (r"(?:°|deg|(?i:degrees?|degr[ée]s))\s?(?:/\s?s(?:ec)?\b|(?i:per\s+second|par\s+seconde))", "degree/second", "°/s"),
+    ),
+    *_units("acceleration", (r"m\s?/\s?s\s?[2²]|m\s?s[-−]2", "meter/second**2", "m/s²")),
+    *_units(
+        "density",
+        (r"g\s?/\s?cm\s?[3³]|g\s?/\s?cc", "gram/centimeter**3", "g/cm³"),
+        (r"kg\s?/\s?m\s?[3³]", "kilogram/meter**3", "kg/m³"),
+    ),
     *_units(
         "frequency",
         (r"GHz", "gigahertz", "GHz"),
         (r"MHz", "megahertz", "MHz"),
         (r"[kK]Hz", "kilohertz", "kHz"),
-        (r"Hz", "hertz", "Hz"),
+        (r"Hz|Гц", "hertz", "Hz"),
     ),
     *_units(
         "power",
@@ -129,21 +153,21 @@ _OTHER = [
         (r"kVA", "kilovolt_ampere", "kVA"),
         (r"VA", "volt_ampere", "VA"),
         (r"MW", "megawatt", "MW"),
-        (r"kW", "kilowatt", "kW"),
+        (r"kW|кВт", "kilowatt", "kW"),
         (r"mW", "milliwatt", "mW"),
-        (r"W", "watt", "W"),
+        (r"W|Вт", "watt", "W"),
     ),
     *_units("voltage", (r"kV", "kilovolt", "kV"), (r"V", "volt", "V")),
     *_units(
         "pressure",
-        (r"GPa", "gigapascal", "GPa"),
-        (r"MPa", "megapascal", "MPa"),
-        (r"kPa", "kilopascal", "kPa"),
+        (r"GPa|ГПа", "gigapascal", "GPa"),
+        (r"MPa|МПа", "megapascal", "MPa"),
+        (r"kPa|кПа", "kilopascal", "kPa"),
         (r"hPa", "hectopascal", "hPa"),
         (r"mPa", "millipascal", "mPa"),
-        (r"Pa", "pascal", "Pa"),
-        (r"mbar", "millibar", "mbar"),
-        (r"bar", "bar", "bar"),
+        (r"Pa|Па", "pascal", "Pa"),
+        (r"mbar|(?i:millibars?)", "millibar", "mbar"),
+        (r"bar|(?i:bars)|бар", "bar", "bar"),
         (r"psi", "psi", "psi"),
         (r"atm", "atmosphere", "atm"),
         (r"(?i:torr)", "torr", "Torr"),
@@ -151,15 +175,17 @@ _OTHER = [
     *_units(
         "temperature",
         (r"K|(?i:kelvins?)", "kelvin", "K"),
-        (r"[°º˚o]\s?C|(?i:degrees?\s+c(?:elsius)?)|C", "degree_Celsius", "°C"),
+        (r"[°º˚o]\s?C|(?i:degrees?\s+c(?:elsius)?|degr[ée]s\s+c(?:elsius)?)|C", "degree_Celsius", "°C"),
         (r"[°º˚]\s?F", "degree_Fahrenheit", "°F"),
     ),
-    *_units("percent", (r"%|(?i:per\s?cent)", "percent", "%")),
+    *_units("angle", (r"°|(?i:degrees?|degr[ée]s)", "degree", "°")),
+    *_units("percent", (r"%|(?i:per\s?cent|pour\s?cent)", "percent", "%")),
 ]
 _RATE_TOPS = _VOLUME + _MASS + _LENGTH
-_PLAIN = _OTHER + _VOLUME + _AREA + _MASS + _LENGTH
-_DISPLAY = {u.canonical: u.display for u in _PLAIN + _TIME}
-_KIND = {u.canonical: u.kind for u in _PLAIN + _TIME}
+_PLAIN = _OTHER + _VOLUME + _AREA + _MASS + _LENGTH + _DURATION
+_GRAVITY = _Unit("g", "standard_gravity", "g", "acceleration")
+_DISPLAY = {u.canonical: u.display for u in _PLAIN + _TIME + [_GRAVITY]}
+_KIND = {u.canonical: u.kind for u in _PLAIN + _TIME + [_GRAVITY]}
 _KIND_NAMES = {"volume/time": "flow rate", "mass/time": "mass flow", "length/time": "speed", "percent": "proportion"}
 
 
@@ -167,31 +193,36 @@ def _alternatives(units: list[_Unit]) -> str:
     return "|".join(f"(?:{u.pattern})" for u in units)
 
 
-_PER = r"(?:\s?/\s?|\s+per\s+)"
+_PER = r"(?:\s?/\s?|\s+(?i:per|par|por)\s+)"
 _RATE = re.compile(f"(?P<top>{_alternatives(_RATE_TOPS)}){_PER}(?P<per>{_alternatives(_TIME)})")
-# A unit ends at a word boundary and is not the start of a ratio we do not read ("g/cm3", "K/sec").
+# A unit ends at a word boundary (in any script) and is not the start of a ratio we do not read ("K/sec").
 _UNIT = (
     f"(?:(?:{_alternatives(_RATE_TOPS)}){_PER}(?:{_alternatives(_TIME)})|{_alternatives(_PLAIN)})"
-    r"(?![A-Za-z0-9µ²³]|\s?/\s?[A-Za-z0-9µ])"
+    r"(?![^\W_]|\s?/\s?[^\W_])"
 )
 
-# "× 10^-6", "x 10 6" (a flattened superscript), "x 10−6"; never "2 x 100".
+# "× 10^-6", "x 10 6" and "x 106" (flattened superscripts), "x 10−6"; never "2 x 100". The glued form
+# "x 106" is an exponent only after a mantissa with decimals or a 1 ("14,65 x 106", "1 x 106"), as in
+# scientific notation; "3 x 105 mm" stays three pieces of 105 mm.
 _EXPONENT = r"\s?[×x*]\s?10(?:\^\s?|\s{1,2}|(?=[-−]))([-−]?\d{1,2})"
-# A number: fraction, space- or comma-grouped thousands, decimal point or comma, optional exponent.
+_GLUED_EXPONENT = r"\s?[×x]\s?10([1-9])(?!\d)"
+# A number: a power of ten ("10^30"), E notation ("1.5e6"), a fraction, space- or comma-grouped
+# thousands, decimal point or comma, optional exponent.
 _NUMBER = (
-    r"[-−+]?(?:\d+/\d+"
+    rf"[-−+]?(?:(?:\d{{1,2}}[.,]\d+|1){_GLUED_EXPONENT}|10\^\s?[-−]?\d{{1,2}}|\d+(?:\.\d+)?[eE][-+−]?\d{{1,2}}"
+    r"|(?:\d+/0*[1-9]\d*"
     r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)(?:[.,]\d+)?"
     r"|\d+(?:,\d{3})+(?:\.\d+)?"
     r"|\d+(?:[.,]\d+)?)"
-    rf"(?:{_EXPONENT})?(?![.,]?\d)"
+    rf"(?:{_EXPONENT})?)(?![.,]?\d)"
 )
 # Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89".
-_FREE = r"(?<![\w.,/\-−+])"
+_NOT_IN_A_CODE = r"(?<![\w.,/\-−+^])"
 _QUANTITY = re.compile(
-    rf"(?P<between>\bbetween\s+)?{_FREE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
-    rf"(?:\s*(?:to|through|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
+    rf"(?P<between>\bbetween\s+)?{_NOT_IN_A_CODE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
+    rf"(?:\s*(?:to|through|à|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
 )
-_SCIENTIFIC = re.compile(f"{_EXPONENT}$")
+_SCIENTIFIC = re.compile(f"(?:{_EXPONENT}|{_GLUED_EXPONENT})$")
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
 
 
@@ -211,7 +242,8 @@ _PREFIX, _PREFIX_OPS = _comparators(
         (rf"\bnot\s+{_MORE}\s+than|\bno\s+more\s+than|\bnot\s+exceeding|\bat\s+most", "<="),
         (r"\bup\s+to(?:\s+and\s+including)?", "<="),
         (rf"\b{_MORE}\s+than|\bbetter\s*\(\s*{_MORE}\s*\)\s*than|\bexceeding|\bin\s+excess\s+of|\bover|\babove", ">"),
-        (rf"\b{_LESS}\s+than|\bbetter\s*\(\s*{_LESS}\s*\)\s*than|\bbelow", "<"),
+        # "better than 0,2%" (stability, accuracy, control) bounds an error from above, as lists use it.
+        (rf"\b{_LESS}\s+than|\bbetter\s*(?:\(\s*{_LESS}\s*\)\s*)?than|\bbelow", "<"),
         (r"≥|>=|=>", ">="),
         (r"≤|<=|=<", "<="),
         (r">", ">"),
@@ -230,6 +262,18 @@ _AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 _OPEN = re.compile(r"\s*\(\s*")
 _CLOSE = re.compile(r"\s*\)")
 _WINDOW = 48
+# Grade and model names are no quantities: "316L" is not 316 litres, nor "AISI 304 L"; in "maraging 300
+# bar" the bar is the form of a maraging 300 bar. The named group that matched is the grade's number.
+_GRADE = re.compile(
+    r"(?<![\w.,])(?P<stainless>(?:30[1-9]|31[0-9]|32[01]|347|904)(?=\s?L(?![^\W_])))"
+    r"|(?i:\b(?:maraging(?:\s+steel)?|nickel)\s+(?P<named>(?:200|201|250|300|350)\b))"
+    r"|(?i:\b(?:inconel|incoloy|monel|hastelloy|alloy|grade|type|aisi|uns|ss|tp)\s*-?\s*)"
+    r"(?P<designation>[A-Z]{0,2}-?\d{1,5}\b)",
+)
+_GRAVITY_BEFORE = re.compile(
+    r"(?i:accelerat|shock|vibrat|g-force|g-load|impact|centrifug|overload|choc|aceleraci)"
+)
+_GRAVITY_AFTER = re.compile(r"\s?(?:-?\s?force|rms|peak|pk|\(g\))\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -243,9 +287,11 @@ class _Phrase:
 
 
 @functools.cache
-def _registry() -> pint.UnitRegistry:
-    """Built once: a pint registry takes about 0.4 s to build."""
-    return pint.UnitRegistry()
+def unit_registry() -> pint.UnitRegistry:
+    """The one pint registry, built once (about 0.4 s); knows frames per second as a rate."""
+    registry = pint.UnitRegistry()
+    registry.define("frames_per_second = 1 / second")
+    return registry
 
 
 @functools.lru_cache(maxsize=256)
@@ -265,15 +311,23 @@ def _uses_decimal_commas(raw: str) -> bool:
     return bool(re.search(r"(?<!\d)0,\d|\d,(?:\d{1,2}|\d{4,})(?!\d)", raw))
 
 
-def _number(raw: str, decimal_commas: bool) -> float:
-    """The value of a number as written; see the module docstring for how commas are read."""
+def read_number(raw: str, decimal_commas: bool = False) -> float:
+    """The value of a number as written; the one reader of numbers (see the module docstring for commas).
+
+    >>> read_number("3 000"), read_number("1,500"), read_number("2,5"), read_number("0,500")
+    (3000.0, 1500.0, 2.5, 0.5)
+    """
     exponent = 0
     scientific = _SCIENTIFIC.search(raw)
     if scientific:
-        exponent = int(scientific[1].replace("−", "-"))
+        exponent = int((scientific[1] or scientific[2]).replace("−", "-"))
         raw = raw[: scientific.start()]
     sign = -1.0 if raw[0] in "-−" else 1.0
-    raw = raw.lstrip("-−+")
+    raw = raw.lstrip("-−+").replace("−", "-")
+    if raw.startswith("10^"):
+        return sign * 10.0 ** int(raw[3:].strip())
+    if "e" in raw.lower():
+        return sign * float(raw)
     if "/" in raw:
         numerator, denominator = raw.split("/")
         return sign * int(numerator) / int(denominator)
@@ -287,7 +341,11 @@ def _number(raw: str, decimal_commas: bool) -> float:
 
 
 def _phrases(text: str) -> list[_Phrase]:
-    matches = [m for m in _QUANTITY.finditer(text) if (m["u1"] or m["u2"]) and not _misread(text, m)]
+    grades = [g.span(g.lastgroup or 0) for g in _GRADE.finditer(text)]
+    matches = [
+        m for m in _QUANTITY.finditer(text)
+        if (m["u1"] or m["u2"]) and not _misread(text, m) and not _is_grade(m, grades)
+    ]
     decimal_commas = any(_uses_decimal_commas(m[n]) for m in matches for n in ("n1", "n2") if m[n])
     return [_phrase(text, m, decimal_commas) for m in matches]
 
@@ -302,16 +360,35 @@ def _misread(text: str, match: re.Match[str]) -> bool:
     return False
 
 
+def _is_grade(match: re.Match[str], grades: list[tuple[int, int]]) -> bool:
+    """A number that names a grade or model is no quantity, whatever unit letter follows it."""
+    return match["u1"] != "%" and any(start <= match.start("n1") < end for start, end in grades)
+
+
+def _is_gravity(text: str, start: int, end: int) -> bool:
+    """A bare "g" is an acceleration (standard gravity) after an acceleration word in the same clause
+    ("shock 1000 g", "vibration 10 g rms") or when "-force", "rms", "peak" or "pk" follows it;
+    otherwise it is a gram ("canned tomatoes 400 g")."""
+    clause = re.split(r"[.;:\n]", text[max(0, start - _WINDOW) : start])[-1]
+    return bool(_GRAVITY_BEFORE.search(clause) or _GRAVITY_AFTER.match(text, end))
+
+
 def _phrase(text: str, match: re.Match[str], decimal_commas: bool) -> _Phrase:
-    def quantity(n: str, u: str, unit: str) -> Quantity:
+    def unit_of(u: str, surface: str) -> tuple[str, str]:
+        canonical, kind = _resolve(surface)
+        if surface == "g" and _is_gravity(text, match.start(), match.end(u) if match[u] else match.end()):
+            return _GRAVITY.canonical, _GRAVITY.kind
+        return canonical, kind
+
+    def quantity(n: str, u: str, surface: str) -> Quantity:
         end = match.end(u) if match[u] else match.end(n)
-        canonical, _ = _resolve(unit)
-        return Quantity(_number(match[n], decimal_commas), canonical, text[match.start(n) : end])
+        canonical, _ = unit_of(u, surface)
+        return Quantity(read_number(match[n], decimal_commas), canonical, text[match.start(n) : end])
 
     if not match["n2"]:
-        _, kind = _resolve(match["u1"])
+        _, kind = unit_of("u1", match["u1"])
         return _Phrase((quantity("n1", "u1", match["u1"]),), kind, match.start("n1"), match.end())
-    _, kind = _resolve(match["u2"])
+    _, kind = unit_of("u2", match["u2"])
     low = quantity("n1", "u1", match["u1"] or match["u2"])
     high = quantity("n2", "u2", match["u2"])
     return _Phrase((low, high), kind, match.start(), match.end())
@@ -320,6 +397,12 @@ def _phrase(text: str, match: re.Match[str], decimal_commas: bool) -> _Phrase:
 def parse_quantities(text: str) -> list[Quantity]:
     """Every quantity with a unit in `text`, in order; a range gives its low and high ends."""
     return [q for phrase in _phrases(text) for q in phrase.quantities]
+
+
+def parse_capabilities(text: str) -> list[Quantity]:
+    """What goods can do, as an officer states it: one quantity per phrase, a range giving its upper end
+    ("0-400 Hz" -> 400 Hz) and a parenthesised restatement folded into the first ("2 m3 (2 000 L)")."""
+    return [group.phrase.quantities[-1] for group in _groups(text, _phrases(text))]
 
 
 @dataclass(frozen=True)
@@ -368,7 +451,7 @@ def _suffix(text: str, end: int) -> tuple[int, Op] | None:
 def _range(text: str, start: int, low: Quantity, high: Quantity, end: int) -> list[Threshold]:
     lead = _RANGE_PREFIX.search(text, max(0, start - _WINDOW), start)
     span = text[lead.start() if lead else start : end]
-    return [Threshold(">=", low, span), Threshold("<=", high, span)]
+    return [Threshold(">=", low, span, (low, high)), Threshold("<=", high, span, (low, high))]
 
 
 def _between(text: str, group: _Group, pair: _Group) -> int | None:
@@ -424,7 +507,7 @@ def _dimension(unit: str) -> str:
     """What may be compared: pint dimensionality, except that percent and rpm only match themselves."""
     if unit in ("percent", "revolutions_per_minute"):
         return unit
-    return str(_registry().Unit(unit).dimensionality)
+    return str(unit_registry().Unit(unit).dimensionality)
 
 
 def _holds(asked: float, op: Op, bound: float) -> bool:
@@ -432,6 +515,15 @@ def _holds(asked: float, op: Op, bound: float) -> bool:
     if math.isclose(asked, bound, rel_tol=1e-9, abs_tol=1e-12):
         return op in (">=", "<=")
     return asked > bound if op in (">", ">=") else asked < bound
+
+
+def _meets(value: float, threshold: Threshold) -> bool:
+    """A bound of a stated range holds only when the value lies in the whole range (1.5 MPa is outside
+    "20-60 MPa", so not under its upper end either); a single bound is compared as stated."""
+    if threshold.band is None:
+        return _holds(value, threshold.op, threshold.value.to_pint().to_base_units().magnitude)
+    low, high = (end.to_pint().to_base_units().magnitude for end in threshold.band)
+    return _holds(value, ">=", low) and _holds(value, "<=", high)
 
 
 def check_quantities(
@@ -446,8 +538,7 @@ def check_quantities(
             results.append((threshold, None, "not stated"))
             continue
         value = match.to_pint().to_base_units().magnitude
-        bound = threshold.value.to_pint().to_base_units().magnitude
-        results.append((threshold, match, "met" if _holds(value, threshold.op, bound) else "not met"))
+        results.append((threshold, match, "met" if _meets(value, threshold) else "not met"))
     return results
 
 
@@ -458,7 +549,10 @@ def _display_unit(unit: str) -> str:
 def parameter_name(q: Quantity) -> str:
     """What a quantity measures, in words ("volume", "flow rate", "frequency")."""
     top, _, per = q.unit.partition("/")
-    kind = f"{_KIND.get(top, top)}/{_KIND.get(per, per)}" if per else _KIND.get(top, top)
+    if q.unit in _KIND:
+        kind = _KIND[q.unit]
+    else:
+        kind = f"{_KIND.get(top, top)}/{_KIND.get(per, per)}" if per else _KIND.get(top, top)
     return _KIND_NAMES.get(kind, kind)
 
 

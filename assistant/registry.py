@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import AbstractContextManager
-from dataclasses import astuple, fields
+from dataclasses import asdict, astuple, fields
 from pathlib import Path
 from typing import Any
 
 from assistant.db import transaction
-from assistant.types import SourceDocument
+from assistant.types import ChangeReport, SourceDocument
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -72,17 +72,17 @@ class Registry:
             db.executemany("DELETE FROM pending WHERE version_id = ?", [(v,) for v in version_ids])
 
     def commit(
-        self, snapshot: str, upsert: SourceDocument | None = None, remove: str | None = None,
-        change: dict[str, Any] | None = None,
-    ) -> int:
-        """Switch to a new snapshot in one transaction; returns the new generation.
+        self, snapshot: str, generation: int, upsert: SourceDocument | None = None, remove: str | None = None,
+        change: ChangeReport | None = None,
+    ) -> None:
+        """Switch to a new snapshot and `generation` in one transaction.
 
-        The version being replaced or removed becomes pending in the same transaction: a writer killed
+        The writer, holding the one writer lock, numbered the snapshot with `generation`; it is recorded as
+        given. The version being replaced or removed becomes pending in the same transaction: a writer killed
         before it deletes that version's vectors leaves them for the next writer's recovery, not orphaned.
         """
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            generation = int((db.execute("SELECT value FROM state WHERE key='generation'").fetchone() or [0])[0]) + 1
             replaced = upsert.name if upsert is not None else remove
             old = db.execute("SELECT version_id FROM sources WHERE name = ?", (replaced,)).fetchone()
             if old and (upsert is None or old[0] != upsert.version_id):
@@ -98,17 +98,16 @@ class Registry:
             if change is not None:
                 db.execute(
                     "INSERT INTO changes VALUES (?, ?, ?, ?, ?)",
-                    (change["source"], change["from_version"], change["to_version"], change["at"], json.dumps(change)),
+                    (change.source, change.from_version, change.to_version, change.at, json.dumps(asdict(change))),
                 )
             db.executemany(
                 "INSERT OR REPLACE INTO state VALUES (?, ?)",
                 [("generation", str(generation)), ("snapshot", snapshot)],
             )
-        return generation
 
-    def changes(self, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    def changes(self, source: str | None = None, limit: int = 20) -> list[ChangeReport]:
         """The most recent change reports (entries added, removed, changed), newest first."""
         query = "SELECT report FROM changes" + (" WHERE source = ?" if source else "") + " ORDER BY at DESC LIMIT ?"
         args: tuple[Any, ...] = (source, limit) if source else (limit,)
         with self._connect() as db:
-            return [json.loads(r[0]) for r in db.execute(query, args)]
+            return [ChangeReport(**json.loads(r[0])) for r in db.execute(query, args)]

@@ -87,45 +87,50 @@ def _named_by_curriculum(guidance: Iterable[Hit], query: str) -> dict[str, tuple
     return found
 
 
-def _allowed(p: Passage, lists: Sequence[str] | None, sources: Sequence[str] | None) -> bool:
-    return (not lists or p.list_label in lists) and (not sources or p.source in sources)
+@dataclass(frozen=True)
+class Scope:
+    """Which lists and sources a question searches; empty means everything, lists added later included."""
+
+    lists: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, lists: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> Scope:
+        return cls(frozenset(lists or ()), frozenset(sources or ()))
+
+    def __bool__(self) -> bool:
+        return bool(self.lists or self.sources)
+
+    def allows(self, p: Passage) -> bool:
+        return (not self.lists or p.list_label in self.lists) and (not self.sources or p.source in self.sources)
 
 
-def search(view: View, query: str, lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
-           pool: int = POOL) -> Retrieved:
-    """Everything that may answer `query`, restricted to the given lists or sources when named."""
-    snapshot = view.snapshot
-    ok = [p for p in snapshot.passages if _allowed(p, lists, sources)] if (lists or sources) else snapshot.passages
-    versions = sorted({p.version_id for p in ok})
-    codes, cas = find_codes(query), find_cas(query)
-    widened = respell(query, snapshot)
-
-    exact: list[Hit] = []
-    for code in codes:
+def _exact(snapshot: Snapshot, query: str, scope: Scope, allowed: list[Passage]) -> list[Hit]:
+    """Passages a control code or a CAS number in the query names: a code's own passages first."""
+    hits: list[Hit] = []
+    for code in find_codes(query):
         found = snapshot.by_entry.get(code.upper()) or snapshot.by_entry.get(top_level(code).upper(), [])
-        exact += [Hit(p, ROUTE_BONUS["code"] * (1.0 if p.entry.upper() == code.upper() else DESCENDANT_SHARE), "code")
-                  for p in found if _allowed(p, lists, sources)]
-    for number in cas:
-        exact += [Hit(p, ROUTE_BONUS["cas"], "cas") for p in ok if number in p.text]
+        hits += [Hit(p, ROUTE_BONUS["code"] * (1.0 if p.entry.upper() == code.upper() else DESCENDANT_SHARE), "code")
+                 for p in found if scope.allows(p)]
+    for number in find_cas(query):
+        hits += [Hit(p, ROUTE_BONUS["cas"], "cas") for p in allowed if number in p.text]
+    return hits
 
-    keyword = [h for h in snapshot.keyword(widened, pool * 3) if _allowed(h.passage, lists, sources)][:pool]
-    dense = [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
 
+def _fuse(ranked_lists: Sequence[list[Hit]]) -> tuple[dict[str, float], dict[str, set[str]]]:
+    """Reciprocal rank fusion of the keyword and dense rankings, at passage level."""
     fused: dict[str, float] = defaultdict(float)
     routes: dict[str, set[str]] = defaultdict(set)
-    for ranked in (keyword, dense):
+    for ranked in ranked_lists:
         for rank, hit in enumerate(ranked):
             fused[hit.passage.id] += 1.0 / (RRF_K + rank + 1)
             routes[hit.passage.id].add(hit.route)
-    ranked_ids = sorted(fused, key=fused.__getitem__, reverse=True)
-    guidance = [Hit(snapshot.by_id[pid], fused[pid], "+".join(sorted(routes[pid])))
-                for pid in ranked_ids if snapshot.by_id[pid].kind == "curriculum"]
-    for hit in exact:
-        fused[hit.passage.id] += hit.score
-        routes[hit.passage.id].add(hit.route)
+    return fused, routes
 
-    similarity = {h.passage.id: h.score for h in dense}
-    keyword_score = {h.passage.id: h.score for h in keyword}
+
+def _group(snapshot: Snapshot, fused: dict[str, float], routes: dict[str, set[str]],
+           similarity: dict[str, float], keyword: dict[str, float]) -> dict[str, EntryMatch]:
+    """Control-list passages grouped into the entries they belong to, best passage first."""
     entries: dict[str, EntryMatch] = {}
     for pid in sorted(fused, key=fused.__getitem__, reverse=True):
         p = snapshot.by_id[pid]
@@ -135,15 +140,40 @@ def search(view: View, query: str, lists: Sequence[str] | None = None, sources: 
         match.hits.append(Hit(p, fused[pid], "+".join(sorted(routes[pid]))))
         match.routes |= routes[pid]
         match.similarity = max(match.similarity, similarity.get(pid, 0.0))
-        match.keyword = max(match.keyword, keyword_score.get(pid, 0.0))
+        match.keyword = max(match.keyword, keyword.get(pid, 0.0))
+    return entries
+
+
+def _add_curriculum_leads(entries: dict[str, EntryMatch], snapshot: Snapshot, guidance: list[Hit], query: str,
+                          scope: Scope) -> None:
+    """Entries the curriculum names beside the question's words join the candidates (trade names)."""
     for entry, (bonus, line) in _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query).items():
-        listed = [p for p in snapshot.by_entry.get(entry, []) if _allowed(p, lists, sources)]
+        listed = [p for p in snapshot.by_entry.get(entry, []) if scope.allows(p)]
         if entry not in entries:
             # No ingested list holds the entry (or none is ingested yet): the curriculum line is the lead.
-            proof = listed[0] if listed else line
-            entries[entry] = EntryMatch(entry, hits=[Hit(proof, 0.0, "curriculum")])
+            entries[entry] = EntryMatch(entry, hits=[Hit(listed[0] if listed else line, 0.0, "curriculum")])
         entries[entry].routes.add("curriculum")
         entries[entry].score = bonus
+
+
+def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL) -> Retrieved:
+    """Everything that may answer `query` within `scope`: exact routes, keywords and vectors, fused."""
+    snapshot = view.snapshot
+    allowed = [p for p in snapshot.passages if scope.allows(p)] if scope else snapshot.passages
+    widened = respell(query, snapshot)
+    keyword = [h for h in snapshot.keyword(widened, pool * 3) if scope.allows(h.passage)][:pool]
+    versions = sorted({p.version_id for p in allowed})
+    dense = [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
+    fused, routes = _fuse([keyword, dense])
+    guidance = [Hit(snapshot.by_id[pid], fused[pid], "+".join(sorted(routes[pid])))
+                for pid in sorted(fused, key=fused.__getitem__, reverse=True)
+                if snapshot.by_id[pid].kind == "curriculum"]
+    for hit in _exact(snapshot, query, scope, allowed):
+        fused[hit.passage.id] += hit.score
+        routes[hit.passage.id].add(hit.route)
+    entries = _group(snapshot, fused, routes, {h.passage.id: h.score for h in dense},
+                     {h.passage.id: h.score for h in keyword})
+    _add_curriculum_leads(entries, snapshot, guidance, query, scope)
     for match in entries.values():
         scores = [h.score for h in match.hits]
         match.score += scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)

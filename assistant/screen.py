@@ -1,21 +1,11 @@
 """Screen a document's line items: each through `Assistant.ask`, flagged for the officer, most urgent first.
 
-A line's flag comes from its answer's candidates (each carries the verdict of its parameter checks):
+A line's flag is its answer's decision (`assistant.decide`), so screening and chat never disagree:
 
-- `likely-controlled`: some candidate is decisive, that is
-  - the goods meet its stated thresholds (verdict "met": every parameter the line states holds, with
-    alternatives and ranges read as the answer reads them); or
-  - the line names it exactly: its control code, or a CAS number that its cited passage carries
-    (the retriever's exact routes), and no stated threshold rules it out; or
-  - it states no numeric threshold (verdict "none", as for listed chemicals and pathogens) and its
-    quote names the goods: a word of the description (six letters or more, not a generic trade word
-    such as "equipment" or "stainless") stands in a short line of the quote, a list line such as
-    "46. Triethanolamine (CAS 102-71-6);", and in no other candidate entry's quote (a word that several
-    entries share, like "computers", names a class of goods, not these goods).
-- `check-parameters`: candidates exist and none is decisive: a deciding parameter is not stated, a
-  threshold is missed by less than `CLOSE` of it (declared figures are nominal, and under-declaring is
-  how goods slip through), or an entry without thresholds matched the description loosely.
-- `no-match`: no candidate, or every candidate's stated thresholds are clearly not met.
+- `likely-controlled`: the decision is likely-controlled (an entry's criteria apply to the goods);
+- `check-parameters`: the decision needs facts, or the goods were ruled out by a threshold they miss by
+  less than `CLOSE` of it (declared figures are nominal, and under-declaring is how goods slip through);
+- `no-match`: nothing relevant, or every entry found is ruled out by the stated facts.
 
 A line that declares itself not controlled (EAR99, "not listed") but is flagged likely-controlled, or
 that declares a control code other than our best entry (or one we find nothing for), is a disagreement.
@@ -36,9 +26,10 @@ from typing import Any, Literal, Protocol
 
 import pint
 
-from assistant.codes import find_cas, find_codes, top_level
+from assistant.codes import top_level
 from assistant.errors import StceError
-from assistant.params import parse_quantities, parse_thresholds
+from assistant.params import format_quantity
+from assistant.render import ask_text, candidate_json, check_json, check_text, decision_line
 from assistant.types import Answer, Candidate, Check
 
 log = logging.getLogger(__name__)
@@ -49,18 +40,6 @@ CLOSE = 0.25
 """A threshold missed by less than this fraction of it is close enough to check the goods."""
 SHOWN_CANDIDATES = 3
 SHOWN_CHECKS = 3
-MIN_TERM = 6
-LIST_LINE = 80
-"""Longest quote line read as a list line naming goods; longer lines are conditions, not names."""
-_GENERIC = frozenset("""
-    equipment machine machines machinery spares stainless systems system component components assembly
-    assemblies accessories accessory material materials industrial laboratory electric electrical electronic
-    electronics control controls controller portable standard complete including without mounted capacity
-    general purpose product products process processing chemical chemicals technical quality certified
-    packaged package packages consisting suitable manufacturing production apparatus device devices
-    instrument instruments module modules housing supply pressure temperature vessel vessels container
-    containers spare original series model models version replacement parts pieces assorted various other
-""".split())
 ROW_FIELDS = ("line", "description", "quantity", "hs_code", "declared", "flag", "best", "candidates", "checks",
               "reason", "disagreement")
 class LineItem(Protocol):
@@ -118,8 +97,8 @@ class Screened:
         return {
             "line": item.line, "description": item.description, "quantity": quantity, "hs_code": item.hs_code,
             "declared": item.declared, "flag": self.flag, "best": self.best.item if self.best else "",
-            "candidates": ", ".join(f"{c.item} ({c.verdict})" for c in shown),
-            "checks": "; ".join(_check_text(ch) for ch in self.best_checks[:SHOWN_CHECKS]),
+            "candidates": ", ".join(f"{c.item} ({c.status})" for c in shown),
+            "checks": "; ".join(check_text(ch) for ch in self.best_checks[:SHOWN_CHECKS]),
             "reason": self.error or self.reason, "disagreement": self.disagreement,
         }
 
@@ -134,9 +113,9 @@ class Screened:
             "best": self.best.entry if self.best else None,
             "best_item": self.best.item if self.best else None,
             "entries": self.entries,
-            "candidates": [{"entry": c.entry, "item": c.item, "title": c.title, "list": c.list_label,
-                            "version": c.version, "verdict": c.verdict} for c in candidates],
-            "checks": [ch.to_json() for c in candidates for ch in c.checks],
+            "decision": self.answer.decision if self.answer else None,
+            "candidates": [candidate_json(c) for c in candidates],
+            "checks": [check_json(ch) for c in candidates for ch in c.checks],
             "disagreement": bool(self.disagreement),
             "disagreement_reason": self.disagreement,
             "error": self.error,
@@ -173,81 +152,39 @@ def screened(item: LineItem, answer: Answer | StceError) -> Screened:
 
 
 def flag_answer(description: str, answer: Answer) -> tuple[Flag, Candidate | None, str]:
-    """The most urgent flag any candidate earns, the first candidate earning it, and why."""
-    if not answer.candidates:
-        return "no-match", None, "no entry in the searched lists matches the description"
-    assessed = [(_assess(c, description, answer), c) for c in answer.candidates]
-    (flag, reason), best = min(assessed, key=lambda a: FLAGS.index(a[0][0]))
-    return flag, best, reason
-
-
-def _assess(c: Candidate, description: str, answer: Answer) -> tuple[Flag, str]:
-    missed = [ch for ch in c.checks if ch.verdict == "not met"]
-    unstated = _parameters([ch for ch in c.checks if ch.verdict == "not stated"])
-    also = f"; {unstated} not stated" if unstated else ""
-    if c.verdict == "met":
-        return "likely-controlled", f"{c.item}: {_parameters([ch for ch in c.checks if ch.verdict == 'met'])} met{also}"
-    named = _named(c, description, answer)
-    if named and c.verdict != "not met":
-        return "likely-controlled", f"{c.item}: the line names it ({named}){also}"
-    term = _listed_term(description, c, answer.candidates) if c.verdict == "none" else ""
-    if term:
-        return "likely-controlled", f"{c.item}: the entry lists \"{term}\""
-    close = next((ch for ch in missed if _close(ch)), None)
-    if close:
-        return "check-parameters", f"{c.item}: {close.parameter} {close.asked} is close to {close.threshold}"
-    if c.verdict == "not met":
-        return "no-match", f"{c.item}: {_parameters(missed)} not met"
-    if unstated:
-        return "check-parameters", f"{c.item}: {unstated} not stated"
-    return "check-parameters", f"{c.item}: matched by description only; the entry states no threshold to check"
-
-
-def _parameters(checks: Sequence[Check]) -> str:
-    return ", ".join(dict.fromkeys(ch.parameter for ch in checks))
-
-
-def _named(c: Candidate, description: str, answer: Answer) -> str:
-    """The control code or CAS number in the line that leads straight to this candidate, if any."""
-    for code in find_codes(description):
-        if top_level(code) == c.entry:
-            return code
-    cited = [cit.passage.text for cit in answer.citations if cit.n in c.citations] + [c.quote]
-    return next((cas for cas in find_cas(description) if any(cas in text for text in cited)), "")
-
-
-def _listed_term(description: str, candidate: Candidate, candidates: Sequence[Candidate]) -> str:
-    """A word of the description that a list line of this candidate names and no other candidate entry does."""
-    others = [c.quote for c in candidates if c.entry != candidate.entry]
-    for word in re.findall(r"[^\W\d_][\w-]*[^\W\d_]", description.lower()):
-        stem = word[:-1] if word.endswith("s") else word
-        if len(stem) < MIN_TERM or word in _GENERIC or stem in _GENERIC:
-            continue
-        named = re.compile(rf"(?<![\w-]){re.escape(stem)}(?:s|es)?(?![\w-])", re.IGNORECASE)
-        listed = any(len(line) <= LIST_LINE and named.search(line) for line in candidate.quote.splitlines())
-        if listed and not any(named.search(quote) for quote in others):
-            return word
-    return ""
+    """The line's flag from the answer's decision, the candidate behind it, and why."""
+    best = answer.candidates[0] if answer.candidates else None
+    if answer.decision == "likely-controlled" and best is not None:
+        return "likely-controlled", best, f"{best.item}: {best.reason}"
+    if answer.decision == "needs-facts" and best is not None:
+        asks = "; ".join(dict.fromkeys(ask_text(leaf) for leaf in best.missing[:2]))
+        return "check-parameters", best, f"{best.item}: {asks or best.reason}"
+    close = next(((c, ch) for c in answer.candidates for ch in c.checks if ch.verdict == "not met" and _close(ch)),
+                 None)
+    if close is not None:
+        c, ch = close
+        return "check-parameters", c, f"{c.item}: {ch.parameter} {format_quantity(ch.asked)} is close to {ch.threshold}"
+    if best is not None:
+        return "no-match", best, f"{best.item}: {best.reason}"
+    return "no-match", None, decision_line(answer)
 
 
 def _close(check: Check) -> bool:
-    """True when the asked value misses the threshold by less than CLOSE of it (same kind of quantity)."""
-    thresholds = parse_thresholds(check.threshold)
-    asked = parse_quantities(check.asked or "")
-    if not thresholds or not asked or thresholds[0].value.value == 0:
+    """True when the asked value misses the bound by less than CLOSE of it (same kind of quantity)."""
+    if check.asked is None or check.bound is None or check.op is None or check.bound.value == 0:
         return False
-    bound = thresholds[0]
     try:
-        ratio = asked[0].to_pint().to(bound.value.to_pint().units).magnitude / bound.value.value
+        ratio = check.asked.to_pint().to(check.bound.to_pint().units).magnitude / check.bound.value
     except (pint.errors.PintError, ValueError):
         return False
-    return ratio >= 1 - CLOSE if bound.op in (">", ">=") else ratio <= 1 + CLOSE
+    return ratio >= 1 - CLOSE if check.op in (">", ">=") else ratio <= 1 + CLOSE
 
 
 def _disagreement(item: LineItem, flag: Flag, best: Candidate | None) -> str:
     """Where the document's own classification and ours part ways; empty when they agree or none is declared."""
-    if item.declared_not_controlled and flag == "likely-controlled" and best is not None:
-        return f"declared {item.declared}, but {best.item} likely applies"
+    if item.declared_not_controlled and best is not None and flag != "no-match":
+        how = "likely applies" if flag == "likely-controlled" else "may apply"
+        return f"declared {item.declared}, but {best.item} {how}"
     code = item.declared_code
     if not code:
         return ""
@@ -256,12 +193,6 @@ def _disagreement(item: LineItem, flag: Flag, best: Candidate | None) -> str:
     if top_level(code) != best.entry:
         return f"declared {code}, our best entry is {best.item}"
     return ""
-
-
-def _check_text(check: Check) -> str:
-    if check.asked is None:
-        return f"{check.parameter} not stated ({check.threshold})"
-    return f"{check.parameter} {check.asked} vs {check.threshold}: {check.verdict}"
 
 
 def to_csv(results: Sequence[Screened]) -> str:

@@ -17,15 +17,20 @@ def _default_home() -> Path:
     return Path(base) / "stce-assistant"
 
 
+def _packaged_corpus() -> Path:
+    """The starter corpus shipped as the `corpus` package (in a checkout, its `corpus/` folder)."""
+    from importlib.resources import files
+
+    return Path(str(files("corpus")))
+
+
 class Settings(BaseSettings):
     """Everything configurable; built once by the CLI or UI and passed down."""
 
     model_config = SettingsConfigDict(env_prefix="STCE_", extra="ignore")
 
     home: Path = Field(default_factory=_default_home, description="Data directory: index, registry, logs.")
-    corpus_dir: Path = Field(
-        default=Path(__file__).resolve().parents[1] / "corpus", description="Starter corpus, ingested on first run."
-    )
+    corpus_dir: Path = Field(default_factory=_packaged_corpus, description="Starter corpus, ingested on first run.")
     chroma_url: str | None = Field(default=None, description="Chroma server URL; embedded store when unset.")
     collection: str = "passages"
     max_file_mb: float = Field(default=50.0, description="Largest file accepted for ingestion.")

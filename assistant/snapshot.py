@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import Stemmer
 from bm25s.tokenization import Tokenizer
 
-from assistant.types import Hit, Passage
+from assistant.types import Hit, ItemCriteria, Leaf, Node, Passage, Quantity
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -28,6 +29,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 # CAS numbers stay whole ("111-48-8"); otherwise words of two or more characters.
 _TOKEN_PATTERN = r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b"
 _PASSAGES = "passages.jsonl"
+_CRITERIA = "criteria.jsonl"
 
 
 def _tokenizer() -> Tokenizer:
@@ -52,8 +54,8 @@ class Snapshot:
         return cls(Path(), [])
 
     @classmethod
-    def write(cls, directory: Path, passages: Iterable[Passage]) -> Snapshot:
-        """Write the passage table and its keyword index into a fresh directory."""
+    def write(cls, directory: Path, passages: Iterable[Passage], criteria: Iterable[ItemCriteria] = ()) -> Snapshot:
+        """Write the passage table, the criteria trees and the keyword index into a fresh directory."""
         passages = list(passages)
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -61,6 +63,9 @@ class Snapshot:
         with (tmp / _PASSAGES).open("w", encoding="utf-8") as out:
             for p in passages:
                 out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        with (tmp / _CRITERIA).open("w", encoding="utf-8") as out:
+            for item in criteria:
+                out.write(json.dumps(criteria_to_json(item), ensure_ascii=False) + "\n")
         if passages:
             tokenizer = _tokenizer()
             tokens = tokenizer.tokenize([p.text for p in passages], return_as="tuple", show_progress=False)
@@ -70,6 +75,42 @@ class Snapshot:
             tokenizer.save_vocab(tmp / "bm25")
         tmp.rename(directory)
         return cls(directory, passages)
+
+    @cached_property
+    def all_criteria(self) -> list[ItemCriteria]:
+        """Every item's criteria tree, read on first use; a snapshot written before trees existed has none."""
+        path = self.directory / _CRITERIA
+        if not self.passages or not path.is_file():
+            return []
+        return [criteria_from_json(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    @cached_property
+    def _criteria_by_code(self) -> dict[str, list[ItemCriteria]]:
+        index: dict[str, list[ItemCriteria]] = defaultdict(list)
+        for item in self.all_criteria:
+            index[item.code.upper()].append(item)
+        return index
+
+    def criteria(self, code: str) -> list[ItemCriteria]:
+        """The criteria of one entry or sub-item code in every list that has it (`2b350.a` = `2B350.a`)."""
+        return self._criteria_by_code.get(code.upper(), [])
+
+    def entry(self, code: str, list_label: str | None = None) -> tuple[list[Passage], list[ItemCriteria]]:
+        """The passages of an entry or sub-item and the criteria of it and its sub-items, in one list or all."""
+        code = code.upper()
+        passages = [p for p in self.by_entry.get(code, []) if list_label in (None, p.list_label)]
+        criteria = [
+            c for c in self._criteria_by_entry.get(code.split(".")[0], [])
+            if (c.code.upper() == code or c.code.upper().startswith(code + ".")) and list_label in (None, c.list_label)
+        ]
+        return passages, criteria
+
+    @cached_property
+    def _criteria_by_entry(self) -> dict[str, list[ItemCriteria]]:
+        index: dict[str, list[ItemCriteria]] = defaultdict(list)
+        for item in self.all_criteria:
+            index[item.code.split(".")[0].upper()].append(item)
+        return index
 
     @cached_property
     def _keyword(self) -> tuple[bm25s.BM25, Tokenizer] | None:
@@ -93,6 +134,11 @@ class Snapshot:
         return index
 
     @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of three or more letters in the passages, lower case: what the index can understand."""
+        return frozenset(w for p in self.passages for w in re.findall(r"[^\W\d_]{3,}", p.text.lower()))
+
+    @cached_property
     def words(self) -> dict[str, list[str]]:
         """Every word of five or more letters in the passages, by first letter, for spelling repair."""
         index: dict[str, set[str]] = defaultdict(set)
@@ -112,3 +158,48 @@ class Snapshot:
         return [
             Hit(self.passages[int(d)], float(s), "keyword") for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
+
+
+def criteria_to_json(item: ItemCriteria) -> dict[str, Any]:
+    """One item's criteria as plain JSON (the snapshot file, `stce entry --json`)."""
+    data = asdict(item)
+    data["tree"] = _tree_to_json(item.tree)
+    data["exclusions"] = [_tree_to_json(leaf) for leaf in item.exclusions]
+    return data
+
+
+def _tree_to_json(tree: Node | Leaf | None) -> dict[str, Any] | None:
+    if tree is None:
+        return None
+    if isinstance(tree, Node):
+        return {"op": tree.op, "subject_terms": list(tree.subject_terms),
+                "children": [_tree_to_json(child) for child in tree.children]}
+    data = {k: v for k, v in asdict(tree).items() if v not in ("", (), [], None)}
+    return {"leaf": data.pop("kind"), **data}
+
+
+def criteria_from_json(data: dict[str, Any]) -> ItemCriteria:
+    """The inverse of `criteria_to_json`."""
+    tree = _tree_from_json(data["tree"])
+    return ItemCriteria(
+        code=data["code"], source=data["source"], list_label=data["list_label"], version_id=data["version_id"],
+        subject=data["subject"], subject_terms=tuple(data["subject_terms"]),
+        tree=tree if isinstance(tree, Node) else None,
+        exclusions=tuple(leaf for x in data.get("exclusions", []) if isinstance(leaf := _tree_from_json(x), Leaf)),
+    )
+
+
+def _tree_from_json(data: dict[str, Any] | None) -> Node | Leaf | None:
+    if data is None:
+        return None
+    if "op" in data and "children" in data:
+        children = tuple(c for c in (_tree_from_json(x) for x in data["children"]) if c is not None)
+        return Node(data["op"], children, tuple(data.get("subject_terms", ())))
+    fields = dict(data)
+    kind = fields.pop("leaf")
+    if fields.get("bound"):
+        fields["bound"] = Quantity(**fields["bound"])
+    for name in ("materials", "names", "cas", "refers"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    return Leaf(kind=kind, **fields)

@@ -1,11 +1,11 @@
 """Screening speed: a generated 100-line, multi-page invoice PDF screened end to end over both real lists.
 
-    python -m bench.screen [--home DIR] [--lines N] [--threads N]
+    python -m bench.screen [--home DIR] [--lines N]
 
 End to end is reading the PDF, splitting it into line items and answering every line; loading the model
 and the index happens once per process and is reported apart. Target: 100 lines under 20 s.
-Nearly all the time is the query embedding, one short text at a time; torch's default of one thread per
-core makes it slow when other processes hold a core, so `--threads 1` shows the figure without that.
+Nearly all the time is the query embedding, one short text at a time, on the one torch thread that
+`assistant.embeddings` sets when the model loads.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import torch
-
 from bench.common import ingest_lists
+from bench.pdfwriter import pdf_bytes, table_page
 from assistant.ask import Assistant
 from assistant.screen import FLAGS, screen
 from assistant.settings import Settings
 from ingest.lineitems import read_line_items
-from tests.pdfwriter import pdf_bytes, table_page
 
 TARGET_S = 20.0
 ROWS_PER_PAGE = 40
@@ -95,11 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="data directory to reuse (both lists are ingested if missing)")
     parser.add_argument("--lines", type=int, default=100)
-    parser.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    print(f"torch threads: {torch.get_num_threads()}")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(home=args.home or Path(tmp))
         ingest_lists(settings)

@@ -18,6 +18,7 @@ from xml.parsers.expat import ErrorString
 from defusedxml import DTDForbidden
 from defusedxml.ElementTree import fromstring
 
+from assistant.codes import ENTRY
 from assistant.errors import IngestError
 from ingest.entries import Entry, Item
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 _SNIFF_BYTES = 65536
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z][\w.-]*)")
 _ECFR_ROOTS = re.compile(rb"ECFR|DIV[1-9]")
-_ECCN_HEADING = re.compile(r"(?P<code>\d[A-E]\d{3})\s+(?P<title>.+)", re.S)
+_ECCN_HEADING = re.compile(rf"(?P<code>{ENTRY})\s+(?P<title>.+)", re.S)
 _NOT_ECCN_HEADING = re.compile(r"EAR99\b")
 _SEE_ITEMS = re.compile(r"\s*\(see List of Items Controlled\)", re.I)
 
@@ -219,7 +220,7 @@ def _is_next(previous: tuple[str, ...], new: tuple[str, ...]) -> bool:
 
 
 @dataclass
-class _Note:
+class _PendingNote:
     text: str
     heading: str
     body: str
@@ -234,7 +235,7 @@ class _EntryReader:
         self.lines = [f"{code} {title}"]
         self.items: list[tuple[tuple[str, ...], Item]] = []
         self.by_label: dict[tuple[str, ...], Item] = {}
-        self.notes: list[_Note] = []
+        self.notes: list[_PendingNote] = []
         self.section = ""
         self.in_items = False
         self.in_note = False
@@ -364,7 +365,7 @@ class _EntryReader:
             self._add_note(_join_heading(caption, body), caption, body)
 
     def _add_note(self, text: str, heading: str, body: str) -> None:
-        self.notes.append(_Note(text, heading, body, len(self.items) - 1))
+        self.notes.append(_PendingNote(text, heading, body, len(self.items) - 1))
         self.in_note, self.note_label = True, None
 
     def _extend_note(self, text: str) -> None:
@@ -378,7 +379,7 @@ class _EntryReader:
             self._owner_of(note).notes.append(note.text)
         return self.entry
 
-    def _owner_of(self, note: _Note) -> Item:
+    def _owner_of(self, note: _PendingNote) -> Item:
         """The item the note names; else the item just before it; notes before or after all items are the entry's."""
         named = _named_target(note.heading, note.body, self.entry.code)
         if named is not None:

@@ -2,9 +2,9 @@
 
 Officers meet goods as documents; screening needs one description per line of goods, stripped of the
 fields that are not the goods (quantities, prices, tariff codes, declared classifications), with those
-fields kept beside it. The reader is chosen by content: a PDF by its header (`ingest.pdf` reads the text
-layer), a CSV by its `.csv`/`.tsv` name or a `column` to read, anything else as text; a spreadsheet (XLSX)
-is refused with the advice to export it as CSV.
+fields kept beside it. `ingest.load.check_bytes` decides what is accepted and as what: a PDF by its header
+(`ingest.pdf` reads the text layer), a CSV by its `.csv`/`.tsv` name or a `column` to read, text by its
+`.txt` name; a spreadsheet (XLSX) is refused with the advice to export it as CSV.
 
 Rules, in the order they apply (heuristics, tuned on typical commercial invoices and manifests):
 
@@ -55,32 +55,30 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.codes import find_codes
+from assistant.codes import ENTRY, ML_ENTRY, SUB_ITEMS, find_codes
 from assistant.errors import IngestError
-from assistant.params import parse_quantities
-from ingest.load import read_file
+from assistant.params import parse_quantities, read_number
+from ingest.load import SCREENED, check_bytes, described, read_file
 from ingest.pdf import read_pdf_pages
 
 log = logging.getLogger(__name__)
 
-CSV_SUFFIXES = {".csv", ".tsv"}
-ACCEPTED = "PDF, CSV (with a description column) or text with one item per line"
 
 # --- fields -------------------------------------------------------------------------------------------
 
-_FREE = r"EAR\s?99|NLR|not\s+(?:listed|controlled)|non-?\s?controlled|uncontrolled|none|no(?![.\w])"
+_DECLARED_NOT_CONTROLLED = r"EAR\s?99|NLR|not\s+(?:listed|controlled)|non-?\s?controlled|uncontrolled|none|no(?![.\w])"
 _CODE = r"\d\s?[A-E]\s?\d{3}(?:\.?[a-z0-9]{1,2}(?![\w]))*|ML\s?\d{1,2}(?:\.[a-z0-9]{1,2})*"
 _LABEL = (
     r"ECCN|(?:EU\s+|export\s+|dual[- ]use\s+)?control(?:\s+(?:code|status|list|class(?:ification)?))?"
     r"|(?:export\s+)?classification|dual[- ]use(?:\s+code)?"
 )
 _DECLARED_LABELLED = re.compile(
-    rf"\b(?:{_LABEL})(?:\s*(?:no\.|nr\.?|number|\#))?\s*[:=-]?\s*(?P<value>{_FREE}|{_CODE})", re.IGNORECASE
+    rf"\b(?:{_LABEL})(?:\s*(?:no\.|nr\.?|number|\#))?\s*[:=-]?\s*(?P<value>{_DECLARED_NOT_CONTROLLED}|{_CODE})", re.IGNORECASE
 )
 _DECLARED_BARE = re.compile(r"\b(?:EAR\s?99|NLR|not\s+(?:listed|controlled)|non-?\s?controlled|uncontrolled)\b",
                             re.IGNORECASE)
-_BARE_CODE = re.compile(r"(?<![\w.-])(?:\d[A-E]\d{3}(?:\.[a-z0-9]{1,2})*|ML\d{1,2}(?:\.[a-z0-9]{1,2})*)(?![\w-])")
-_NOT_CONTROLLED = re.compile(rf"^(?:{_FREE})$", re.IGNORECASE)
+_BARE_CODE = re.compile(rf"(?<![\w.-])(?:{ENTRY}|{ML_ENTRY}){SUB_ITEMS}(?![\w-])")
+_NOT_CONTROLLED = re.compile(rf"^(?:{_DECLARED_NOT_CONTROLLED})$", re.IGNORECASE)
 
 _HS_LABELLED = re.compile(
     r"\b(?:HS|H\.S\.|HTS|CN|tariff|commodity)(?:\s*(?:code|no\.?|nr\.?|number|heading))?\s*[:#]?\s*"
@@ -210,29 +208,22 @@ def read_line_items(path: Path, column: str | None = None, max_bytes: int | None
 
 
 def line_items_from_bytes(data: bytes, name: str, column: str | None = None,
-                          password: str | None = None) -> list[LineItem]:
+                          password: str | None = None, max_bytes: int | None = None) -> list[LineItem]:
     """The line items of a document given as bytes (an upload); `name` is used for its type and in errors."""
-    if not data:
-        raise IngestError(name, "empty file (0 bytes)")
-    suffix = Path(name).suffix.lower()
-    head = data[:1024].lstrip()
-    if b"%PDF-" in data[:1024] or suffix == ".pdf":
+    fmt = check_bytes(data, name, SCREENED, max_bytes)
+    if fmt == "pdf":
         items = _items_from_pages(read_pdf_pages(data, name, password), table=True)
-    elif head.startswith(b"PK\x03\x04"):
-        raise IngestError(name, "a spreadsheet or ZIP archive: save the sheet as CSV and screen the CSV")
-    elif suffix in CSV_SUFFIXES or column:
+    elif fmt == "csv" or column:
         items = _items_from_csv(_decode(data, name), name, column)
     else:
         items = _items_from_pages([(None, _decode(data, name))], table=False)
     if not items:
-        raise IngestError(name, f"no line items found; accepted: {ACCEPTED}")
+        raise IngestError(name, f"no line items found; accepted: {described(SCREENED)}")
     return items
 
 
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 text, or Windows-1252 as spreadsheet programs still export it."""
-    if b"\x00" in data:
-        raise IngestError(name, f"binary content (NUL bytes), not a document; accepted: {ACCEPTED}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -296,20 +287,13 @@ def _take_quantity(found: Fields, bare: bool, leading: bool) -> None:
         if pattern is _BARE_START and _starts_measure(found.rest.strip()):
             continue
         if match:
-            found.quantity = _number(match["n"])
+            found.quantity = read_number(match["n"])
             found.unit = (match.groupdict().get("unit") or "").lower()
             found.rest = _cut(found.rest.strip(), match)
             break
     weight = _MASS_END.search(found.rest.strip())
     if weight and found.quantity is not None:
         found.rest = _cut(found.rest.strip(), weight)
-
-
-def _number(raw: str) -> float:
-    """"3 000", "1,500" and "1 500" are thousands; "2,5" and "2.5" are decimals."""
-    if re.fullmatch(r"\d{1,3}(?:[ ,]\d{3})+", raw):
-        return float(re.sub(r"[ ,]", "", raw))
-    return float(raw.replace(",", "."))
 
 
 def _tidy(text: str) -> str:
@@ -517,4 +501,4 @@ def _csv_quantity(cells: dict[int, str], columns: dict[str, int | None], found: 
     if not match:
         return found.quantity, found.unit
     unit = cells.get(_or(columns["unit"]), "") or (match["unit"] or "")
-    return _number(match["n"]), unit.lower()
+    return read_number(match["n"]), unit.lower()

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.codes import ENTRY, ML_ENTRY
 from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,11 @@ log = logging.getLogger(__name__)
 MIN_ENTRIES = 3
 """Fewer entry headers than this means a text that merely mentions codes, not a control list."""
 
-_CODE_REF = r"(?:\d[A-E]\d{3}|ML\.?\d{1,2})"
+_CODE_REF = rf"(?:{ENTRY}|{ML_ENTRY})"
 _TITLE_START = r"""[A-Z"'‘’“”(]"""
 _FIRST_ITEM = r"(?:a\.\s+)?"
 """4E001 and 9E101 have no title: their first item starts on the header line ("9E101 a. ...")."""
-_EU_HEADER = re.compile(rf"(\d[A-E]\d{{3}})\s+({_FIRST_ITEM}{_TITLE_START}.*)")
+_EU_HEADER = re.compile(rf"({ENTRY})\s+({_FIRST_ITEM}{_TITLE_START}.*)")
 _ML_HEADER = re.compile(rf"ML(\d{{1,2}})\.?\s+({_FIRST_ITEM}{_TITLE_START}.*)")
 _GROUP_NAMES = "|".join(
     (
@@ -78,7 +79,7 @@ _CONTENTS_MIN_LEADERS = 3
 _ALIGN = 1
 """Leading spaces two lines may differ by and still start in the same column."""
 
-Kind = Literal["letter", "number"]
+LabelKind = Literal["letter", "number"]
 Rank = Callable[[int], tuple[bool, bool]]
 
 
@@ -93,7 +94,7 @@ class _Line:
 
 @dataclass(frozen=True)
 class _Label:
-    kind: Kind
+    kind: LabelKind
     value: str
     loose: bool
     indent: int | None
@@ -103,7 +104,7 @@ class _Label:
 class _Level:
     """An open level of the item tree: its current label and item, and whether its list has ended."""
 
-    kind: Kind
+    kind: LabelKind
     label: str
     indent: int | None
     item: Item
@@ -111,14 +112,14 @@ class _Level:
 
 
 @dataclass
-class _Note:
+class _NoteScope:
     """A note being read: its lines, its own enumeration stack, the item it follows, the note around it."""
 
     lines: list[str]
-    levels: list[tuple[Kind, str, int | None]]
+    levels: list[tuple[LabelKind, str, int | None]]
     anchor: Item
     technical: bool
-    outer: _Note | None
+    outer: _NoteScope | None
     open_list: bool
 
 
@@ -128,8 +129,8 @@ class _EntryBuilder:
     preamble: list[str]
     levels: list[_Level] = field(default_factory=list)
     items: dict[str, Item] = field(default_factory=dict)
-    note: _Note | None = None
-    notes: list[_Note] = field(default_factory=list)
+    note: _NoteScope | None = None
+    notes: list[_NoteScope] = field(default_factory=list)
 
 
 def split_list_pages(pages: list[tuple[int, str]]) -> list[Entry]:
@@ -372,7 +373,7 @@ def _label(line: _Line) -> _Label | None:
     return _Label("number" if value.isdigit() else "letter", value, loose, line.indent)
 
 
-def _fit(stack: list[tuple[Kind, str]], label: _Label, rank: Rank | None = None) -> int | None:
+def _fit(stack: list[tuple[LabelKind, str]], label: _Label, rank: Rank | None = None) -> int | None:
     """The depth at which `label` goes: a level it succeeds, or a new child level; None if nowhere.
 
     Levels alternate letter/number, so a child of a letter level starts at "1." and of a number level
@@ -392,7 +393,7 @@ def _fit(stack: list[tuple[Kind, str]], label: _Label, rank: Rank | None = None)
     return None
 
 
-def _successor(kind: Kind, value: str) -> str:
+def _successor(kind: LabelKind, value: str) -> str:
     return str(int(value) + 1) if kind == "number" else chr(ord(value) + 1)
 
 
@@ -455,7 +456,7 @@ def _start_note(builder: _EntryBuilder, line: _Line) -> None:
     outer = None if current is None else (current if current.levels else current.outer)
     technical = line.text.lower().startswith("technical note")
     anchor = _note_anchor(builder, line.indent)
-    note = _Note([line.text], [], anchor, technical, outer, _invites_list(line.text))
+    note = _NoteScope([line.text], [], anchor, technical, outer, _invites_list(line.text))
     builder.note = note
     builder.notes.append(note)
 
@@ -474,7 +475,7 @@ def _invites_list(text: str) -> bool:
     return _LIST_INTRO.search(text) is not None or _NOTE_START.fullmatch(text.rstrip(":. ")) is not None
 
 
-def _note_depth(note: _Note, label: _Label) -> int | None:
+def _note_depth(note: _NoteScope, label: _Label) -> int | None:
     """Where `label` goes in the note's own enumeration; a new list level only after a line ending in ":"."""
     depth = _fit([(kind, value) for kind, value, _ in note.levels], label)
     if depth is None or (depth == len(note.levels) and not note.open_list):
@@ -482,7 +483,7 @@ def _note_depth(note: _Note, label: _Label) -> int | None:
     return depth
 
 
-def _note_takes(builder: _EntryBuilder, note: _Note, label: _Label) -> bool:
+def _note_takes(builder: _EntryBuilder, note: _NoteScope, label: _Label) -> bool:
     """Whether a label that fits the item tree continues the note's enumeration instead.
 
     When it fits both, the column decides; failing that, the note keeps it unless the note is a list
@@ -501,7 +502,7 @@ def _note_takes(builder: _EntryBuilder, note: _Note, label: _Label) -> bool:
     return note.technical or not note.lines[-1].endswith(".")
 
 
-def _continue_note(builder: _EntryBuilder, note: _Note, label: _Label | None, text: str) -> None:
+def _continue_note(builder: _EntryBuilder, note: _NoteScope, label: _Label | None, text: str) -> None:
     """A line of the open note: an item of its enumeration, of an enclosing note's, or wrapped text."""
     for candidate in _note_chain(note):
         depth = None if label is None else _note_depth(candidate, label)
@@ -513,7 +514,7 @@ def _continue_note(builder: _EntryBuilder, note: _Note, label: _Label | None, te
     note.open_list = _invites_list(note.lines[-1])
 
 
-def _note_chain(note: _Note) -> list[_Note]:
+def _note_chain(note: _NoteScope) -> list[_NoteScope]:
     """The note and the notes it sits in, innermost first."""
     chain = [note]
     while chain[-1].outer is not None:
@@ -521,7 +522,7 @@ def _note_chain(note: _Note) -> list[_Note]:
     return chain
 
 
-def _add_note_item(note: _Note, depth: int, label: _Label, text: str) -> None:
+def _add_note_item(note: _NoteScope, depth: int, label: _Label, text: str) -> None:
     """A level keeps the column of its first label, as item levels do."""
     indent = label.indent if depth == len(note.levels) else note.levels[depth][2]
     del note.levels[depth:]

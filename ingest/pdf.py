@@ -28,9 +28,6 @@ from assistant.errors import IngestError
 
 log = logging.getLogger(__name__)
 
-_HEADER_WINDOW = 1024
-"""PDF readers accept the %PDF header anywhere in the first KiB (junk may precede it)."""
-
 _PARALLEL_MIN_PAGES = 40
 """Below this, starting worker processes costs more than it saves."""
 
@@ -61,12 +58,12 @@ _DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
 def read_pdf_pages(data: bytes, path: str, password: str | None = None) -> list[tuple[int, str]]:
     """Text of every page as (1-based page number, text); raise IngestError naming `path` and the fault.
 
-    Each line is indented by its position on the page (see `_indented_texts`); strip it if unwanted.
+    `data` has passed `ingest.load.check_bytes` (a PDF header, an end marker): that is where files are
+    accepted. Each line is indented by its position on the page (see `_indented_texts`); strip it if unwanted.
 
     A damaged file whose page tree lost pages is refused rather than half-read: a control list with
     missing pages would answer "not listed" for goods that are listed.
     """
-    _check_bytes(data, path)
     reader = _open(data, path)
     _unlock(reader, path, password)
     try:
@@ -85,16 +82,6 @@ def read_pdf_pages(data: bytes, path: str, password: str | None = None) -> list[
     if empty:
         log.info("%s: %d of %d pages have no text layer", path, empty, count)
     return list(enumerate(texts, start=1))
-
-
-def _check_bytes(data: bytes, path: str) -> None:
-    """Refuse what is plainly not a whole PDF before pypdf guesses at it."""
-    if not data:
-        raise IngestError(path, "empty file (0 bytes)")
-    if b"%PDF-" not in data[:_HEADER_WINDOW]:
-        raise IngestError(path, "not a PDF (no %PDF header)")
-    if b"%%EOF" not in data[-_HEADER_WINDOW:]:
-        raise IngestError(path, "truncated PDF: the %%EOF end marker is missing (an incomplete download?)")
 
 
 def _open(data: bytes, path: str) -> PdfReader:

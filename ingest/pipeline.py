@@ -10,13 +10,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-import re
 import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -31,8 +30,9 @@ from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.snapshot import Snapshot
 from assistant.store import PassageStore, make_client
-from assistant.types import Passage, SourceDocument
-from ingest.load import Loaded, read_bytes, read_file
+from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
+from ingest.load import Loaded, read_bytes, read_file, safe_file_name, safe_typed_name
+from ingest.criteria import criteria_of
 from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class FileResult:
     embedded: int = 0
     seconds: float = 0.0
     error: str = ""
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: ChangeReport | None = None
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -66,17 +66,6 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
-
-
-def source_name(path: Path) -> str:
-    """A readable, safe default name for a source: the file stem without control or path characters."""
-    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("-.")
-    return stem or "unnamed"
-
-
-def clean_name(name: str) -> str:
-    """An editor's source name without control characters or path separators: names reach logs and terminals."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f/\\]+", "-", name).split()).strip("-. ")
 
 
 class Ingester:
@@ -121,7 +110,7 @@ class Ingester:
                 return False
             current = self._snapshot()
             keep = [p for p in current.passages if p.source != name]
-            self._commit(keep, remove=name)
+            self._commit(keep, [c for c in current.all_criteria if c.source != name], remove=name)
             self._retire(existing.version_id)
             return True
 
@@ -159,7 +148,7 @@ class Ingester:
         progress: Progress | None,
     ) -> FileResult:
         started = time.perf_counter()
-        name = clean_name(name or "") or source_name(path)
+        name = safe_typed_name(name or "") or safe_file_name(path.stem)
         report = partial(progress, str(path)) if progress else (lambda _f: None)
         try:
             data = read_file(path, int(self.settings.max_file_mb * 1e6))
@@ -172,7 +161,8 @@ class Ingester:
                                   seconds=time.perf_counter() - started)
             loaded = read_bytes(data, path, password)
             report(0.1)
-            result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, report)
+            result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
+                                 existing, report)
         except IngestError as err:
             log.warning("%s", err)
             return FileResult(str(path), name, "failed", error=err.reason, seconds=time.perf_counter() - started)
@@ -180,11 +170,10 @@ class Ingester:
         return FileResult(**{**result.__dict__, "seconds": time.perf_counter() - started})
 
     def _write(
-        self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, report: Callable[[float], None]
+        self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, content_hash: str,
+        existing: SourceDocument | None, report: Callable[[float], None],
     ) -> FileResult:
         list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
-        content_hash = hashlib.sha256(loaded.data).hexdigest()
-        existing = self.registry.source(name)
         version_id = hashlib.sha256(f"{name}\0{list_label}\0{version_label}\0{content_hash}".encode()).hexdigest()[:16]
         source = SourceDocument(
             name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
@@ -202,7 +191,9 @@ class Ingester:
         current = self._snapshot()
         keep = [p for p in current.passages if p.source != name]
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
-        self._commit(keep + passages, upsert=source, change=changes if existing else None)
+        criteria = [c for c in current.all_criteria if c.source != name]
+        criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
+        self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None)
         if existing and existing.version_id != version_id:
             self._retire(existing.version_id)
         status: Status = "updated" if existing else "added"
@@ -239,11 +230,11 @@ class Ingester:
         _, name = self.registry.state()
         return Snapshot.load(self.settings.snapshots_dir / name) if name else Snapshot.empty()
 
-    def _commit(self, passages: list[Passage], **change: Any) -> None:
+    def _commit(self, passages: list[Passage], criteria: list[ItemCriteria], **change: Any) -> None:
         generation = self.registry.generation() + 1
         directory = self.settings.snapshots_dir / f"g{generation:08d}"
-        Snapshot.write(directory, passages)
-        self.registry.commit(directory.name, **change)
+        Snapshot.write(directory, passages, criteria)
+        self.registry.commit(directory.name, generation, **change)
         self._prune_snapshots()
 
     def _prune_snapshots(self) -> None:
@@ -270,20 +261,20 @@ def _by_entry(passages: Iterable[Passage]) -> dict[str, str]:
 
 def _changes(
     name: str, old: list[Passage], new: list[Passage], existing: SourceDocument | None, source: SourceDocument
-) -> dict[str, Any]:
+) -> ChangeReport:
     """Entries added, removed and changed between two versions of a source, with a diff of each change."""
     before, after = _by_entry(old), _by_entry(new)
     changed = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
-    return {
-        "source": name,
-        "from_version": existing.version if existing else "",
-        "to_version": source.version,
-        "at": source.ingested_at,
-        "added": sorted(after.keys() - before.keys()),
-        "removed": sorted(before.keys() - after.keys()),
-        "changed": changed,
-        "diffs": {
+    return ChangeReport(
+        source=name,
+        from_version=existing.version if existing else "",
+        to_version=source.version,
+        at=source.ingested_at,
+        added=sorted(after.keys() - before.keys()),
+        removed=sorted(before.keys() - after.keys()),
+        changed=changed,
+        diffs={
             k: "\n".join(difflib.unified_diff(before[k].splitlines(), after[k].splitlines(), "before", "after", lineterm=""))
             for k in changed[:50]
         },
-    }
+    )

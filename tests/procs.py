@@ -92,7 +92,7 @@ def sample_answer(question: str) -> Answer:
                       kind="control-list", entry="2B350.i", parent="2B350", title="Chemical manufacturing facilities")
     candidate = Candidate(entry="2B350", item="2B350.i", title=passage.title, list_label=passage.list_label,
                           version=passage.version, quote=passage.text, notes=[], citations=[1], checks=[],
-                          verdict="met")
+                          status="applies")
     markdown = "**Control entries that may apply**, best first:\n\n1. **2B350.i** " + "pump " * 80
     return Answer(question, markdown, [candidate], [Citation(1, passage, 0.91)], [], 12.5)
 

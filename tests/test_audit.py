@@ -62,7 +62,7 @@ def test_the_trail_rotates_by_size_and_keeps_whole_lines(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_processes_writing_the_trail_at_once_lose_no_line(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    writers = [subprocess.Popen([sys.executable, "-m", "tests.procs", "audit", str(home), "60", "40000"], cwd=ROOT)
+    writers = [subprocess.Popen([sys.executable, "-m", "tests.procs", "audit", str(home), "60", "80000"], cwd=ROOT)
                for _ in range(4)]
 
     assert [w.wait(timeout=120) for w in writers] == [0] * 4

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from assistant.errors import IngestError
 from assistant.index import LiveIndex
 from assistant.registry import Registry
 from assistant.settings import Settings
+from ingest.load import INGESTED, SCREENED, Format, check_bytes, safe_file_name, safe_typed_name
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
 from ui.cli import app
@@ -75,8 +79,17 @@ def test_changed_reingest_replaces_the_old_text_and_leaves_other_sources(
     assert not any("greater than 0.6 m" in t for t in texts)
     assert not any("greater than 0.6 m" in t for t in stored_texts(settings)), "no stale vector survives"
     assert len(stored_texts(settings)) == second.passages + len(live_texts(settings, "notes"))
-    assert "2B350.i" in second.changes["changed"] and "0.7" in second.changes["diffs"]["2B350.i"]
+    assert second.changes is not None
+    assert "2B350.i" in second.changes.changed and "0.7" in second.changes.diffs["2B350.i"]
     assert live_texts(settings, "notes"), "the other source is untouched"
+    env = {"STCE_HOME": str(settings.home)}
+    history = runner.invoke(app, ["sources", "history", first.source, "--diff"], env=env)
+    assert history.exit_code == 0, history.output
+    assert f"{first.source}: " in history.stdout and "-> v2" in history.stdout
+    assert "2B350.i" in history.stdout and "+" in history.stdout and "0.7 m" in history.stdout
+    [stored] = json.loads(runner.invoke(app, ["sources", "history", first.source, "--json"], env=env).stdout)
+    assert stored == asdict(second.changes)
+    assert runner.invoke(app, ["sources", "history", "notes"], env=env).exit_code == 1, "one version: no history"
 
 
 def test_remove_deletes_a_source_and_its_passages(settings: Settings, small_ccl: Path) -> None:
@@ -124,3 +137,36 @@ def test_cli_ingest_prints_a_summary_and_fails_on_a_bad_file(settings: Settings,
     assert "broken.pdf" in result.output and "failed" in result.output
     listed = runner.invoke(app, ["sources", "--json"], env=env)
     assert [s["list_label"] for s in json.loads(listed.stdout)] == ["US CCL"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "accepted", "reason"),
+    [
+        ("run.exe", b"MZ", INGESTED, "unsupported file type '.exe'"),
+        ("list.xml", b"%PDF-1.7\n%%EOF", INGESTED, None),
+        ("report.pdf", b"junk before the header " + b"%PDF-1.7\n%%EOF", INGESTED, None),
+        ("report.pdf", b"this is not a PDF", INGESTED, "not a PDF"),
+        ("notes.txt", b"\xff\xfe\x00", INGESTED, "binary content"),
+        ("list.xml", b"2B350 pumps", INGESTED, "not XML"),
+        ("big.txt", b"x" * 2_000_001, INGESTED, "too large"),
+        ("goods.csv", b"a,b\n", INGESTED, "unsupported file type (CSV content)"),
+        ("goods.csv", b"a,b\n", SCREENED, None),
+        ("catalogue.txt", b"\xef\xbb\xbf <catalogue/>", SCREENED, "unsupported file type (XML content)"),
+        ("sheet.xlsx", b"PK\x03\x04" + b"\x00" * 40, SCREENED, "save the sheet as CSV"),
+    ],
+)
+def test_one_rule_decides_which_files_are_accepted(name: str, content: bytes, accepted: dict[Format, str],
+                                                      reason: str | None) -> None:
+    if reason is None:
+        assert check_bytes(content, name, accepted, 2_000_000) in accepted
+        return
+    with pytest.raises(IngestError, match=re.escape(reason)):
+        check_bytes(content, name, accepted, 2_000_000)
+
+
+def test_names_from_files_and_names_typed_are_made_safe() -> None:
+    assert safe_file_name("../../etc/pass\x00wd.txt") == "etc-pass-wd.txt"
+    assert safe_file_name("C:\\lists\\US CCL.xml") == "C-lists-US-CCL.xml"
+    assert safe_file_name("\x01..", "upload") == "upload"
+    assert safe_typed_name("  US  CCL\t2026/06 ") == "US CCL-2026-06"
+    assert safe_typed_name("\x1b") == ""

@@ -1,31 +1,29 @@
-"""The LLM pipeline with a real local model: llama-cpp-python running a small GGUF base model in-process.
+"""The LLM pipeline with a real local model: llama-cpp-python running a small GGUF base model.
 
-The model (Gemma 3 270M, a base model) is too small to be wise; these tests assert on the pipeline: an
-answer streams, the checks run on it, and what is shown either cites only given passages or is the
-extractive answer.
+The model runs in a child process (tests/llm_local_child.py): a native crash of llama.cpp fails these
+tests with the signal named, instead of killing the test run. The model (Gemma 3 270M, a base model) is
+too small to be wise, so the tests assert the pipeline: an answer streams, the checks run on it, and what
+is shown either cites only given passages or is the extractive answer.
 """
 
 from __future__ import annotations
 
-import logging
+import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant.ask import Assistant
-from assistant.grounding import cited_numbers, same_quantity
-from assistant.llm import LLMAnswerer
-from assistant.params import parse_quantities
 from assistant.settings import Settings
-from assistant.types import Answer
-from ingest.pipeline import Ingester
-from tests.conftest import ccl_excerpt
+from tests.conftest import ROOT
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed: pip install 'stce-assistant[llamacpp]'")
 
 pytestmark = pytest.mark.slow
-QUESTION = "seal-less pump 2 m3/h hastelloy"
-log = logging.getLogger(__name__)
 
 
 @pytest.fixture(scope="module")
@@ -37,49 +35,45 @@ def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, gguf: Path) -> Settings:
+def run(tmp_path_factory: pytest.TempPathFactory, gguf: Path) -> dict[str, Any]:
+    """The child's report; a crash or failure of the child fails every test here with its reason."""
     home = tmp_path_factory.mktemp("llm-local")
-    source = home / "ccl-excerpt.xml"
-    source.write_text(ccl_excerpt(), encoding="utf-8")
-    settings = Settings(home=home / "home", llm_provider="llamacpp", llm_model_path=gguf, llm_timeout_s=300.0)
-    Ingester(settings).ingest([source], name="ccl", version_label="2026-06", list_label="US CCL")
-    return settings
+    report = home / "report.json"
+    child = subprocess.run([sys.executable, "-m", "tests.llm_local_child", str(gguf), str(home), str(report)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=1200, check=False)
+    if child.returncode < 0:
+        pytest.fail(f"llama.cpp crashed the child process with {signal.Signals(-child.returncode).name}: "
+                    "llama-cpp-python was built for another CPU (see README: portable build)\n"
+                    + child.stderr[-2000:])
+    assert child.returncode == 0, child.stderr[-3000:]
+    return json.loads(report.read_text())
 
 
-@pytest.fixture(scope="module")
-def answerer(settings: Settings) -> LLMAnswerer:
-    return LLMAnswerer(settings)
-
-
-@pytest.fixture(scope="module")
-def extractive(settings: Settings) -> Answer:
-    return Assistant(settings).ask(QUESTION)
-
-
-def test_a_local_model_streams_a_checked_answer(answerer: LLMAnswerer, extractive: Answer,
-                                                caplog: pytest.LogCaptureFixture,
-                                                record_property: pytest.RecordProperty) -> None:
-    stream = answerer.stream(extractive)
-    with caplog.at_level(logging.INFO, logger="assistant.grounding"):
-        chunks = list(stream)
-    stats, answer = stream.stats, stream.answer
-    assert stats.first_chunk_s is not None and stats.chunks > 1, "no streamed answer arrived"
-    assert "LLM answer checked" in caplog.text, "the checks did not run"
-    given = {c.n for c in extractive.citations + extractive.guidance}
-    if answer.mode == "llm":
-        assert set(cited_numbers(answer.markdown)) <= given
-        assert "".join(chunks) == answer.markdown
+def test_a_local_model_streams_an_answer_through_the_checks(run: dict[str, Any],
+                                                          record_property: pytest.RecordProperty) -> None:
+    assert run["unavailable"] == "", run["unavailable"]
+    assert run["first_chunk_s"] is not None and run["chunks"] > 1, "no streamed answer arrived"
+    assert run["checked"], "the grounding checks did not run"
+    if run["mode"] == "llm":
+        assert set(run["cited"]) <= set(run["given"]) and run["joined_is_answer"]
     else:
-        assert answer.mode == "fallback" and answer.markdown.endswith(extractive.markdown)
-    rate = (stats.chunks - 1) / max(stats.seconds - stats.first_chunk_s, 1e-9)
-    record_property("first_chunk_s", round(stats.first_chunk_s, 2))
-    record_property("chunks_per_s", round(rate, 1))
-    log.info("local model: mode %s, first chunk %.2f s, %d chunks, %.1f chunks/s",
-             answer.mode, stats.first_chunk_s, stats.chunks, rate)
+        assert run["mode"] == "fallback" and run["ends_with_extractive"]
+    record_property("first_chunk_s", round(run["first_chunk_s"], 2))
 
 
-def test_a_local_model_rewrites_a_follow_up_or_leaves_it(answerer: LLMAnswerer) -> None:
-    follow_up = "and at 0.5 m3/h?"
-    [asked] = parse_quantities(follow_up)
-    rewritten = answerer.stand_alone(follow_up, [QUESTION])
-    assert rewritten == follow_up or any(same_quantity(asked, q) for q in parse_quantities(rewritten))
+def test_a_local_model_rewrite_keeps_the_officers_quantity(run: dict[str, Any]) -> None:
+    assert run["rewrite_keeps_quantity"]
+
+
+def test_a_model_that_cannot_complete_answers_extractively_and_says_why(settings: Settings, small_ccl: Path,
+                                                                        tmp_path: Path) -> None:
+    from ingest.pipeline import Ingester
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\0" * 64)
+    Ingester(settings).ingest([small_ccl], name="ccl", list_label="US CCL")
+    answer = Assistant(settings.model_copy(update={"llm_provider": "llamacpp", "llm_model_path": broken})).ask(
+        "frequency converter 800 Hz, 50 kVA")
+    assert answer.mode == "fallback"
+    assert "could not complete a test prompt" in answer.markdown
+    assert "3A225" in answer.entries

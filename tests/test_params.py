@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from assistant.params import (
-    Quantity,
     Threshold,
     check_quantities,
     format_quantity,
+    parse_capabilities,
     parse_quantities,
     parse_thresholds,
+    unit_registry,
 )
-from assistant.types import Verdict
+from assistant.types import Quantity, Verdict
 from ingest.ecfr import read_ecfr
 from ingest.entries import Entry, Item
 
@@ -84,7 +85,11 @@ def test_cas_numbers_entry_codes_and_hs_codes_are_not_quantities() -> None:
 
 
 def test_a_unit_ratio_that_is_not_a_rate_is_left_alone() -> None:
-    assert parse_quantities("a density above 17.5 g/cm3") == []
+    assert parse_quantities("a heating rate above 5 K/sec, a flux of 3 W/m2") == []
+
+
+def test_density_is_read_since_fibres_are_judged_by_their_specific_modulus() -> None:
+    assert values("a density above 17.5 g/cm3") == [(17.5, "gram/centimeter**3")]
 
 
 def test_quantities_convert_to_pint() -> None:
@@ -262,3 +267,86 @@ def test_real_2b352_fermenter_and_centrifuge(ccl: dict[str, Entry]) -> None:
     assert verdicts("continuous centrifuge 2 L/min", centrifuge) == ["met"]
     assert verdicts("continuous centrifuge 1 L/min", centrifuge) == ["not met"]
 
+
+
+# Issue 11: grade names, ranges, g as acceleration, flattened exponents, more units and languages
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SS316L reactor", "AISI 316L", "type 304 L", "904L", "duplex 2205", "Hastelloy C-276", "6061-T6 plate",
+     "maraging 300 bar", "Inconel 625", "316 L"],
+)
+def test_a_grade_name_is_not_a_quantity(text: str) -> None:
+    assert parse_quantities(text) == []
+
+
+def test_a_glued_unit_after_an_ordinary_number_is_still_a_quantity() -> None:
+    assert values("AISI 316L vessel 3000L, maraging 300 bar of 100 mm, nickel 30 %") == [
+        (3000, "liter"), (100, "millimeter"), (30, "percent")
+    ]
+
+
+def test_a_range_is_a_capability_by_its_upper_end() -> None:
+    assert values("inverter 0-400 Hz") == [(0, "hertz"), (400, "hertz")]
+    assert [(q.value, q.unit) for q in parse_capabilities("inverter 0-400 Hz, tank 2 m3 (2 000 L)")] == [
+        (400, "hertz"), (2, "meter**3")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("shock 1000 g", "standard_gravity"), ("vibration table 50 g rms", "standard_gravity"),
+     ("peak acceleration of 20 g", "standard_gravity"), ("rated 15 g-force", "standard_gravity"),
+     ("canned tomatoes 400 g", "gram"), ("sample of 50 g; shock resistant case", "gram")],
+)
+def test_g_is_an_acceleration_only_after_acceleration_words(text: str, unit: str) -> None:
+    (q,) = parse_quantities(text)
+    assert q.unit == unit
+
+
+def test_a_g_threshold_compares_with_a_g_question_not_with_grams() -> None:
+    rule = "centrifuges capable of imparting accelerations above 100 g"
+    assert verdicts("test centrifuge, acceleration 150 g", rule) == ["met"]
+    assert verdicts("bag of flour 1000 g", rule) == ["not stated"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("specific modulus exceeding 14,65 x 106 m", 14.65e6), ("strength 26,82 x 104 m", 26.82e4),
+     ("pores of 1 x 10-6 m", 1e-6), ("1 x 10^-6 m", 1e-6), ("signal at 10^30 Hz", 1e30), ("2 x 100 mm", 100)],
+)
+def test_exponents_flattened_by_pdf_text_are_repaired(text: str, value: float) -> None:
+    (q,) = parse_quantities(text)
+    assert q.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("camera 10 000 fps", "frames_per_second"), ("framing rate 1 000 frames per second", "frames_per_second"),
+     ("drift 0.01 deg/h", "degree/hour"), ("bias 0,5 °/h", "degree/hour"), ("rate 300 °/s", "degree/second"),
+     ("pulse 5 µs", "microsecond"), ("pulse 20 microseconds", "microsecond"), ("rise time 2 ns", "nanosecond"),
+     ("settling 3 ms", "millisecond"), ("vacuum 5 mbar", "millibar"), ("tanque de 500 litros", "liter"),
+     ("cuve de 3 000 litres", "liter"), ("débit 5 mètres cubes par heure", "meter**3/hour"), ("5 m³/h", "meter**3/hour"),
+     ("à 40 degrés Celsius", "degree_Celsius"), ("25 kilogrammes", "kilogram"), ("3 tonnes", "metric_ton"),
+     ("диаметр 10 мм", "millimeter"), ("давление 50 МПа", "megapascal"), ("объём 20 л", "liter"), ("масса 5 кг", "kilogram"),
+     ("الوزن 5 كغ", "kilogram"), ("density 1.76 g/cm3", "gram/centimeter**3"), ("acceleration 9.8 m/s2", "meter/second**2")],
+)
+def test_new_units_and_languages(text: str, unit: str) -> None:
+    (q,) = parse_quantities(text)
+    assert q.unit == unit
+
+
+def test_a_unit_in_another_script_is_not_read_inside_a_word() -> None:
+    assert parse_quantities("car 5 лет") == []
+
+
+def test_a_value_outside_a_threshold_range_meets_neither_end() -> None:
+    assert verdicts("valve rated 1.5 MPa", "pressure 20-60 MPa") == ["not met", "not met"]
+    assert verdicts("valve rated 30 MPa", "pressure 20-60 MPa") == ["met", "met"]
+    assert verdicts("valve rated 80 MPa", "pressure in the range of 20 to 60 MPa") == ["not met", "not met"]
+
+
+def test_the_unit_registry_is_public_and_shared() -> None:
+    assert unit_registry() is unit_registry()
+    assert Quantity(1.0, "frames_per_second", "1 fps").to_pint().to("hertz").magnitude == 1.0

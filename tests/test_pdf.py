@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import IngestError
+from ingest.load import check_bytes
 from ingest.pdf import read_pdf_pages
 
 SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "sources"
@@ -34,7 +35,10 @@ def _encrypted_page(tmp_path: Path, password: str) -> Path:
 
 
 def _read(path: Path, password: str | None = None) -> list[tuple[int, str]]:
-    return read_pdf_pages(path.read_bytes(), str(path), password)
+    """As every reader does: the bytes are accepted by `check_bytes` before the PDF is read."""
+    data = path.read_bytes()
+    check_bytes(data, path)
+    return read_pdf_pages(data, str(path), password)
 
 
 @pytest.fixture(scope="module")

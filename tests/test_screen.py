@@ -17,15 +17,15 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from bench.pdfwriter import pdf_bytes, table_page
 from assistant.ask import Assistant
 from assistant.errors import IngestError
 from assistant.screen import Screened, flag_answer, screen, to_csv, to_markdown
 from assistant.settings import Settings
-from assistant.types import Answer, Candidate, Check
+from assistant.types import Answer, Candidate, Check, Decision, Leaf, Status
 from ingest.lineitems import LineItem, line_items_from_bytes, parse_fields, read_line_items
 from ingest.pipeline import Ingester
 from tests.conftest import ROOT, ccl_excerpt
-from tests.pdfwriter import pdf_bytes, table_page
 from ui.cli import app
 from ui.screening import screen_document
 
@@ -235,7 +235,8 @@ def test_controlled_goods_are_flagged_and_sorted_first(invoice_results: list[Scr
 
     assert flags == sorted(flags, key=["likely-controlled", "check-parameters", "no-match"].index)
     assert (lines[1].flag, lines[1].best.entry if lines[1].best else None) == ("likely-controlled", "2B350")
-    assert (lines[3].flag, lines[3].best.entry if lines[3].best else None) == ("likely-controlled", "3A225")
+    # 600 Hz and 50 kVA meet 3A225's bounds; its frequency control is not stated: the officer must check it.
+    assert (lines[3].flag, lines[3].best.entry if lines[3].best else None) == ("check-parameters", "3A225")
     assert (lines[5].flag, lines[5].best.entry if lines[5].best else None) == ("likely-controlled", "1C350")
     assert lines[2].flag == lines[4].flag == "no-match"
 
@@ -260,35 +261,26 @@ def test_a_threshold_missed_narrowly_asks_for_a_check_and_clearly_is_no_match(as
     assert clear.flag == "no-match" and "frequency" in clear.reason
 
 
-def candidate(entry: str, quote: str, verdict: str = "none", checks: tuple[Check, ...] = ()) -> Candidate:
-    return Candidate(entry=entry, item=f"{entry}.a", title="", list_label="US CCL", version="v", quote=quote,
-                     notes=[], citations=[], checks=list(checks), verdict=verdict)
+def candidate(entry: str, status: Status, reason: str = "", missing: tuple[Leaf, ...] = (),
+              checks: tuple[Check, ...] = ()) -> Candidate:
+    return Candidate(entry=entry, item=f"{entry}.a", title="", list_label="US CCL", version="v", quote="",
+                     notes=[], citations=[], checks=list(checks), status=status, reason=reason, missing=list(missing))
 
 
-def answer_of(*candidates: Candidate) -> Answer:
-    return Answer("q", "", list(candidates), [], [], 0.0)
+def answer_of(decision: Decision, *candidates: Candidate) -> Answer:
+    return Answer("q", "", list(candidates), [], [], 0.0, decision=decision)
 
 
-def test_an_entry_without_thresholds_is_decisive_only_when_a_list_line_names_the_goods() -> None:
-    chemical = candidate("1C350", "d. Precursors, as follows:\nd.46. (C.A.S. #102-71-6) Triethanolamine;")
-    class_word = [candidate("4A004", "c. 'Optical computers'."), candidate("4A003", 'b. "Digital computers";')]
-    condition = candidate("1A004", "b. Gloves and other protective clothing, when built to shield the wearer "
-                                   "from the agents listed below:")
+def test_a_lines_flag_is_its_answers_decision() -> None:
+    volume = Leaf("threshold", "greater than 0.1 m3 (100 liters)", property="volume")
 
-    assert flag_answer("Triethanolamine, 200 kg drums", answer_of(chemical))[0] == "likely-controlled"
-    assert flag_answer("Laptop computer", answer_of(*class_word))[0] == "check-parameters"
-    assert flag_answer("Nitrile gloves", answer_of(condition))[0] == "check-parameters"
-    assert flag_answer("Office chairs", answer_of()) == ("no-match", None,
-                                                         "no entry in the searched lists matches the description")
-
-
-def test_an_unstated_parameter_asks_for_a_check_and_names_it() -> None:
-    unstated = Check("2B350", "volume", None, "greater than 0.1 m3 (100 liters)", "not stated")
-
-    flag, best, reason = flag_answer("glass-lined reactor", answer_of(candidate("2B350", "a. Reactors", "not stated",
-                                                                                 (unstated,))))
-
-    assert (flag, best.entry if best else None, reason) == ("check-parameters", "2B350", "2B350.a: volume not stated")
+    assert flag_answer("x", answer_of("likely-controlled", candidate("1C350", "applies", "CAS listed")))[:2] == (
+        "likely-controlled", candidate("1C350", "applies", "CAS listed"))
+    flag, best, reason = flag_answer("glass-lined reactor", answer_of(
+        "needs-facts", candidate("2B350", "undetermined", missing=(volume,))))
+    assert (flag, best.entry if best else None) == ("check-parameters", "2B350")
+    assert "What is the volume?" in reason
+    assert flag_answer("Office chairs", answer_of("no-match"))[:2] == ("no-match", None)
 
 
 def test_each_distinct_description_is_asked_once_and_progress_is_reported(assistant: Assistant) -> None:
@@ -333,7 +325,8 @@ def test_stce_screen_json_lists_every_line_with_its_flag(home: Path, tmp_path: P
 
 def test_stce_screen_csv_and_table(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "goods.txt"
-    path.write_text("Frequency changer 600 Hz 50 kVA, ECCN: EAR99\noffice chairs\n", encoding="utf-8")
+    path.write_text("Frequency changer 600 Hz 50 kVA, frequency stability 0.1 %, ECCN: EAR99\noffice chairs\n",
+                    encoding="utf-8")
 
     as_csv = invoke(home, str(path), "--format", "csv")
     as_table = invoke(home, str(path))
@@ -389,7 +382,8 @@ def test_the_page_shows_the_flags_opens_a_line_and_exports(streamlit_home: Path,
     assert not at.exception
     [table] = at.dataframe
     assert list(table.value["flag"]) == [r.flag for r in invoice_results]
-    assert [m.value for m in at.metric][:3] == ["4", "0", "2"]  # reactor, changer, thiodiglycol, pump; chairs, cable
+    # reactor, thiodiglycol, pump; the changer (stability not stated); chairs, cable
+    assert [m.value for m in at.metric][:3] == ["3", "1", "2"]
     assert {b.label for b in at.get("download_button")} == {"Export table as CSV", "Export as JSON (audit)"}
     at.selectbox(key="screen-line").select_index(0).run()
     assert "2B350" in " ".join(m.value for m in at.markdown)

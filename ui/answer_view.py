@@ -6,21 +6,17 @@ import re
 
 import streamlit as st
 
-from assistant.answer import DISCLAIMER
+from assistant.render import (
+    DISCLAIMER, STATUS_LABELS, ask_text, citation_label, decision_line, escape_md, quantity_text,
+)
 from assistant.types import Answer, Candidate, Citation
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 _STOPWORDS = frozenset(
     "the and for with from that this what which does have has into about are was were will can not any its "
     "our their there than then them they use used using goods item items".split()
 )
-_BADGES = {"met": ("thresholds met", "green"), "not met": ("thresholds not met", "red"),
-           "not stated": ("deciding parameter not stated", "orange")}
-
-
-def escape_md(text: str) -> str:
-    """Show official text literally: no Markdown, LaTeX or colour directives from the document."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_COLOURS = {"applies": "red", "undetermined": "orange", "does not apply": "green"}
+_DECISION_BOXES = {"likely-controlled": st.error, "needs-facts": st.warning,
+                   "not-controlled-as-described": st.success, "no-match": st.info}
 
 
 def highlight_terms(question: str) -> list[str]:
@@ -50,12 +46,6 @@ def lines(markdown: str) -> str:
     return markdown.replace("\n", "  \n")
 
 
-def citation_label(c: Citation) -> str:
-    p = c.passage
-    page = f", p. {p.page}" if p.page else ""
-    return f"[{c.n}] {p.entry or p.title} · {p.list_label} · {p.source} {p.version}{page}"
-
-
 def show_citation(c: Citation) -> None:
     """The full cited passage, with where it comes from."""
     with st.expander(citation_label(c)):
@@ -70,13 +60,15 @@ def show_candidate(c: Candidate, question: str, cited: dict[int, Citation]) -> N
         st.markdown(f"**{escape_md(c.item)}** {escape_md(c.title)}")
         st.caption(f"{escape_md(c.list_label)} · version {escape_md(c.version)} · cites "
                    + " ".join(f"[{n}]" for n in c.citations))
-        if c.verdict in _BADGES:
-            label, colour = _BADGES[c.verdict]
-            st.badge(label, color=colour)  # type: ignore[arg-type]
+        st.badge(STATUS_LABELS[c.status], color=_COLOURS[c.status])  # type: ignore[arg-type]
+        if c.reason:
+            st.markdown(escape_md(c.reason))
         st.markdown(lines(highlight(c.quote, question)))
         if c.checks:
-            st.table([{"parameter": ch.parameter, "asked": ch.asked or "not stated", "threshold": ch.threshold,
-                       "verdict": ch.verdict} for ch in c.checks], hide_index=True)
+            st.table([{"parameter": ch.parameter, "about": ch.subject, "asked": ch.stated or quantity_text(ch.asked),
+                       "threshold": ch.threshold, "verdict": ch.verdict} for ch in c.checks], hide_index=True)
+        for leaf in c.missing:
+            st.markdown(f"Ask: {escape_md(ask_text(leaf))}")
         for note in c.notes:
             st.caption(escape_md(note))
         if c.related:
@@ -94,11 +86,13 @@ def show_answer(answer: Answer) -> None:
         st.markdown(answer.markdown)
     elif answer.mode == "fallback":
         st.caption("The language model's answer failed the checks or timed out; this is the extractive answer.")
+    _DECISION_BOXES[answer.decision](escape_md(decision_line(answer)))
+    if answer.read_as:
+        st.caption(f"Read as: {escape_md(answer.read_as)}")
+    for note in answer.facts.notes if answer.facts else ():
+        st.caption(f"Note: {escape_md(note)}")
     if answer.candidates:
-        st.markdown("**Control entries that may apply**, best first:")
-    else:
-        st.warning("No entry in the searched control lists matches this description. Ask again with the "
-                   "technical parameters (material, capacity, frequency, purity), or name a control code or CAS number.")
+        st.markdown("**Control entries**, best first:")
     for candidate in answer.candidates:
         show_candidate(candidate, answer.question, cited)
     if answer.guidance:

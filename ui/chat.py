@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 import streamlit as st
 
-from assistant.ask import stand_alone
+from assistant.render import answer_json
 from assistant.errors import StceError
 from assistant.types import Answer
 from ui import resources
@@ -82,7 +82,7 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
             answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources)
     except StceError as err:
         return {**turn, "error": str(err)}
-    return {**turn, "answer": answer, "context": stand_alone(answer.question, history)[0]}
+    return {**turn, "answer": answer, "context": answer.query}
 
 
 def save_feedback(turn: Turn) -> None:
@@ -90,7 +90,7 @@ def save_feedback(turn: Turn) -> None:
     if rating is None or turn["answer"] is None:
         return
     FeedbackStore(resources.settings().home / "feedback.sqlite").save(
-        turn["id"], turn["question"], turn["answer"].to_json(), "up" if rating == 1 else "down",
+        turn["id"], turn["question"], answer_json(turn["answer"]), "up" if rating == 1 else "down",
         st.session_state.get(f"comment-{turn['id']}", ""),
     )
 
@@ -111,7 +111,7 @@ def show_turn(turn: Turn) -> None:
 def audit_record(answers: list[Answer]) -> dict[str, Any]:
     """Every answer with each cited passage's text, source and version: what was shown, and from what."""
     return {"exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "answers": [a.to_json() for a in answers]}
+            "answers": [answer_json(a) for a in answers]}
 
 
 def sidebar_conversation(turns: list[Turn]) -> None:

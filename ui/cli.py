@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from assistant.ask import Assistant
 
 app = typer.Typer(help="STCE Assistant: find the control-list entries that may apply to goods.", no_args_is_help=True)
-sources_app = typer.Typer(help="List or remove ingested sources.", invoke_without_command=True)
+sources_app = typer.Typer(help="List ingested sources, show what changed between versions, remove one.",
+                          invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
 out = Console()
 err = Console(stderr=True)
@@ -112,6 +113,35 @@ def sources_remove(ctx: typer.Context, name: str) -> None:
     out.print(f"removed {name}")
 
 
+@sources_app.command("history")
+def sources_history(
+    ctx: typer.Context,
+    name: str,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the text diff of each changed entry.")] = False,
+    limit: Annotated[int, typer.Option(help="How many versions back.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What each new version of a source changed: entries added, removed and changed, newest first."""
+    from assistant.registry import Registry
+
+    reports = Registry(ctx.obj.registry_path).changes(name, limit)
+    if as_json:
+        print(json.dumps([asdict(r) for r in reports], indent=2, ensure_ascii=False))
+        return
+    if not reports:
+        err.print(f"no change history for {name!r}: it starts with a source's second version (see `stce sources`)")
+        raise typer.Exit(1)
+    for r in reports:
+        out.print(f"{r.at} {r.source}: {r.from_version or 'new'} -> {r.to_version}", style="bold", markup=False,
+                  highlight=False)
+        for label, entries in (("added", r.added), ("removed", r.removed), ("changed", r.changed)):
+            out.print(f"  {label} ({len(entries)}): {', '.join(entries)}", soft_wrap=True, highlight=False, markup=False)
+        if diff:
+            for entry, text in r.diffs.items():
+                out.print(f"diff of {entry}:", style="dim", markup=False, highlight=False)
+                out.print(text, soft_wrap=True, highlight=False, markup=False)
+
+
 def _assistant(settings: Settings) -> Assistant:
     """The assistant over an up-to-date starter corpus (imported here: `stce --help` stays fast)."""
     from assistant.ask import Assistant
@@ -130,6 +160,9 @@ def ask(
     list_label: Annotated[Optional[list[str]], typer.Option("--list", help="Search only this list.")] = None,
 ) -> None:
     """Answer one question (or one per line of stdin with '-')."""
+    from assistant.render import answer_json, citation_label
+    from rich.text import Text
+
     assistant = _assistant(ctx.obj)
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
     for q in questions:
@@ -141,20 +174,16 @@ def ask(
                 continue
             _fail(error)
         if as_json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             out.print(Markdown(answer.markdown))
             for c in answer.citations + answer.guidance:
-                page = f", p. {c.passage.page}" if c.passage.page else ""
-                out.print(f"[dim][{c.n}] {c.passage.entry or c.passage.title} - {c.passage.list_label}, "
-                          f"{c.passage.source} {c.passage.version}{page}[/dim]")
+                out.print(Text(citation_label(c), style="dim"))
 
 
 @app.command()
 def chat(ctx: typer.Context) -> None:
     """A terminal conversation; follow-ups reuse the previous question's goods."""
-    from assistant.ask import stand_alone
-
     assistant = _assistant(ctx.obj)
     history: list[str] = []
     out.print("Describe the goods (empty line or Ctrl-D to quit).")
@@ -176,7 +205,7 @@ def chat(ctx: typer.Context) -> None:
                 shown += chunk
                 live.update(Markdown(shown))
         out.print(f"[dim]({stream.answer.mode}, {stream.answer.took_ms:.0f} ms)[/dim]")
-        history.append(stand_alone(stream.answer.question, history)[0])
+        history.append(stream.answer.query)
 
 
 _FLAG_STYLES = {"likely-controlled": "bold red", "check-parameters": "yellow", "no-match": "dim"}
@@ -224,6 +253,40 @@ def screen(
     counts = {flag: sum(r.flag == flag for r in results) for flag in FLAGS}
     err.print(f"{len(results)} lines: " + ", ".join(f"{n} {flag}" for flag, n in counts.items())
               + f"; disagreements with the declared classification: {sum(bool(r.disagreement) for r in results)}")
+
+
+@app.command()
+def entry(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Entry or sub-item code, e.g. 2B350 or 2B350.a.1.")],
+    list_label: Annotated[Optional[str], typer.Option("--list", help="Only this list, e.g. 'US CCL'.")] = None,
+    criteria: Annotated[bool, typer.Option("--criteria", help="Also print the criteria trees.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print passages and trees as JSON.")] = False,
+) -> None:
+    """Print an entry's official text from the live index and, with --criteria, its criteria trees."""
+    from assistant.codes import find_codes
+    from assistant.evaluate import describe
+    from assistant.index import LiveIndex
+    from assistant.snapshot import criteria_to_json
+
+    normalised = (find_codes(code) or [code.strip()])[0]
+    passages, trees = LiveIndex(ctx.obj).view().snapshot.entry(normalised, list_label)
+    if not passages and not trees:
+        err.print(f"[red]error:[/red] no entry {normalised} in the index" + (f" for list {list_label!r}" if list_label else ""))
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps({"entry": normalised, "passages": [asdict(p) for p in passages],
+                          "criteria": [criteria_to_json(c) for c in trees]}, indent=2, ensure_ascii=False))
+        return
+    for p in passages:
+        out.print(f"[bold]{p.entry}[/bold] [dim]{p.list_label}, {p.source} {p.version}[/dim]")
+        out.print(p.text, markup=False, highlight=False)
+    if criteria:
+        for c in trees:
+            out.print(f"\n[bold]{c.code}[/bold] [dim]{c.list_label}[/dim]: {c.subject} ({', '.join(c.subject_terms)})",
+                      highlight=False)
+            out.print("\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
+                      markup=False, highlight=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -15,9 +15,7 @@ import streamlit as st
 import yaml
 
 from assistant.ask import Assistant
-from assistant.embeddings import load_model
 from assistant.llm import AnswerStream
-from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.types import Answer, SourceDocument
 from ingest.pipeline import Ingester
@@ -32,12 +30,19 @@ def settings() -> Settings:
     return Settings()
 
 
-def _start(current: Settings) -> Assistant:
-    """Bring the starter corpus up to date, load the model and the index: everything the first answer needs."""
+@st.cache_resource(show_spinner="Starting the assistant...")
+def _assistant() -> Assistant:
+    """The one assistant of the process, built at once: the slow loading is its `warm_up`.
+
+    Only an in-process llama.cpp model (`STCE_LLM_PROVIDER=llamacpp`) loads while it is built.
+    """
+    return Assistant(settings())
+
+
+def _start(current: Settings, ready: Assistant) -> Assistant:
+    """Bring the starter corpus up to date, then load the model and the index: all the first answer needs."""
     ensure_starter_corpus(current)
-    load_model()
-    ready = Assistant(current)
-    ready.index.view()
+    ready.warm_up()
     return ready
 
 
@@ -45,7 +50,7 @@ def _start(current: Settings) -> Assistant:
 def _starting() -> Future[Assistant]:
     """Start once per process, in the background: the page shows at once and only a question waits."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stce-start")
-    started = pool.submit(_start, settings())
+    started = pool.submit(_start, settings(), _assistant())
     pool.shutdown(wait=False)
     return started
 
@@ -61,7 +66,7 @@ def start() -> None:
 
 
 def assistant() -> Assistant:
-    """The one assistant of the process; it reloads the index by itself when an editor commits a new version."""
+    """The assistant, warmed up; it reloads the index by itself when an editor commits a new version."""
     starting = _starting()
     if not starting.done():
         with st.spinner("Loading the model and the index (only the first question waits)..."):
@@ -85,8 +90,8 @@ def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | No
 
 
 def sources() -> list[SourceDocument]:
-    """The live sources, read fresh on every run so an ingest shows at once."""
-    return Registry(settings().registry_path).sources()
+    """The live sources, read fresh on every run so an ingest shows at once; no need to wait for the warm-up."""
+    return _assistant().sources()
 
 
 def ingester() -> Ingester:

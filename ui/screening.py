@@ -12,13 +12,14 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from assistant.errors import IngestError, StceError
+from assistant.errors import StceError
 from assistant.screen import FLAGS, ProgressFn, Screened, screen, to_csv
 from ingest.lineitems import line_items_from_bytes
+from ingest.load import SCREENED, safe_file_name, upload_types
 from ui import resources
 from ui.answer_view import escape_md, show_answer
 
-UPLOAD_TYPES = ["pdf", "csv", "tsv", "txt"]
+UPLOAD_TYPES = upload_types(SCREENED)
 FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-match": ""}
 COLUMN_LABELS = {"hs_code": "HS code", "best": "best entry", "reason": "why", "checks": "checks (best entry)"}
 SHOWN_ORDER = ["line", "flag", "description", "best entry", "declared", "disagreement", "why", "candidates",
@@ -29,10 +30,8 @@ SHOWN_ORDER = ["line", "flag", "description", "best entry", "declared", "disagre
 def screen_document(data: bytes, name: str, column: str = "", password: str = "",
                     progress: ProgressFn | None = None) -> list[Screened]:
     """Read an uploaded document into line items and screen them; IngestError names the file on bad input."""
-    limit = resources.settings().max_file_mb
-    if len(data) > limit * 1e6:
-        raise IngestError(name, f"file too large: {len(data) / 1e6:.1f} MB, the limit is {limit:.0f} MB")
-    items = line_items_from_bytes(data, name, column.strip() or None, password or None)
+    max_bytes = int(resources.settings().max_file_mb * 1e6)
+    items = line_items_from_bytes(data, name, column.strip() or None, password or None, max_bytes)
     return screen(resources.ask, items, progress)
 
 
@@ -104,15 +103,16 @@ def page() -> None:
         password = st.text_input("PDF password", type="password", help="Only for an encrypted PDF.")
     if st.button("Screen", type="primary", disabled=upload is None, icon=":material/checklist:") and upload:
         bar = st.progress(0.0, text="Reading the document...")
+        name = safe_file_name(upload.name, "upload")
         try:
-            results = screen_document(upload.getvalue(), upload.name, column, password,
+            results = screen_document(upload.getvalue(), name, column, password,
                                       lambda done, total: bar.progress(done / total, f"Screened {done} of {total} lines"))
         except StceError as err:
             bar.empty()
             st.error(str(err))
             return
         bar.empty()
-        st.session_state["screening"] = {"name": upload.name, "results": results}
+        st.session_state["screening"] = {"name": name, "results": results}
     done = st.session_state.get("screening")
     if done:
         show_results(done["name"], done["results"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
 import tempfile
 import threading
 import time
@@ -19,15 +18,16 @@ from typing import Any
 import streamlit as st
 
 from assistant.errors import IngestError, StceError
-from ingest.pipeline import FileResult, source_name
+from assistant.types import ChangeReport
+from ingest.load import INGESTED, check_bytes, safe_file_name, upload_types
+from ingest.pipeline import FileResult
 from ui import resources
 
 log = logging.getLogger(__name__)
 
-UPLOAD_TYPES = ["pdf", "xml", "md", "txt"]
+UPLOAD_TYPES = upload_types(INGESTED)
 FREE_TRIES = 3
 MAX_DELAY_S = 30.0
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
 @dataclass
@@ -85,52 +85,29 @@ def locked() -> bool:
     return True
 
 
-def safe_name(name: str) -> str:
-    """The base name only, without control characters or path separators; never empty."""
-    base = re.split(r"[/\\]", name)[-1]
-    cleaned = _UNSAFE_NAME.sub("", base).strip().lstrip(".")
-    return cleaned or "upload"
-
-
-def check_upload(name: str, data: bytes, max_mb: float) -> None:
-    """Refuse a file whose content does not match its type, before the ingester sees it."""
-    suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix not in UPLOAD_TYPES:
-        raise IngestError(name, f"unsupported file type {suffix or '(none)'!r}; accepted: {', '.join(UPLOAD_TYPES)}")
-    if not data:
-        raise IngestError(name, "empty file (0 bytes)")
-    if len(data) > max_mb * 1e6:
-        raise IngestError(name, f"file too large: {len(data) / 1e6:.1f} MB, the limit is {max_mb:g} MB")
-    if suffix == "pdf" and not data.startswith(b"%PDF"):
-        raise IngestError(name, "not a PDF (it does not start with %PDF)")
-    if suffix == "xml" and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise IngestError(name, "not XML (it does not start with '<')")
-    if suffix in ("md", "txt"):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise IngestError(name, f"not UTF-8 text (bad byte at offset {err.start})") from None
-
-
 def ingest_uploads(
     uploads: list[tuple[str, bytes]], name: str = "", version_label: str = "", list_label: str = "",
     progress: Callable[[str, float], None] | None = None,
 ) -> list[FileResult]:
-    """Check and ingest uploaded files; a refused or failing file is reported and the others go on."""
+    """Check and ingest uploaded files; a refused or failing file is reported and the others go on.
+
+    Each file is checked by the ingester's own rule before the writer lock is taken, and written to disk
+    under a safe name (the browser's name is the sender's choice).
+    """
     results: list[FileResult] = []
-    max_mb = resources.settings().max_file_mb
+    max_bytes = int(resources.settings().max_file_mb * 1e6)
     with tempfile.TemporaryDirectory(prefix="stce-upload-") as folder:
         paths = []
         for raw_name, data in uploads:
-            clean = safe_name(raw_name)
+            path = Path(folder) / safe_file_name(raw_name, "upload")
             try:
-                check_upload(clean, data, max_mb)
+                check_bytes(data, path.name, INGESTED, max_bytes)
             except IngestError as err:
-                results.append(FileResult(clean, source_name(Path(clean)), "failed", error=err.reason))
+                results.append(FileResult(path.name, safe_file_name(path.stem), "failed", error=err.reason))
                 continue
-            path = Path(folder) / clean
             if path.exists():
-                results.append(FileResult(clean, source_name(path), "failed", error="a second file of the same name"))
+                results.append(FileResult(path.name, safe_file_name(path.stem), "failed",
+                                          error="a second file of the same name"))
                 continue
             path.write_bytes(data)
             paths.append(path)
@@ -141,10 +118,10 @@ def ingest_uploads(
     return results
 
 
-def show_changes(changes: dict[str, Any]) -> None:
+def show_changes(changes: ChangeReport) -> None:
     """Entries added, removed and changed between two versions, with the diff of each changed entry."""
-    st.markdown(f"**{changes['source']}**: {changes['from_version'] or 'new'} → {changes['to_version']}")
-    added, removed, changed = changes.get("added", []), changes.get("removed", []), changes.get("changed", [])
+    st.markdown(f"**{changes.source}**: {changes.from_version or 'new'} → {changes.to_version}")
+    added, removed, changed = changes.added, changes.removed, changes.changed
     left, middle, right = st.columns(3)
     left.metric("Entries added", len(added))
     middle.metric("Entries removed", len(removed))
@@ -152,7 +129,7 @@ def show_changes(changes: dict[str, Any]) -> None:
     for label, codes in (("Added", added), ("Removed", removed), ("Changed", changed)):
         if codes:
             st.caption(f"{label}: " + ", ".join(codes))
-    for code, diff in changes.get("diffs", {}).items():
+    for code, diff in changes.diffs.items():
         with st.expander(f"Diff of {code}"):
             st.code(diff, language="diff")
 

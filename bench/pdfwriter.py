@@ -1,4 +1,7 @@
-"""A minimal PDF writer for fixtures: pages of text placed at (x, y), in Helvetica, with a correct xref.
+"""A minimal PDF writer: pages of text placed at (x, y), in Helvetica, with a correct xref.
+
+The benchmarks and the tests both build their invoices and hostile PDFs with it, so it lives here, not
+under `tests/` (tests may import from `bench`; benchmarks never import tests).
 
 Invoices and manifests are tables: each cell is drawn on its own, as office software does, so the text
 layer pypdf reads back is the flattened table a real invoice gives.

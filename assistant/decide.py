@@ -1,0 +1,349 @@
+"""The decision: each retrieved entry's criteria against the goods' facts, and one decision for the answer.
+
+Retrieval proposes entries; only the official text decides. For each entry the items whose own subject fits
+the goods (a reactor is judged by "reaction vessels or reactors", never by a sibling's pump thresholds) are
+evaluated three-valued (`assistant.evaluate`). An entry stands when an item applies or may apply; it is
+ruled out when every fitting item is defeated by a stated fact; an entry whose items are all another kind
+of thing than the goods does not stand at all (it only shared a word or a number).
+
+The decision, in the CCL's order of review: a specific entry applies -> `likely-controlled`; the entries the
+goods match best are open -> `needs-facts` (with the facts that decide); the entries they match best are
+ruled out by stated facts -> `not-controlled-as-described`, with where the goods fall per list (a US x99x
+entry whose own criteria apply, else EAR99; "not listed" for lists without catch-alls); nothing relevant ->
+`no-match`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.codes import CATCH_ALL, find_codes, top_level
+from assistant.evaluate import evaluate
+from assistant.index import View
+from assistant.question import trade_names
+from assistant.retrieve import EntryMatch, Retrieved
+from assistant.snapshot import Snapshot
+from assistant.subjects import GENERIC, PACKAGING, head_term, similar, words
+from assistant.types import (
+    Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Passage, Ruling, Status,
+)
+
+# Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
+MIN_SIMILARITY = 0.45
+MIN_SIMILARITY_WITH_KEYWORDS = 0.30
+STRONG_KEYWORD = 8.0
+"""A bm25 score this high is a lead even when dense search missed the entry (the words are the list's own)."""
+STRONG_SIMILARITY = 0.50
+"""A description this close to an entry's text (ordinary goods stay below 0.48 on bench/devset.yaml) is judged
+by the entry's criteria even when our subject rules cannot tell that the goods are what it names."""
+MAX_NOTES = 3
+MAX_MISSING = 3
+MAX_GUIDANCE = 2
+CONSIDERED = 3
+_RANK: dict[Status, int] = {"applies": 2, "undetermined": 1, "does not apply": 0}
+_CATCH_ALL = re.compile(CATCH_ALL)
+_NOTE = re.compile(r"^\s*(?:Technical\s+Notes?|Notes?|N\.\s?B\.|License Requirement Note|Nota)\b.*", re.I)
+_DECONTROL = re.compile(r"\b(?:does|do) not (?:control|apply)\b", re.I)
+_RELATED = re.compile(r"related controls|see also|N\.\s?B\.", re.I)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """Everything the answer shows, before it is rendered."""
+
+    decision: Decision
+    candidates: list[Candidate]
+    citations: list[Citation]
+    guidance: list[Citation]
+    ruled_out: list[Ruling]
+    falls_to: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Judged:
+    match: EntryMatch
+    hit: Hit
+    evaluation: Evaluation | None
+    bare: bool = False
+
+    @property
+    def status(self) -> Status:
+        if self.named:
+            return "applies"
+        return self.evaluation.status if self.evaluation else "undetermined"
+
+    @property
+    def named(self) -> bool:
+        """The question is a control code and nothing else: the entry it names is the answer."""
+        return "code" in self.match.routes and self.bare
+
+    @property
+    def asks(self) -> bool:
+        """Undetermined for want of a fact the officer can give (not for want of any checkable criterion)."""
+        return self.status == "undetermined" and (bool(self.evaluation and self.evaluation.missing)
+                                                  or bool(self.match.routes & {"code", "cas"}))
+
+
+def body(p: Passage) -> str:
+    """A passage's own words: without the entry header that a sub-item passage repeats for context."""
+    lines = p.text.splitlines()
+    if p.parent and len(lines) > 1:
+        return "\n".join(lines[1:]).strip()
+    return p.text.strip()
+
+
+def notes_of(text: str) -> list[str]:
+    """Notes, Technical Notes, N.B. and decontrol notes in a passage, each as one line."""
+    return [line.strip() for line in text.splitlines() if _NOTE.match(line) or _DECONTROL.search(line)]
+
+
+def is_catch_all(code: str) -> bool:
+    """The US anti-terrorism-only entries (x99x) that the CCL's order of review looks at last.
+
+    >>> is_catch_all("3A999.a"), is_catch_all("3A225")
+    (True, False)
+    """
+    return bool(_CATCH_ALL.match(code))
+
+
+def _relevant(match: EntryMatch) -> bool:
+    if match.routes & {"code", "cas", "curriculum"}:
+        return True
+    if match.similarity >= MIN_SIMILARITY or match.keyword >= STRONG_KEYWORD:
+        return True
+    return match.keyword > 0 and match.similarity >= MIN_SIMILARITY_WITH_KEYWORDS
+
+
+def _parent(code: str) -> str:
+    return code.rsplit(".", 1)[0] if "." in code else ""
+
+
+def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
+    """Evaluations of the most specific items that carry a subject of their own and fit the goods.
+
+    A sub-item that only inherits its parent's subject (a material alternative under "reactors", or 3A225's
+    "a. ... 40 VA or greater") is judged with its parent, whose tree holds it; a parent whose own sub-items
+    name the goods more closely ("reaction vessels or reactors" under 2B350) gives way to them, since its
+    tree also holds siblings of other kinds.
+    """
+    by_code = {c.code: c for c in items}
+    fitting: dict[str, Evaluation] = {}
+    for item in items:
+        parent = by_code.get(_parent(item.code))
+        if parent is not None and parent.subject == item.subject:
+            continue
+        ev = evaluate(item, facts)
+        if ev.subject_fits:
+            fitting[item.code] = ev
+    has_fitting_descendant = {ancestor for code in fitting for ancestor in _ancestors(code)}
+    return [ev for code, ev in fitting.items() if code not in has_fitting_descendant]
+
+
+def _ancestors(code: str) -> list[str]:
+    """>>> _ancestors("2B350.a.1")
+    ['2B350.a', '2B350']
+    """
+    out = []
+    while "." in code:
+        code = _parent(code)
+        out.append(code)
+    return out
+
+
+def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = False) -> _Judged | None:
+    """The entry's best-fitting item and its evaluation; None when no item of it fits the goods.
+
+    `blind` judges the matched items' criteria without their subject: for when no entry's subject fits the
+    goods, yet the description names an item in words our subject rules do not know.
+    """
+    best = match.hits[0]
+    # A code, a CAS number, or a trade name the curriculum resolves names the entry whatever the goods' noun.
+    named = trade_names(facts.text, snapshot.vocabulary)
+    about_named = head_term(facts.subject) in {"", *PACKAGING, *named}
+    exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
+    source = best.passage.source
+    items = [c for c in snapshot.entry(match.entry)[1] if c.source == source]
+    if not items:
+        # No tree (a curriculum line naming an entry of a list not ingested): a lead when it names the goods.
+        if exact or not facts.subject or _line_names_goods(best.passage.text, facts):
+            return _Judged(match, best, None, _bare(facts))
+        return None
+    codes = [h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == source]
+    hit_items = [c for code in codes for c in items if c.code.upper() == code][:CONSIDERED] or items[:1]
+    if exact or not facts.subject:
+        evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
+    else:
+        evaluations = _judgeable(items, facts)
+    if blind and (match.similarity >= STRONG_SIMILARITY or _named_in(match.hits[:CONSIDERED], facts)):
+        # The item names the goods in words our subject rules do not know ("spray drying equipment" for a
+        # spray dryer), or the description matches it closely: judge its criteria, not its subject.
+        evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
+    if not evaluations:
+        return None
+    by_code = {c.code: c for c in items}
+    if not blind and not exact:
+        evaluations = [_descriptive(ev, by_code[ev.code], facts) for ev in evaluations]
+    hit_rank = {h.passage.entry.upper(): i for i, h in enumerate(match.hits)}
+    ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
+    ev = _ancestors_allow(ev, by_code, facts, judge_subject=not (blind or exact))
+    passages = [p for p in snapshot.by_entry.get(ev.code.upper(), []) if p.source == source]
+    hit = next((h for h in match.hits if h.passage in passages), Hit(passages[0], best.score, "criteria")
+               if passages else best)
+    return _Judged(match, hit, ev, _bare(facts))
+
+
+def _ancestors_allow(ev: Evaluation, by_code: dict[str, ItemCriteria], facts: Facts,
+                     judge_subject: bool) -> Evaluation:
+    """A sub-item also meets what its parents state for all of them ("mixtures in which the chemical is 30 %
+    or more", a Note that excludes small forms): a stated fact that defeats a parent defeats the sub-item."""
+    if ev.status == "does not apply":
+        return ev
+    for code in _ancestors(ev.code):
+        parent = by_code.get(code)
+        up = evaluate(parent, facts, judge_subject) if parent is not None else None
+        if up is not None and up.status == "does not apply" and up.deciding is not None:
+            return replace(up, code=ev.code, checks=ev.checks + up.checks)
+    return ev
+
+
+def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts) -> Evaluation:
+    """An item that controls goods by what they are, with no figure to check ("Class III biological safety
+    cabinets"), applies when its own words name the goods and more of the description than their noun
+    ("biological safety" beside "cabinet"); a shared noun alone ("heat exchangers") leaves it open."""
+    if ev.status != "undetermined" or ev.missing or not ev.subject_fits:
+        return ev
+    said = set(words(" ".join([facts.subject, *facts.modifiers]))) - GENERIC
+    shared = said & (set(words(item.subject)) - GENERIC)
+    if not shared - set(words(facts.subject)):
+        return ev
+    return replace(ev, status="applies", reason=f"the goods are what {item.code} names: {item.subject} "
+                                                 "(the entry sets no figure to check)")
+
+
+def _line_names_goods(line: str, facts: Facts) -> bool:
+    """A curriculum line names these goods: their CAS number, their noun, or a word describing them (a
+    chemical's or a material's name included) stands in it."""
+    if any(cas in line for cas in facts.cas):
+        return True
+    named = [*facts.modifiers, *facts.chemicals, *(m.name for m in facts.materials)]
+    said = {head_term(facts.subject), *words(" ".join(named))} - GENERIC
+    return any(similar(w, x) for w in said if len(w) > 3 for x in words(line))
+
+
+def _named_in(hits: Sequence[Hit], facts: Facts) -> bool:
+    """The goods' head noun, or a near spelling of it, stands in the first line of a matched passage."""
+    head = head_term(facts.subject)
+    if len(head) < 4 or head in GENERIC:
+        return False
+    return any(similar(head, w) for h in hits for w in words(body(h.passage).split("\n")[0]))
+
+
+def _bare(facts: Facts) -> bool:
+    """No goods, quantities, materials or chemicals: the question only names a code."""
+    return not (facts.subject or facts.quantities or facts.materials or facts.chemicals or facts.cas)
+
+
+def _related(snapshot: Snapshot, entry: str) -> list[str]:
+    """Entries the list itself points to (Related Controls, see also, N.B.) and the group's catch-all."""
+    found: list[str] = []
+    for p in snapshot.by_entry.get(entry, []):
+        for line in p.text.splitlines():
+            if _RELATED.search(line):
+                found += [top_level(c) for c in find_codes(line)]
+    group = entry[:2]
+    found += sorted(code for code in snapshot.by_entry if re.fullmatch(rf"{group}99\d", code))
+    return [c for c in dict.fromkeys(found) if c != entry and c in snapshot.by_entry][:6]
+
+
+def _candidate(judged: _Judged, snapshot: Snapshot, numbers: list[int]) -> Candidate:
+    p, ev = judged.hit.passage, judged.evaluation
+    preamble = [q for q in snapshot.by_entry.get(judged.match.entry, []) if q.entry == judged.match.entry][:1]
+    notes = notes_of(body(p)) + [n for q in preamble for n in notes_of(q.text)]
+    reason = ("the question names this entry" if judged.named
+              else ev.reason if ev else "found by its words; no criteria could be checked for it")
+    return Candidate(
+        entry=judged.match.entry, item=ev.code if ev else p.entry, title=p.title, list_label=p.list_label,
+        version=p.version, quote=body(p), notes=list(dict.fromkeys(notes))[:MAX_NOTES], citations=numbers,
+        checks=list(ev.checks) if ev else [], status=judged.status, reason=reason,
+        missing=list(ev.missing[:MAX_MISSING]) if ev else [],
+        related=_related(snapshot, judged.match.entry) if judged.status != "applies" else [],
+    )
+
+
+def _order(judged: _Judged) -> tuple[int, int, float]:
+    return (_RANK[judged.status], not is_catch_all(judged.match.entry), judged.match.score)
+
+
+def _catch_all_for(snapshot: Snapshot, ruled: Sequence[_Judged], label: str, facts: Facts) -> str:
+    """The x99x item of the ruled-out entries' groups in list `label` whose own criteria apply, else EAR99."""
+    groups = {j.match.entry[:2] for j in ruled}
+    for code in sorted(c for c in snapshot.by_entry if "." not in c and is_catch_all(c) and c[:2] in groups):
+        items = snapshot.entry(code, label)[1]
+        applying = [ev for ev in _judgeable(items, facts) if ev.status == "applies"]
+        if applying:
+            return applying[0].code
+    return "EAR99"
+
+
+def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dict[str, str]:
+    """Per ingested control list, where goods that no specific entry controls fall."""
+    out: dict[str, str] = {}
+    labels = sorted({p.list_label for p in snapshot.passages if p.kind == "control-list"})
+    for label in labels:
+        in_list = [j for j in judged if j.hit.passage.list_label == label]
+        applying = [j for j in in_list if j.status == "applies" and is_catch_all(j.match.entry)]
+        has_catch_all = any(is_catch_all(p.entry) for p in snapshot.passages if p.list_label == label)
+        if applying:
+            out[label] = applying[0].evaluation.code if applying[0].evaluation else applying[0].match.entry
+        elif has_catch_all:
+            out[label] = _catch_all_for(snapshot, in_list, label, facts)
+        else:
+            out[label] = "not listed"
+    return out
+
+
+def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
+    """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision."""
+    snapshot = view.snapshot
+    matches = [m for m in retrieved.entries[: k * 3] if _relevant(m)]
+    if _bare(facts) and any("code" in m.routes for m in matches):
+        matches = [m for m in matches if "code" in m.routes]
+    judged = [j for m in matches for j in [_judge(m, facts, snapshot)] if j is not None]
+    if not judged:
+        judged = [j for m in matches for j in [_judge(m, facts, snapshot, blind=True)] if j is not None]
+    judged.sort(key=_order, reverse=True)
+    ruled = [j for j in judged if j.status == "does not apply"]
+    decided = any(j.status == "applies" for j in judged) or bool(ruled)
+    # An entry undetermined only because nothing in it can be checked is a lead while nothing else decides;
+    # beside an entry whose criteria speak to the goods it is noise (a nuclear reactor beside a chemical one).
+    standing = [j for j in judged if j.status == "applies" or j.asks
+                or (j.status == "undetermined" and not decided
+                    and (j.match.similarity >= MIN_SIMILARITY or j.named or j.evaluation is None))]
+    specific = [j for j in standing if not is_catch_all(j.match.entry) or j.match.routes & {"code"}]
+    best_ruled = max((j.match.score for j in ruled), default=0.0)
+    open_ = [j for j in specific if j.match.score >= best_ruled]
+    if any(j.status == "applies" for j in specific):
+        decision: Decision = "likely-controlled"
+    elif any(j.asks for j in open_) or (specific and not ruled):
+        # Needs facts when the best candidates are open; the entries the goods matched best being ruled out
+        # by stated facts decides, and weaker open entries are shown as what else to check.
+        decision = "needs-facts"
+    elif ruled or standing:
+        decision = "not-controlled-as-described"
+    else:
+        decision = "no-match"
+    shown = (specific or standing)[:k]
+    shown += [j for j in ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
+    citations: list[Citation] = []
+    candidates: list[Candidate] = []
+    for j in shown:
+        citations.append(Citation(len(citations) + 1, j.hit.passage, j.hit.score))
+        candidates.append(_candidate(j, snapshot, [len(citations)]))
+    rulings = [Ruling(j.match.entry, j.hit.passage.list_label, j.evaluation.reason if j.evaluation else "",
+                      j.evaluation.deciding.text if j.evaluation and j.evaluation.deciding else "") for j in ruled]
+    where = falls_to(snapshot, judged, facts) if decision in ("not-controlled-as-described", "no-match") else {}
+    guidance = [Citation(len(citations) + i + 1, h.passage, h.score)
+                for i, h in enumerate(retrieved.guidance[:MAX_GUIDANCE])]
+    return Decided(decision, candidates, citations, guidance, rulings, where if facts.subject or ruled else {})

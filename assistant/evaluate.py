@@ -1,0 +1,530 @@
+"""Three-valued evaluation of an item's criteria tree against the goods' facts.
+
+Each leaf is met (True), not met (False) or not stated (None); `all` and `any` combine them with Kleene
+logic, so one unmet threshold rules an item out while a missing fact leaves it undetermined with the
+question to ask. A fact answers a leaf only when it is about the same thing: same dimension, no other
+property or part named ("filter area" does not answer a heat exchanger's area), and under the leaf's
+condition ("at 473 K"). Exclusions that hold defeat the item; one whose facts are not stated does not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from assistant.params import Threshold, check_quantities, format_quantity, parse_quantities
+from assistant.subjects import FORMS, GENERIC, fits, head_term, noun_terms, similar, words
+from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Quantity, Verdict
+
+log = logging.getLogger(__name__)
+
+Value = bool | None
+
+_NEUTRAL = frozenset(
+    "capacity rated nominal max maximum min minimum approx about total output input internal working operating "
+    "inside outside geometric manufacturer specified continuous peak typical up "
+    "than better worse less more greater lower higher least most over under above below around approximately "
+    "the and with of its it is are was only just if what which has have having each per rated stated "
+    "plus moins que est avec phase three-phase single-phase three single multiphase polyphase one two".split()
+)
+_PROPERTY_WORDS = frozenset(
+    "volume area surface diameter length width height thickness depth pressure temperature frequency power "
+    "voltage current speed flow flow-rate rate modulus strength tensile stability control mass weight density "
+    "size dimension bore stroke transfer heat specific ultimate fluorine concentration purity resolution".split()
+)
+_PROPERTY_SYNONYMS = {"stability": "control", "accuracy": "control", "precision": "control", "regulation": "control",
+                      "flowrate": "flow", "flow-rate": "flow", "throughput": "flow", "weight": "mass",
+                      "dia": "diameter", "bore": "diameter"}
+_UNIT_WORDS = frozenset(
+    "liter litre meter metre cubic square hour minute second gallon hertz watt volt ampere pascal bar mbar kelvin "
+    "degree celsius fahrenheit percent cent per gram kilogram tonne ton inch foot feet rpm kva mva khz mhz ghz "
+    "mpa kpa gpa psi".split()
+)
+_ROOM = (288.0, 300.0)
+"""A condition at room temperature ("at 293 K (20 °C)") is how values are stated anyway."""
+_NON_METALS = frozenset("fluoropolymer polymer plastic glass enamel ceramic graphite carbide oxide rubber elastomer "
+                        "alumina zirconia carbon fiber composite".split())
+_FLUOROPOLYMERS = frozenset("ptfe pfa fep etfe ectfe pvdf pctfe fkm ffkm teflon fluoropolymer fluoroelastomer".split())
+_GLASS = frozenset("glass glass-lined enamel enamelled enameled vitrified borosilicate".split())
+_LIMIT = re.compile(r"^(?P<el>[A-Z][a-z]?)(?P<op>>=|>)(?P<pct>\d+(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True)
+class _Result:
+    value: Value
+    deciding: Leaf | None = None
+    missing: tuple[Leaf, ...] = ()
+    support: tuple[Leaf, ...] = ()
+    """The leaves that make a true result true, so the reason can quote every one of them."""
+    neutral: bool = False
+    """An exclusion that does not hold: it neither makes the item apply nor stops it."""
+
+
+@dataclass
+class _Run:
+    """What one evaluation collects on the way: the checks made and the range pairs seen."""
+
+    facts: Facts
+    checks: dict[tuple[str, str, str], Check] = field(default_factory=dict)
+    asked: dict[int, Quantity] = field(default_factory=dict)
+    pairs: dict[int, Leaf] = field(default_factory=dict)
+    code: str = ""
+    judge_subject: bool = True
+
+
+def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Evaluation:
+    """The item against the facts: applies, does not apply (with the deciding leaf) or undetermined.
+
+    `judge_subject=False` takes the goods to be what the item names (the question named its code, a CAS
+    number or a trade name) and judges its criteria alone.
+    """
+    run = _Run(facts, code=item.code, judge_subject=judge_subject)
+    fitting = subject_fits(item, facts) if judge_subject else True
+    result = _node(item.tree, run) if item.tree is not None else _Result(None)
+    checks = tuple(run.checks.values())
+    if not fitting:
+        reason = f"{facts.subject} is not {item.subject or 'what ' + item.code + ' controls'}"
+        return Evaluation(item.code, "does not apply", False, reason=reason, checks=checks)
+    unknown: list[Leaf] = []
+    for leaf in item.exclusions:
+        holds = _exclusion_holds(leaf, run)
+        if holds:
+            return Evaluation(item.code, "does not apply", True, leaf, f"excluded: {leaf.text}", checks=checks)
+        if holds is None and leaf.bound is not None:
+            unknown.append(leaf)
+    if item.tree is None or result.neutral:
+        return Evaluation(item.code, "undetermined", True, reason=f"{item.code} states no checkable criteria",
+                          checks=checks)
+    if result.value is False and result.deciding is None:
+        # Every branch names another kind of goods ("repair assemblies" beside "reactors"): not these goods.
+        return Evaluation(item.code, "does not apply", False, reason=f"{facts.subject} is not {item.subject}",
+                          checks=checks)
+    if result.value is True:
+        reasons = [_reason(leaf, True, run) for leaf in result.support if id(leaf) not in _uppers(run)]
+        reason = "; ".join(dict.fromkeys(r for r in reasons if r)) or _reason(result.deciding, True, run)
+        return Evaluation(item.code, "applies", True, result.deciding, reason, tuple(unknown), checks)
+    if result.value is False:
+        return Evaluation(item.code, "does not apply", True, result.deciding, _reason(result.deciding, False, run),
+                          checks=checks)
+    missing = tuple(dict.fromkeys(result.missing))
+    return Evaluation(item.code, "undetermined", True, result.deciding, _reason(result.deciding, None, run),
+                      missing, checks)
+
+
+def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
+    """Whether the goods are the kind of thing the item names; goods without a subject always fit, and so do
+    named chemicals where the item lists chemicals (their identity decides)."""
+    if (facts.cas or facts.chemicals) and any(leaf.kind == "chemical" for leaf in leaves(item.tree)):
+        return True
+    # The terms stored at ingest (an entry's include its sub-items' nouns) and those of the item's own words
+    # read now, so a better synonym table helps without a re-ingest.
+    terms = tuple(dict.fromkeys((*item.subject_terms, *noun_terms(item.subject))))
+    if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}"):
+        return True
+    named = (set(words(item.subject)) | set(terms)) - GENERIC
+    head = head_term(facts.subject)
+    if head not in GENERIC and any(similar(head, w) for w in named):
+        return True
+    if head in FORMS:
+        made_of = set(words(" ".join([*(f"{m.name} {m.family}" for m in facts.materials), *facts.modifiers])))
+        return bool((made_of - GENERIC - FORMS) & named)
+    return False
+
+
+def nearest_listed(name: str, items: Iterable[ItemCriteria]) -> str | None:
+    """The listed chemical name closest to `name` when `name` itself is not listed, else None.
+
+    ("triethyl phosphate" is not listed; the nearest listed name is "triethyl phosphite".)
+    """
+    wanted = _chemical_name(name)
+    names = {_chemical_name(n): n for item in items for leaf in leaves(item.tree) for n in leaf.names}
+    if not wanted or wanted in names:
+        return None
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
+def material_fits(spec: str, material: Material) -> Value:
+    """Whether a material fits one material spec of a list ("alloy Ni>25 Cr>20", "glass", "tantalum").
+
+    None when the facts cannot tell (an alloy without its composition, a fluoropolymer without fluorine %).
+    """
+    tokens = spec.split()
+    limits = [m for t in tokens if (m := _LIMIT.match(t))]
+    family = " ".join(t for t in tokens if not _LIMIT.match(t))
+    known = set(words(f"{material.family} {material.name}"))
+    if family == "alloy":
+        if known & _NON_METALS:
+            return False
+        return _composition_fits(limits, material.composition) if material.composition else None
+    if family == "fluoropolymer":
+        if not known & _FLUOROPOLYMERS:
+            return False
+        fluorine = material.properties.get("fluorine_pct", material.composition.get("F"))
+        return _composition_fits(limits, {"F": fluorine}) if limits and fluorine is not None else (None if limits else True)
+    if family == "glass":
+        return bool(known & _GLASS)
+    if family == "nickel":
+        return material.family.lower().strip() == "nickel" or material.composition.get("Ni", 0.0) >= 99.0
+    wanted = set(words(family))
+    if not wanted <= known:
+        return False
+    return not ({"carbide", "oxide"} & known) or bool({"carbide", "oxide"} & wanted)
+
+
+def _composition_fits(limits: list[re.Match[str]], composition: dict[str, float]) -> bool:
+    for limit in limits:
+        have, bound = composition.get(limit["el"], 0.0), float(limit["pct"])
+        if not (have >= bound if limit["op"] == ">=" else have > bound):
+            return False
+    return True
+
+
+def leaves(tree: Node | Leaf | None) -> list[Leaf]:
+    """Every leaf of a tree, in order."""
+    if tree is None:
+        return []
+    if isinstance(tree, Leaf):
+        return [tree]
+    return [leaf for child in tree.children for leaf in leaves(child)]
+
+
+def _chemical_name(name: str) -> str:
+    """A chemical name folded over spelling, never over chemistry: ph/f, y/i, ae/e, sulph/sulf, doubled letters
+    and "-ous"/"-us" fold ("thiodyglycol" = "thiodiglycol", "phosphorous" = "phosphorus"), while suffixes
+    that name another compound stay apart ("triethyl phosphate" is not "triethyl phosphite").
+
+    >>> _chemical_name("Thiodyglycol") == _chemical_name("thiodiglycol")
+    True
+    >>> _chemical_name("triethyl phosphate") == _chemical_name("triethyl phosphite")
+    False
+    """
+    text = " ".join(name.lower().replace("β", "beta").replace("-", " ").replace(",", " ").split())
+    for old, new in (("ph", "f"), ("y", "i"), ("ae", "e"), ("oe", "e"), ("ous ", "us "), ("sulf", "sulf")):
+        text = (text + " ").replace(old, new).strip()
+    return re.sub(r"([a-z])\1", r"\1", text)
+
+
+# --- the tree ---------------------------------------------------------------------------------------
+
+
+def _node(tree: Node | Leaf, run: _Run) -> _Result:
+    if isinstance(tree, Leaf):
+        return _leaf(tree, run)
+    facts = run.facts
+    if run.judge_subject and tree.subject_terms and not fits(facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
+        return _Result(False)
+    _note_pairs(tree, run)
+    results = [_node(child, run) for child in tree.children]
+    if tree.op == "all":
+        return _all(results)
+    return _any(results)
+
+
+def _all(results: list[_Result]) -> _Result:
+    if results and all(r.neutral for r in results):
+        return _Result(True, neutral=True)
+    results = [r for r in results if not r.neutral]
+    false = [r for r in results if r.value is False]
+    if false:
+        return next((r for r in false if r.deciding is not None), false[0])
+    unknown = [r for r in results if r.value is None]
+    if unknown:
+        return _Result(None, unknown[0].deciding, tuple(leaf for r in unknown for leaf in r.missing))
+    if not results:
+        return _Result(None)
+    first = next((r for r in results if r.deciding is not None and r.deciding.kind != "exclusion"), results[0])
+    return _Result(True, first.deciding, support=tuple(leaf for r in results for leaf in r.support))
+
+
+def _any(results: list[_Result]) -> _Result:
+    if results and all(r.neutral for r in results):
+        return _Result(True, neutral=True)
+    results = [r for r in results if not r.neutral]
+    true = [r for r in results if r.value is True]
+    if true:
+        return true[0]
+    unknown = [r for r in results if r.value is None]
+    if unknown:
+        return _Result(None, unknown[0].deciding, tuple(leaf for r in unknown for leaf in r.missing))
+    return next((r for r in results if r.deciding is not None), results[0] if results else _Result(False))
+
+
+def _uppers(run: _Run) -> set[int]:
+    """The upper leaf of each range pair: a range is quoted once, from its lower leaf."""
+    return {id(high) for low_id, high in run.pairs.items() if high.op in ("<", "<=") and low_id != id(high)}
+
+
+def _note_pairs(node: Node, run: _Run) -> None:
+    """Two bounds on one property under `all` form a range: the reason quotes both."""
+    leaves = [c for c in node.children if isinstance(c, Leaf) and c.kind == "threshold"]
+    for low, high in zip(leaves, leaves[1:]):
+        if low.property == high.property and {low.op, high.op} in ({">", "<"}, {">=", "<="}, {">", "<="}, {">=", "<"}):
+            run.pairs[id(low)], run.pairs[id(high)] = high, low
+
+
+def _leaf(leaf: Leaf, run: _Run) -> _Result:
+    if leaf.kind in ("threshold", "count"):
+        value = _threshold(leaf, run)
+    elif leaf.kind == "material":
+        value = _material(leaf, run.facts.materials)
+        _note_check(run, leaf, "material", ", ".join(m.name for m in run.facts.materials), value)
+    elif leaf.kind == "chemical":
+        value = _chemical(leaf, run.facts)
+        if value is not None:
+            _note_check(run, leaf, "chemical", ", ".join((*run.facts.cas, *run.facts.chemicals)), value)
+    else:
+        holds = _exclusion_holds(leaf, run)
+        return _Result(False, leaf) if holds else _Result(True, neutral=True)
+    return _Result(value, leaf, (leaf,) if value is None else (), (leaf,) if value is True else ())
+
+
+def _note_check(run: _Run, leaf: Leaf, parameter: str, stated: str, value: Value) -> None:
+    """A material or chemical condition as a check row beside the thresholds, with what the question named."""
+    verdict: Verdict = "not stated" if value is None else "met" if value else "not met"
+    threshold = ", ".join(leaf.materials) if leaf.kind == "material" else leaf.text
+    run.checks.setdefault((parameter, threshold, leaf.subject), Check(
+        entry=run.code, parameter=parameter, threshold=threshold, verdict=verdict, subject=leaf.subject,
+        stated=stated if value is not None else ""))
+
+
+def _threshold(leaf: Leaf, run: _Run) -> Value:
+    asked = _asked(leaf, run.facts)
+    if asked is not None and leaf.condition and not _condition_stated(leaf.condition, asked, run.facts):
+        asked = None
+    verdict: Verdict = "not stated" if asked is None else _compare(asked, leaf)
+    if asked is not None:
+        run.asked[id(leaf)] = asked
+    if leaf.kind == "threshold":
+        run.checks.setdefault((leaf.property, leaf.text, leaf.subject), Check(
+            entry=run.code, parameter=leaf.property, threshold=leaf.text, verdict=verdict, asked=asked,
+            bound=leaf.bound, op=leaf.op, subject=leaf.subject,
+        ))
+    return None if verdict == "not stated" else verdict == "met"
+
+
+def _compare(asked: Quantity, leaf: Leaf) -> Verdict:
+    assert leaf.bound is not None and leaf.op is not None
+    if leaf.kind == "count":
+        value, bound = asked.value, leaf.bound.value
+        holds = {">": value > bound, ">=": value >= bound, "<": value < bound, "<=": value <= bound}[leaf.op]
+        return "met" if holds else "not met"
+    threshold = Threshold(leaf.op, leaf.bound, leaf.text)
+    return check_quantities([asked], [threshold])[0][2]
+
+
+def _asked(leaf: Leaf, facts: Facts) -> Quantity | None:
+    """The fact that answers a leaf: the first quantity about it by name, else one about nothing else."""
+    if leaf.kind == "count":
+        for name in (leaf.property, leaf.property + "s", "axes" if leaf.property == "axis" else ""):
+            if name in facts.counts:
+                return Quantity(float(facts.counts[name]), "dimensionless", f"{facts.counts[name]} {name}")
+        return None
+    if leaf.property == "concentration":
+        pct = facts.concentration_pct
+        return None if pct is None else Quantity(pct, "percent", f"{pct:g} %")
+    assert leaf.bound is not None
+    threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
+    same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"]
+    scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
+    if scored:
+        return max(scored, key=lambda pair: pair[0])[1]
+    return _nominal(leaf, facts)
+
+
+_NOMINAL = {"tensile strength": ("tensile_strength_mpa", "megapascal", "MPa"),
+            "strength": ("tensile_strength_mpa", "megapascal", "MPa"),
+            "modulus": ("modulus_gpa", "gigapascal", "GPa"),
+            "density": ("density_g_cm3", "gram/centimeter**3", "g/cm³")}
+
+
+def _nominal(leaf: Leaf, facts: Facts) -> Quantity | None:
+    """A property the question does not state but its named material has in the materials table (the nominal
+    published value of "maraging 350" for a tensile strength), labelled as such in the check."""
+    wanted = next((v for k, v in _NOMINAL.items() if k in leaf.property.lower() and "specific" not in
+                   leaf.property.lower()), None)
+    if wanted is None or leaf.condition and not _condition_stated(leaf.condition, Quantity(20, "degree_Celsius",
+                                                                                             ""), facts):
+        return None
+    key, unit, shown = wanted
+    for m in facts.materials:
+        if key in m.properties:
+            value = m.properties[key]
+            return Quantity(value, unit, f"{value:g} {shown} (nominal for {m.name})", property=leaf.property)
+    return None
+
+
+def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
+    """2 when the quantity's own words name the leaf's property, 1 when they name nothing, 0 when they name
+    another property or another part of the goods ("filter area" for a heat exchanger's area)."""
+    said = f"{_words_before(q, facts.text)} {q.text} {q.property}"
+    context = {_PROPERTY_SYNONYMS.get(w, w) for w in words(said) if len(w) > 2 and w not in _UNIT_WORDS}
+    context -= _NEUTRAL
+    after = {_PROPERTY_SYNONYMS.get(w, w) for w in words(_words_after(q, facts.text))}
+    properties = (context | after) & _PROPERTY_WORDS
+    others = {w for w in context - _PROPERTY_WORDS - GENERIC if "-" not in w}  # hyphenated: judged by parts
+    named_goods = [facts.subject, *facts.modifiers, *(m.name for m in facts.materials)]
+    goods = set(words(" ".join(named_goods)))
+    about = set(words(f"{leaf.subject} {leaf.property}"))
+    if others - goods - about:
+        return 0
+    wanted = {_PROPERTY_SYNONYMS.get(w, w) for w in words(leaf.property)} & _PROPERTY_WORDS
+    if properties:
+        return 2 if properties & wanted and not properties - wanted else 0
+    return 1 if _plain_property(q, leaf) else 0
+
+
+_PLAIN = {
+    "[length]": "length diameter size dimension width height thickness depth bore stroke travel wall span",
+    "[length] ** 3": "volume capacity", "[length] ** 2": "area surface",
+    "[length] ** 3 / [time]": "flow rate capacity speed throughput", "1 / [time]": "frequency",
+    "[mass] * [length] ** 2 / [time] ** 3": "power output rating", "[mass] / [length] / [time] ** 2": "pressure strength tensile",
+    "[temperature]": "temperature", "[mass]": "mass weight", "[mass] / [time]": "flow rate capacity",
+}
+"""What a bare quantity ("3 000 L", "800 Hz") can only be about: the plain property of its kind. A bare
+"120 mm" answers a diameter or a length, never a wavelength; a bare "25 m2" never a filtration area."""
+
+
+def _plain_property(q: Quantity, leaf: Leaf) -> bool:
+    try:
+        dimension = str(q.to_pint().dimensionality)
+    except Exception:  # noqa: BLE001 - pint raises several types for units it cannot read
+        return False
+    plain = set(_PLAIN.get(dimension, "").split())
+    said = set(words(leaf.property)) - _NEUTRAL
+    return bool(plain) and (not said or bool(said & plain))
+
+
+def _words_after(q: Quantity, text: str) -> str:
+    """The words that name a quantity after it in its clause ("diameter" in "bar, 120 mm diameter")."""
+    at = text.find(q.text)
+    if at < 0:
+        return ""
+    rest = text[at + len(q.text) : at + len(q.text) + 32]
+    end = re.search(r"[,;:()\n]|\d", rest)
+    # Words that lead into the next number name that number, not this one.
+    return "" if end and end.group().isdigit() else rest[: end.start() if end else None].strip()
+
+
+def _words_before(q: Quantity, text: str) -> str:
+    """The words that introduce a quantity in its clause ("frequency control better than" for "0.1%").
+
+    >>> _words_before(Quantity(0.1, "percent", "0.1%"), "converter 800 Hz, frequency control better than 0.1%")
+    'frequency control better than'
+    """
+    at = text.find(q.text)
+    if at <= 0:
+        return ""
+    clause = re.split(r"[,;:()\n]|\d", text[max(0, at - 48) : at])[-1]
+    return clause.strip()
+
+
+def _condition_stated(condition: str, asked: Quantity, facts: Facts) -> bool:
+    """Whether the goods' value is stated under the leaf's condition; room temperature is the default."""
+    wanted = [_kelvin(q) for q in parse_quantities(condition)]
+    wanted = [k for k in wanted if k is not None]
+    if not wanted or all(_ROOM[0] <= k <= _ROOM[1] for k in wanted):
+        return True
+    stated = [_kelvin(q) for q in parse_quantities(f"{asked.text} {facts.text}")]
+    return any(k is not None and abs(k - w) <= 2.0 for k in stated for w in wanted)
+
+
+def _kelvin(q: Quantity) -> float | None:
+    try:
+        return float(q.to_pint().to("kelvin").magnitude)
+    except Exception:  # noqa: BLE001 - pint raises several types for units that are not temperatures
+        return None
+
+
+def _material(leaf: Leaf, materials: tuple[Material, ...]) -> Value:
+    if not materials:
+        return None
+    values = [_any_value(material_fits(spec, m) for spec in leaf.materials) for m in materials]
+    if True in values:
+        return True
+    return False if all(v is False for v in values) else None
+
+
+def _any_value(values: Iterable[Value]) -> Value:
+    seen = list(values)
+    return True if True in seen else (None if None in seen else False)
+
+
+def _chemical(leaf: Leaf, facts: Facts) -> Value:
+    if set(facts.cas) & set(leaf.cas):
+        return True
+    listed = {_chemical_name(n) for n in leaf.names}
+    if any(_chemical_name(n) in listed for n in facts.chemicals):
+        return True
+    asked = f" {_chemical_name(facts.text)} "
+    if any(len(name) >= 6 and f" {name} " in asked for name in listed):
+        return True
+    return False if facts.cas or facts.chemicals else None
+
+
+def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
+    """An exclusion with a plain bound ("all linear dimensions 75 mm or less") holds when a fact meets it;
+    others (purpose, "other than 2B104") are for the reader or the decision layer to weigh."""
+    if leaf.bound is None or leaf.op is None:
+        return None
+    asked = _asked(leaf, run.facts)
+    return None if asked is None else _compare(asked, leaf) == "met"
+
+
+# --- the reason -------------------------------------------------------------------------------------
+
+
+def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
+    """One plain sentence quoting the deciding leaf."""
+    if leaf is None:
+        return "no branch of the item fits the goods" if value is False else ""
+    if leaf.kind == "exclusion":
+        return f"excluded: {leaf.text}"
+    if leaf.kind == "material":
+        names = ", ".join(m.name for m in run.facts.materials)
+        if value is None:
+            return f"not stated: the material of the wetted surfaces ({leaf.text})"
+        if value:
+            listed = [s for s in leaf.materials if any(material_fits(s, m) for m in run.facts.materials)]
+            return f"{names} is a listed material ({', '.join(listed or leaf.materials)})"
+        return f"{names} is not one of the listed materials ({', '.join(leaf.materials)})"
+    if leaf.kind == "chemical":
+        stated = ", ".join((*run.facts.cas, *run.facts.chemicals))
+        if value is None:
+            return f"not stated: which chemical ({leaf.text} is listed)"
+        return f"{stated} {'is' if value else 'is not'} listed ({leaf.names[0]})"
+    asked = run.asked.get(id(leaf))
+    if value is None or asked is None:
+        condition = f" {leaf.condition}" if leaf.condition else ""
+        return f"not stated: {leaf.property} ({leaf.text}{condition})"
+    shown = asked.text or format_quantity(asked)
+    pair = run.pairs.get(id(leaf))
+    if pair is not None:
+        low, high = (leaf, pair) if leaf.op in (">", ">=") else (pair, leaf)
+        return f"{shown} lies {'inside' if value else 'outside'} {low.text} and {high.text}"
+    return f"{shown} {'meets' if value else 'does not meet'} {leaf.property} {leaf.text}"
+
+
+def describe(tree: Node | Leaf | None, depth: int = 0) -> list[str]:
+    """The tree as indented lines for people: `all` / `any` and one line a leaf."""
+    pad = "  " * depth
+    if tree is None:
+        return [f"{pad}(no checkable criteria)"]
+    if isinstance(tree, Node):
+        about = f" [{', '.join(tree.subject_terms)}]" if tree.subject_terms else ""
+        return [f"{pad}{tree.op}{about}"] + [line for c in tree.children for line in describe(c, depth + 1)]
+    if tree.kind in ("threshold", "count"):
+        extra = f" {tree.condition}" if tree.condition else ""
+        return [f"{pad}{tree.kind}: {tree.property} {tree.op} {tree.bound.value:g} {tree.bound.unit}{extra}"
+                f"  ({tree.text}){' about ' + tree.subject if tree.subject else ''}"]
+    if tree.kind == "material":
+        return [f"{pad}material: {' | '.join(tree.materials)}"]
+    if tree.kind == "chemical":
+        return [f"{pad}chemical: {' / '.join(tree.names)} (CAS {', '.join(tree.cas)})"]
+    bound = f" [{tree.property} {tree.op} {tree.bound.value:g} {tree.bound.unit}]" if tree.bound else ""
+    refers = f" -> {', '.join(tree.refers)}" if tree.refers else ""
+    return [f"{pad}exclusion: {tree.text}{refers}{bound}"]
+

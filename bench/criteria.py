@@ -1,0 +1,58 @@
+"""Coverage of criteria trees: the share of items with at least one checkable leaf, per list.
+
+    python -m bench.criteria [--home DIR]
+
+Both real lists are ingested into DIR (a temporary directory by default; an existing DIR is reused),
+and the trees stored with the live snapshot are counted. A checkable leaf is a threshold, material,
+chemical or count: something the goods' facts can meet or fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from bench.common import ingest_lists
+from assistant.index import LiveIndex
+from assistant.settings import Settings
+from assistant.types import ItemCriteria, Leaf, Node
+
+CHECKABLE = ("threshold", "material", "chemical", "count")
+
+
+def checkable(tree: Node | Leaf | None) -> bool:
+    """Whether a tree holds a leaf that facts can decide."""
+    if tree is None:
+        return False
+    if isinstance(tree, Leaf):
+        return tree.kind in CHECKABLE
+    return any(checkable(child) for child in tree.children)
+
+
+def coverage(items: Iterable[ItemCriteria]) -> dict[str, tuple[int, int]]:
+    """Per list label: (items with a checkable leaf, all items)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in items:
+        counts[item.list_label][0] += checkable(item.tree)
+        counts[item.list_label][1] += 1
+    return {label: (done, total) for label, (done, total) in sorted(counts.items())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="data directory to ingest into (default: a temporary one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(home=args.home or Path(tmp))
+        for result in ingest_lists(settings):
+            print(f"{Path(result.path).name}: {result.status} {result.error}")
+        items = LiveIndex(settings).view().snapshot.all_criteria
+    for label, (done, total) in coverage(items).items():
+        print(f"{label}: {done}/{total} items with a checkable leaf ({done / total:.1%})")
+
+
+if __name__ == "__main__":
+    main()

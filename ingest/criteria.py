@@ -1,0 +1,374 @@
+"""Criteria trees of control-list items, read at ingest from the list's own grammar.
+
+Every reader produces the same `Entry`/`Item` tree, so one parser serves the CCL XML and the EU-numbered
+and military PDFs. An item's own words give its subject and thresholds; its children are alternatives
+(`any`) unless the text or the "; and" that ends an item says all; a "made from any of the following
+materials" clause folds its children into one material leaf; a listed chemical is a chemical leaf; Notes
+and "other than ..." phrases give exclusions, which defeat an item and are never thresholds to meet.
+
+Material leaves hold specs "family [El>pct ...]" ("alloy Ni>25 Cr>20", "fluoropolymer F>35", "glass"),
+which `assistant.evaluate` reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from assistant.codes import find_cas, find_codes
+from assistant.params import Threshold, parameter_name, parse_thresholds
+from assistant.subjects import noun_terms, words
+from assistant.types import ItemCriteria, Leaf, Node, Quantity
+from ingest.entries import Entry, Item
+
+log = logging.getLogger(__name__)
+
+_LABEL = re.compile(r"^\s*(?:(?:[a-z]{1,2}|\d{1,3})\.)*(?:[a-z]{1,2}|\d{1,3})\.?\s+(?=\S)")
+_ALL = re.compile(r"\b(?:all|both|each) of the following|\ball of the characteristics", re.I)
+_ANY = re.compile(r"\b(?:any|one or more|either) of the following", re.I)
+_CHARACTERISTICS = re.compile(
+    r"(?:of the following(?:\s+\w+){0,2}|characteristics[^.:]*|\bthat|\bwhich|\bbeing|\bhaving)\s*[:;]?\s*$"
+    r"|\ball of the characteristics",
+    re.I,
+)
+_ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
+_MATERIAL_CLAUSE = re.compile(
+    r"(?:,\s*)?(?:\b(?:where|in which|of which)\s+)?\ball (?:wetted )?surfaces\b.*?\bmade (?:from|of)\b.*", re.I | re.S
+)
+_LISTS_MATERIALS = re.compile(r"\bmade (?:from|of)\b[^.]*\bfollowing materials?\b|\bmaterials?,? as follows", re.I)
+_SUBJECT_END = re.compile(
+    r"[:;(\[]|,\s*(?=as follows|other than|except|not specified|that|which|with|having|where|in which|designed"
+    r"|specially|for|usable|capable|being|and related)|(?<![\w-])(?:with|having|that|which|where|designed|specially|capable"
+    r"|usable|other than|except|not specified|therefor|as follows|for|of|operating|providing|composed|containing"
+    r"|in which|made|incorporating|according|equipped|also|under|identified|able|when|if|to|by|controlled)\b",
+    re.I,
+)
+_AKA = re.compile(r"\((?:a\.k\.a\.|also known as)\s*([^()]*)\)", re.I)
+_PAREN = re.compile(r"\([^()]*\)")
+_QUOTES = re.compile(r"[\"“”‘’']")
+_PROPERTY_STOP = frozenset(
+    "with having of at providing achieving and or but than whose in for by to from is are be capable operating "
+    "a an the which that when where composed containing".split()
+)
+_COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
+_CONDITION = re.compile(r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
+                        r"(?:\s*\([^()]*\))?", re.I)
+_EXCLUDES = re.compile(
+    r"\b(?:does|do)\s+not\s+(?:control|apply)|\bnot\s+controlled\b|\bexclude[sd]\b|\bdecontrol|\bis\s+not\s+subject\b", re.I
+)
+_OTHER_THAN = re.compile(
+    r"\b(?:other than|except|excluding|not specified in|not controlled by)\b.*?(?=,\s|\(|;|:|\.\s|\.$|$)", re.I | re.S
+)
+_POINTER = re.compile(r"Related (?:Controls|Definitions)|Reasons? for Control", re.I)
+"""Preamble lines that point elsewhere or define terms: never exclusions of this entry."""
+_QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|having|containing|with)\b", re.I)
+_NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s)")
+_COUNT = re.compile(
+    r"\b(?:(?P<n1>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+or\s+more"
+    r"|(?P<more>more|greater)\s+than\s+(?P<n2>\d{1,3}|two|three|four|five|six)"
+    r"|(?P<less>fewer|less)\s+than\s+(?P<n3>\d{1,3}|two|three|four|five|six))"
+    r"\s+(?:\w+\s+)?(?P<noun>axes|channels|elements|stages|phases|beams|cores|wheels|rotors|spindles|heads|bands)\b",
+    re.I,
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ELEMENTS = {"nickel": "Ni", "chromium": "Cr", "fluorine": "F", "molybdenum": "Mo", "iron": "Fe", "silicon": "Si",
+             "copper": "Cu", "cobalt": "Co", "titanium": "Ti"}
+_PERCENT_OF = re.compile(
+    r"(?P<more>more than|at least|over|exceeding)?\s*(?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|per\s?cent)\s*(?P<or_more>or more\s+)?"
+    r"(?:by weight\s+)?(?:of\s+)?(?P<el>" + "|".join(_ELEMENTS) + r")\b",
+    re.I,
+)
+_FAMILIES = [
+    (re.compile(r"fluoropolymer|fluorinated polymer|fluoroelastomer", re.I), "fluoropolymer"),
+    (re.compile(r"\bglass|\benamel|vitrified", re.I), "glass"),
+    (re.compile(r"silicon carbide", re.I), "silicon carbide"),
+    (re.compile(r"titanium carbide", re.I), "titanium carbide"),
+    (re.compile(r"graphite", re.I), "graphite"),
+    (re.compile(r"alumina|alumin(?:i)?um oxide", re.I), "alumina"),
+    (re.compile(r"zirconia|zirconium oxide", re.I), "zirconia"),
+    (re.compile(r"ferrosilicon|high[- ]silicon (?:iron|cast iron)", re.I), "ferrosilicon"),
+    (re.compile(r"^ceramic", re.I), "ceramic"),
+    (re.compile(r"^stainless steel", re.I), "stainless steel"),
+    (re.compile(r"^tantalum\b(?! carbide)", re.I), "tantalum"),
+    (re.compile(r"^titanium\b(?! carbide)", re.I), "titanium"),
+    (re.compile(r"^zirconium\b(?! oxide)", re.I), "zirconium"),
+    (re.compile(r"^niobium\b", re.I), "niobium"),
+    (re.compile(r"^nickel\b", re.I), "nickel"),
+]
+
+
+@dataclass
+class _Built:
+    """One item's criteria and descendants', with what its parent needs to combine it."""
+
+    items: list[ItemCriteria]
+    tree: Node | Leaf | None
+    own_exclusions: tuple[Leaf, ...]
+    terms: tuple[str, ...]
+    inherited: bool
+
+
+def criteria_of(entry: Entry, source: str, list_label: str, version_id: str) -> list[ItemCriteria]:
+    """One ItemCriteria for the entry and for each of its sub-items, entry first, in document order."""
+    meta = (source, list_label, version_id)
+    preamble = [line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)]
+    exclusions = tuple(_exclusions_in(line, entry.code) for line in preamble if _EXCLUDES.search(line))
+    built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, ())
+    return built.items
+
+
+def strip_label(text: str) -> str:
+    """An item's words without its label: "a.1. Reaction vessels" -> "Reaction vessels"."""
+    return " ".join(_LABEL.sub("", text, count=1).split())
+
+
+def subject_phrase(text: str) -> str:
+    """What kind of thing an item names, in its own words, up to the first qualifier.
+
+    >>> subject_phrase("Heat exchangers or condensers with a heat transfer surface area of less than 20 m2")
+    'Heat exchangers or condensers'
+    >>> subject_phrase("“Isostatic presses”, other than those controlled by 2B004 or 2B104, and related equipment")
+    'Isostatic presses'
+    """
+    text = _AKA.sub(r" or \1", strip_label(text))
+    text = _PAREN.sub(" ", _QUOTES.sub("", text))
+    cut = _SUBJECT_END.search(text)
+    head = text[: cut.start()] if cut else text
+    return " ".join(head.replace(" ,", ",").split()[:12]).strip(" ,.;")
+
+
+def material_specs(text: str) -> tuple[str, ...]:
+    """The material specs one line of a materials list names.
+
+    >>> material_specs("Alloys with more than 25% nickel and 20% chromium by weight;")
+    ('alloy Ni>25 Cr>20',)
+    >>> material_specs("Nickel or alloys with more than 40% nickel by weight;")
+    ('nickel', 'alloy Ni>40')
+    >>> material_specs("Fluoropolymers (polymeric or elastomeric materials with more than 35% fluorine by weight);")
+    ('fluoropolymer F>35',)
+    """
+    line = _QUOTES.sub("", strip_label(text))
+    limits = _limits(line)
+    specs = [family for pattern, family in _FAMILIES if pattern.search(line)]
+    if specs and specs[0] == "fluoropolymer" and limits:
+        specs[0] = f"fluoropolymer {limits}"
+    if re.search(r"\balloys?\s+(?:with|containing)\b", line, re.I) and limits:
+        specs.append(f"alloy {limits}")
+    return tuple(dict.fromkeys(specs))
+
+
+def _limits(line: str) -> str:
+    """"more than 25% nickel and 20% chromium" -> "Ni>25 Cr>20" (a bare second figure keeps the comparator)."""
+    out, op = [], ">"
+    for m in _PERCENT_OF.finditer(line):
+        op = ">=" if m["or_more"] else (">" if m["more"] else op)
+        out.append(f"{_ELEMENTS[m['el'].lower()]}{op}{m['pct'].replace(',', '.')}")
+    return " ".join(out)
+
+
+def chemical_leaf(text: str) -> Leaf | None:
+    """A listed chemical: its name(s) and CAS number(s), or None when the line names no CAS number.
+
+    >>> chemical_leaf("c.2. (C.A.S. #868-85-9) Dimethyl phosphite (dimethyl hydrogen phosphite);").names
+    ('dimethyl phosphite', 'dimethyl hydrogen phosphite')
+    """
+    line = strip_label(text)
+    cas = tuple(find_cas(line))
+    if not cas:
+        return None
+    bare = re.sub(r"\(?\s*(?:C\.?A\.?S\.?\s*(?:No\.?|#)?\s*)?\d{2,7}-\d{2}-\d\s*\)?,?", " ", line)
+    bare = re.sub(r"[;.]?\s*(?:\b(?:and|or)\b)?\s*$", "", bare.strip())
+    bare = re.sub(r"^see\b.*?\bfor\s+", "", re.sub(r"\(\s*(β|beta|α|alpha)\s*\)", r"\1", bare, flags=re.I), flags=re.I)
+    parts = re.split(r"\s*[\[(]\s*|\s*[\])]\s*|\s+or\s+", bare)
+    names = tuple(dict.fromkeys(" ".join(p.split()).strip(" ,;").lower() for p in parts if len(p.strip(" ,;")) > 2))
+    if not names:
+        return None
+    return Leaf(kind="chemical", text=line.rstrip(" ;,"), names=names, cas=cas)
+
+
+def _build(
+    item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
+    inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
+) -> _Built:
+    own = strip_label(text)
+    phrase = subject_phrase(own)
+    terms = noun_terms(phrase)
+    inherited = inherit or not terms
+    subject, terms = (parent_subject, parent_terms) if inherited else (phrase, terms)
+    chemical = chemical_leaf(own)
+    if chemical:
+        terms = tuple(dict.fromkeys((*parent_terms, "chemical", *words(" ".join(chemical.names)))))
+        subject, inherited = chemical.names[0], True
+    body = _MATERIAL_CLAUSE.split(own, maxsplit=1)[0] if not chemical else ""
+    groups = _threshold_groups(body, subject)
+    leaves = tuple(leaf for group in groups for leaf in group)
+    exclusions = tuple(_exclusions_in(own, item.code)) + tuple(
+        x for note in item.notes if _EXCLUDES.search(note) for x in _exclusions_in(note, item.code)
+    )
+    all_exclusions = inherited_exclusions + exclusions
+    material = _material_leaf(item, own)
+    if parent_leaves and material is None and (specs := material_specs(own)):
+        material = Leaf(kind="material", text=own.rstrip(" ;,."), materials=specs)
+    folds = material is not None and bool(item.children) and _LISTS_MATERIALS.search(own) is not None
+    characteristics = folds or bool(_CHARACTERISTICS.search(own))
+    children = [
+        _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
+               (*parent_leaves, *leaves) if folds else ())
+        for child in item.children
+    ]
+    own_tree = _any_of_groups(groups)
+    if folds:
+        parts = [p for p in (own_tree, material) if p is not None]
+    else:
+        parts = [p for p in (own_tree, material, chemical, _children_node(own, item.children, children)) if p]
+    if parent_leaves:
+        parts = [*parent_leaves, *parts]
+    tree = parts[0] if len(parts) == 1 else (Node("all", tuple(parts)) if parts else None)
+    full_terms = terms
+    if not characteristics:
+        full_terms = tuple(dict.fromkeys((*terms, *(t for c in children if not c.inherited for t in c.terms))))
+    node = tree if isinstance(tree, Node) or tree is None else Node("all", (tree,))
+    criteria = ItemCriteria(
+        code=item.code, source=meta[0], list_label=meta[1], version_id=meta[2], subject=subject,
+        subject_terms=full_terms, tree=node, exclusions=all_exclusions,
+    )
+    return _Built([criteria, *(c for b in children for c in b.items)], tree, exclusions, full_terms, inherited)
+
+
+def _children_node(text: str, items: list[Item], built: list[_Built]) -> Node | None:
+    """The children as alternatives, or all of them when the text or a "; and" says so."""
+    branches: list[Node | Leaf] = []
+    for child in built:
+        parts = [p for p in (child.tree, *child.own_exclusions) if p is not None]
+        if not parts and child.inherited:
+            continue
+        if child.inherited:
+            branches.append(parts[0] if len(parts) == 1 else Node("all", tuple(parts)))
+        else:
+            branches.append(Node("all", tuple(parts), subject_terms=child.terms))
+    if not branches:
+        return None
+    every = bool(_ALL.search(text)) or (
+        not _ANY.search(text) and any(_ENDS_AND.search(strip_label(c.text)) for c in items[:-1])
+    )
+    if len(branches) == 1 and isinstance(branches[0], Node) and not branches[0].subject_terms:
+        return branches[0]
+    return Node("all" if every else "any", tuple(branches))
+
+
+def _any_of_groups(groups: list[list[Leaf]]) -> Node | Leaf | None:
+    nodes: list[Node | Leaf] = [g[0] if len(g) == 1 else Node("all", tuple(g)) for g in groups if g]
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else Node("any", tuple(nodes))
+
+
+def _material_leaf(item: Item, own: str) -> Leaf | None:
+    """The wetted-surfaces clause with the specs its children (or its own words) list."""
+    clause = _MATERIAL_CLAUSE.search(own)
+    if not clause:
+        return None
+    specs = [s for child in item.children for s in material_specs(child.text)]
+    specs += [s for child in item.children for grand in child.children for s in material_specs(grand.text)]
+    if not specs:
+        tail = clause.group(0).split("following materials", 1)[-1]
+        specs = [s for part in re.split(r";|\bor\b|,", tail) for s in material_specs(part)]
+    if not specs:
+        return None
+    return Leaf(kind="material", text=" ".join(clause.group(0).strip(" ,").split()), materials=tuple(dict.fromkeys(specs)))
+
+
+def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
+    """Threshold and count leaves of one item's words; a ", or <other goods> with" starts an alternative."""
+    if not text:
+        return []
+    groups: list[list[Leaf]] = [[]]
+    side_subject, cursor, previous_end, previous_property = subject, 0, 0, ""
+    for threshold in parse_thresholds(text):
+        start = text.find(threshold.text, cursor)
+        if start < 0:
+            continue
+        end = start + len(threshold.text)
+        gap = text[previous_end:start]
+        if groups[-1] and start >= previous_end and re.search(r"\bor\b", gap) and len(gap.split()) >= 3:
+            groups.append([])
+            side_subject = subject_phrase(re.split(r"\bor\b", gap, maxsplit=1)[-1]) or subject
+        before = text[previous_end if start >= previous_end else 0 : start]
+        prop = _property(before, text[end:]) or previous_property or parameter_name(threshold.value)
+        groups[-1].append(_threshold_leaf(threshold, prop, side_subject, text[end:]))
+        cursor, previous_end, previous_property = start, max(previous_end, end), prop
+    for m in _COUNT.finditer(text):
+        n = m["n1"] or m["n2"] or m["n3"]
+        value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
+        op = ">=" if m["n1"] else (">" if m["more"] else "<")
+        noun = words(m["noun"])[0]
+        groups[0].append(Leaf(kind="count", text=m.group(0), property=noun, subject=subject, op=op,
+                              bound=Quantity(value, "dimensionless", m.group(0))))
+    return [g for g in groups if g]
+
+
+def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -> Leaf:
+    condition = _CONDITION.match(after)
+    bound = Quantity(threshold.value.value, threshold.value.unit, threshold.value.text)
+    if threshold.value.unit == "percent" and re.search(r"\bmixture|concentration|of the weight", prop + after, re.I):
+        prop = "concentration"
+    return Leaf(
+        kind="threshold", text=" ".join(threshold.text.split()), property=prop, subject=subject, op=threshold.op,
+        bound=bound, condition=" ".join(condition.group(0).lstrip(" ,)").rstrip(" ,").split()) if condition else "",
+    )
+
+
+def _property(before: str, after: str) -> str:
+    """The property a threshold bounds: the words just before its comparator ("heat transfer surface area").
+
+    A composition ("Composed of 50% or more by weight silicon dioxide") names it after the figure instead.
+    """
+    text = _QUOTES.sub("", _PAREN.sub(" ", _PAREN.sub(" ", before)))
+    text = re.split(r"[,;:]", text)[-1]
+    tokens = re.findall(r"[A-Za-z][\w'’-]*", text)
+    while tokens and tokens[-1].lower() in _PROPERTY_STOP:
+        tokens.pop()
+    picked: list[str] = []
+    for token in reversed(tokens):
+        if token.lower() in _PROPERTY_STOP or len(picked) == 4:
+            break
+        picked.insert(0, token.lower())
+    if picked and picked[-1] in _COMPOSITION_VERBS:
+        follow = re.findall(r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by weight|of)?\s*", "", after))
+        picked = [w.lower() for w in follow[:2] if w.lower() not in _PROPERTY_STOP]
+    return " ".join(picked)
+
+
+def _exclusions_in(text: str, code: str) -> list[Leaf]:
+    """Exclusion leaves of a note, preamble line or item text: one per lettered clause of a decontrol note,
+    one per "other than ..." phrase; a clause stating one plain bound keeps it, so that facts can show it holds."""
+    out: list[Leaf] = []
+    own_codes = {code.upper(), code.split(".")[0].upper()}
+    if _EXCLUDES.search(text):
+        lead, *clauses = _NOTE_CLAUSE.split(text)
+        for clause in clauses or [lead]:
+            out.append(_exclusion(clause if clauses else lead, lead if clauses else "", own_codes))
+    else:
+        for m in _OTHER_THAN.finditer(text):
+            refers = tuple(c for c in find_codes(m.group(0)) if c.upper() not in own_codes)
+            if refers or re.search(r"\bexcept\b", m.group(0), re.I):
+                out.append(Leaf(kind="exclusion", text=" ".join(m.group(0).split()), refers=refers))
+    return out
+
+
+def _exclusion(clause: str, lead: str, own_codes: set[str]) -> Leaf:
+    text = " ".join(f"{lead.strip()} {strip_label(clause)}".split()) if lead else " ".join(clause.split())
+    refers = tuple(c for c in find_codes(text) if c.upper() not in own_codes and c.split(".")[0] not in own_codes)
+    body = strip_label(clause)
+    thresholds = parse_thresholds(body)
+    plain = len(thresholds) == 1 and not _QUALIFIED.search(body.split(thresholds[0].text)[0])
+    if not plain:
+        return Leaf(kind="exclusion", text=text, refers=refers)
+    th = thresholds[0]
+    before = body[: body.find(th.text)] if th.text in body else body
+    after = body[body.find(th.text) + len(th.text):] if th.text in body else ""
+    return Leaf(
+        kind="exclusion", text=text, refers=refers, property=_property(before, after) or parameter_name(th.value),
+        op=th.op, bound=Quantity(th.value.value, th.value.unit, th.value.text),
+    )

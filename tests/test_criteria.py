@@ -1,0 +1,210 @@
+"""Criteria trees read from the real lists, and their three-valued evaluation against goods' facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluate import evaluate, leaves, material_fits, nearest_listed
+from assistant.snapshot import Snapshot, criteria_from_json, criteria_to_json
+from assistant.types import Facts, ItemCriteria, Leaf, Material, Node, Quantity
+from ingest.criteria import criteria_of
+from ingest.ecfr import read_ecfr
+from ingest.load import read_bytes
+from tests.conftest import CCL_XML, LIST_II
+
+
+def _index(items: list[ItemCriteria]) -> dict[str, ItemCriteria]:
+    return {c.code: c for c in items}
+
+
+@pytest.fixture(scope="module")
+def ccl() -> dict[str, ItemCriteria]:
+    entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
+    return _index([c for e in entries for c in criteria_of(e, "us-ccl", "US CCL", "v1")])
+
+
+@pytest.fixture(scope="module")
+def list_ii() -> dict[str, ItemCriteria]:
+    entries = read_bytes(LIST_II.read_bytes(), LIST_II).entries
+    return _index([c for e in entries for c in criteria_of(e, "no-list-ii", "NO List II", "v1")])
+
+
+def _kind(item: ItemCriteria, kind: str) -> list[Leaf]:
+    return [leaf for leaf in leaves(item.tree) if leaf.kind == kind]
+
+
+def _litres(q: float) -> Quantity:
+    return Quantity(q, "liter", f"{q:g} L")
+
+
+GLASS = Material("glass-lined steel", "glass")
+STAINLESS_316L = Material("316L", "stainless steel", {"Fe": 66.0, "Cr": 17.0, "Ni": 12.0, "Mo": 2.5})
+HASTELLOY_C276 = Material("Hastelloy C-276", "nickel alloy", {"Ni": 57.0, "Cr": 16.0, "Mo": 16.0})
+PTFE = Material("PTFE", "fluoropolymer", properties={"fluorine_pct": 76.0})
+
+
+def _reactor(litres: float, *materials: Material) -> Facts:
+    return Facts(text="reactor", subject="reactor", quantities=(_litres(litres),), materials=materials)
+
+
+def _volume_band(item: ItemCriteria) -> list[Leaf]:
+    return [leaf for leaf in _kind(item, "threshold") if leaf.bound and leaf.bound.unit == "meter**3"]
+
+
+def _check_2b350_reactor(item: ItemCriteria) -> None:
+    band = _volume_band(item)
+    assert sorted((leaf.op, leaf.bound.value) for leaf in band) == [("<", 20.0), (">", 0.1)]
+    assert "reactor" in item.subject_terms
+    (material,) = _kind(item, "material")
+    assert {"glass", "fluoropolymer F>35", "tantalum", "alloy Ni>25 Cr>20", "alloy Ni>40"} <= set(material.materials)
+
+
+def test_ccl_2b350_reactor_has_materials_clause_and_volume_band(ccl: dict[str, ItemCriteria]) -> None:
+    _check_2b350_reactor(ccl["2B350.a.1"])
+    assert "tank" in ccl["2B350.c.1"].subject_terms
+    assert {"graphite", "silicon carbide"} <= set(_kind(ccl["2B350.d"], "material")[0].materials)
+
+
+@pytest.mark.slow
+def test_list_ii_2b350_reactor_has_materials_clause_and_volume_band(list_ii: dict[str, ItemCriteria]) -> None:
+    _check_2b350_reactor(list_ii["2B350.a"])
+    assert "tank" in list_ii["2B350.c"].subject_terms
+
+
+def test_3a225_needs_all_three_characteristics(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["3A225"]
+    assert item.tree is not None and item.tree.op == "all"
+    found = {(leaf.bound.unit, leaf.op, leaf.bound.value) for leaf in _kind(item, "threshold")}
+    assert found == {("volt_ampere", ">=", 40.0), ("hertz", ">=", 600.0), ("percent", "<", 0.2)}
+    assert "changer" in item.subject_terms
+
+
+def test_1c216_small_forms_note_is_an_exclusion_not_a_threshold(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["1C216"]
+    (strength,) = _kind(item, "threshold")
+    assert strength.bound.unit == "megapascal" and strength.op == ">=" and "293 K" in strength.condition
+    small = [x for x in item.exclusions if x.bound is not None]
+    assert [(x.op, x.bound.value, x.bound.unit) for x in small] == [("<=", 75.0, "millimeter")]
+    assert any("1C116" in x.refers for x in item.exclusions)
+    steel = Facts(text="maraging steel bar", subject="steel", modifiers=("maraging",),
+                  quantities=(Quantity(2000.0, "megapascal", "2000 MPa"), Quantity(300.0, "millimeter", "300 mm")))
+    assert evaluate(item, steel).status == "applies"
+    small_bar = Facts(text="maraging steel bar", subject="steel",
+                      quantities=(Quantity(2000.0, "megapascal", "2000 MPa"), Quantity(50.0, "millimeter", "50 mm")))
+    result = evaluate(item, small_bar)
+    assert result.status == "does not apply" and result.deciding is not None and result.deciding.kind == "exclusion"
+
+
+def test_1c010_specific_modulus_and_strength_leaves(ccl: dict[str, ItemCriteria]) -> None:
+    leaves = {leaf.property: leaf for leaf in _kind(ccl["1C010.b"], "threshold")}
+    assert leaves["specific modulus"].bound.value == pytest.approx(14.65e6)
+    assert leaves["specific tensile strength"].bound.value == pytest.approx(26.82e4)
+    assert ccl["1C010.b"].tree.op == "all"
+
+
+@pytest.mark.slow
+def test_list_ii_flattened_exponents_are_repaired(list_ii: dict[str, ItemCriteria]) -> None:
+    leaves = {leaf.property: leaf for leaf in _kind(list_ii["1C010.b"], "threshold")}
+    assert leaves["specific modulus"].bound.value == pytest.approx(14.65e6)
+    assert leaves["specific modulus"].bound.unit == "meter"
+
+
+def test_1c350_chemicals_have_names_and_cas(ccl: dict[str, ItemCriteria]) -> None:
+    chemicals = {cas: leaf for item in ("1C350.b", "1C350.c") for leaf in _kind(ccl[item], "chemical") for cas in leaf.cas}
+    assert "thiodiglycol" in chemicals["111-48-8"].names
+    assert "triethyl phosphite" in chemicals["122-52-1"].names
+    assert "dimethyl hydrogen phosphite" in chemicals["868-85-9"].names
+    items = list(ccl.values())
+    assert nearest_listed("triethyl phosphate", items) == "triethyl phosphite"
+    assert nearest_listed("triethyl phosphite", items) is None
+    pure = Facts(text="thiodiglycol 99%", cas=("111-48-8",), concentration_pct=99.0)
+    assert evaluate(ccl["1C350.b"], pure).status == "applies"
+    near = Facts(text="triethyl phosphate", chemicals=("triethyl phosphate",), concentration_pct=99.0)
+    assert evaluate(ccl["1C350.c"], near).status == "does not apply"
+
+
+def test_2b204_other_than_2b104_is_an_exclusion(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["2B204.a"]
+    assert any({"2B004", "2B104"} <= set(x.refers) for x in item.exclusions)
+    assert all(leaf.kind != "exclusion" or leaf.refers for leaf in leaves(item.tree))
+    press = Facts(text="isostatic press", subject="press", modifiers=("isostatic",),
+                  quantities=(Quantity(200.0, "megapascal", "200 MPa"), Quantity(300.0, "millimeter", "300 mm")))
+    assert evaluate(item, press).status == "applies"
+
+
+def test_glass_lined_reactor_of_3000_litres_applies(ccl: dict[str, ItemCriteria]) -> None:
+    result = evaluate(ccl["2B350.a"], _reactor(3000, GLASS))
+    assert result.status == "applies" and result.subject_fits
+    assert result.reason == ("3000 L lies inside greater than 0.1 m3 (100 liters) and less than 20 m3 (20,000 liters); "
+                             "glass-lined steel is a listed material (glass)")
+    assert {c.verdict for c in result.checks} == {"met"}
+
+
+def test_50_litre_reactor_does_not_apply_on_the_volume_band(ccl: dict[str, ItemCriteria]) -> None:
+    result = evaluate(ccl["2B350.a"], _reactor(50, GLASS))
+    assert result.status == "does not apply"
+    assert result.deciding is not None and result.deciding.bound.unit == "meter**3"
+    assert "outside" in result.reason
+
+
+def test_materials_decide_the_reactor(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["2B350.a.1"]
+    assert evaluate(item, _reactor(3000, STAINLESS_316L)).status == "does not apply"
+    assert evaluate(item, _reactor(3000, PTFE)).status == "applies"
+    assert evaluate(item, _reactor(3000, HASTELLOY_C276)).status == "applies"
+    assert material_fits("alloy Ni>25 Cr>20", HASTELLOY_C276) is False
+    assert material_fits("alloy Ni>40", HASTELLOY_C276) is True
+    unknown = evaluate(item, _reactor(3000))
+    assert unknown.status == "undetermined"
+    assert [leaf.kind for leaf in unknown.missing] == ["material"]
+
+
+def test_frequency_changer_without_stability_is_undetermined(ccl: dict[str, ItemCriteria]) -> None:
+    def changer(hz: float, *more: Quantity) -> Facts:
+        return Facts(text="frequency changer", subject="frequency changer",
+                     quantities=(Quantity(hz, "hertz", f"{hz:g} Hz"), Quantity(50.0, "kilovolt_ampere", "50 kVA"), *more))
+
+    result = evaluate(ccl["3A225"], changer(800))
+    assert result.status == "undetermined"
+    assert [leaf.property for leaf in result.missing] == ["frequency control"]
+    assert evaluate(ccl["3A225"], changer(400)).status == "does not apply"
+    stable = changer(800, Quantity(0.1, "percent", "frequency stability 0.1%"))
+    assert evaluate(ccl["3A225"], stable).status == "applies"
+
+
+def test_a_quantity_about_another_part_or_condition_does_not_answer(ccl: dict[str, ItemCriteria]) -> None:
+    exchanger = Facts(text="heat exchanger", subject="heat exchanger", materials=(GLASS,),
+                      quantities=(Quantity(5.0, "meter**2", "filter area 5 m2"),))
+    assert evaluate(ccl["2B350.d"], exchanger).status == "undetermined"
+    hot = Leaf(kind="threshold", text="more than 1 000 MPa", property="tensile strength", op=">",
+               bound=Quantity(1000.0, "megapascal", "1 000 MPa"), condition="at 473 K")
+    item = ItemCriteria("X1", "s", "L", "v", "alloys", ("alloy",), Node("all", (hot,)))
+    cold = Facts(text="alloy 1 200 MPa", quantities=(Quantity(1200.0, "megapascal", "tensile strength 1 200 MPa"),))
+    assert evaluate(item, cold).status == "undetermined"
+    stated = Facts(text="alloy 1 200 MPa at 473 K", quantities=cold.quantities)
+    assert evaluate(item, stated).status == "applies"
+
+
+def test_other_goods_do_not_fit_the_subject(ccl: dict[str, ItemCriteria]) -> None:
+    coffee = Facts(text="domestic coffee machine", subject="machine", modifiers=("coffee",),
+                   quantities=(_litres(1.5),))
+    result = evaluate(ccl["2B350.i"], coffee)
+    assert not result.subject_fits and result.status == "does not apply"
+    assert evaluate(ccl["2B350.c.1"], Facts(text="tank", subject="tank")).subject_fits
+    assert evaluate(ccl["2B350"], _reactor(3000, GLASS)).status == "applies"
+
+
+def test_criteria_round_trip_through_json_and_the_snapshot(ccl: dict[str, ItemCriteria], tmp_path: Path) -> None:
+    items = [ccl[code] for code in ("2B350.a", "3A225", "1C216", "1C350.b")]
+    assert [criteria_from_json(criteria_to_json(c)) for c in items] == items
+    from assistant.types import Passage
+
+    passage = Passage(id="v1:0", text="2B350 ...", source="us-ccl", list_label="US CCL", version="v1",
+                      version_id="v1", kind="control-list", entry="2B350")
+    written = Snapshot.write(tmp_path / "g1", [passage], items)
+    loaded = Snapshot.load(tmp_path / "g1")
+    assert loaded.criteria("2b350.A") == [ccl["2B350.a"]]
+    (tmp_path / "g1" / "criteria.jsonl").unlink()
+    assert Snapshot.load(tmp_path / "g1").criteria("2B350.a") == [] and written.directory == loaded.directory

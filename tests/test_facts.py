@@ -1,0 +1,202 @@
+"""Facts from an officer's question, and the materials table they draw on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import IngestError
+from assistant.facts import read_facts, singular
+from assistant.materials import find_materials, load_materials, materials_table
+
+# Subjects
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("glass-lined reactor 3 000 L", "reactor"),
+        ("seal-less pump 2 m3/h hastelloy", "pump"),
+        ("frequency converter 800 Hz", "frequency converter"),
+        ("cotton T-shirts size M", "t-shirt"),
+        ("canned tomatoes 400 g", "tomato"),
+        ("wooden office chair", "chair"),
+        ("car tyres 205/55 R16", "tyre"),
+        ("domestic coffee machine 1.5 L", "coffee machine"),
+        ("5-axis milling machine", "milling machine"),
+        ("Hastelloy C-276 heat exchanger 5 m2", "heat exchanger"),
+        ("Do I need a licence for a gyroscope with drift 0.01 deg/h?", "gyroscope"),
+        ("Is a PTFE-lined valve DN50 controlled?", "valve"),
+        ("high-speed camera 10 000 fps", "camera"),
+        ("continuous centrifuges 20 000 rpm", "centrifuge"),
+        ("hydraulic press 500 t", "press"),
+        ("laptop computer", "computer"),
+        ("réacteur émaillé 3000 litres avec agitateur", "reactor"),
+        ("pompe doseuse 5 mètres cubes par heure", "pump"),
+        ("échangeur de chaleur en carbure de silicium 20 m2", "heat exchanger"),
+        ("T300 carbon fibre", "fibre"),
+        ("triethyl phosphite 99 %", "chemical"),
+        ("2B350", ""),
+        ("CAS 111-48-8", ""),
+    ],
+)
+def test_the_subject_is_the_goods_head_noun_in_english(question: str, subject: str) -> None:
+    assert read_facts(question).subject == subject
+
+
+def test_modifiers_are_the_other_goods_words() -> None:
+    assert read_facts("glass-lined reactor 3 000 L with agitator").modifiers == ("agitator",)
+    assert read_facts("wooden office chair").modifiers == ("wooden", "office")
+
+
+@pytest.mark.parametrize(("word", "one"), [("tyres", "tyre"), ("tomatoes", "tomato"), ("T-shirts", "t-shirt"),
+                                           ("presses", "press"), ("bellows", "bellows"), ("batteries", "battery")])
+def test_singular(word: str, one: str) -> None:
+    assert singular(word) == one
+
+
+# Quantities and counts
+
+
+def test_a_range_gives_its_upper_end_as_the_capability() -> None:
+    (q,) = read_facts("frequency converter 0-400 Hz").quantities
+    assert (q.value, q.unit) == (400, "hertz")
+
+
+def test_grade_names_give_no_quantity_and_are_materials() -> None:
+    facts = read_facts("AISI 316L reactor 3000 L")
+    assert [(q.value, q.unit) for q in facts.quantities] == [(3000, "liter")]
+    assert [m.name for m in facts.materials] == ["316L stainless steel"]
+
+
+def test_g_after_shock_is_an_acceleration() -> None:
+    (q,) = read_facts("accelerometer, shock 1000 g").quantities
+    assert q.unit == "standard_gravity"
+
+
+def test_french_units() -> None:
+    (q,) = read_facts("pompe doseuse 5 mètres cubes par heure").quantities
+    assert (q.value, q.unit) == (5, "meter**3/hour")
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [("5-axis milling machine", {"axes": 5}), ("lathe with 5 axes", {"axes": 5}),
+     ("oscilloscope 2 channels 1 GHz", {"channels": 2}), ("two-channel recorder", {"channels": 2}),
+     ("fraiseuse 5 axes", {"axes": 5})],
+)
+def test_counts(question: str, counts: dict[str, int]) -> None:
+    assert read_facts(question).counts == counts
+
+
+# Chemicals
+
+
+def test_chemical_names_cas_and_concentration() -> None:
+    facts = read_facts("triethyl phosphite 99 %, CAS 122-52-1")
+    assert facts.chemicals == ("triethyl phosphite",)
+    assert facts.cas == ("122-52-1",)
+    assert facts.concentration_pct == 99
+    assert read_facts("nitric acid 68%").chemicals == ("nitric acid",)
+    assert read_facts("sodium fluoride, purity 98 %").concentration_pct == 98
+
+
+def test_an_alloys_element_content_is_no_concentration() -> None:
+    assert read_facts("valve in an alloy with 30 % Ni").concentration_pct is None
+
+
+# Fibres: derived quantities
+
+
+def test_specific_modulus_and_strength_from_a_named_fibres_table_row() -> None:
+    derived = {q.property: q for q in read_facts("T300 carbon fibre").quantities}
+    modulus, strength = derived["specific modulus"], derived["specific tensile strength"]
+    assert modulus.unit == strength.unit == "meter"
+    assert modulus.value == pytest.approx(230e9 / (1760 * 9.80665))
+    assert strength.value == pytest.approx(3530e6 / (1760 * 9.80665))
+    assert "table row" in modulus.text
+
+
+def test_specific_modulus_from_stated_values() -> None:
+    facts = read_facts("carbon fibre, tensile modulus 290 GPa, tensile strength 5.5 GPa, density 1.8 g/cm3")
+    derived = {q.property: q for q in facts.quantities}
+    assert derived["specific modulus"].value == pytest.approx(290e9 / (1800 * 9.80665))
+    assert derived["specific tensile strength"].value == pytest.approx(5.5e9 / (1800 * 9.80665))
+    assert derived["tensile strength"].unit == "gigapascal" and "290 GPa" in derived["specific modulus"].text
+
+
+def test_no_derived_quantities_for_goods_that_are_not_fibres() -> None:
+    assert all(q.unit != "meter" for q in read_facts("maraging 300 bar, 100 mm").quantities[1:])
+    assert read_facts("aluminium 7075 plate").quantities == ()
+
+
+# Bad input: notes, never a crash
+
+
+def test_two_materials_named_is_a_question_about_the_wetted_one() -> None:
+    (note,) = read_facts("316L Hastelloy pump").notes
+    assert note.startswith("2 materials named: 316L stainless steel and Hastelloy") and "wetted" in note
+
+
+def test_a_lining_is_the_wetted_material() -> None:
+    assert read_facts("glass-lined carbon steel reactor 6300 L").notes == ()
+    assert read_facts("stainless steel tank 316L").notes == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "fragment"),
+    [("reactor -50 L", "negative volume"), ("signal generator 10^30 Hz", "beyond any real goods"),
+     ("furnace at -300 °C", "below absolute zero"), ("alloy 130 % Ni", "beyond any real goods"),
+     ("pump 5 bbl/d", "not understood"), ("fibre density 5 MPa", "not a density")],
+)
+def test_impossible_values_and_unreadable_units_are_noted(question: str, fragment: str) -> None:
+    assert any(fragment in note for note in read_facts(question).notes)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "???", "1/0 Hz", "x" * 5000, "ஆ 10^99 m3", "0-0-0 Hz", "--5 L"])
+def test_garbage_never_crashes(question: str) -> None:
+    read_facts(question)
+
+
+# The materials table
+
+
+def test_the_table_has_at_least_80_rows_each_with_a_source() -> None:
+    table = materials_table()
+    assert len(table.materials) >= 80
+    assert all(m.source for m in table.materials)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("316L", "316L stainless steel"), ("316 L", "316L stainless steel"), ("SS316L", "316L stainless steel"),
+     ("AISI 316L", "316L stainless steel"), ("Hastelloy C276", "Hastelloy C-276"), ("C-276", "Hastelloy C-276"),
+     ("glass lined", "glass-lined steel"), ("glass-lined", "glass-lined steel"), ("réacteur émaillé", "glass-lined steel"),
+     ("PTFE-lined", "PTFE"), ("Teflon", "PTFE"), ("Kynar", "PVDF"), ("Carpenter 20", "Alloy 20"),
+     ("UNS N10276", "Hastelloy C-276"), ("Ti-6Al-4V", "titanium grade 5 (Ti-6Al-4V)"), ("maraging 350", "maraging steel 350")],
+)
+def test_materials_are_found_by_alias(text: str, name: str) -> None:
+    (mention,) = find_materials(f"pump in {text}, 2 m3/h")
+    assert mention.material.name == name
+
+
+def test_fluoropolymers_carry_their_fluorine_content() -> None:
+    by_name = {m.name: m for m in materials_table().materials}
+    assert by_name["PTFE"].properties["fluorine_pct"] == pytest.approx(76.0)
+    assert by_name["PVDF"].family == "fluoropolymer" and by_name["Hastelloy C-276"].composition["Ni"] == 57
+
+
+def test_a_bad_row_is_named_in_the_error(tmp_path: Path) -> None:
+    path = tmp_path / "materials.yaml"
+    path.write_text("- {name: ok, aliases: [a1], family: glass, source: s}\n"
+                    "- {name: wrong, aliases: [b1], family: cheese, source: s}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"materials.yaml: row 2 \(wrong\): family 'cheese'"):
+        load_materials(path)
+    path.write_text("- {name: a, aliases: [x1], family: glass, source: s}\n"
+                    "- {name: b, aliases: [X-1], family: glass, source: s}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="alias 'X-1' also names a"):
+        load_materials(path)
+    path.write_text("- [unclosed", encoding="utf-8")
+    with pytest.raises(IngestError, match="cannot read the materials table"):
+        load_materials(path)
