@@ -219,21 +219,28 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
         return _Result(False)
     _note_pairs(tree, run)
     results = [_node(child, run) for child in tree.children]
+    if results and all(r.neutral for r in results):
+        return _Result(True, neutral=True)
+    results = [r for r in results if not r.neutral]
     if tree.op == "all":
         return _all(results)
     return _any(results)
 
 
+def _unknown(results: list[_Result]) -> _Result | None:
+    """Undetermined, with every missing leaf, when some result is; None when all are known."""
+    unknown = [r for r in results if r.value is None]
+    if not unknown:
+        return None
+    return _Result(None, unknown[0].deciding, tuple(leaf for r in unknown for leaf in r.missing))
+
+
 def _all(results: list[_Result]) -> _Result:
-    if results and all(r.neutral for r in results):
-        return _Result(True, neutral=True)
-    results = [r for r in results if not r.neutral]
     false = [r for r in results if r.value is False]
     if false:
         return next((r for r in false if r.deciding is not None), false[0])
-    unknown = [r for r in results if r.value is None]
-    if unknown:
-        return _Result(None, unknown[0].deciding, tuple(leaf for r in unknown for leaf in r.missing))
+    if (unknown := _unknown(results)) is not None:
+        return unknown
     if not results:
         return _Result(None)
     first = next((r for r in results if r.deciding is not None and r.deciding.kind != "exclusion"), results[0])
@@ -241,15 +248,11 @@ def _all(results: list[_Result]) -> _Result:
 
 
 def _any(results: list[_Result]) -> _Result:
-    if results and all(r.neutral for r in results):
-        return _Result(True, neutral=True)
-    results = [r for r in results if not r.neutral]
     true = [r for r in results if r.value is True]
     if true:
         return true[0]
-    unknown = [r for r in results if r.value is None]
-    if unknown:
-        return _Result(None, unknown[0].deciding, tuple(leaf for r in unknown for leaf in r.missing))
+    if (unknown := _unknown(results)) is not None:
+        return unknown
     return next((r for r in results if r.deciding is not None), results[0] if results else _Result(False))
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from assistant.codes import code_spans, find_cas
 from assistant.materials import Mention, find_materials
 from assistant.params import parameter_name, parse_capabilities
+from assistant.subjects import singular
 from assistant.types import Facts, Material, Quantity
 
 STANDARD_GRAVITY = 9.80665  # m/s², as the control lists use it in specific modulus and strength
@@ -156,29 +157,7 @@ only just also instead still same than better worse more less higher lower great
 whose it's its material materials temperature output input range stated declared
 mais seulement plus moins
 """.split())
-_IRREGULAR = {
-    "axes": "axis", "knives": "knife", "leaves": "leaf", "shelves": "shelf", "men": "man", "women": "woman",
-    "children": "child", "feet": "foot", "teeth": "tooth", "mice": "mouse", "series": "series", "bellows": "bellows",
-    "glasses": "glasses", "scissors": "scissors", "trousers": "trousers", "jeans": "jeans", "pliers": "pliers",
-    "shorts": "shorts", "shoes": "shoe", "canoes": "canoe", "toes": "toe", "gas": "gas", "lens": "lens",
-    "chassis": "chassis", "apparatus": "apparatus", "analyses": "analysis", "dies": "die",
-}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-
-
-def singular(word: str) -> str:
-    """The singular of an English noun, lower case: "tyres" -> "tyre", "tomatoes" -> "tomato",
-    "T-shirts" -> "t-shirt", "presses" -> "press", "bellows" -> "bellows"."""
-    word = word.lower()
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def _mask(text: str, spans: Iterable[tuple[int, int]], fill: str = " ") -> str:

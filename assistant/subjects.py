@@ -38,20 +38,29 @@ _NOT_NOUNS = frozenset(
 )
 
 
-def singular(word: str) -> str:
-    """A plural noun made singular by rule.
+_IRREGULAR = {
+    "axes": "axis", "knives": "knife", "leaves": "leaf", "shelves": "shelf", "men": "man", "women": "woman",
+    "children": "child", "feet": "foot", "teeth": "tooth", "mice": "mouse", "series": "series", "bellows": "bellows",
+    "glasses": "glasses", "scissors": "scissors", "trousers": "trousers", "jeans": "jeans", "pliers": "pliers",
+    "shorts": "shorts", "shoes": "shoe", "canoes": "canoe", "toes": "toe", "gas": "gas", "lens": "lens",
+    "chassis": "chassis", "apparatus": "apparatus", "analyses": "analysis", "dies": "die",
+}
 
-    >>> [singular(w) for w in ("vessels", "assemblies", "presses", "gas", "axes", "glass")]
-    ['vessel', 'assembly', 'press', 'gas', 'axis', 'glass']
+
+def singular(word: str) -> str:
+    """The singular of an English noun, lower case, by rule and a few irregulars.
+
+    >>> [singular(w) for w in ("vessels", "assemblies", "presses", "gas", "axes", "glass", "tomatoes", "bellows")]
+    ['vessel', 'assembly', 'press', 'gas', 'axis', 'glass', 'tomato', 'bellows']
     """
     word = word.lower()
-    if word == "axes":
-        return "axis"
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if len(word) <= 3 or word.endswith(("ss", "us", "is", "as", "ics")):
         return word
-    if word.endswith("ies"):
+    if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if re.search(r"(?:ss|sh|ch|x|z)es$", word):
+    if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
         return word[:-2]
     return word[:-1] if word.endswith("s") else word
 

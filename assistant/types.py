@@ -156,7 +156,6 @@ class Facts:
     concentration_pct: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    unknown_share: float = 0.0
 
 
 LeafKind = Literal["threshold", "material", "chemical", "exclusion", "count"]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import IngestError
-from assistant.facts import read_facts, singular
+from assistant.facts import read_facts
+from assistant.subjects import singular
 from assistant.materials import find_materials, load_materials, materials_table
 
 # Subjects
