@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from assistant.codes import CATCH_ALL, find_codes, top_level
 from assistant.evaluate import evaluate
 from assistant.index import View
-from assistant.question import trade_names
+from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
 from assistant.subjects import GENERIC, PACKAGING, head_term, similar, words
@@ -172,6 +172,13 @@ def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = Fa
         return None
     codes = [h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == source]
     hit_items = [c for code in codes for c in items if c.code.upper() == code][:CONSIDERED] or items[:1]
+    listed = _listed_name(match.hits[:CONSIDERED], facts.text)
+    if listed:
+        # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
+        # our reading of the goods' noun, says what they are; their criteria still decide.
+        evaluations = [_named(evaluate(item, facts, judge_subject=False), listed) for item in hit_items]
+        ev = max(evaluations, key=lambda e: _RANK[e.status])
+        return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
     else:
@@ -188,10 +195,42 @@ def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = Fa
     hit_rank = {h.passage.entry.upper(): i for i, h in enumerate(match.hits)}
     ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
     ev = _ancestors_allow(ev, by_code, facts, judge_subject=not (blind or exact))
+    return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
+
+
+def _hit_of(ev: Evaluation, match: EntryMatch, snapshot: Snapshot, source: str) -> Hit:
+    """The passage that shows the judged item: a matched one of it if any, else its first."""
     passages = [p for p in snapshot.by_entry.get(ev.code.upper(), []) if p.source == source]
-    hit = next((h for h in match.hits if h.passage in passages), Hit(passages[0], best.score, "criteria")
-               if passages else best)
-    return _Judged(match, hit, ev, _bare(facts))
+    fallback = Hit(passages[0], match.hits[0].score, "criteria") if passages else match.hits[0]
+    return next((h for h in match.hits if h.passage in passages), fallback)
+
+
+_LABEL = re.compile(r"^\s*(?:[a-z0-9]+(?:\.[a-z0-9]+)+\.?|[a-z]\.|\d+\.)\s*", re.I)
+"""An item's label at the start of a list line: "d.15.", "a.1.b", "c.", "15."."""
+
+
+def _listed_name(hits: Sequence[Hit], question: str) -> str:
+    """A short list line whose whole name the question gives ("d.15. Ricin;" for "ricin, 2 g"), or "".
+
+    Only names of two or more words, or of a word that is not everyday English, count: "a. Pumps;" names a
+    kind of goods whose criteria decide, not these goods.
+    """
+    asked = f" {' '.join(re.findall(r'[a-z0-9]+', question.lower()))} "
+    for h in hits:
+        for line in body(h.passage).splitlines():
+            name = " ".join(re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", " ", _LABEL.sub("", line)).lower()))
+            if not 4 <= len(name) <= 60 or _NOTE.match(line) or f" {name} " not in asked:
+                continue
+            if " " in name or not is_english(name):
+                return line.strip()
+    return ""
+
+
+def _named(ev: Evaluation, line: str) -> Evaluation:
+    """An item with nothing left to check applies when the list names the goods in a line of its own."""
+    if ev.status != "undetermined" or ev.missing:
+        return ev
+    return replace(ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line}")
 
 
 def _ancestors_allow(ev: Evaluation, by_code: dict[str, ItemCriteria], facts: Facts,

@@ -95,6 +95,16 @@ def trade_names(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str
         w.isupper() and len(w) <= 6 or w.lower() in vocabulary and w.lower().removesuffix("s") not in english)]
 
 
+def is_english(word: str) -> bool:
+    """An everyday English word (in the embedding model's vocabulary, plural or not).
+
+    >>> is_english("pumps"), is_english("ricin")
+    (True, False)
+    """
+    word = word.lower()
+    return bool({word, word.removesuffix("s"), word.removesuffix("es")} & _english_words())
+
+
 @functools.cache
 def _english_words() -> frozenset[str]:
     """The whole words of the embedding model's vocabulary (about 20 000 English words): a word there can be

@@ -16,14 +16,14 @@ from assistant.errors import QuestionError
 from assistant.settings import Settings
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
-from tests.conftest import ROOT, ccl_excerpt
+from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("ask") / "home"
     xml = home.parent / "ccl.xml"
-    xml.write_text(ccl_excerpt(), encoding="utf-8")
+    xml.write_text(ccl_excerpt((*SMALL_CCL_CODES, "1C351")), encoding="utf-8")
     settings = Settings(home=home)
     Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
     ensure_starter_corpus(settings)
@@ -124,6 +124,14 @@ def test_a_new_description_inherits_nothing(assistant: Assistant) -> None:
 
     assert chair.query == "wooden office chair"
     assert chair.decision == "no-match" and chair.entries == []
+
+
+@pytest.mark.parametrize("question", ["ricin, 2 g", "Bacillus anthracis culture, 10 vials"])
+def test_goods_the_list_names_in_a_line_of_their_own_are_controlled(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+
+    assert answer.decision == "likely-controlled" and answer.entries[0] == "1C351", answer.markdown
+    assert "the list names the goods" in answer.candidates[0].reason
 
 
 @pytest.mark.parametrize("question", ["office swivel chairs with armrests", "fresh bananas, 20 boxes",
