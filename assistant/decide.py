@@ -108,10 +108,14 @@ def is_catch_all(code: str) -> bool:
     return bool(_CATCH_ALL.match(code))
 
 
-def _relevant(match: EntryMatch) -> bool:
+def _relevant(match: EntryMatch, facts: Facts) -> bool:
     if match.routes & {"code", "cas", "curriculum"}:
         return True
     if match.similarity >= MIN_SIMILARITY or match.keyword >= STRONG_KEYWORD:
+        return True
+    if match.keyword > 0 and _named_in(match.hits[:CONSIDERED], facts, whole=True):
+        # A rare noun the list itself uses ("krytron" in 3A228's Technical Note) is a lead however weakly
+        # the rest of the description matches: leaving it out would read as "not controlled".
         return True
     return match.keyword > 0 and match.similarity >= MIN_SIMILARITY_WITH_KEYWORDS
 
@@ -183,7 +187,8 @@ def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = Fa
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
     else:
         evaluations = _judgeable(items, facts)
-    if blind and (match.similarity >= STRONG_SIMILARITY or _named_in(match.hits[:CONSIDERED], facts)):
+    if blind and (match.similarity >= STRONG_SIMILARITY or _named_in(match.hits[:CONSIDERED], facts)
+                  or _named_in(match.hits[:CONSIDERED], facts, whole=True)):
         # The item names the goods in words our subject rules do not know ("spray drying equipment" for a
         # spray dryer), or the description matches it closely: judge its criteria, not its subject.
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
@@ -271,12 +276,20 @@ def _line_names_goods(line: str, facts: Facts) -> bool:
     return any(similar(w, x) for w in said if len(w) > 3 for x in words(line))
 
 
-def _named_in(hits: Sequence[Hit], facts: Facts) -> bool:
-    """The goods' head noun, or a near spelling of it, stands in the first line of a matched passage."""
+def _named_in(hits: Sequence[Hit], facts: Facts, whole: bool = False) -> bool:
+    """The goods' head noun, or a near spelling of it, stands in the first line of a matched passage.
+
+    With `whole`, every word of the goods' name stands anywhere in one passage, and their noun is not everyday
+    English ("krytron" in a Technical Note): a word as common as "pump" in a note, or "dryer" without "hair",
+    does not make an entry a lead.
+    """
     head = head_term(facts.subject)
-    if len(head) < 4 or head in GENERIC:
+    if len(head) < 4 or head in GENERIC or (whole and is_english(head)):
         return False
-    return any(similar(head, w) for h in hits for w in words(body(h.passage).split("\n")[0]))
+    if not whole:
+        return any(similar(head, w) for h in hits for w in words(body(h.passage).split("\n")[0]))
+    said = set(words(facts.subject)) - GENERIC
+    return any(all(any(similar(s, w) for w in words(body(h.passage))) for s in said) for h in hits)
 
 
 def _bare(facts: Facts) -> bool:
@@ -346,7 +359,7 @@ def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dic
 def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision."""
     snapshot = view.snapshot
-    matches = [m for m in retrieved.entries[: k * 3] if _relevant(m)]
+    matches = [m for m in retrieved.entries[: k * 3] if _relevant(m, facts)]
     if _bare(facts) and any("code" in m.routes for m in matches):
         matches = [m for m in matches if "code" in m.routes]
     judged = [j for m in matches for j in [_judge(m, facts, snapshot)] if j is not None]
