@@ -182,6 +182,8 @@ class Leaf:
     names: tuple[str, ...] = ()
     cas: tuple[str, ...] = ()
     refers: tuple[str, ...] = ()
+    scope: tuple[str, ...] = ()
+    """The items an entry-wide Note covers ("1C350.1, .3, .5" -> 1C350.1, 1C350.3, 1C350.5); () = all."""
 
 
 @dataclass(frozen=True)

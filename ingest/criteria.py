@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.codes import find_cas, find_codes
 from assistant.params import Threshold, parameter_name, parse_thresholds
@@ -64,6 +64,12 @@ _POINTER = re.compile(r"Related (?:Controls|Definitions)|Reasons? for Control", 
 """Preamble lines that point elsewhere or define terms: never exclusions of this entry."""
 _QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|having|containing|with)\b", re.I)
 _NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s)")
+_MIXTURE_NOTE = re.compile(
+    r"mixtures\W*\s+containing\s+one\s+or\s+more\s+of\s+the\s+chemicals\s+specified\s+(?:in|by)\s+entr(?:y|ies)\s+"
+    r"(?P<entries>[\dA-E.,\s]+?(?:\s+and\s+\.?\d+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
+    r"constitutes\s+more\s+than\s+(?P<pct>\d+(?:[.,]\d+)?)\s?%", re.I,
+)
+_DESTINATION = re.compile(r"\bfor\s+exports?\s+to\b", re.I)
 _COUNT = re.compile(
     r"\b(?:(?P<n1>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+or\s+more"
     r"|(?P<more>more|greater)\s+than\s+(?P<n2>\d{1,3}|two|three|four|five|six)"
@@ -115,7 +121,33 @@ def criteria_of(entry: Entry, source: str, list_label: str, version_id: str) -> 
     preamble = [line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)]
     exclusions = tuple(_exclusions_in(line, entry.code) for line in preamble if _EXCLUDES.search(line))
     built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, ())
-    return built.items
+    return [replace(c, exclusions=_strictest_mixture_bounds([x for x in c.exclusions if _covers(x, c.code)]))
+            for c in built.items]
+
+
+def _covers(note: Leaf, code: str) -> bool:
+    """A Note that names its items covers those and their sub-items only.
+
+    >>> _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350.1"), _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350")
+    (True, False)
+    """
+    return not note.scope or any(code.upper() == s or code.upper().startswith(s + ".") for s in note.scope)
+
+
+def _strictest_mixture_bounds(notes: list[Leaf]) -> tuple[Leaf, ...]:
+    """Of Notes that free the same mixtures at different limits for different destinations (10 % for States
+    not Party to the CWC, 30 % for States Party), only the lowest limit decides: the destination is not a
+    fact of the goods, so a mixture between the two stays open, never cleared."""
+    lowest: dict[tuple[str, ...], float] = {}
+    for note in notes:
+        if note.scope and note.bound is not None and _DESTINATION.search(note.text):
+            lowest[note.scope] = min(lowest.get(note.scope, note.bound.value), note.bound.value)
+    return tuple(
+        replace(note, property="", op=None, bound=None)
+        if note.scope in lowest and note.bound is not None and _DESTINATION.search(note.text)
+        and note.bound.value > lowest[note.scope] else note
+        for note in notes
+    )
 
 
 def strip_label(text: str) -> str:
@@ -357,8 +389,36 @@ def _exclusions_in(text: str, code: str) -> list[Leaf]:
     return out
 
 
+def _mixture_note(text: str) -> Leaf | None:
+    """A Note freeing "chemical mixtures" of the chemicals in the entries it lists when none of them
+    constitutes more than a share of the mixture: a concentration bound that covers those items only.
+
+    >>> n = _mixture_note('1C350 does not control "chemical mixtures" containing one or more of the chemicals '
+    ...                   'specified in entries 1C350.1, .3 and .65 in which no individually specified chemical '
+    ...                   'constitutes more than 10% by the weight of the mixture.')
+    >>> n.scope, n.op, n.bound.value
+    (('1C350.1', '1C350.3', '1C350.65'), '<=', 10.0)
+    """
+    m = _MIXTURE_NOTE.search(text)
+    if m is None:
+        return None
+    codes = re.findall(r"(\d[A-E]\d{3})?(\.\d+)", m.group("entries"))
+    base, scope = "", []
+    for entry, sub in codes:
+        base = entry or base
+        if base:
+            scope.append(f"{base.upper()}{sub}")
+    if not scope:
+        return None
+    pct = float(m.group("pct").replace(",", "."))
+    return Leaf(kind="exclusion", text=" ".join(text.split()), property="concentration", op="<=",
+                bound=Quantity(pct, "percent", f"{m.group('pct')}%"), scope=tuple(scope))
+
+
 def _exclusion(clause: str, lead: str, own_codes: set[str]) -> Leaf:
     text = " ".join(f"{lead.strip()} {strip_label(clause)}".split()) if lead else " ".join(clause.split())
+    if (mixture := _mixture_note(text)) is not None:
+        return mixture
     refers = tuple(c for c in find_codes(text) if c.upper() not in own_codes and c.split(".")[0] not in own_codes)
     body = strip_label(clause)
     thresholds = parse_thresholds(body)

@@ -208,3 +208,19 @@ def test_criteria_round_trip_through_json_and_the_snapshot(ccl: dict[str, ItemCr
     assert loaded.criteria("2b350.A") == [ccl["2B350.a"]]
     (tmp_path / "g1" / "criteria.jsonl").unlink()
     assert Snapshot.load(tmp_path / "g1").criteria("2B350.a") == [] and written.directory == loaded.directory
+
+
+@pytest.mark.slow
+def test_list_ii_1c350_mixture_notes_free_weak_mixtures_of_the_items_they_name(
+    list_ii: dict[str, ItemCriteria],
+) -> None:
+    from assistant.facts import read_facts
+
+    tdg, pocl3 = list_ii["1C350.1"], list_ii["1C350.2"]
+    assert [(x.bound.value, x.scope[:2]) for x in tdg.exclusions if x.bound is not None] == [
+        (10.0, ("1C350.1", "1C350.3"))]  # Note 2's 30 % holds only for States Party: the lower limit decides
+    assert [x.bound.value for x in pocl3.exclusions if x.bound is not None] == [30.0]  # Note 3
+    assert evaluate(tdg, read_facts("thiodiglycol 5 % aqueous solution, 1 000 L")).status == "does not apply"
+    assert evaluate(tdg, read_facts("thiodiglycol 20 % solution")).status == "applies"
+    assert evaluate(tdg, read_facts("thiodiglycol 99 %, 200 kg drum")).status == "applies"
+    assert all(not x.scope for x in list_ii["1C350"].exclusions)
