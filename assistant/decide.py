@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.codes import CATCH_ALL, find_codes, top_level
+from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
 from assistant.evaluate import evaluate
 from assistant.index import View
 from assistant.question import is_english, trade_names
@@ -117,7 +117,8 @@ def _relevant(match: EntryMatch) -> bool:
 
 
 def _parent(code: str) -> str:
-    return code.rsplit(".", 1)[0] if "." in code else ""
+    chain = lineage(code)
+    return chain[-2] if len(chain) > 1 else ""
 
 
 def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
@@ -145,11 +146,7 @@ def _ancestors(code: str) -> list[str]:
     """>>> _ancestors("2B350.a.1")
     ['2B350.a', '2B350']
     """
-    out = []
-    while "." in code:
-        code = _parent(code)
-        out.append(code)
-    return out
+    return lineage(code)[-2::-1]
 
 
 def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = False) -> _Judged | None:

@@ -45,6 +45,10 @@ class SourceDocument:
     ingested_at: str
     version_id: str = ""
     path: str = ""
+    language: str = ""
+    """The text's language ("en", "fr"), from the document's own mark or its words; "" when unknown."""
+    work: str = ""
+    """The document this is a version of, as it names itself (`SOR/2000-210` for both language versions)."""
 
     @property
     def version(self) -> str:
@@ -68,6 +72,7 @@ class Passage:
     title: str = ""
     category: str = ""
     page: int | None = None
+    language: str = ""
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for the vector store (Chroma accepts no None values)."""
@@ -210,6 +215,34 @@ class ItemCriteria:
     subject_terms: tuple[str, ...]
     tree: Node | None
     exclusions: tuple[Leaf, ...] = ()
+
+
+LinkKind = Literal["parallel version", "same code", "same item"]
+
+
+@dataclass(frozen=True)
+class ItemLink:
+    """Two items of different sources that control the same goods, found at ingest, with how sure and why.
+
+    "parallel version": the same code in two language versions of one regulation; "same code": the same
+    EU/US-numbered code in two lists; "same item": an NSG item and an EU/US item whose subject and deciding
+    thresholds agree (`B.2.1.1` flow-forming machines and `2B209`), the lists never saying so themselves.
+    """
+
+    code: str
+    source: str
+    list_label: str
+    other_code: str
+    other_source: str
+    other_list: str
+    kind: LinkKind
+    confidence: float
+    reason: str
+
+    def reversed(self) -> ItemLink:
+        """The same link seen from the other item."""
+        return ItemLink(self.other_code, self.other_source, self.other_list, self.code, self.source, self.list_label,
+                        self.kind, self.confidence, self.reason)
 
 
 Status = Literal["applies", "undetermined", "does not apply"]

@@ -46,7 +46,7 @@ def _fail(error: StceError) -> None:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: PDF, eCFR XML, Markdown, text.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: PDF, eCFR or Justice Canada XML, Markdown, text.")],
     name: Annotated[Optional[str], typer.Option(help="Source name (one file only); default: the file name.")] = None,
     version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
@@ -72,6 +72,9 @@ def ingest(
         table.add_row(Path(r.path).name, r.source, r.status, str(r.passages), str(r.entries), str(r.embedded),
                       f"{r.seconds:.1f}")
     out.print(table)
+    for r in results:
+        for note in r.notes:
+            out.print(f"[yellow]note:[/yellow] {r.path}: {note}", soft_wrap=True, highlight=False)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         out.print(f"[red]failed:[/red] {r.path}: {r.error}", soft_wrap=True)
@@ -92,9 +95,10 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")]
     if as_json:
         print(json.dumps([{**asdict(s), "version": s.version} for s in rows], indent=2))
         return
-    table = Table("name", "list", "kind", "version", "passages", "entries", "ingested at")
+    table = Table("name", "list", "kind", "language", "version", "passages", "entries", "ingested at")
     for s in rows:
-        table.add_row(s.name, s.list_label, s.kind, s.version, str(s.passages), str(s.entries), s.ingested_at)
+        table.add_row(s.name, s.list_label, s.kind, s.language or "?", s.version, str(s.passages), str(s.entries),
+                      s.ingested_at)
     out.print(table)
 
 
