@@ -269,6 +269,22 @@ Decision = Literal["likely-controlled", "needs-facts", "not-controlled-as-descri
 
 
 @dataclass(frozen=True)
+class SameItem:
+    """Another list's item that controls the same goods as a candidate, with its own citation numbers.
+
+    `version` is the editor's label of that list's version (or the source's name when it has none), never
+    only a hash; `kind` and `confidence` say how the link was found (`ItemLink`).
+    """
+
+    list_label: str
+    code: str
+    version: str
+    citations: list[int]
+    kind: LinkKind
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A control entry that may apply, with the verbatim text that matched, its notes and its evaluation."""
 
@@ -285,6 +301,8 @@ class Candidate:
     reason: str = ""
     missing: list[Leaf] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    same_item: list[SameItem] = field(default_factory=list)
+    """The same goods in the other lists, the home list first (`assistant.sameitem`)."""
 
 
 @dataclass(frozen=True)

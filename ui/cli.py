@@ -265,22 +265,27 @@ def entry(
     code: Annotated[str, typer.Argument(help="Entry or sub-item code, e.g. 2B350 or 2B350.a.1.")],
     list_label: Annotated[Optional[str], typer.Option("--list", help="Only this list, e.g. 'US CCL'.")] = None,
     criteria: Annotated[bool, typer.Option("--criteria", help="Also print the criteria trees.")] = False,
+    links: Annotated[bool, typer.Option("--links", help="Also print the same items in other lists.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print passages and trees as JSON.")] = False,
 ) -> None:
-    """Print an entry's official text from the live index and, with --criteria, its criteria trees."""
+    """Print an entry's official text from the live index and, with --criteria, its criteria trees; with
+    --links, the items of other lists (and language versions) found at ingest to control the same goods."""
     from assistant.codes import find_codes
     from assistant.evaluate import describe
     from assistant.index import LiveIndex
     from assistant.snapshot import criteria_to_json
 
     normalised = (find_codes(code) or [code.strip()])[0]
-    passages, trees = LiveIndex(ctx.obj).view().snapshot.entry(normalised, list_label)
+    snapshot = LiveIndex(ctx.obj).view().snapshot
+    passages, trees = snapshot.entry(normalised, list_label)
     if not passages and not trees:
         err.print(f"[red]error:[/red] no entry {normalised} in the index" + (f" for list {list_label!r}" if list_label else ""))
         raise typer.Exit(1)
+    found = [link for link in snapshot.links(normalised) if list_label in (None, link.list_label)] if links else []
     if as_json:
         print(json.dumps({"entry": normalised, "passages": [asdict(p) for p in passages],
-                          "criteria": [criteria_to_json(c) for c in trees]}, indent=2, ensure_ascii=False))
+                          "criteria": [criteria_to_json(c) for c in trees], "links": [asdict(x) for x in found]},
+                         indent=2, ensure_ascii=False))
         return
     for p in passages:
         out.print(f"[bold]{p.entry}[/bold] [dim]{p.list_label}, {p.source} {p.version}[/dim]")
@@ -291,6 +296,11 @@ def entry(
                       highlight=False)
             out.print("\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
                       markup=False, highlight=False)
+    if links:
+        out.print(f"\n[bold]Same item in other lists[/bold] ({len(found)})", highlight=False)
+        for x in found:
+            out.print(f"{x.code} ({x.list_label}) = {x.other_code} ({x.other_list}, {x.other_source}): {x.kind}, "
+                      f"confidence {x.confidence:.2f}; {x.reason}", markup=False, highlight=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
