@@ -69,10 +69,11 @@ class Assistant:
         query = reading.query
         if reading.follow_up and llm and self.llm.model is not None:
             query = self.llm.stand_alone(reading.question, history)
+        scope = Scope.of(lists, sources)
         for attempt in range(_RETRIES):
             view = self.index.view()
             try:
-                retrieved = search(view, query, Scope.of(lists, sources))
+                retrieved = search(view, query, scope)
             except ChromaError:
                 if attempt == _RETRIES - 1 or self.index.is_current(view):
                     raise
@@ -82,7 +83,7 @@ class Assistant:
                 break
         decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
         grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
-                                self.settings.home_list)
+                                self.settings.home_list, scope.allows)
         read = understood(reading, view.snapshot)
         # A question we could not read says where nothing falls: "EAR99" would read as cleared.
         falls = decided.falls_to if read or decided.decision != "no-match" else {}

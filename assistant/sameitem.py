@@ -9,6 +9,7 @@ officer's own list (`STCE_HOME_LIST`) leads.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from assistant.snapshot import Snapshot
@@ -49,8 +50,12 @@ def _passage(snapshot: Snapshot, code: str, list_label: str) -> Passage | None:
 
 
 def group_by_item(candidates: list[Candidate], citations: list[Citation], guidance: list[Citation],
-                  snapshot: Snapshot, home_list: str = "") -> Grouped:
-    """Merge linked candidates into one card each and cite every linked list's item on it."""
+                  snapshot: Snapshot, home_list: str = "", allows: Callable[[Passage], bool] = lambda _p: True,
+                  ) -> Grouped:
+    """Merge linked candidates into one card each and cite every linked list's item on it.
+
+    `allows` is the question's scope: a list the officer left out is not cited on the card either.
+    """
     if not snapshot.all_links:
         return Grouped(candidates, citations, guidance)
     citations = list(citations)
@@ -78,7 +83,7 @@ def group_by_item(candidates: list[Candidate], citations: list[Citation], guidan
             if (link.other_code.upper(), link.other_list) in listed or link.other_list in seen_lists:
                 continue
             passage = _passage(snapshot, link.other_code, link.other_list)
-            if passage is None:
+            if passage is None or not allows(passage):
                 continue
             citations.append(Citation(len(citations) + 1, passage, link.confidence))
             shown.append(SameItem(link.other_list, link.other_code, _label(passage), [len(citations)], link.kind,
