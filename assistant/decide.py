@@ -295,7 +295,8 @@ def _related(snapshot: Snapshot, entry: str) -> list[str]:
 
 def _candidate(judged: _Judged, snapshot: Snapshot, numbers: list[int]) -> Candidate:
     p, ev = judged.hit.passage, judged.evaluation
-    preamble = [q for q in snapshot.by_entry.get(judged.match.entry, []) if q.entry == judged.match.entry][:1]
+    preamble = [q for q in snapshot.by_entry.get(judged.match.entry, [])
+                if q.entry == judged.match.entry and q.list_label == p.list_label][:1]
     notes = notes_of(body(p)) + [n for q in preamble for n in notes_of(q.text)]
     reason = ("the question names this entry" if judged.named
               else ev.reason if ev else "found by its words; no criteria could be checked for it")

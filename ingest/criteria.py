@@ -58,9 +58,9 @@ _PROPERTY_STOP = frozenset(
 _COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
 _CONDITION = re.compile(r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
                         r"(?:\s*\([^()]*\))?", re.I)
-_EXCLUDES = re.compile(
-    r"\b(?:does|do)\s+not\s+(?:control|apply|include)|\bnot\s+controlled\b|\bexclude[sd]\b|\bdecontrol"
-    r"|\bis\s+not\s+subject\b|\bne\s+vis(?:e|ent)\s+pas\b|^(?:except|sauf)\s*:", re.I
+_EXCLUDES = re.compile(  # NSG notes: "Paragraph A.1.1. does not include", and an "except:" list
+    r"\b(?:does|do)\s+not\s+(?:control|apply)|\bnot\s+controlled\b|\bexclude[sd]\b|\bdecontrol|\bis\s+not\s+subject\b"
+    r"|\b(?:paragraph|le\s+paragraphe)\s+[\w.()]+\s+(?:does\s+not\s+include|ne\s+vise\s+pas)\b|^(?:except|sauf)\s*:", re.I
 )
 _OTHER_THAN = re.compile(
     r"\b(?:other than|except|excluding|not specified in|not controlled by)\b.*?(?=,\s|\(|;|:|\.\s|\.$|$)", re.I | re.S
@@ -226,7 +226,8 @@ def _build(
     if folds:
         parts = [p for p in (own_tree, material) if p is not None]
     else:
-        parts = [p for p in (own_tree, material, chemical, _children_node(own, item.children, children, item.text)) if p]
+        alternatives = _children_node(own, item.children, children, item.text)
+        parts = [p for p in (own_tree, material, chemical, alternatives) if p]
     if parent_leaves:
         parts = [*parent_leaves, *parts]
     tree = parts[0] if len(parts) == 1 else (Node("all", tuple(parts)) if parts else None)

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.codes import NSG_ENTRY, lineage, top_level
@@ -68,6 +68,26 @@ class Linked:
 
     links: list[ItemLink] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def borrow_criteria(criteria: list[ItemCriteria], links: Iterable[ItemLink]) -> list[ItemCriteria]:
+    """A language version's items judged by its English twin's trees (same regulation, same code).
+
+    The criteria grammar reads English ("or more", "having all of the following"); a French item linked code
+    for code to its English twin keeps its own subject words for display and takes the twin's tree,
+    subject terms and exclusions, so that its decision is the English text's.
+    """
+    twin = {(link.source, link.code): (link.other_source, link.other_code)
+            for link in links if link.kind == "parallel version"}
+    if not twin:
+        return criteria
+    by_key = {(c.source, c.code): c for c in criteria}
+    out = []
+    for c in criteria:
+        base = by_key.get(twin.get((c.source, c.code), ("", "")))
+        out.append(c if base is None else replace(c, subject_terms=base.subject_terms, tree=base.tree,
+                                                   exclusions=base.exclusions))
+    return out
 
 
 def link_lists(

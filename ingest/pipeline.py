@@ -34,7 +34,7 @@ from assistant.store import PassageStore, make_client
 from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
 from ingest.load import Loaded, read_bytes, read_file, safe_file_name, safe_typed_name
 from ingest.criteria import criteria_of
-from ingest.links import link_lists
+from ingest.links import borrow_criteria, link_lists
 from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ class Ingester:
         sources = [s for s in self.registry.sources() if s.name not in gone] + ([upsert] if upsert else [])
         titles = {(p.source, top_level(p.entry)): p.title for p in passages if p.entry and p.kind == "control-list"}
         linked = link_lists(sources, criteria, titles)
-        Snapshot.write(directory, passages, criteria, linked.links)
+        Snapshot.write(directory, passages, borrow_criteria(criteria, linked.links), linked.links)
         self.registry.commit(directory.name, generation, **change)
         self._prune_snapshots()
         return linked.notes

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from assistant.codes import find_codes, lineage, top_level
 from assistant.errors import IngestError
+from assistant.evaluate import leaves
 from assistant.index import LiveIndex
 from assistant.registry import Registry
 from assistant.settings import Settings
@@ -189,6 +190,15 @@ def test_language_versions_are_linked_code_for_code(both_ingested: Settings) -> 
     link = snapshot.links("B.1.1.3", "DORS-2000-210")[0]
     assert (link.other_code, link.other_source, link.confidence) == ("B.1.1.3", "SOR-2000-210", 1.0)
     assert snapshot.links("B.2.1.2(a)(1)", "SOR-2000-210")[0].other_source == "DORS-2000-210"
+
+
+def test_french_items_are_judged_by_their_english_twins_trees(both_ingested: Settings) -> None:
+    snapshot = LiveIndex(both_ingested).view().snapshot
+    [bismuth] = [c for c in snapshot.criteria("B.1.1.4") if c.source == "DORS-2000-210"]
+    assert bismuth.subject.startswith("Bismuth possédant")
+    assert any(leaf.bound and leaf.bound.value == 99.99 for leaf in leaves(bismuth.tree))
+    [english] = [c for c in snapshot.criteria("B.1.1.4") if c.source == "SOR-2000-210"]
+    assert bismuth.tree == english.tree and bismuth.version_id != english.version_id
 
 
 def test_french_alone_is_ingested_with_a_note(settings: Settings, tmp_path: Path) -> None:
