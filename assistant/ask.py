@@ -18,6 +18,7 @@ from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
 from assistant.question import read_question, understood
 from assistant.retrieve import Scope, search
+from assistant.sameitem import group_by_item
 from assistant.settings import Settings
 from assistant.types import Answer, SourceDocument
 
@@ -68,10 +69,11 @@ class Assistant:
         query = reading.query
         if reading.follow_up and llm and self.llm.model is not None:
             query = self.llm.stand_alone(reading.question, history)
+        scope = Scope.of(lists, sources)
         for attempt in range(_RETRIES):
             view = self.index.view()
             try:
-                retrieved = search(view, query, Scope.of(lists, sources))
+                retrieved = search(view, query, scope)
             except ChromaError:
                 if attempt == _RETRIES - 1 or self.index.is_current(view):
                     raise
@@ -80,12 +82,14 @@ class Assistant:
             if self.index.is_current(view):
                 break
         decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
+        grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
+                                self.settings.home_list, scope.allows)
         read = understood(reading, view.snapshot)
         # A question we could not read says where nothing falls: "EAR99" would read as cleared.
         falls = decided.falls_to if read or decided.decision != "no-match" else {}
         answer = Answer(
-            question=reading.question, markdown="", candidates=decided.candidates, citations=decided.citations,
-            guidance=decided.guidance, took_ms=0.0, decision=decided.decision, query=query,
+            question=reading.question, markdown="", candidates=grouped.candidates, citations=grouped.citations,
+            guidance=grouped.guidance, took_ms=0.0, decision=decided.decision, query=query,
             read_as=render.read_as(reading.facts), understood=read, ruled_out=decided.ruled_out,
             falls_to=falls, facts=reading.facts,
         )

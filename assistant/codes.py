@@ -1,6 +1,8 @@
 """Control codes and CAS numbers as officers type them, normalised to one spelling.
 
-`2B350i`, `2b350.i`, `2 B 350 i`, `2B-350` and `ECCN 2B350.i` all mean `2B350.i`; `ML 8` means `ML8`.
+`2B350i`, `2b350.i`, `2 B 350 i`, `2B-350` and `ECCN 2B350.i` all mean `2B350.i`; `ML 8` means `ML8`;
+the Nuclear Suppliers Group numbering keeps its own shape: `B.2.1.2.(a)(1)` and `B.2.1.2 a) 1)` mean
+`B.2.1.2(a)(1)`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ ML_ENTRY = r"ML\.?\d{1,2}"
 """A Common Military List entry as lists print it (`ML8`, `ML.8`)."""
 SUB_ITEMS = r"(?:\.[a-z0-9]{1,2})*"
 """Dotted sub-item labels after an entry (`.g.1.a`)."""
+NSG_ENTRY = r"[AB]\.\d{1,2}(?:\.\d{1,2}){0,4}"
+"""A Nuclear Suppliers Group list item as the lists print it (`A.1.1`, `B.2.1.1`): part letter, numbers."""
 CATCH_ALL = r"\d[A-E]99\d"
 """The US anti-terrorism-only entries (`2B999`), which the CCL's order of review looks at last."""
 
@@ -23,6 +27,10 @@ _EU_US = re.compile(
     re.IGNORECASE,
 )
 _ML = re.compile(r"(?<![\w-])ML\s?(?P<num>\d{1,2})(?!\d)(?P<sub>(?:\.[a-z0-9]{1,2})*)", re.IGNORECASE)
+_NSG = re.compile(
+    rf"(?<![\w.-])(?P<head>{NSG_ENTRY})(?![\d])\.?(?P<sub>(?:\s?\(?(?:[a-z]{{1,4}}|\d{{1,2}})\)(?![\w]))*)"
+)
+_NSG_SUB = re.compile(r"\(?([a-z]{1,4}|\d{1,2})\)")
 _CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 
 
@@ -38,6 +46,8 @@ def find_codes(text: str) -> list[str]:
     for m in _ML.finditer(text):
         sub = [p for p in m["sub"].lower().split(".") if p]
         found.append((m.start(), ".".join([f"ML{int(m['num'])}", *sub])))
+    for m in _NSG.finditer(text):
+        found.append((m.start(), m["head"] + "".join(f"({s})" for s in _NSG_SUB.findall(m["sub"]))))
     return list(dict.fromkeys(code for _, code in sorted(found)))
 
 
@@ -47,7 +57,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     >>> code_spans("ECCN 2B-350 and ML 8")
     [(5, 11), (16, 20)]
     """
-    return sorted(m.span() for pattern in (_EU_US, _ML) for m in pattern.finditer(text))
+    return sorted(m.span() for pattern in (_EU_US, _ML, _NSG) for m in pattern.finditer(text))
 
 
 def find_cas(text: str) -> list[str]:
@@ -61,5 +71,17 @@ def find_cas(text: str) -> list[str]:
 
 
 def top_level(code: str) -> str:
-    """The entry a sub-item belongs to: `2B350.g.1` -> `2B350`."""
+    """The entry a sub-item belongs to: `2B350.g.1` -> `2B350`, `B.2.1.2(a)(1)` -> `B.2.1.2`."""
+    if re.match(NSG_ENTRY, code, re.IGNORECASE):
+        return code.split("(")[0]
     return code.split(".")[0]
+
+
+def lineage(code: str) -> list[str]:
+    """The code and the codes it sits in, from its entry down: `2B350.g.1` -> `2B350`, `2B350.g`, `2B350.g.1`;
+    `B.2.1.2(a)(1)` -> `B.2.1.2`, `B.2.1.2(a)`, `B.2.1.2(a)(1)` (an NSG entry's dots are its number, not levels).
+    """
+    entry = top_level(code)
+    parts = re.findall(r"\([^()]*\)", code[len(entry):]) if entry != code.split(".")[0] else [
+        "." + p for p in code.split(".")[1:]]
+    return [entry + "".join(parts[:depth]) for depth in range(len(parts) + 1)]

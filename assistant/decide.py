@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.codes import CATCH_ALL, find_codes, top_level
+from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
 from assistant.evaluate import evaluate
 from assistant.index import View
 from assistant.question import is_english, trade_names
@@ -121,7 +121,8 @@ def _relevant(match: EntryMatch, facts: Facts) -> bool:
 
 
 def _parent(code: str) -> str:
-    return code.rsplit(".", 1)[0] if "." in code else ""
+    chain = lineage(code)
+    return chain[-2] if len(chain) > 1 else ""
 
 
 def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
@@ -149,11 +150,7 @@ def _ancestors(code: str) -> list[str]:
     """>>> _ancestors("2B350.a.1")
     ['2B350.a', '2B350']
     """
-    out = []
-    while "." in code:
-        code = _parent(code)
-        out.append(code)
-    return out
+    return lineage(code)[-2::-1]
 
 
 def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = False) -> _Judged | None:
@@ -311,7 +308,8 @@ def _related(snapshot: Snapshot, entry: str) -> list[str]:
 
 def _candidate(judged: _Judged, snapshot: Snapshot, numbers: list[int]) -> Candidate:
     p, ev = judged.hit.passage, judged.evaluation
-    preamble = [q for q in snapshot.by_entry.get(judged.match.entry, []) if q.entry == judged.match.entry][:1]
+    preamble = [q for q in snapshot.by_entry.get(judged.match.entry, [])
+                if q.entry == judged.match.entry and q.list_label == p.list_label][:1]
     notes = notes_of(body(p)) + [n for q in preamble for n in notes_of(q.text)]
     reason = ("the question names this entry" if judged.named
               else ev.reason if ev else "found by its words; no criteria could be checked for it")

@@ -19,7 +19,8 @@ from assistant.types import ChangeReport, SourceDocument
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     name TEXT PRIMARY KEY, list_label TEXT, kind TEXT, version_label TEXT, content_hash TEXT,
-    passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT
+    passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT, language TEXT DEFAULT '',
+    work TEXT DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending (version_id TEXT PRIMARY KEY);
@@ -38,6 +39,10 @@ class Registry:
         self.path = path
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            known = {row[1] for row in db.execute("PRAGMA table_info(sources)")}
+            for column in _COLUMNS:
+                if column not in known:
+                    db.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT DEFAULT ''")
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self.path)

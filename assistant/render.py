@@ -9,6 +9,7 @@ put into Markdown (`escape_md`), so a title cannot inject links, images or styli
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from assistant.params import format_quantity
@@ -130,7 +131,18 @@ def _card(i: int, c: Candidate) -> list[str]:
     lines += [f"   - {escape_md(note)}" for note in c.notes]
     if c.related:
         lines.append("   - Also check: " + ", ".join(escape_md(r) for r in c.related))
+    if c.same_item:
+        lines.append(f"   - {escape_md(same_item_line(c))}")
     return lines
+
+
+def same_item_line(c: Candidate) -> str:
+    """The other lists' items for the same goods: "Same item: NO List II 2B209 (2026-06) [3], US CCL 2B209 [4]"."""
+    return "Same item: " + ", ".join(
+        f"{s.list_label} {s.code} ({s.version})" + "".join(f"[{n}]" for n in s.citations)
+        + (f" ~{s.confidence:.0%}" if s.kind == "same item" and s.confidence < 1 else "")
+        for s in c.same_item
+    )
 
 
 def markdown(answer: Answer) -> str:
@@ -174,7 +186,8 @@ def citation_json(c: Citation, with_text: bool = True) -> dict[str, Any]:
 def candidate_json(c: Candidate) -> dict[str, Any]:
     return {"entry": c.entry, "item": c.item, "title": c.title, "list": c.list_label, "version": c.version,
             "status": c.status, "reason": c.reason, "citations": c.citations,
-            "checks": [check_json(ch) for ch in c.checks], "ask": [ask_json(c.entry, leaf) for leaf in c.missing]}
+            "checks": [check_json(ch) for ch in c.checks], "ask": [ask_json(c.entry, leaf) for leaf in c.missing],
+            "same_item": [asdict(s) for s in c.same_item]}
 
 
 def ask_json(entry: str, leaf: Leaf) -> dict[str, Any]:

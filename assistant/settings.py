@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     max_passage_tokens: int = Field(default=250, description="Word pieces per passage; the model truncates at 256.")
     embed_batch_size: int = 64
     top_k: int = 5
+    home_list: str = Field(default="", description="The officer's own list label (e.g. 'NO List II'): when lists "
+                           "control the same item, its entry leads the card and its citation comes first.")
     lock_timeout_s: float = Field(default=600.0, description="How long a writer waits for another to finish.")
     audit_log: bool = True
     audit_log_max_bytes: int = 5_000_000

@@ -21,7 +21,8 @@ import bm25s
 import Stemmer
 from bm25s.tokenization import Tokenizer
 
-from assistant.types import Hit, ItemCriteria, Leaf, Node, Passage, Quantity
+from assistant.codes import lineage, top_level
+from assistant.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -30,6 +31,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 _TOKEN_PATTERN = r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b"
 _PASSAGES = "passages.jsonl"
 _CRITERIA = "criteria.jsonl"
+_LINKS = "links.jsonl"
 
 
 def _tokenizer() -> Tokenizer:
@@ -54,8 +56,11 @@ class Snapshot:
         return cls(Path(), [])
 
     @classmethod
-    def write(cls, directory: Path, passages: Iterable[Passage], criteria: Iterable[ItemCriteria] = ()) -> Snapshot:
-        """Write the passage table, the criteria trees and the keyword index into a fresh directory."""
+    def write(
+        cls, directory: Path, passages: Iterable[Passage], criteria: Iterable[ItemCriteria] = (),
+        links: Iterable[ItemLink] = (),
+    ) -> Snapshot:
+        """Write the passage table, the criteria trees, the links and the keyword index into a fresh directory."""
         passages = list(passages)
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -66,6 +71,9 @@ class Snapshot:
         with (tmp / _CRITERIA).open("w", encoding="utf-8") as out:
             for item in criteria:
                 out.write(json.dumps(criteria_to_json(item), ensure_ascii=False) + "\n")
+        with (tmp / _LINKS).open("w", encoding="utf-8") as out:
+            for link in links:
+                out.write(json.dumps(asdict(link), ensure_ascii=False) + "\n")
         if passages:
             tokenizer = _tokenizer()
             tokens = tokenizer.tokenize([p.text for p in passages], return_as="tuple", show_progress=False)
@@ -85,6 +93,27 @@ class Snapshot:
         return [criteria_from_json(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
 
     @cached_property
+    def all_links(self) -> list[ItemLink]:
+        """Every link between items of different sources, as stored once at ingest; none in older snapshots."""
+        path = self.directory / _LINKS
+        if not self.passages or not path.is_file():
+            return []
+        return [ItemLink(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    @cached_property
+    def _links_by_code(self) -> dict[str, list[ItemLink]]:
+        index: dict[str, list[ItemLink]] = defaultdict(list)
+        for link in self.all_links:
+            index[link.code.upper()].append(link)
+            index[link.other_code.upper()].append(link.reversed())
+        return index
+
+    def links(self, code: str, source: str | None = None) -> list[ItemLink]:
+        """Links from an item (of one source, or of any), surest first."""
+        found = [link for link in self._links_by_code.get(code.upper(), []) if source in (None, link.source)]
+        return sorted(found, key=lambda link: -link.confidence)
+
+    @cached_property
     def _criteria_by_code(self) -> dict[str, list[ItemCriteria]]:
         index: dict[str, list[ItemCriteria]] = defaultdict(list)
         for item in self.all_criteria:
@@ -100,8 +129,8 @@ class Snapshot:
         code = code.upper()
         passages = [p for p in self.by_entry.get(code, []) if list_label in (None, p.list_label)]
         criteria = [
-            c for c in self._criteria_by_entry.get(code.split(".")[0], [])
-            if (c.code.upper() == code or c.code.upper().startswith(code + ".")) and list_label in (None, c.list_label)
+            c for c in self._criteria_by_entry.get(top_level(code), [])
+            if code in lineage(c.code.upper()) and list_label in (None, c.list_label)
         ]
         return passages, criteria
 
@@ -109,7 +138,7 @@ class Snapshot:
     def _criteria_by_entry(self) -> dict[str, list[ItemCriteria]]:
         index: dict[str, list[ItemCriteria]] = defaultdict(list)
         for item in self.all_criteria:
-            index[item.code.split(".")[0].upper()].append(item)
+            index[top_level(item.code).upper()].append(item)
         return index
 
     @cached_property
@@ -128,9 +157,8 @@ class Snapshot:
         for p in self.passages:
             if not p.entry:
                 continue
-            parts = p.entry.split(".")
-            for depth in range(1, len(parts) + 1):
-                index[".".join(parts[:depth]).upper()].append(p)
+            for code in lineage(p.entry):
+                index[code.upper()].append(p)
         return index
 
     @cached_property

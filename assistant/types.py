@@ -45,6 +45,10 @@ class SourceDocument:
     ingested_at: str
     version_id: str = ""
     path: str = ""
+    language: str = ""
+    """The text's language ("en", "fr"), from the document's own mark or its words; "" when unknown."""
+    work: str = ""
+    """The document this is a version of, as it names itself (`SOR/2000-210` for both language versions)."""
 
     @property
     def version(self) -> str:
@@ -68,6 +72,7 @@ class Passage:
     title: str = ""
     category: str = ""
     page: int | None = None
+    language: str = ""
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for the vector store (Chroma accepts no None values)."""
@@ -214,6 +219,34 @@ class ItemCriteria:
     exclusions: tuple[Leaf, ...] = ()
 
 
+LinkKind = Literal["parallel version", "same code", "same item"]
+
+
+@dataclass(frozen=True)
+class ItemLink:
+    """Two items of different sources that control the same goods, found at ingest, with how sure and why.
+
+    "parallel version": the same code in two language versions of one regulation; "same code": the same
+    EU/US-numbered code in two lists; "same item": an NSG item and an EU/US item whose subject and deciding
+    thresholds agree (`B.2.1.1` flow-forming machines and `2B209`), the lists never saying so themselves.
+    """
+
+    code: str
+    source: str
+    list_label: str
+    other_code: str
+    other_source: str
+    other_list: str
+    kind: LinkKind
+    confidence: float
+    reason: str
+
+    def reversed(self) -> ItemLink:
+        """The same link seen from the other item."""
+        return ItemLink(self.other_code, self.other_source, self.other_list, self.code, self.source, self.list_label,
+                        self.kind, self.confidence, self.reason)
+
+
 Status = Literal["applies", "undetermined", "does not apply"]
 
 
@@ -238,6 +271,22 @@ Decision = Literal["likely-controlled", "needs-facts", "not-controlled-as-descri
 
 
 @dataclass(frozen=True)
+class SameItem:
+    """Another list's item that controls the same goods as a candidate, with its own citation numbers.
+
+    `version` is the editor's label of that list's version (or the source's name when it has none), never
+    only a hash; `kind` and `confidence` say how the link was found (`ItemLink`).
+    """
+
+    list_label: str
+    code: str
+    version: str
+    citations: list[int]
+    kind: LinkKind
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A control entry that may apply, with the verbatim text that matched, its notes and its evaluation."""
 
@@ -254,6 +303,8 @@ class Candidate:
     reason: str = ""
     missing: list[Leaf] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    same_item: list[SameItem] = field(default_factory=list)
+    """The same goods in the other lists, the home list first (`assistant.sameitem`)."""
 
 
 @dataclass(frozen=True)

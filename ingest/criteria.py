@@ -24,7 +24,10 @@ from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
 
-_LABEL = re.compile(r"^\s*(?:(?:[a-z]{1,2}|\d{1,3})\.)*(?:[a-z]{1,2}|\d{1,3})\.?\s+(?=\S)")
+_LABEL = re.compile(
+    r"^\s*(?:(?:(?:[a-z]{1,2}|\d{1,3})\.)*(?:[a-z]{1,2}|\d{1,3})\.?|\(?(?:[a-z]{1,4}|\d{1,2})\))\s+(?=\S)"
+)
+"""`a.1.`, `a.1.a` (EU/US) or `(a)`, `a)`, `(iii)` (NSG, English and French)."""
 _ALL = re.compile(r"\b(?:all|both|each) of the following|\ball of the characteristics", re.I)
 _ANY = re.compile(r"\b(?:any|one or more|either) of the following", re.I)
 _CHARACTERISTICS = re.compile(
@@ -32,6 +35,7 @@ _CHARACTERISTICS = re.compile(
     r"|\ball of the characteristics",
     re.I,
 )
+_AS_FOLLOWS = re.compile(r"\bas follows\b|\bcomme suit\b", re.I)
 _ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
 _MATERIAL_CLAUSE = re.compile(
     r"(?:,\s*)?(?:\b(?:where|in which|of which)\s+)?\ball (?:wetted )?surfaces\b.*?\bmade (?:from|of)\b.*", re.I | re.S
@@ -54,8 +58,9 @@ _PROPERTY_STOP = frozenset(
 _COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
 _CONDITION = re.compile(r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
                         r"(?:\s*\([^()]*\))?", re.I)
-_EXCLUDES = re.compile(
-    r"\b(?:does|do)\s+not\s+(?:control|apply)|\bnot\s+controlled\b|\bexclude[sd]\b|\bdecontrol|\bis\s+not\s+subject\b", re.I
+_EXCLUDES = re.compile(  # NSG notes: "Paragraph A.1.1. does not include", and an "except:" list
+    r"\b(?:does|do)\s+not\s+(?:control|apply)|\bnot\s+controlled\b|\bexclude[sd]\b|\bdecontrol|\bis\s+not\s+subject\b"
+    r"|\b(?:paragraph|le\s+paragraphe)\s+[\w.()]+\s+(?:does\s+not\s+include|ne\s+vise\s+pas)\b|^(?:except|sauf)\s*:", re.I
 )
 _OTHER_THAN = re.compile(
     r"\b(?:other than|except|excluding|not specified in|not controlled by)\b.*?(?=,\s|\(|;|:|\.\s|\.$|$)", re.I | re.S
@@ -63,7 +68,7 @@ _OTHER_THAN = re.compile(
 _POINTER = re.compile(r"Related (?:Controls|Definitions)|Reasons? for Control", re.I)
 """Preamble lines that point elsewhere or define terms: never exclusions of this entry."""
 _QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|having|containing|with)\b", re.I)
-_NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s)")
+_NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s|\(?[a-z]\)\s)")
 _MIXTURE_NOTE = re.compile(
     r"mixtures\W*\s+containing\s+one\s+or\s+more\s+of\s+the\s+chemicals\s+specified\s+(?:in|by)\s+entr(?:y|ies)\s+"
     r"(?P<entries>[\dA-E.,\s]+?(?:\s+and\s+\.?\d+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
@@ -253,7 +258,8 @@ def _build(
     if folds:
         parts = [p for p in (own_tree, material) if p is not None]
     else:
-        parts = [p for p in (own_tree, material, chemical, _children_node(own, item.children, children)) if p]
+        alternatives = _children_node(own, item.children, children, item.text)
+        parts = [p for p in (own_tree, material, chemical, alternatives) if p]
     if parent_leaves:
         parts = [*parent_leaves, *parts]
     tree = parts[0] if len(parts) == 1 else (Node("all", tuple(parts)) if parts else None)
@@ -268,8 +274,12 @@ def _build(
     return _Built([criteria, *(c for b in children for c in b.items)], tree, exclusions, full_terms, inherited)
 
 
-def _children_node(text: str, items: list[Item], built: list[_Built]) -> Node | None:
-    """The children as alternatives, or all of them when the text or a "; and" says so."""
+def _children_node(text: str, items: list[Item], built: list[_Built], whole: str = "") -> Node | None:
+    """The children as alternatives, or all of them when the text or a "; and" says so.
+
+    Kinds of goods listed "as follows" are alternatives whatever joins them: the NSG lists end such a
+    list with "; and" (plutonium; and uranium 233), which there only closes the enumeration.
+    """
     branches: list[Node | Leaf] = []
     for child in built:
         parts = [p for p in (child.tree, *child.own_exclusions) if p is not None]
@@ -281,8 +291,9 @@ def _children_node(text: str, items: list[Item], built: list[_Built]) -> Node | 
             branches.append(Node("all", tuple(parts), subject_terms=child.terms))
     if not branches:
         return None
+    goods = _AS_FOLLOWS.search(f"{text} {whole}") is not None and not any(child.inherited for child in built)
     every = bool(_ALL.search(text)) or (
-        not _ANY.search(text) and any(_ENDS_AND.search(strip_label(c.text)) for c in items[:-1])
+        not _ANY.search(text) and not goods and any(_ENDS_AND.search(strip_label(c.text)) for c in items[:-1])
     )
     if len(branches) == 1 and isinstance(branches[0], Node) and not branches[0].subject_terms:
         return branches[0]

@@ -74,7 +74,7 @@ def looks_like_ecfr(data: bytes) -> bool:
 
 def read_ecfr(data: bytes, path: str) -> list[Entry]:
     """Entries of the CCL in document order; raise IngestError for unsafe, malformed or empty XML."""
-    root = _parse_safely(data, path)
+    root = parse_safely(data, path)
     entries = [_read_entry(heading, body) for heading, body in _split_entries(_blocks(root))]
     if not entries:
         raise IngestError(path, "no ECCN entries found (expected headings like <FP-2><B>2B350 ...</B>)")
@@ -82,7 +82,7 @@ def read_ecfr(data: bytes, path: str) -> list[Entry]:
     return entries
 
 
-def _parse_safely(data: bytes, path: str) -> Element:
+def parse_safely(data: bytes, path: str) -> Element:
     """Parse without ever expanding entities or fetching anything: the CCL needs neither."""
     try:
         return fromstring(data, forbid_dtd=True)

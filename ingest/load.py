@@ -19,6 +19,8 @@ from assistant.errors import IngestError
 from assistant.types import Kind
 from ingest.ecfr import looks_like_ecfr, read_ecfr
 from ingest.entries import Entry
+from ingest.justice import looks_like_justice, read_justice
+from ingest.language import detect_language
 from ingest.listtext import split_list_pages
 from ingest.pdf import read_pdf_pages
 
@@ -28,7 +30,7 @@ Format = Literal["pdf", "xml", "csv", "text"]
 SUFFIXES: dict[Format, tuple[str, ...]] = {
     "pdf": (".pdf",), "xml": (".xml",), "csv": (".csv", ".tsv"), "text": (".md", ".markdown", ".txt", ".text"),
 }
-INGESTED: dict[Format, str] = {"pdf": "PDF", "xml": "eCFR XML", "text": "Markdown (.md) or plain text (.txt)"}
+INGESTED: dict[Format, str] = {"pdf": "PDF", "xml": "eCFR or Justice Canada XML", "text": "Markdown (.md) or plain text (.txt)"}
 """What `stce ingest` and the Sources page take, as the refusal names it."""
 SCREENED: dict[Format, str] = {"pdf": "PDF", "csv": "CSV (with a description column)",
                                "text": "text with one item per line (.txt)"}
@@ -126,6 +128,8 @@ class Loaded:
     entries: list[Entry] = field(default_factory=list)
     pages: list[tuple[int | None, str]] = field(default_factory=list)
     default_list: str = ""
+    language: str = ""
+    work: str = ""
 
 
 def read_file(path: Path, max_bytes: int) -> bytes:
@@ -143,9 +147,21 @@ def read_bytes(data: bytes, path: Path, password: str | None = None) -> Loaded:
         return _read_pdf(data, path, password)
     if fmt == "xml":
         if looks_like_ecfr(data):
-            return Loaded("control-list", "ecfr", entries=read_ecfr(data, str(path)), default_list="US CCL")
-        raise IngestError(path, "XML that is not an eCFR Commerce Control List; accepted: " + described(INGESTED))
-    return Loaded("curriculum", "markdown", pages=[(None, _decode(data, path))])
+            entries = read_ecfr(data, str(path))
+            return Loaded("control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries))
+        if looks_like_justice(data):
+            document = read_justice(data, str(path))
+            label = "CA NSG" + (f" ({document.language})" if document.language not in ("en", "") else "")
+            return Loaded("control-list", "justice", entries=document.entries, default_list=label,
+                          language=document.language, work=document.work)
+        raise IngestError(path, "XML that is not an eCFR Commerce Control List or a Justice Canada regulation; "
+                                "accepted: " + described(INGESTED))
+    text = _decode(data, path)
+    return Loaded("curriculum", "markdown", pages=[(None, text)], language=detect_language(text))
+
+
+def _language_of(entries: list[Entry]) -> str:
+    return detect_language(" ".join(e.full_text() for e in entries[:40]))
 
 
 def _read_pdf(data: bytes, path: Path, password: str | None) -> Loaded:
@@ -154,9 +170,9 @@ def _read_pdf(data: bytes, path: Path, password: str | None) -> Loaded:
     if entries:
         military = all(e.code.upper().startswith("ML") for e in entries)
         return Loaded("control-list", "pdf", entries=entries,
-                      default_list="Military list" if military else "Dual-use list")
+                      default_list="Military list" if military else "Dual-use list", language=_language_of(entries))
     unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
-    return Loaded("curriculum", "pdf", pages=unindented)
+    return Loaded("curriculum", "pdf", pages=unindented, language=detect_language(" ".join(t for _, t in pages[:10])))
 
 
 def _decode(data: bytes, path: Path) -> str:

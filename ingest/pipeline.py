@@ -25,6 +25,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from filelock import FileLock, Timeout
 
+from assistant.codes import top_level
 from assistant.errors import IndexBusyError, IngestError
 from assistant.registry import Registry
 from assistant.settings import Settings
@@ -33,6 +34,7 @@ from assistant.store import PassageStore, make_client
 from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
 from ingest.load import Loaded, read_bytes, read_file, safe_file_name, safe_typed_name
 from ingest.criteria import criteria_of
+from ingest.links import borrow_criteria, link_lists
 from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ class FileResult:
     seconds: float = 0.0
     error: str = ""
     changes: ChangeReport | None = None
+    notes: tuple[str, ...] = ()
+    """What the editor should know though the file went in (a language version without its twin)."""
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -178,7 +182,8 @@ class Ingester:
         source = SourceDocument(
             name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
             content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
-            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), language=loaded.language,
+            work=loaded.work,
         )
         passages = self._passages(loaded, source)
         if not passages:
@@ -193,11 +198,12 @@ class Ingester:
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
-        self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None)
+        notes = self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None)
         if existing and existing.version_id != version_id:
             self._retire(existing.version_id)
         status: Status = "updated" if existing else "added"
-        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes)
+        mine = tuple(note for note in notes if name in note)
+        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes, notes=mine)
 
     def _passages(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
         counter = iter(range(10**9))
@@ -206,7 +212,7 @@ class Ingester:
             return Passage(
                 id=f"{source.version_id}:{next(counter):06d}", text=text, source=source.name,
                 list_label=source.list_label, version=source.version, version_id=source.version_id,
-                kind=source.kind, **fields,
+                kind=source.kind, language=source.language, **fields,
             )
 
         budget = self.settings.max_passage_tokens
@@ -230,12 +236,19 @@ class Ingester:
         _, name = self.registry.state()
         return Snapshot.load(self.settings.snapshots_dir / name) if name else Snapshot.empty()
 
-    def _commit(self, passages: list[Passage], criteria: list[ItemCriteria], **change: Any) -> None:
+    def _commit(self, passages: list[Passage], criteria: list[ItemCriteria], **change: Any) -> list[str]:
+        """Write the next snapshot, links among all the lists it holds included, and switch to it; the link notes."""
         generation = self.registry.generation() + 1
         directory = self.settings.snapshots_dir / f"g{generation:08d}"
-        Snapshot.write(directory, passages, criteria)
+        upsert: SourceDocument | None = change.get("upsert")
+        gone = {upsert.name if upsert else None, change.get("remove")}
+        sources = [s for s in self.registry.sources() if s.name not in gone] + ([upsert] if upsert else [])
+        titles = {(p.source, top_level(p.entry)): p.title for p in passages if p.entry and p.kind == "control-list"}
+        linked = link_lists(sources, criteria, titles)
+        Snapshot.write(directory, passages, borrow_criteria(criteria, linked.links), linked.links)
         self.registry.commit(directory.name, generation, **change)
         self._prune_snapshots()
+        return linked.notes
 
     def _prune_snapshots(self) -> None:
         """Keep the live snapshot and the one before it (a reader may still be loading it)."""

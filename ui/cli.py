@@ -46,7 +46,7 @@ def _fail(error: StceError) -> None:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: PDF, eCFR XML, Markdown, text.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: PDF, eCFR or Justice Canada XML, Markdown, text.")],
     name: Annotated[Optional[str], typer.Option(help="Source name (one file only); default: the file name.")] = None,
     version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
@@ -72,6 +72,9 @@ def ingest(
         table.add_row(Path(r.path).name, r.source, r.status, str(r.passages), str(r.entries), str(r.embedded),
                       f"{r.seconds:.1f}")
     out.print(table)
+    for r in results:
+        for note in r.notes:
+            out.print(f"[yellow]note:[/yellow] {r.path}: {note}", soft_wrap=True, highlight=False)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         out.print(f"[red]failed:[/red] {r.path}: {r.error}", soft_wrap=True)
@@ -92,9 +95,10 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")]
     if as_json:
         print(json.dumps([{**asdict(s), "version": s.version} for s in rows], indent=2))
         return
-    table = Table("name", "list", "kind", "version", "passages", "entries", "ingested at")
+    table = Table("name", "list", "kind", "language", "version", "passages", "entries", "ingested at")
     for s in rows:
-        table.add_row(s.name, s.list_label, s.kind, s.version, str(s.passages), str(s.entries), s.ingested_at)
+        table.add_row(s.name, s.list_label, s.kind, s.language or "?", s.version, str(s.passages), str(s.entries),
+                      s.ingested_at)
     out.print(table)
 
 
@@ -261,22 +265,27 @@ def entry(
     code: Annotated[str, typer.Argument(help="Entry or sub-item code, e.g. 2B350 or 2B350.a.1.")],
     list_label: Annotated[Optional[str], typer.Option("--list", help="Only this list, e.g. 'US CCL'.")] = None,
     criteria: Annotated[bool, typer.Option("--criteria", help="Also print the criteria trees.")] = False,
+    links: Annotated[bool, typer.Option("--links", help="Also print the same items in other lists.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print passages and trees as JSON.")] = False,
 ) -> None:
-    """Print an entry's official text from the live index and, with --criteria, its criteria trees."""
+    """Print an entry's official text from the live index and, with --criteria, its criteria trees; with
+    --links, the items of other lists (and language versions) found at ingest to control the same goods."""
     from assistant.codes import find_codes
     from assistant.evaluate import describe
     from assistant.index import LiveIndex
     from assistant.snapshot import criteria_to_json
 
     normalised = (find_codes(code) or [code.strip()])[0]
-    passages, trees = LiveIndex(ctx.obj).view().snapshot.entry(normalised, list_label)
+    snapshot = LiveIndex(ctx.obj).view().snapshot
+    passages, trees = snapshot.entry(normalised, list_label)
     if not passages and not trees:
         err.print(f"[red]error:[/red] no entry {normalised} in the index" + (f" for list {list_label!r}" if list_label else ""))
         raise typer.Exit(1)
+    found = [link for link in snapshot.links(normalised) if list_label in (None, link.list_label)] if links else []
     if as_json:
         print(json.dumps({"entry": normalised, "passages": [asdict(p) for p in passages],
-                          "criteria": [criteria_to_json(c) for c in trees]}, indent=2, ensure_ascii=False))
+                          "criteria": [criteria_to_json(c) for c in trees], "links": [asdict(x) for x in found]},
+                         indent=2, ensure_ascii=False))
         return
     for p in passages:
         out.print(f"[bold]{p.entry}[/bold] [dim]{p.list_label}, {p.source} {p.version}[/dim]")
@@ -287,6 +296,11 @@ def entry(
                       highlight=False)
             out.print("\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
                       markup=False, highlight=False)
+    if links:
+        out.print(f"\n[bold]Same item in other lists[/bold] ({len(found)})", highlight=False)
+        for x in found:
+            out.print(f"{x.code} ({x.list_label}) = {x.other_code} ({x.other_list}, {x.other_source}): {x.kind}, "
+                      f"confidence {x.confidence:.2f}; {x.reason}", markup=False, highlight=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

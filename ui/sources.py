@@ -177,6 +177,8 @@ def show_results(results: list[FileResult]) -> None:
         else:
             st.success(f"{Path(r.path).name} → source **{r.source}**: {r.status}, {r.passages} passages, "
                        f"{r.entries} entries ({r.seconds:.1f} s)")
+        for note in r.notes:
+            st.warning(f"{Path(r.path).name}: {note}")
         if r.status == "updated" and r.changes:
             show_changes(r.changes)
 
@@ -197,7 +199,8 @@ def sources_table() -> None:
         st.info("No sources yet: upload a control list above.")
         return
     st.dataframe(
-        [{"source": s.name, "list": s.list_label, "kind": s.kind, "version": s.version, "passages": s.passages,
+        [{"source": s.name, "list": s.list_label, "kind": s.kind, "language": s.language or "?",
+          "version": s.version, "passages": s.passages,
           "entries": s.entries, "ingested at": s.ingested_at} for s in docs],
         hide_index=True,
     )
