@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.live import Live
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from assistant.errors import StceError
+from assistant.errors import StceError, plain_reason
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,8 +40,9 @@ def main(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", 
     ctx.obj = Settings()
 
 
-def _fail(error: StceError) -> None:
-    err.print(f"[red]error:[/red] {error}")
+def _fail(error: Exception) -> None:
+    """Print an error plainly (a full disk too, never a traceback) and exit 2."""
+    err.print(f"[red]error:[/red] {escape(plain_reason(error))}")
     raise typer.Exit(2)
 
 
@@ -60,23 +63,25 @@ def ingest(
 
         def progress(path: str, fraction: float) -> None:
             if path not in tasks:
-                tasks[path] = bar.add_task(Path(path).name, total=1.0)
+                tasks[path] = bar.add_task(escape(Path(path).name), total=1.0)
             bar.update(tasks[path], completed=fraction)
 
         try:
             results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
-        except StceError as error:
+        except (StceError, OSError) as error:
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
     for r in results:
-        table.add_row(Path(r.path).name, r.source, r.status, str(r.passages), str(r.entries), str(r.embedded),
-                      f"{r.seconds:.1f}")
+        table.add_row(Text(Path(r.path).name), Text(r.source), r.status, str(r.passages), str(r.entries),
+                      str(r.embedded), f"{r.seconds:.1f}")
     out.print(table)
     failed = [r for r in results if r.status == "failed"]
-    for r in failed:
-        out.print(f"[red]failed:[/red] {r.path}: {r.error}", soft_wrap=True)
-    out.print(f"{len(results)} files, {len(failed)} failed, {sum(r.passages for r in results)} passages, "
-              f"{sum(r.seconds for r in results):.1f} s")
+    for r in results:
+        if r.status in ("failed", "skipped"):
+            style = "red" if r.status == "failed" else "yellow"
+            out.print(f"[{style}]{r.status}:[/{style}] {escape(r.path)}: {escape(r.error)}", soft_wrap=True)
+    out.print(f"{len(results)} files, {len(failed)} failed, {sum(r.status == 'skipped' for r in results)} skipped, "
+              f"{sum(r.passages for r in results)} passages, {sum(r.seconds for r in results):.1f} s")
     if failed:
         raise typer.Exit(1)
 
