@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, astuple, fields
 from pathlib import Path
 from typing import Any
@@ -30,17 +31,39 @@ CREATE TABLE IF NOT EXISTS changes (
 _COLUMNS = [f.name for f in fields(SourceDocument)]
 
 
-class Registry:
-    """Sources, the live snapshot and the pending versions of a writer, in one SQLite file."""
+@contextmanager
+def _empty() -> Iterator[sqlite3.Connection]:
+    """A registry with nothing ingested yet, in memory: what a reader sees before the first ingest."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA)
+        yield db
+    finally:
+        db.close()
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+
+class Registry:
+    """Sources, the live snapshot and the pending versions of a writer, in one SQLite file.
+
+    A reader opens it `read_only`: questions must work on a read-only or full data directory, so a reader
+    never creates the file or its tables (a registry not yet written reads as empty).
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        if read_only:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
-        return transaction(self.path)
+        if not self.read_only:
+            return transaction(self.path)
+        if not self.path.exists():
+            return _empty()
+        return transaction(self.path, read_only=True)
 
     def sources(self) -> list[SourceDocument]:
         with self._connect() as db:
