@@ -23,6 +23,10 @@ class IndexBusyError(StceError):
     """Another process holds the writer lock; only one writer may change the index."""
 
 
+class StoreUnavailable(StceError):
+    """The Chroma server cannot be reached; the next question tries again, so no restart is needed."""
+
+
 class QuestionError(StceError):
     """A question that cannot be answered as given (empty, nothing but punctuation)."""
 
@@ -40,8 +44,6 @@ def plain_reason(error: BaseException) -> str:
 
     A batch reports each file's failure and goes on, so whatever one file raised becomes its reason here.
     """
-    if isinstance(error, IngestError):
-        return error.reason
     if isinstance(error, StceError):
         return str(error)
     where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""

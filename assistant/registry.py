@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS pending (version_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS changes (
     source TEXT, from_version TEXT, to_version TEXT, at TEXT, report TEXT
 );
+CREATE TABLE IF NOT EXISTS warnings (source TEXT, warning TEXT);
 """
 _COLUMNS = [f.name for f in fields(SourceDocument)]
 
@@ -96,13 +97,14 @@ class Registry:
 
     def commit(
         self, snapshot: str, generation: int, upsert: SourceDocument | None = None, remove: str | None = None,
-        change: ChangeReport | None = None,
+        change: ChangeReport | None = None, warnings: list[str] | None = None,
     ) -> None:
         """Switch to a new snapshot and `generation` in one transaction.
 
         The writer, holding the one writer lock, numbered the snapshot with `generation`; it is recorded as
         given. The version being replaced or removed becomes pending in the same transaction: a writer killed
         before it deletes that version's vectors leaves them for the next writer's recovery, not orphaned.
+        The content checks' `warnings` replace those of the source's previous version.
         """
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
@@ -110,6 +112,9 @@ class Registry:
             old = db.execute("SELECT version_id FROM sources WHERE name = ?", (replaced,)).fetchone()
             if old and (upsert is None or old[0] != upsert.version_id):
                 db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (old[0],))
+            if replaced is not None:
+                db.execute("DELETE FROM warnings WHERE source = ?", (replaced,))
+                db.executemany("INSERT INTO warnings VALUES (?, ?)", [(replaced, w) for w in warnings or []])
             if remove is not None:
                 db.execute("DELETE FROM sources WHERE name = ?", (remove,))
             if upsert is not None:
@@ -127,6 +132,17 @@ class Registry:
                 "INSERT OR REPLACE INTO state VALUES (?, ?)",
                 [("generation", str(generation)), ("snapshot", snapshot)],
             )
+
+    def warnings(self) -> dict[str, list[str]]:
+        """What the content checks found in each live source (repeated entry codes, text giving orders)."""
+        found: dict[str, list[str]] = {}
+        try:
+            with self._connect() as db:
+                for source, warning in db.execute("SELECT source, warning FROM warnings ORDER BY rowid"):
+                    found.setdefault(source, []).append(warning)
+        except sqlite3.OperationalError:  # a registry no writer of this version has opened yet
+            return {}
+        return found
 
     def changes(self, source: str | None = None, limit: int = 20) -> list[ChangeReport]:
         """The most recent change reports (entries added, removed, changed), newest first."""

@@ -35,6 +35,7 @@ from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
 from ingest.load import (
     Loaded, collect_files, read_bytes, read_file, safe_file_name, safe_typed_name, source_names,
 )
+from ingest.checks import addressed_to_assistant, duplicate_codes
 from ingest.criteria import criteria_of
 from ingest.passages import entry_passages, text_passages
 
@@ -58,6 +59,7 @@ class FileResult:
     seconds: float = 0.0
     error: str = ""
     changes: ChangeReport | None = None
+    warnings: tuple[str, ...] = ()
 
 
 class Ingester:
@@ -168,7 +170,8 @@ class Ingester:
                 content_hash, version_label, list_label or existing.list_label
             ):
                 return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
-                                  seconds=time.perf_counter() - started)
+                                  seconds=time.perf_counter() - started,
+                                  warnings=tuple(self.registry.warnings().get(name, ())))
             loaded = read_bytes(data, path, password)
             report(0.1)
             result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
@@ -207,11 +210,13 @@ class Ingester:
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
-        self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None)
+        warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages)
+        self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None, warnings=warnings)
         if existing and existing.version_id != version_id:
             self._retire(existing.version_id)
         status: Status = "updated" if existing else "added"
-        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes)
+        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes,
+                          warnings=tuple(warnings))
 
     def _passages(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
         counter = iter(range(10**9))
