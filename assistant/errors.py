@@ -53,6 +53,8 @@ def plain_reason(error: BaseException) -> str:
         return f"the data directory is on a read-only file system{where}"
     if isinstance(error, PermissionError):
         return f"permission denied{where}"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}{where}"
     if isinstance(error, RecursionError):
         return "nested too deeply to read"
     if isinstance(error, MemoryError):
