@@ -7,6 +7,7 @@ and the old snapshot or the new ones. The generation number tells readers in oth
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -64,7 +65,9 @@ class Registry:
             return transaction(self.path)
         if not self.path.exists():
             return _empty()
-        return transaction(self.path, read_only=True)
+        # A writer killed mid-commit leaves a journal that only a read-write connection rolls back; reading
+        # never writes otherwise, so the file is opened read-only only where it must be.
+        return transaction(self.path, read_only=not os.access(self.path, os.W_OK))
 
     def sources(self) -> list[SourceDocument]:
         with self._connect() as db:
