@@ -246,3 +246,46 @@ def test_reading_leaves_no_copy_behind(read_only_home: Path, tmp_path: Path) -> 
     assert asked.returncode == 0, asked.stderr
     assert "searching a copy" in asked.stderr
     assert list(temp.iterdir()) == [], "the temporary copy of the index is removed at exit"
+
+
+def test_the_data_directory_is_private(batch: Batch) -> None:
+    home = batch.settings.home
+    modes = {str(p.relative_to(home)): stat.S_IMODE(p.stat().st_mode) for p in home.rglob("*") if not p.is_symlink()}
+
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert {"registry.sqlite", "writer.lock", "chroma"} <= modes.keys()
+    assert {path: mode for path, mode in modes.items() if mode & 0o077} == {}, "no file or folder others may open"
+
+
+def _mount_tmpfs(where: Path, size: str) -> bool:
+    where.mkdir()
+    return os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                                                capture_output=True).returncode == 0
+
+
+def test_questions_are_answered_from_a_full_disk_and_an_ingest_says_it_is_full(tmp_path: Path) -> None:
+    """A real full file system: a small tmpfs, filled to the last byte after the index is written."""
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "48m"):
+        pytest.skip("mounting a small file system needs root with CAP_SYS_ADMIN")
+    try:
+        xml = tmp_path / "ccl.xml"
+        xml.write_text(ccl_excerpt(("2B350",)), encoding="utf-8")
+        note = tmp_path / "note.md"
+        note.write_text("# Seals\n\nRead the seal type.\n", encoding="utf-8")
+        env = {"STCE_HOME": str(disk / "home"), "STCE_CORPUS_DIR": str(tmp_path / "no-corpus")}
+        assert _stce(["ingest", str(xml)], env).returncode == 0
+        with open(disk / "filler", "wb") as filler, pytest.raises(OSError):
+            while True:
+                filler.write(b"\0" * 1_000_000)
+                filler.flush()
+
+        asked = _stce(["ask", "--json", "seal-less pump, 2 m3/h, wetted parts Hastelloy"], env)
+        ingested = _stce(["ingest", str(note)], env)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["candidates"][0]["entry"] == "2B350"
+    assert ingested.returncode != 0 and "Traceback" not in ingested.stdout + ingested.stderr
+    assert "the disk is full" in ingested.stdout + ingested.stderr

@@ -68,7 +68,7 @@ def ingest(
 
         try:
             results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
-        except (StceError, OSError) as error:
+        except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
     for r in results:
@@ -118,7 +118,7 @@ def sources_remove(ctx: typer.Context, name: str) -> None:
 
     try:
         removed = Ingester(ctx.obj).remove(name)
-    except StceError as error:
+    except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
         _fail(error)
     if not removed:
         err.print(f"[red]error:[/red] no source named {name!r} (see `stce sources`)")
