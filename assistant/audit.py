@@ -90,7 +90,7 @@ class AuditLog:
     def __init__(self, settings: Settings) -> None:
         self.enabled = settings.audit_log
         self.path = settings.home / "audit" / "audit.jsonl"
-        self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")))
+        self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), mode=FILE_MODE)
         self._handler: _ArchivingFile | None = None
         if self.enabled:
             self._handler = _ArchivingFile(self.path, settings.audit_log_max_bytes, settings.audit_keep)
