@@ -161,7 +161,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
         root = path.resolve()
         for folder, dirs, names in os.walk(path):
             dirs[:] = sorted(dirs)
-            for name in sorted(names) + [d for d in dirs if Path(folder, d).is_symlink()]:
+            for name in sorted(names) + [d for d in dirs if Path(folder, d).is_symlink() or d.startswith(".")]:
                 entry = Path(folder, name)
                 reason = _left_out(entry, root)
                 if reason is None:
@@ -183,7 +183,7 @@ def _left_out(entry: Path, root: Path) -> tuple[str, bool] | None:
             return f"a link to {target}, outside the folder: refused", True
         return "a link inside the folder: its target is ingested on its own", False
     if entry.name.startswith("."):
-        return "a hidden file", False
+        return "hidden: its name starts with a dot", False
     if not entry.is_file():
         return "not a regular file", True
     return None

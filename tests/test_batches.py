@@ -117,7 +117,8 @@ def test_the_folder_ingest_stays_inside_the_folder(batch: Batch) -> None:
     passages = LiveIndex(batch.settings).view().snapshot.passages
 
     assert not any("root:" in p.text for p in passages), "nothing of /etc/passwd is searchable"
-    assert (batch.results[".hidden.md"].status, batch.results[".hidden.md"].error) == ("skipped", "a hidden file")
+    assert (batch.results[".hidden.md"].status, batch.results[".hidden.md"].error) == (
+        "skipped", "hidden: its name starts with a dot")
 
 
 def test_a_run_without_spaces_is_cut_into_passages_of_bounded_size(batch: Batch) -> None:
