@@ -58,13 +58,15 @@ def ingest(
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err) as bar:
+    # No refresh thread: PDF pages are extracted in forked workers only while this process has one thread.
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                  auto_refresh=False) as bar:
         tasks: dict[str, int] = {}
 
         def progress(path: str, fraction: float) -> None:
             if path not in tasks:
                 tasks[path] = bar.add_task(escape(Path(path).name), total=1.0)
-            bar.update(tasks[path], completed=fraction)
+            bar.update(tasks[path], completed=fraction, refresh=True)
 
         try:
             results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
