@@ -45,8 +45,11 @@ def audit_entry(answer: Answer) -> dict[str, Any]:
 
 def archives(folder: Path) -> list[Path]:
     """The compressed archives of the trail, oldest first."""
-    found = [(int(m.group(1)), p) for p in folder.glob("audit-*.jsonl.gz") if (m := _ARCHIVE.fullmatch(p.name))]
-    return [p for _, p in sorted(found)]
+    return [p for _, p in _numbered(folder)]
+
+
+def _numbered(folder: Path) -> list[tuple[int, Path]]:
+    return sorted((int(m.group(1)), p) for p in folder.glob("audit-*.jsonl.gz") if (m := _ARCHIVE.fullmatch(p.name)))
 
 
 class _ArchivingFile(RotatingFileHandler):
@@ -66,9 +69,8 @@ class _ArchivingFile(RotatingFileHandler):
             self.stream.close()
             self.stream = None  # type: ignore[assignment]
         live = Path(self.baseFilename)
-        kept = archives(live.parent)
-        number = int(_ARCHIVE.fullmatch(kept[-1].name).group(1)) + 1 if kept else 1  # type: ignore[union-attr]
-        archive = live.with_name(f"audit-{number:06d}.jsonl.gz")
+        kept = _numbered(live.parent)
+        archive = live.with_name(f"audit-{kept[-1][0] + 1 if kept else 1:06d}.jsonl.gz")
         partial = archive.with_name(archive.name + ".tmp")
         with (live.open("rb") as source,
               open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb") as raw,
@@ -77,7 +79,7 @@ class _ArchivingFile(RotatingFileHandler):
         os.replace(partial, archive)
         live.unlink()
         if self.keep:
-            for old in [*archives(live.parent)][: -self.keep]:
+            for old in archives(live.parent)[: -self.keep]:
                 old.unlink()
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging's name)
