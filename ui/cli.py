@@ -42,7 +42,7 @@ def main(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", 
 
 def _fail(error: Exception) -> None:
     """Print an error plainly (a full disk too, never a traceback) and exit 2."""
-    err.print(f"[red]error:[/red] {escape(plain_reason(error))}")
+    err.print(f"[red]error:[/red] {escape(plain_reason(error))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -188,7 +188,7 @@ def ask(
             if as_json:
                 print(json.dumps({"question": q, "error": plain_reason(error)}, ensure_ascii=False), flush=True)
             else:
-                err.print(f"[red]error:[/red] {escape(plain_reason(error))}")
+                err.print(f"[red]error:[/red] {escape(plain_reason(error))}", soft_wrap=True)
             continue
         if as_json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
