@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
@@ -14,6 +15,7 @@ from assistant import render
 from assistant.audit import AuditLog
 from assistant.decide import decide
 from assistant.embeddings import load_model
+from assistant.errors import StoreUnavailable
 from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
 from assistant.question import read_question, understood
@@ -70,17 +72,21 @@ class Assistant:
         if reading.follow_up and llm and self.llm.model is not None:
             query = self.llm.stand_alone(reading.question, history)
         scope = Scope.of(lists, sources)
-        for attempt in range(_RETRIES):
-            view = self.index.view()
-            try:
-                retrieved = search(view, query, scope)
-            except ChromaError:
-                if attempt == _RETRIES - 1 or self.index.is_current(view):
-                    raise
-                log.info("the store changed under a question; asking again on the new generation")
-                continue
-            if self.index.is_current(view):
-                break
+        try:
+            for attempt in range(_RETRIES):
+                view = self.index.view()
+                try:
+                    retrieved = search(view, query, scope)
+                except ChromaError:
+                    if attempt == _RETRIES - 1 or self.index.is_current(view):
+                        raise
+                    log.info("the store changed under a question; asking again on the new generation")
+                    continue
+                if self.index.is_current(view):
+                    break
+        except httpx.TransportError as error:
+            raise StoreUnavailable(f"the Chroma server at {self.settings.chroma_url} cannot be reached ({error}); "
+                                   "ask again when it is back") from None
         decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
         grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
                                 self.settings.home_list, scope.allows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -22,6 +23,10 @@ class IndexBusyError(StceError):
     """Another process holds the writer lock; only one writer may change the index."""
 
 
+class StoreUnavailable(StceError):
+    """The Chroma server cannot be reached; the next question tries again, so no restart is needed."""
+
+
 class QuestionError(StceError):
     """A question that cannot be answered as given (empty, nothing but punctuation)."""
 
@@ -32,3 +37,30 @@ class LLMUnavailable(StceError):
 
 class LLMTimeout(StceError):
     """The model did not finish its answer within `llm_timeout_s`."""
+
+
+def plain_reason(error: BaseException) -> str:
+    """An unexpected error in words a user can act on: a full disk, a refused permission, a file too deep.
+
+    A batch reports each file's failure and goes on, so whatever one file raised becomes its reason here.
+    """
+    if isinstance(error, StceError):
+        return str(error)
+    where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return f"the disk is full: no space left to write{where}; free some space and try again"
+    if isinstance(error, OSError) and error.errno == errno.EROFS:
+        return f"the data directory is on a read-only file system{where}"
+    if isinstance(error, PermissionError):
+        return f"permission denied{where}"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}{where}"
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(error, MemoryError):
+        return "too large to read in the memory available"
+    if "disk is full" in str(error) or "No space left" in str(error):
+        return f"the disk is full: {error}"
+    if "readonly database" in str(error):
+        return f"the data directory cannot be written: {error}"
+    return f"unexpected {type(error).__name__}: {error}"

@@ -40,7 +40,7 @@ class LiveIndex:
 
     def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
         self.settings = settings
-        self.registry = Registry(settings.registry_path)
+        self.registry = Registry(settings.registry_path, read_only=True)
         self._injected = client
         self._view: View | None = None
         self._lock = threading.Lock()
@@ -61,6 +61,6 @@ class LiveIndex:
         snapshot = Snapshot.load(self.settings.snapshots_dir / snapshot_name) if snapshot_name else Snapshot.empty()
         if self._view is not None and self._injected is None:
             self._view.store.client.close()
-        client = self._injected or make_client(self.settings)
+        client = self._injected or make_client(self.settings, read_only=True)
         store = PassageStore(client, self.settings.collection, self.settings.embed_batch_size)
         return View(generation, snapshot, store, self.registry.sources())

@@ -7,8 +7,10 @@ and the old snapshot or the new ones. The generation number tells readers in oth
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, astuple, fields
 from pathlib import Path
 from typing import Any
@@ -27,16 +29,35 @@ CREATE TABLE IF NOT EXISTS pending (version_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS changes (
     source TEXT, from_version TEXT, to_version TEXT, at TEXT, report TEXT
 );
+CREATE TABLE IF NOT EXISTS warnings (source TEXT, warning TEXT);
 """
 _COLUMNS = [f.name for f in fields(SourceDocument)]
 
 
-class Registry:
-    """Sources, the live snapshot and the pending versions of a writer, in one SQLite file."""
+@contextmanager
+def _empty() -> Iterator[sqlite3.Connection]:
+    """A registry with nothing ingested yet, in memory: what a reader sees before the first ingest."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA)
+        yield db
+    finally:
+        db.close()
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+
+class Registry:
+    """Sources, the live snapshot and the pending versions of a writer, in one SQLite file.
+
+    A reader opens it `read_only`: questions must work on a read-only or full data directory, so a reader
+    never creates the file or its tables (a registry not yet written reads as empty).
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        if read_only:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
             known = {row[1] for row in db.execute("PRAGMA table_info(sources)")}
@@ -45,7 +66,13 @@ class Registry:
                     db.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT DEFAULT ''")
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
-        return transaction(self.path)
+        if not self.read_only:
+            return transaction(self.path)
+        if not self.path.exists():
+            return _empty()
+        # A writer killed mid-commit leaves a journal that only a read-write connection rolls back; reading
+        # never writes otherwise, so the file is opened read-only only where it must be.
+        return transaction(self.path, read_only=not os.access(self.path, os.W_OK))
 
     def sources(self) -> list[SourceDocument]:
         with self._connect() as db:
@@ -78,13 +105,14 @@ class Registry:
 
     def commit(
         self, snapshot: str, generation: int, upsert: SourceDocument | None = None, remove: str | None = None,
-        change: ChangeReport | None = None,
+        change: ChangeReport | None = None, warnings: list[str] | None = None,
     ) -> None:
         """Switch to a new snapshot and `generation` in one transaction.
 
         The writer, holding the one writer lock, numbered the snapshot with `generation`; it is recorded as
         given. The version being replaced or removed becomes pending in the same transaction: a writer killed
         before it deletes that version's vectors leaves them for the next writer's recovery, not orphaned.
+        The content checks' `warnings` replace those of the source's previous version.
         """
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
@@ -92,6 +120,9 @@ class Registry:
             old = db.execute("SELECT version_id FROM sources WHERE name = ?", (replaced,)).fetchone()
             if old and (upsert is None or old[0] != upsert.version_id):
                 db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (old[0],))
+            if replaced is not None:
+                db.execute("DELETE FROM warnings WHERE source = ?", (replaced,))
+                db.executemany("INSERT INTO warnings VALUES (?, ?)", [(replaced, w) for w in warnings or []])
             if remove is not None:
                 db.execute("DELETE FROM sources WHERE name = ?", (remove,))
             if upsert is not None:
@@ -109,6 +140,17 @@ class Registry:
                 "INSERT OR REPLACE INTO state VALUES (?, ?)",
                 [("generation", str(generation)), ("snapshot", snapshot)],
             )
+
+    def warnings(self) -> dict[str, list[str]]:
+        """What the content checks found in each live source (repeated entry codes, text giving orders)."""
+        found: dict[str, list[str]] = {}
+        try:
+            with self._connect() as db:
+                for source, warning in db.execute("SELECT source, warning FROM warnings ORDER BY rowid"):
+                    found.setdefault(source, []).append(warning)
+        except sqlite3.OperationalError:  # a registry no writer of this version has opened yet
+            return {}
+        return found
 
     def changes(self, source: str | None = None, limit: int = 20) -> list[ChangeReport]:
         """The most recent change reports (entries added, removed, changed), newest first."""

@@ -41,7 +41,8 @@ class Settings(BaseSettings):
                            "control the same item, its entry leads the card and its citation comes first.")
     lock_timeout_s: float = Field(default=600.0, description="How long a writer waits for another to finish.")
     audit_log: bool = True
-    audit_log_max_bytes: int = 5_000_000
+    audit_log_max_bytes: int = Field(default=5_000_000, description="Size at which the audit file is archived.")
+    audit_keep: int = Field(default=0, ge=0, description="Audit archives kept (oldest deleted first); 0 keeps all.")
     editor_password: str | None = None
     llm_provider: Literal["none", "ollama", "openai", "llamacpp"] = Field(
         default="none", description="Who writes the answer: none keeps the extractive answer."

@@ -6,8 +6,12 @@ always opened with our registered embedding function, and raw results become rec
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import chromadb
@@ -16,14 +20,18 @@ from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.embeddings import MiniLMEmbeddings
+from assistant.private import make_private
 from assistant.settings import Settings
 from assistant.types import Hit, Passage
 
 log = logging.getLogger(__name__)
 
 
-def make_client(settings: Settings) -> ClientAPI:
-    """An HTTP client when `STCE_CHROMA_URL` is set, else a persistent client in `STCE_HOME`."""
+def make_client(settings: Settings, read_only: bool = False) -> ClientAPI:
+    """An HTTP client when `STCE_CHROMA_URL` is set, else a persistent client in `STCE_HOME`.
+
+    A reader (`read_only`) never writes to `STCE_HOME`; see `_reader_client`.
+    """
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         from urllib.parse import urlparse
@@ -32,8 +40,32 @@ def make_client(settings: Settings) -> ClientAPI:
         return chromadb.HttpClient(
             host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings
         )
+    if read_only:
+        return _reader_client(settings.chroma_dir, chroma_settings)
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _reader_client(directory: Path, chroma_settings: ChromaSettings) -> ClientAPI:
+    """The store for answering questions, even when `directory` cannot be written.
+
+    Embedded Chroma cannot open a store it may not write to (a read-only or full `STCE_HOME`), though
+    the index in it is intact; then a temporary copy of it is searched, removed when the process ends.
+    Before the first ingest there is nothing on disk: an empty store in memory, not a new folder.
+    """
+    if not directory.is_dir():
+        return chromadb.EphemeralClient(settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(directory), settings=chroma_settings)
+    except Exception as error:  # noqa: BLE001  (Chroma raises several kinds here, and caches a failed open)
+        copy = Path(tempfile.mkdtemp(prefix="stce-index-"))
+        atexit.register(shutil.rmtree, copy, ignore_errors=True)
+        log.warning("the index in %s cannot be opened for writing (a read-only or full disk?); searching a copy in %s",
+                    directory, copy)
+        log.debug("opening %s failed: %r", directory, error)
+        shutil.copytree(directory, copy, dirs_exist_ok=True)
+        make_private(copy)  # the copy may not keep the original's read-only modes: Chroma writes as it opens
+        return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
 
 
 def _results_to_hits(results: Any) -> list[Hit]:

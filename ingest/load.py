@@ -9,11 +9,14 @@ half-parsed. The names a file brings with it are made safe here too (`safe_file_
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from xml.parsers import expat
 
 from assistant.errors import IngestError
 from assistant.types import Kind
@@ -38,6 +41,11 @@ SCREENED: dict[Format, str] = {"pdf": "PDF", "csv": "CSV (with a description col
 
 HEAD_BYTES = 1024
 """PDF readers accept the %PDF header anywhere in the first KiB (junk may precede it); so do we."""
+MAX_LINE_CHARS = 20_000
+"""Longest line of a text file: a file with no line breaks (a dump, minified data) is no document, and
+splitting it holds the writer lock for minutes."""
+MAX_XML_DEPTH = 100
+"""Deepest element nesting accepted (the eCFR needs 8): deeper XML would exhaust the reader's recursion."""
 _ZIP = b"PK\x03\x04"
 _FILE_UNSAFE = re.compile(r"[^\w.-]+")
 _TYPED_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
@@ -132,6 +140,79 @@ class Loaded:
     work: str = ""
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of a folder that is not ingested, and why; `refused` when it is a file we will not read."""
+
+    path: Path
+    reason: str
+    refused: bool
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """The files to ingest: those named, and the regular files inside folders named (sorted), with every
+    entry of a folder that is left out and why.
+
+    A folder's ingest stays inside it: links are never followed (a link out would make `/etc/passwd`
+    searchable; a link in names a file ingested on its own), and pipes or devices are never opened.
+    """
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        root = path.resolve()
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(dirs)
+            for name in sorted(names) + [d for d in dirs if Path(folder, d).is_symlink() or d.startswith(".")]:
+                entry = Path(folder, name)
+                reason = _left_out(entry, root)
+                if reason is None:
+                    files.append(entry)
+                else:
+                    skipped.append(Skipped(entry, *reason))
+            dirs[:] = [d for d in dirs if not Path(folder, d).is_symlink() and not d.startswith(".")]
+    return files, skipped
+
+
+def _left_out(entry: Path, root: Path) -> tuple[str, bool] | None:
+    """Why a folder entry is not ingested (reason, refused), or None to ingest it."""
+    if entry.is_symlink():
+        try:
+            target = entry.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "a broken or looping link", False
+        if not target.is_relative_to(root):
+            return f"a link to {target}, outside the folder: refused", True
+        return "a link inside the folder: its target is ingested on its own", False
+    if entry.name.startswith("."):
+        return "hidden: its name starts with a dot", False
+    if not entry.is_file():
+        return "not a regular file", True
+    return None
+
+
+def source_names(files: list[Path]) -> dict[Path, str]:
+    """A distinct source name for each file: its name, or with its folders where two files share a name.
+
+    Two `notes.md` in one batch would otherwise replace each other; `a/notes.md` and `b/notes.md` become
+    `a-notes` and `b-notes`, the same on every run of the same batch.
+    """
+    names = {path: safe_file_name(path.stem) for path in files}
+    depth = 1
+    while depth < 64:
+        counts = Counter(names.values())
+        clashes = [p for p in files if counts[names[p]] > 1]
+        if not clashes:
+            break
+        depth += 1
+        for path in clashes:
+            parts = [*path.parent.parts[-(depth - 1):], path.stem]
+            names[path] = safe_file_name("-".join(parts))
+    return names
+
+
 def read_file(path: Path, max_bytes: int) -> bytes:
     """The bytes of `path`, refusing what is not a regular file within the size limit (before reading it)."""
     if not path.is_file():
@@ -146,6 +227,7 @@ def read_bytes(data: bytes, path: Path, password: str | None = None) -> Loaded:
     if fmt == "pdf":
         return _read_pdf(data, path, password)
     if fmt == "xml":
+        _check_depth(data, path)
         if looks_like_ecfr(data):
             entries = read_ecfr(data, str(path))
             return Loaded("control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries))
@@ -182,4 +264,44 @@ def _decode(data: bytes, path: Path) -> str:
         raise IngestError(path, f"not valid UTF-8 text (bad byte at offset {err.start})") from None
     if not text.strip():
         raise IngestError(path, "no text in the file")
+    longest, number = max((len(line), n) for n, line in enumerate(text.splitlines(), 1))
+    if longest > MAX_LINE_CHARS:
+        raise IngestError(path, f"line {number} is {longest:,} characters long, the limit is {MAX_LINE_CHARS:,} "
+                                "(a file without line breaks is no document)")
     return text
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _check_depth(data: bytes, path: Path) -> None:
+    """Refuse XML nested deeper than MAX_XML_DEPTH, stopping at the first element too deep.
+
+    Malformed or DTD-bearing XML is left for the real reader, which names the fault.
+    """
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def start(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _TooDeep
+
+    def end(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_: object) -> None:
+        raise expat.ExpatError("DOCTYPE")
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except _TooDeep:
+        raise IngestError(path, f"XML nested deeper than {MAX_XML_DEPTH} levels (line {parser.CurrentLineNumber})"
+                          ) from None
+    except expat.ExpatError:
+        return

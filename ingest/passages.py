@@ -19,16 +19,22 @@ from ingest.entries import Entry, Item
 
 Make = Callable[..., Passage]
 _CONTEXT_WORDS = 40
+CHARS_PER_TOKEN = 8
+"""A passage's size counts at least one word piece per 8 characters: the tokenizer counts a run of any
+length without spaces as one unknown token, so word pieces alone let a 20 MB line become one passage."""
 
 
 def _fits(text: str, budget: int) -> bool:
-    return count_tokens([text])[0] <= budget
+    return count_tokens([text])[0] <= budget and len(text) <= budget * CHARS_PER_TOKEN
+
+
+def _length(text: str) -> int:
+    """Word pieces, as the splitter measures a piece, but never fewer than the characters allow."""
+    return max(len(load_model().tokenizer.tokenize(text)), -(-len(text) // CHARS_PER_TOKEN))
 
 
 def _splitter(budget: int) -> RecursiveCharacterTextSplitter:
-    return RecursiveCharacterTextSplitter.from_huggingface_tokenizer(
-        load_model().tokenizer, chunk_size=budget, chunk_overlap=min(24, budget // 8)
-    )
+    return RecursiveCharacterTextSplitter(chunk_size=budget, chunk_overlap=min(24, budget // 8), length_function=_length)
 
 
 def _opening(text: str) -> str:

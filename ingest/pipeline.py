@@ -26,13 +26,17 @@ from chromadb.api import ClientAPI
 from filelock import FileLock, Timeout
 
 from assistant.codes import top_level
-from assistant.errors import IndexBusyError, IngestError
+from assistant.errors import IndexBusyError, IngestError, plain_reason
+from assistant.private import make_private, private_dir, private_files
 from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.snapshot import Snapshot
 from assistant.store import PassageStore, make_client
 from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
-from ingest.load import Loaded, read_bytes, read_file, safe_file_name, safe_typed_name
+from ingest.load import (
+    Loaded, collect_files, read_bytes, read_file, safe_file_name, safe_typed_name, source_names,
+)
+from ingest.checks import addressed_to_assistant, duplicate_codes
 from ingest.criteria import criteria_of
 from ingest.links import borrow_criteria, link_lists
 from ingest.passages import entry_passages, text_passages
@@ -40,7 +44,7 @@ from ingest.passages import entry_passages, text_passages
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
-Status = Literal["added", "updated", "unchanged", "failed"]
+Status = Literal["added", "updated", "unchanged", "failed", "skipped"]
 _EMBED_CHUNK = 256
 
 
@@ -59,17 +63,7 @@ class FileResult:
     changes: ChangeReport | None = None
     notes: tuple[str, ...] = ()
     """What the editor should know though the file went in (a language version without its twin)."""
-
-
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the files inside folders named (sorted; links to folders are not followed)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
-        else:
-            out.append(path)
-    return out
+    warnings: tuple[str, ...] = ()
 
 
 class Ingester:
@@ -96,15 +90,21 @@ class Ingester:
         self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
         password: str | None = None, progress: Progress | None = None,
     ) -> list[FileResult]:
-        """Ingest every file; a failing file is reported and the others go on."""
-        files = collect_files(paths)
+        """Ingest every file; a failing file, whatever it raised, is reported and the others go on.
+
+        Entries of a folder that are not ingested (links, pipes, hidden files) come last, each with why.
+        """
+        files, skipped = collect_files(paths)
         if name and len(files) > 1:
             raise IngestError(", ".join(map(str, files[:3])), "--name names one source; give one file at a time")
+        names = source_names(files)
         results = []
         with self._writer():
             for path in files:
-                results.append(self._ingest_one(path, name, version_label, list_label, password, progress))
-        return results
+                results.append(self._ingest_one(path, name or names[path], version_label, list_label, password,
+                                                progress))
+        return results + [FileResult(str(s.path), "", "failed" if s.refused else "skipped", error=s.reason)
+                          for s in skipped]
 
     def remove(self, name: str) -> bool:
         """Remove a source and all its passages; False when there is no such source."""
@@ -120,16 +120,21 @@ class Ingester:
 
     @contextmanager
     def _writer(self) -> Iterator[None]:
-        """Hold the one writer lock (released by the OS if the process dies) and clean up first."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.settings.lock_path), timeout=self.settings.lock_timeout_s)
+        """Hold the one writer lock (released by the OS if the process dies) and clean up first.
+
+        What the writer creates is private (files 600, folders 700), and so is what older versions left.
+        """
+        private_dir(self.settings.home)
+        lock = FileLock(str(self.settings.lock_path), timeout=self.settings.lock_timeout_s, mode=0o600)
         try:
             lock.acquire()
         except Timeout:
             raise IndexBusyError(f"another ingest holds {self.settings.lock_path}; try again when it ends") from None
         try:
-            self._recover()
-            yield
+            with private_files():
+                make_private(self.settings.home)
+                self._recover()
+                yield
         finally:
             lock.release()
 
@@ -141,6 +146,13 @@ class Ingester:
             self.store.delete_versions(pending)
             self.registry.clear_pending(pending)
         self._prune_snapshots()
+
+    def _recover_quietly(self) -> None:
+        """Remove what a failed file left behind, if the store can still be reached; else the next writer will."""
+        try:
+            self._recover()
+        except Exception as err:  # noqa: BLE001  (the failure is already reported for the file)
+            log.warning("could not clean up after a failed file: %s", err)
 
     def _retire(self, version_id: str) -> None:
         """Delete a replaced version's vectors; the commit marked it pending in case this never runs."""
@@ -162,7 +174,8 @@ class Ingester:
                 content_hash, version_label, list_label or existing.list_label
             ):
                 return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
-                                  seconds=time.perf_counter() - started)
+                                  seconds=time.perf_counter() - started,
+                                  warnings=tuple(self.registry.warnings().get(name, ())))
             loaded = read_bytes(data, path, password)
             report(0.1)
             result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
@@ -170,6 +183,11 @@ class Ingester:
         except IngestError as err:
             log.warning("%s", err)
             return FileResult(str(path), name, "failed", error=err.reason, seconds=time.perf_counter() - started)
+        except Exception as err:  # noqa: BLE001  (one file's failure, of any kind, must not end the batch)
+            log.warning("%s: %s", path, plain_reason(err))
+            log.debug("%s failed", path, exc_info=True)
+            self._recover_quietly()
+            return FileResult(str(path), name, "failed", error=plain_reason(err), seconds=time.perf_counter() - started)
         report(1.0)
         return FileResult(**{**result.__dict__, "seconds": time.perf_counter() - started})
 
@@ -198,12 +216,15 @@ class Ingester:
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
-        notes = self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None)
+        warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages)
+        notes = self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None,
+                             warnings=warnings)
         if existing and existing.version_id != version_id:
             self._retire(existing.version_id)
         status: Status = "updated" if existing else "added"
         mine = tuple(note for note in notes if name in note)
-        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes, notes=mine)
+        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes, notes=mine,
+                          warnings=tuple(warnings))
 
     def _passages(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
         counter = iter(range(10**9))

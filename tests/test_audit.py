@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.ask import Assistant
-from assistant.audit import BACKUPS, AuditLog
+from assistant.audit import LEGACY_BACKUPS, AuditLog, archives
 from assistant.registry import Registry
 from assistant.settings import Settings
 from ingest.pipeline import Ingester
@@ -43,20 +45,45 @@ def test_the_audit_trail_can_be_turned_off(tmp_path: Path) -> None:
     assert not (settings.home / "audit").exists()
 
 
-def test_the_trail_rotates_by_size_and_keeps_whole_lines(tmp_path: Path) -> None:
+def test_the_trail_is_archived_compressed_and_never_deleted(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", audit_log_max_bytes=5_000)
     trail = AuditLog(settings)
 
-    for n in range(40):
+    for n in range(100):
         trail.record(sample_answer(f"question {n}"))
 
-    files = sorted(trail.path.parent.glob("audit.jsonl*"))
-    assert [f.name for f in files if not f.name.endswith(".lock")] == [
-        "audit.jsonl", *[f"audit.jsonl.{n}" for n in range(1, BACKUPS + 1)]
-    ]
-    assert all(f.stat().st_size <= 5_000 for f in files)
+    kept = archives(trail.path.parent)
+    assert len(kept) > LEGACY_BACKUPS + 1, "more archives than the old rotation kept"
+    assert [p.name for p in kept] == [f"audit-{n:06d}.jsonl.gz" for n in range(1, len(kept) + 1)]
+    assert all(gzip.decompress(p.read_bytes()).endswith(b"}\n") for p in kept), "whole lines, gzip-compressed"
+    assert trail.path.stat().st_size <= 5_000
+    assert [e["question"] for e in trail.entries()] == [f"question {n}" for n in range(100)], "every line, in order"
+
+
+def test_audit_keep_limits_the_archives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STCE_AUDIT_KEEP", "2")
+    settings = Settings(home=tmp_path / "home", audit_log_max_bytes=5_000)
+    trail = AuditLog(settings)
+
+    for n in range(100):
+        trail.record(sample_answer(f"question {n}"))
+
+    kept = archives(trail.path.parent)
     questions = [e["question"] for e in trail.entries()]
-    assert questions == [f"question {n}" for n in range(40 - len(questions), 40)], "the newest lines, in order"
+    assert len(kept) == 2 and kept[-1].name != "audit-000002.jsonl.gz", "the oldest archives went"
+    assert questions == [f"question {n}" for n in range(100 - len(questions), 100)], "the newest lines, in order"
+
+
+def test_the_trail_is_private(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", audit_log_max_bytes=5_000)
+    trail = AuditLog(settings)
+
+    for n in range(30):
+        trail.record(sample_answer(f"question {n}"))
+
+    assert stat.S_IMODE(trail.path.parent.stat().st_mode) == 0o700
+    files = [trail.path, *archives(trail.path.parent)]
+    assert len(files) > 1 and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
 
 
 @pytest.mark.slow
@@ -69,4 +96,4 @@ def test_processes_writing_the_trail_at_once_lose_no_line(tmp_path: Path) -> Non
     entries = AuditLog(Settings(home=home)).entries()
     assert len(entries) == 4 * 60
     assert len({e["question"] for e in entries}) == 4 * 60
-    assert len(list((home / "audit").glob("audit.jsonl.*[0-9]"))) >= 2, "the processes rotated the file"
+    assert len(archives(home / "audit")) >= 2, "the processes archived the file"

@@ -165,11 +165,15 @@ def test_the_good_files_of_the_batch_go_in_and_the_index_keeps_what_it_had(batch
     assert all(r.error == "" for r in batch.results.values() if r.status == "added")
 
 
-def test_links_that_loop_or_dangle_are_skipped(batch: Batch) -> None:
-    paths = [r.path for r in batch.results.values()]
+def test_links_that_loop_or_dangle_are_skipped_and_reported(batch: Batch) -> None:
+    links = {name: r for name, r in batch.results.items() if name in ("loop", "self.md", "dangling.md")}
 
-    assert not any("loop" in p or "self.md" in p or "dangling" in p for p in paths)
-    assert len(paths) == len(BAD) + 3, "every bad file, the two good ones and the pipe, each once"
+    assert {name: (r.status, r.error) for name, r in links.items()} == {
+        "loop": ("skipped", "a link inside the folder: its target is ingested on its own"),
+        "self.md": ("skipped", "a broken or looping link"),
+        "dangling.md": ("skipped", "a broken or looping link"),
+    }
+    assert len(batch.results) == len(BAD) + 3 + 3, "every bad file, the two good ones, the pipe and the links, once"
 
 
 def test_a_hostile_file_name_becomes_a_plain_source_name(batch: Batch, tmp_path: Path) -> None:

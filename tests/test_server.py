@@ -6,6 +6,7 @@ loopback port. Each test writes to a collection of its own, so a shared server i
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -148,3 +149,58 @@ def test_an_embedded_collection_names_our_embedding_function_too(small_ccl: Path
 
     assert bare.configuration_json["embedding_function"]["name"] == EMBEDDING_NAME
     assert found["ids"][0] == [h.passage.id for h in ours]
+
+
+def _start_server(path: Path, port: int) -> subprocess.Popen[bytes]:
+    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1",
+               "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    _wait_for_heartbeat(f"http://127.0.0.1:{port}", server)
+    return server
+
+
+def test_a_server_that_dies_mid_batch_fails_each_question_in_a_line_and_comes_back(
+    small_ccl: Path, tmp_path: Path
+) -> None:
+    """`stce ask --json -` keeps reading: a line with the error for each question the dead server cannot
+    answer, then answers again once the server is back, without a restart."""
+    port, data = _free_port(), tmp_path / "chroma-data"
+    server = _start_server(data, port)
+    settings = Settings(home=tmp_path / "home", chroma_url=f"http://127.0.0.1:{port}")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "STCE_HOME": str(settings.home),
+           "STCE_CHROMA_URL": settings.chroma_url or "", "STCE_CORPUS_DIR": str(tmp_path / "no-corpus")}
+    child: subprocess.Popen[str] | None = None
+    lines: list[dict] = []
+    try:
+        with Ingester(settings) as ingester:
+            ingester.ingest([small_ccl], name="ccl")
+        child = subprocess.Popen([sys.executable, "-c", "from ui.cli import app; app(prog_name='stce')", "ask",
+                                  "--json", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        assert child.stdin is not None and child.stdout is not None
+
+        def ask(question: str) -> None:
+            child.stdin.write(question + "\n")
+            child.stdin.flush()
+            lines.append(json.loads(child.stdout.readline()))
+
+        ask("seal-less pump, 2 m3/h, wetted parts Hastelloy")
+        server.terminate()
+        server.wait(timeout=30)
+        ask("2B350.i")
+        ask("fermenter, 100 litre capacity")
+        server = _start_server(data, port)
+        ask("seal-less pump, 2 m3/h, wetted parts Hastelloy")
+        child.stdin.close()
+        code = child.wait(timeout=120)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if child is not None and child.poll() is None:
+            child.kill()
+
+    assert code == 2, "a question failed, so the batch ends non-zero"
+    assert [line.get("error", "")[:40] for line in lines] == [
+        "", f"the Chroma server at {settings.chroma_url}"[:40], f"the Chroma server at {settings.chroma_url}"[:40], ""]
+    assert [line["question"] for line in lines[1:3]] == ["2B350.i", "fermenter, 100 litre capacity"]
+    assert "cannot be reached" in lines[1]["error"]
+    assert lines[0]["candidates"][0]["entry"] == lines[3]["candidates"][0]["entry"] == "2B350"

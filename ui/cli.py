@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.live import Live
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from assistant.errors import StceError
+from assistant.errors import StceError, plain_reason
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,8 +40,9 @@ def main(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", 
     ctx.obj = Settings()
 
 
-def _fail(error: StceError) -> None:
-    err.print(f"[red]error:[/red] {error}")
+def _fail(error: Exception) -> None:
+    """Print an error plainly (a full disk too, never a traceback) and exit 2."""
+    err.print(f"[red]error:[/red] {escape(plain_reason(error))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -55,31 +58,37 @@ def ingest(
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err) as bar:
+    # No refresh thread: PDF pages are extracted in forked workers only while this process has one thread.
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                  auto_refresh=False) as bar:
         tasks: dict[str, int] = {}
 
         def progress(path: str, fraction: float) -> None:
             if path not in tasks:
-                tasks[path] = bar.add_task(Path(path).name, total=1.0)
-            bar.update(tasks[path], completed=fraction)
+                tasks[path] = bar.add_task(escape(Path(path).name), total=1.0)
+            bar.update(tasks[path], completed=fraction, refresh=True)
 
         try:
             results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
-        except StceError as error:
+        except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
     for r in results:
-        table.add_row(Path(r.path).name, r.source, r.status, str(r.passages), str(r.entries), str(r.embedded),
-                      f"{r.seconds:.1f}")
+        table.add_row(Text(Path(r.path).name), Text(r.source), r.status, str(r.passages), str(r.entries),
+                      str(r.embedded), f"{r.seconds:.1f}")
     out.print(table)
     for r in results:
         for note in r.notes:
-            out.print(f"[yellow]note:[/yellow] {r.path}: {note}", soft_wrap=True, highlight=False)
+            out.print(f"[yellow]note:[/yellow] {escape(r.path)}: {escape(note)}", soft_wrap=True, highlight=False)
     failed = [r for r in results if r.status == "failed"]
-    for r in failed:
-        out.print(f"[red]failed:[/red] {r.path}: {r.error}", soft_wrap=True)
-    out.print(f"{len(results)} files, {len(failed)} failed, {sum(r.passages for r in results)} passages, "
-              f"{sum(r.seconds for r in results):.1f} s")
+    for r in results:
+        if r.status in ("failed", "skipped"):
+            style = "red" if r.status == "failed" else "yellow"
+            out.print(f"[{style}]{r.status}:[/{style}] {escape(r.path)}: {escape(r.error)}", soft_wrap=True)
+        for warning in r.warnings:
+            out.print(f"[yellow]warning:[/yellow] {escape(r.source)}: {escape(warning)}", soft_wrap=True)
+    out.print(f"{len(results)} files, {len(failed)} failed, {sum(r.status == 'skipped' for r in results)} skipped, "
+              f"{sum(r.passages for r in results)} passages, {sum(r.seconds for r in results):.1f} s")
     if failed:
         raise typer.Exit(1)
 
@@ -91,15 +100,21 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")]
         return
     from assistant.registry import Registry
 
-    rows = Registry(ctx.obj.registry_path).sources()
+    registry = Registry(ctx.obj.registry_path, read_only=True)
+    rows, warnings = registry.sources(), registry.warnings()
     if as_json:
-        print(json.dumps([{**asdict(s), "version": s.version} for s in rows], indent=2))
+        print(json.dumps([{**asdict(s), "version": s.version, "warnings": warnings.get(s.name, [])} for s in rows],
+                         indent=2))
         return
     table = Table("name", "list", "kind", "language", "version", "passages", "entries", "ingested at")
     for s in rows:
-        table.add_row(s.name, s.list_label, s.kind, s.language or "?", s.version, str(s.passages), str(s.entries),
+        table.add_row(Text(s.name), Text(s.list_label), s.kind, s.language or "?", Text(s.version), str(s.passages),
+                      str(s.entries),
                       s.ingested_at)
     out.print(table)
+    for name, found in warnings.items():
+        for warning in found:
+            out.print(f"[yellow]warning:[/yellow] {escape(name)}: {escape(warning)}", soft_wrap=True)
 
 
 @sources_app.command("remove")
@@ -109,7 +124,7 @@ def sources_remove(ctx: typer.Context, name: str) -> None:
 
     try:
         removed = Ingester(ctx.obj).remove(name)
-    except StceError as error:
+    except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
         _fail(error)
     if not removed:
         err.print(f"[red]error:[/red] no source named {name!r} (see `stce sources`)")
@@ -128,7 +143,7 @@ def sources_history(
     """What each new version of a source changed: entries added, removed and changed, newest first."""
     from assistant.registry import Registry
 
-    reports = Registry(ctx.obj.registry_path).changes(name, limit)
+    reports = Registry(ctx.obj.registry_path, read_only=True).changes(name, limit)
     if as_json:
         print(json.dumps([asdict(r) for r in reports], indent=2, ensure_ascii=False))
         return
@@ -165,24 +180,28 @@ def ask(
 ) -> None:
     """Answer one question (or one per line of stdin with '-')."""
     from assistant.render import answer_json, citation_label
-    from rich.text import Text
 
     assistant = _assistant(ctx.obj)
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    failed = 0
     for q in questions:
         try:
             answer = assistant.ask(q, k=k, lists=list_label)
-        except StceError as error:
+        except Exception as error:  # noqa: BLE001  (a store that went away fails this question, not the rest)
+            failed += 1
             if as_json:
-                print(json.dumps({"question": q, "error": str(error)}), flush=True)
-                continue
-            _fail(error)
+                print(json.dumps({"question": q, "error": plain_reason(error)}, ensure_ascii=False), flush=True)
+            else:
+                err.print(f"[red]error:[/red] {escape(plain_reason(error))}", soft_wrap=True)
+            continue
         if as_json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             out.print(Markdown(answer.markdown))
             for c in answer.citations + answer.guidance:
                 out.print(Text(citation_label(c), style="dim"))
+    if failed:
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -200,8 +219,8 @@ def chat(ctx: typer.Context) -> None:
             break
         try:
             stream = assistant.stream(question, history=history)
-        except StceError as error:
-            err.print(f"[red]{error}[/red]")
+        except Exception as error:  # noqa: BLE001  (the conversation goes on; the store may come back)
+            err.print(f"[red]{escape(plain_reason(error))}[/red]")
             continue
         shown = ""
         with Live(console=out, refresh_per_second=8) as live:
@@ -227,7 +246,6 @@ def screen(
     from assistant.screen import screen as screen_items
     from assistant.screen import FLAGS, to_csv, to_markdown
     from ingest.lineitems import read_line_items
-    from rich.text import Text
 
     try:
         items = read_line_items(file, column, int(ctx.obj.max_file_mb * 1e6), password)
@@ -251,7 +269,7 @@ def screen(
         for r in results:
             row = r.row()
             table.add_row(str(row["line"]), Text(row["description"]), Text(row["declared"]),
-                          Text(r.flag, style=_FLAG_STYLES[r.flag]), row["best"], row["candidates"],
+                          Text(r.flag, style=_FLAG_STYLES[r.flag]), Text(row["best"]), Text(row["candidates"]),
                           Text(row["reason"]), Text(row["disagreement"], style="bold red"))
         out.print(table)
     counts = {flag: sum(r.flag == flag for r in results) for flag in FLAGS}
@@ -288,12 +306,12 @@ def entry(
                          indent=2, ensure_ascii=False))
         return
     for p in passages:
-        out.print(f"[bold]{p.entry}[/bold] [dim]{p.list_label}, {p.source} {p.version}[/dim]")
+        out.print(f"[bold]{escape(p.entry)}[/bold] [dim]{escape(f'{p.list_label}, {p.source} {p.version}')}[/dim]")
         out.print(p.text, markup=False, highlight=False)
     if criteria:
         for c in trees:
-            out.print(f"\n[bold]{c.code}[/bold] [dim]{c.list_label}[/dim]: {c.subject} ({', '.join(c.subject_terms)})",
-                      highlight=False)
+            out.print(f"\n[bold]{escape(c.code)}[/bold] [dim]{escape(c.list_label)}[/dim]: "
+                      f"{escape(c.subject)} ({escape(', '.join(c.subject_terms))})", highlight=False)
             out.print("\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
                       markup=False, highlight=False)
     if links:
