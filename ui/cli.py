@@ -26,6 +26,8 @@ app = typer.Typer(help="STCE Assistant: find the control-list entries that may a
 sources_app = typer.Typer(help="List ingested sources, show what changed between versions, remove one.",
                           invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
+index_app = typer.Typer(help="Check the index for damage and repair it from the kept sources.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
 out = Console()
 err = Console(stderr=True)
 
@@ -51,6 +53,7 @@ def ingest(
     version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
 ) -> None:
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
@@ -64,7 +67,7 @@ def ingest(
             bar.update(tasks[path], completed=fraction)
 
         try:
-            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
+            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress, force)
         except StceError as error:
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
@@ -147,8 +150,43 @@ def _assistant(settings: Settings) -> Assistant:
     from assistant.ask import Assistant
     from ingest.starter import ensure_starter_corpus
 
-    ensure_starter_corpus(settings)
+    try:
+        ensure_starter_corpus(settings)
+    except StceError as error:
+        _fail(error)
     return Assistant(settings)
+
+
+@index_app.command("check")
+def index_check(ctx: typer.Context) -> None:
+    """Check the index: snapshot vs registry, vectors vs passages, orphans, missing files (exit 1 if any)."""
+    from assistant.integrity import check
+
+    problems = check(ctx.obj)
+    for problem in problems:
+        out.print(f"[red]problem:[/red] {problem}", soft_wrap=True, highlight=False)
+    if problems:
+        out.print(f"{len(problems)} problem(s); `stce index repair` rebuilds what it can from the kept sources")
+        raise typer.Exit(1)
+    out.print(f"index sound: {ctx.obj.home}")
+
+
+@index_app.command("repair")
+def index_repair(ctx: typer.Context) -> None:
+    """Rebuild what is damaged from the kept sources; vectors are re-embedded only where missing."""
+    from ingest.repair import repair
+
+    try:
+        repaired = repair(ctx.obj)
+    except StceError as error:
+        _fail(error)
+    for action in repaired.actions or ["nothing to repair"]:
+        out.print(f"repaired: {action}", soft_wrap=True, highlight=False)
+    for problem in repaired.problems:
+        out.print(f"[red]still wrong:[/red] {problem}", soft_wrap=True, highlight=False)
+    if repaired.problems:
+        raise typer.Exit(1)
+    out.print(f"index sound: {ctx.obj.home}")
 
 
 @app.command()
