@@ -71,6 +71,13 @@ class LiveIndex:
                         raise
                     log.info("the index changed while generation %d was loading; loading the new one", generation)
 
+    def close(self) -> None:
+        """Release our Chroma client: an embedded client left open pins this process to a stale view."""
+        with self._lock:
+            if self._view is not None and self._injected is None:
+                self._view.store.client.close()
+            self._view = None
+
     def is_current(self, view: View) -> bool:
         """True while no writer has committed since `view` was taken."""
         return self.registry.generation() == view.generation

@@ -73,11 +73,12 @@ def check_vectors(settings: Settings, store: PassageStore, sources: list[SourceD
     or unable to give one back (a lost HNSW folder: "Error finding id")."""
     have, need = store.count(), sum(s.passages for s in sources)
     if have < need:
-        raise IndexDamaged(settings.chroma_dir, f"holds {have} vectors but the live sources have {need} passages")
+        raise IndexDamaged(settings.chroma_url or settings.chroma_dir,
+                           f"holds {have} vectors but the live sources have {need} passages")
     try:
         store.collection.get(limit=1, include=["embeddings"])
     except ChromaError as error:
-        raise IndexDamaged(settings.chroma_dir, f"cannot give its vectors back ({error})") from error
+        raise IndexDamaged(settings.chroma_url or settings.chroma_dir, f"cannot give its vectors back ({error})") from error
 
 
 def check(settings: Settings, client: ClientAPI | None = None) -> list[Problem]:
@@ -108,7 +109,8 @@ def check(settings: Settings, client: ClientAPI | None = None) -> list[Problem]:
     for source in sources:
         kept = kept_path(settings, source)
         if not kept.is_file():
-            problems.append(Problem(str(kept), f"the kept copy of {source.name} is missing: ingest its file again"))
+            problems.append(Problem(str(kept), f"the kept copy of {source.name} is missing: give its file to "
+                                                 "`stce index repair FILE` or `stce ingest FILE`"))
         elif file_checksum(kept) != source.content_hash:
             problems.append(Problem(str(kept), f"the kept copy of {source.name} differs from its checksum"))
     return problems

@@ -173,7 +173,7 @@ class Ingester:
             if not force and existing and (existing.content_hash, existing.version_label, existing.list_label) == (
                 content_hash, version_label, list_label or existing.list_label
             ):
-                _keep(kept_path(self.settings, existing), data)  # an index older than kept copies gets one
+                keep_copy(kept_path(self.settings, existing), data)  # an index older than kept copies gets one
                 return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
                                   seconds=time.perf_counter() - started)
             loaded = read_bytes(data, path, password)
@@ -207,7 +207,7 @@ class Ingester:
         entries = len({p.entry for p in passages if p.entry})
         source = SourceDocument(**{**source.__dict__, "passages": len(passages), "entries": entries})
         vectors, embedded = self._vectors(passages, existing, report)
-        _keep(kept_path(self.settings, source), data)
+        keep_copy(kept_path(self.settings, source), data)
         self.registry.add_pending(version_id)
         self.store.add(passages, vectors)
         current = self._snapshot()
@@ -280,7 +280,7 @@ class Ingester:
             shutil.rmtree(root / stale, ignore_errors=True)
 
 
-def _keep(path: Path, data: bytes) -> None:
+def keep_copy(path: Path, data: bytes) -> None:
     """Write the immutable copy of a source version once, durably (content-addressed: never rewritten)."""
     if path.is_file() and file_checksum(path) == hashlib.sha256(data).hexdigest():
         return

@@ -10,8 +10,10 @@ passage are deleted. Repair holds the writer lock, like an ingest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,8 @@ from assistant.snapshot import Snapshot, damage, file_checksum
 from assistant.store import PassageStore
 from assistant.types import ItemCriteria, Passage, SourceDocument
 from ingest.criteria import criteria_of
-from ingest.load import read_bytes
-from ingest.pipeline import Ingester
+from ingest.load import read_bytes, read_file
+from ingest.pipeline import Ingester, keep_copy
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,15 @@ class Repaired:
     problems: list[Problem]
 
 
-def repair(settings: Settings, client: ClientAPI | None = None) -> Repaired:
-    """Repair the index in `settings.home`; what cannot be rebuilt is left as it is and reported."""
+def repair(settings: Settings, files: Iterable[Path] = (), client: ClientAPI | None = None) -> Repaired:
+    """Repair the index in `settings.home`; what cannot be rebuilt is left as it is and reported.
+
+    `files` are source files whose kept copy was lost: each is kept again if it is a version the index holds.
+    """
     actions: list[str] = []
     with Ingester(settings, client) as ingester, ingester._locked():
         actions += _restore_registry(settings, ingester.registry)
+        actions += _keep_again(settings, ingester.registry, files)
         ingester._recover()
         passages, criteria, rewrite = _live_passages(settings, ingester, actions)
         if passages is not None:
@@ -74,6 +80,21 @@ def _restore_registry(settings: Settings, registry: Registry) -> list[str]:
     return [f"no snapshot could restore the registry ({', '.join(folders)}): ingest the sources again"]
 
 
+def _keep_again(settings: Settings, registry: Registry, files: Iterable[Path]) -> list[str]:
+    """Keep a copy of each given file that is a version the registry holds (matched by content hash)."""
+    by_hash = {s.content_hash: s for s in registry.sources()}
+    actions = []
+    for path in files:
+        data = read_file(path, int(settings.max_file_mb * 1e6))
+        source = by_hash.get(hashlib.sha256(data).hexdigest())
+        if source is None:
+            actions.append(f"{path} is no version the index holds (see `stce sources`); not kept")
+            continue
+        keep_copy(kept_path(settings, source), data)
+        actions.append(f"kept {path} as the copy of {source.name}")
+    return actions
+
+
 def _live_passages(
     settings: Settings, ingester: Ingester, actions: list[str]
 ) -> tuple[list[Passage] | None, list[ItemCriteria], bool]:
@@ -98,7 +119,7 @@ def _live_passages(
     for source in sorted(sources, key=lambda s: (order.get(s.version_id, len(order)), s.ingested_at)):
         rebuilt = _rebuild(settings, ingester, source)
         if isinstance(rebuilt, str):
-            actions.append(f"cannot rebuild {source.name}: {rebuilt}; ingest its file with `stce ingest --force FILE`")
+            actions.append(f"cannot rebuild {source.name}: {rebuilt}; give its file: `stce index repair FILE`")
             return None, [], False
         passages += rebuilt[0]
         criteria += rebuilt[1]

@@ -172,12 +172,15 @@ def index_check(ctx: typer.Context) -> None:
 
 
 @index_app.command("repair")
-def index_repair(ctx: typer.Context) -> None:
+def index_repair(
+    ctx: typer.Context,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Source files whose kept copy was lost.")] = None,
+) -> None:
     """Rebuild what is damaged from the kept sources; vectors are re-embedded only where missing."""
     from ingest.repair import repair
 
     try:
-        repaired = repair(ctx.obj)
+        repaired = repair(ctx.obj, files or [])
     except StceError as error:
         _fail(error)
     for action in repaired.actions or ["nothing to repair"]:
