@@ -31,7 +31,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from filelock import FileLock, Timeout
 
-from assistant.errors import IndexBusyError, IngestError
+from assistant.errors import IndexBusyError, IndexDamaged, IngestError
 from assistant.integrity import check_vectors, kept_path, live_snapshot
 from assistant.registry import Registry
 from assistant.settings import Settings
@@ -126,8 +126,11 @@ class Ingester:
         """Hold the writer lock, refuse a damaged index, and clean up what a killed writer left."""
         with self._locked():
             _, name, checksum = self.registry.live()
-            live_snapshot(self.settings, self.registry, name, checksum)
-            check_vectors(self.settings, self.store, self.registry.sources())
+            try:
+                live_snapshot(self.settings, self.registry, name, checksum)
+                check_vectors(self.settings, self.store, self.registry.sources())
+            except IndexDamaged as damaged:
+                raise IndexDamaged(damaged.path, f"{damaged.problem}; nothing was written") from damaged
             self._recover()
             yield
 

@@ -6,7 +6,7 @@ import logging
 
 from chromadb.api import ClientAPI
 
-from assistant.errors import IndexBusyError
+from assistant.errors import IndexBusyError, IndexDamaged
 from assistant.settings import Settings
 from ingest.pipeline import FileResult, Ingester
 
@@ -27,4 +27,7 @@ def ensure_starter_corpus(settings: Settings, client: ClientAPI | None = None) -
             return ingester.ingest([folder], list_label=STARTER_LIST, version_label="starter")
     except IndexBusyError:
         log.info("an ingest is running; the starter corpus check waits for the next start")
+        return []
+    except IndexDamaged as damaged:
+        log.info("the starter corpus check is skipped: %s", damaged)  # readers refuse the index and say why
         return []

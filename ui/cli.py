@@ -150,10 +150,7 @@ def _assistant(settings: Settings) -> Assistant:
     from assistant.ask import Assistant
     from ingest.starter import ensure_starter_corpus
 
-    try:
-        ensure_starter_corpus(settings)
-    except StceError as error:
-        _fail(error)
+    ensure_starter_corpus(settings)
     return Assistant(settings)
 
 
