@@ -53,7 +53,8 @@ def _lost_registry(settings: Settings, registry: Registry) -> str:
     """Why the registry must have been lost: it names no snapshot, but committed snapshots exist."""
     folders = snapshot_folders(settings)
     if folders and not registry.pending():  # pending: a first ingest was cut short, its snapshot never committed
-        return f"names no live snapshot while {len(folders)} snapshot folder(s) exist (the registry was lost or replaced)"
+        return (f"names no live snapshot while {len(folders)} snapshot folder(s) exist "
+                "(the registry was lost or replaced)")
     return ""
 
 
@@ -78,7 +79,8 @@ def check_vectors(settings: Settings, store: PassageStore, sources: list[SourceD
     try:
         store.collection.get(limit=1, include=["embeddings"])
     except ChromaError as error:
-        raise IndexDamaged(settings.chroma_url or settings.chroma_dir, f"cannot give its vectors back ({error})") from error
+        where = settings.chroma_url or settings.chroma_dir
+        raise IndexDamaged(where, f"cannot give its vectors back ({error})") from error
 
 
 def check(settings: Settings, client: ClientAPI | None = None) -> list[Problem]:
@@ -143,7 +145,8 @@ def _check_vectors(
     finally:
         if client is None:
             store.client.close()
-    stored = {id_: (meta or {}).get("version_id", "") for id_, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
+    metadatas = got["metadatas"] or []
+    stored = {id_: (meta or {}).get("version_id", "") for id_, meta in zip(got["ids"], metadatas, strict=True)}
     problems = []
     if snapshot is not None:
         missing = Counter(p.source for p in snapshot.passages if p.id not in stored)

@@ -54,13 +54,12 @@ def repair(settings: Settings, files: Iterable[Path] = (), client: ClientAPI | N
         actions += _restore_registry(settings, ingester.registry)
         actions += _keep_again(settings, ingester.registry, files)
         ingester._recover()
-        passages, criteria, rewrite = _live_passages(settings, ingester, actions)
+        passages, criteria, why = _live_passages(settings, ingester, actions)
         if passages is not None:
             actions += _repair_vectors(ingester, passages)
-            if rewrite:
+            if why:
                 ingester._commit(passages, criteria)
-                actions.append(f"wrote snapshot {ingester.registry.state()[1]} ({len(passages)} passages) "
-                               "from the kept sources")
+                actions.append(f"wrote snapshot {ingester.registry.state()[1]} ({len(passages)} passages) {why}")
     return Repaired(actions, check(settings, client))
 
 
@@ -97,11 +96,13 @@ def _keep_again(settings: Settings, registry: Registry, files: Iterable[Path]) -
 
 def _live_passages(
     settings: Settings, ingester: Ingester, actions: list[str]
-) -> tuple[list[Passage] | None, list[ItemCriteria], bool]:
-    """The passages and criteria the live index must hold, and whether the snapshot must be rewritten.
+) -> tuple[list[Passage] | None, list[ItemCriteria], str]:
+    """The passages and criteria the live index must hold, and why the snapshot must be rewritten ("": it
+    need not be).
 
     None when a damaged snapshot cannot be rebuilt (a source without a sound kept copy): nothing is
-    rewritten, so readers keep refusing it rather than answering without that source.
+    rewritten, so readers keep refusing it rather than answering without that source. A snapshot written
+    before checksums were kept is trusted when it matches the registry, and written again with them.
     """
     registry = ingester.registry
     sources = registry.sources()
@@ -110,9 +111,14 @@ def _live_passages(
     if name and checksum is not None and not damage(directory, checksum):
         current = Snapshot.load(directory)
         if _matches(current, sources):
-            return current.passages, current.all_criteria, False
+            return current.passages, current.all_criteria, ""
+    legacy = name and checksum is None and not (directory / "manifest.json").exists()
+    if legacy and (directory / "passages.jsonl").is_file():
+        current = Snapshot.load(directory)
+        if _matches(current, sources):
+            return current.passages, current.all_criteria, f"with the checksums {name} was written without"
     if not name and not sources:
-        return [], [], False
+        return [], [], ""
     order = _order_in(directory / "passages.jsonl")
     passages: list[Passage] = []
     criteria: list[ItemCriteria] = []
@@ -120,10 +126,10 @@ def _live_passages(
         rebuilt = _rebuild(settings, ingester, source)
         if isinstance(rebuilt, str):
             actions.append(f"cannot rebuild {source.name}: {rebuilt}; give its file: `stce index repair FILE`")
-            return None, [], False
+            return None, [], ""
         passages += rebuilt[0]
         criteria += rebuilt[1]
-    return passages, criteria, True
+    return passages, criteria, "from the kept sources"
 
 
 def _matches(snapshot: Snapshot, sources: list[SourceDocument]) -> bool:

@@ -308,7 +308,11 @@ def entry(
     from assistant.snapshot import criteria_to_json
 
     normalised = (find_codes(code) or [code.strip()])[0]
-    passages, trees = LiveIndex(ctx.obj).view().snapshot.entry(normalised, list_label)
+    try:
+        view = LiveIndex(ctx.obj).view()
+    except StceError as error:
+        _fail(error)
+    passages, trees = view.snapshot.entry(normalised, list_label)
     if not passages and not trees:
         err.print(f"[red]error:[/red] no entry {normalised} in the index" + (f" for list {list_label!r}" if list_label else ""))
         raise typer.Exit(1)
