@@ -87,8 +87,9 @@ def check(settings: Settings, client: ClientAPI | None = None) -> list[Problem]:
     """Everything wrong with the index: snapshot vs registry, vectors vs passages, orphans, missing files."""
     problems: list[Problem] = []
     if not settings.registry_path.is_file():
-        if snapshot_folders(settings) or settings.chroma_dir.is_dir():
-            problems.append(Problem(str(settings.registry_path), "missing"))
+        if not snapshot_folders(settings) and not settings.chroma_dir.is_dir():
+            return []  # nothing was ever ingested here
+        problems.append(Problem(str(settings.registry_path), "missing"))
         return problems + _check_vectors(settings, client, None, [], set())
     registry = Registry(settings.registry_path)
     _, name, checksum = registry.live()

@@ -196,7 +196,7 @@ class Ingester:
         list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
         ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # A forced re-ingest of the same content is a new version, switched to and retired like any other.
-        salt = f"\0{ingested_at}\0{time.time_ns()}" if force else ""
+        salt = f"\0{time.time_ns()}" if force else ""
         version_id = hashlib.sha256(
             f"{name}\0{list_label}\0{version_label}\0{content_hash}{salt}".encode()).hexdigest()[:16]
         source = SourceDocument(
