@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from assistant.settings import Settings
 from assistant.snapshot import file_checksum
 from assistant.store import PassageStore, _results_to_hits, make_client
 from ingest.pipeline import Ingester
-from tests.conftest import ccl_excerpt
+from tests.conftest import ROOT, ccl_excerpt
 from ui.cli import app
 
 QUESTIONS = (
@@ -224,14 +226,21 @@ def test_force_reingests_an_unchanged_source(home: Path, source: Path, baseline:
     assert [(d, e) for d, e, _ in answers(home)] == [(d, e) for d, e, _ in baseline]
 
 
-def test_a_vector_without_its_record_is_a_changed_store(tmp_path: Path) -> None:
-    """Chroma gives `None` for a vector's metadata when its record is gone; readers must not crash on it."""
-    store = PassageStore(make_client(Settings(home=tmp_path)), "probe")
-    vector = store.embedding(["seal-less pump"])[0]
-    store.collection.add(ids=["lost"], documents=["seal-less pump"], embeddings=[vector])
-    result = store.collection.query(query_embeddings=[vector], n_results=1,
-                                    include=["documents", "metadatas", "distances"])
-    assert result["metadatas"] == [[None]]
-    with pytest.raises(IndexDamaged, match="vector lost has no passage record"):
-        _results_to_hits(result, "probe")
+def test_a_vector_deleted_by_another_process_is_a_changed_store(home: Path) -> None:
+    """While a writer deletes vectors, a reader's Chroma can still find them and give `None` for their record:
+    a reader must take that for a changed store (`IndexDamaged`, retried on a fresh view), not crash."""
+    store = PassageStore.open(Settings(home=home))
+    [version] = [s.version_id for s in Registry(home / "registry.sqlite").sources()]
+    query = store.embedding.embed_query(["seal-less pump, wetted parts Hastelloy"])
+    first = store.collection.query(query_embeddings=query, n_results=5, include=["documents", "metadatas", "distances"])
+    assert len(_results_to_hits(first, "passages")) == 5
+    writer = (
+        "import sys; from assistant.settings import Settings; from assistant.store import PassageStore; "
+        "store = PassageStore.open(Settings(home=sys.argv[1])); store.delete_versions([sys.argv[2]])"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(home), version], cwd=ROOT, check=True, timeout=300)
+    after = store.collection.query(query_embeddings=query, n_results=5, include=["documents", "metadatas", "distances"])
+    assert None in after["metadatas"][0], "Chroma no longer returns deleted vectors without their records"
+    with pytest.raises(IndexDamaged, match="has no passage record"):
+        _results_to_hits(after, "passages")
     store.client.close()
