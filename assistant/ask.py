@@ -15,7 +15,7 @@ from assistant import render
 from assistant.audit import AuditLog
 from assistant.decide import decide
 from assistant.embeddings import load_model
-from assistant.errors import StoreUnavailable
+from assistant.errors import IndexDamaged, StoreUnavailable
 from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
 from assistant.question import read_question, understood
@@ -72,15 +72,20 @@ class Assistant:
         if reading.follow_up and llm and self.llm.model is not None:
             query = self.llm.stand_alone(reading.question, history)
         scope = Scope.of(lists, sources)
+        fresh = False
         try:
             for attempt in range(_RETRIES):
-                view = self.index.view()
+                view = self.index.view(fresh)
                 try:
                     retrieved = search(view, query, scope)
-                except ChromaError:
-                    if attempt == _RETRIES - 1 or self.index.is_current(view):
-                        raise
-                    log.info("the store changed under a question; asking again on the new generation")
+                except (ChromaError, IndexDamaged) as error:
+                    # Any inconsistency is first taken for a switch under way; one that outlasts the retries is damage.
+                    if attempt == _RETRIES - 1:
+                        if isinstance(error, IndexDamaged) or self.settings.chroma_url:
+                            raise
+                        raise IndexDamaged(self.settings.chroma_dir, f"the vector store fails: {error}") from error
+                    log.info("the store changed under a question; asking again on a fresh view")
+                    fresh = self.index.is_current(view)
                     continue
                 if self.index.is_current(view):
                     break

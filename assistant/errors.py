@@ -27,6 +27,15 @@ class StoreUnavailable(StceError):
     """The Chroma server cannot be reached; the next question tries again, so no restart is needed."""
 
 
+class IndexDamaged(StceError):
+    """A file of the index is missing or differs from what the registry recorded: never answer from it."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}. The index is damaged: run `stce index repair`")
+        self.path = str(path)
+        self.problem = problem
+
+
 class QuestionError(StceError):
     """A question that cannot be answered as given (empty, nothing but punctuation)."""
 

@@ -3,6 +3,11 @@
 Embedded Chroma caches its vector index per process, so a reader in another process would keep
 searching stale vectors after a re-ingest; checking the registry's generation before each question and
 reopening on change keeps every reader on exactly one committed version.
+
+Invariants: a view is one generation's verified snapshot and a store holding at least its vectors; a
+damaged index raises `IndexDamaged` instead of giving a view. A load that fails while the generation
+moves on (a writer pruned the snapshot being read, or deleted old vectors) is a switch, not damage:
+the reader loads the new generation.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from dataclasses import dataclass
 
 from chromadb.api import ClientAPI
 
+from assistant.errors import IndexDamaged
+from assistant.integrity import check_vectors, live_snapshot
 from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.snapshot import Snapshot
@@ -20,6 +27,8 @@ from assistant.store import PassageStore, make_client
 from assistant.types import SourceDocument
 
 log = logging.getLogger(__name__)
+
+_LOAD_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -45,22 +54,47 @@ class LiveIndex:
         self._view: View | None = None
         self._lock = threading.Lock()
 
-    def view(self) -> View:
-        generation, snapshot_name = self.registry.state()
+    def view(self, fresh: bool = False) -> View:
+        """The current generation's view; `fresh` reopens it even when no writer committed."""
+        attempts = 0
+        while True:
+            generation, snapshot_name, checksum = self.registry.live()
+            with self._lock:
+                if not fresh and self._view is not None and self._view.generation == generation:
+                    return self._view
+                try:
+                    self._view = self._load(generation, snapshot_name, checksum)
+                    return self._view
+                except IndexDamaged:
+                    attempts += 1
+                    if attempts == _LOAD_ATTEMPTS or self.registry.generation() == generation:
+                        raise
+                    log.info("the index changed while generation %d was loading; loading the new one", generation)
+
+    def close(self) -> None:
+        """Release our Chroma client: an embedded client left open pins this process to a stale view."""
         with self._lock:
-            if self._view is None or self._view.generation != generation:
-                self._view = self._load(generation, snapshot_name)
-            return self._view
+            if self._view is not None and self._injected is None:
+                self._view.store.client.close()
+            self._view = None
 
     def is_current(self, view: View) -> bool:
         """True while no writer has committed since `view` was taken."""
         return self.registry.generation() == view.generation
 
-    def _load(self, generation: int, snapshot_name: str) -> View:
+    def _load(self, generation: int, snapshot_name: str, checksum: str | None) -> View:
         log.info("loading index generation %d", generation)
-        snapshot = Snapshot.load(self.settings.snapshots_dir / snapshot_name) if snapshot_name else Snapshot.empty()
+        snapshot = live_snapshot(self.settings, self.registry, snapshot_name, checksum)
+        sources = self.registry.sources()
         if self._view is not None and self._injected is None:
             self._view.store.client.close()
+        self._view = None
         client = self._injected or make_client(self.settings, read_only=True)
         store = PassageStore(client, self.settings.collection, self.settings.embed_batch_size)
-        return View(generation, snapshot, store, self.registry.sources())
+        try:
+            check_vectors(self.settings, store, sources)
+        except IndexDamaged:
+            if self._injected is None:
+                client.close()
+            raise
+        return View(generation, snapshot, store, sources)

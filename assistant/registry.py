@@ -2,6 +2,11 @@
 
 SQLite gives one atomic switch from an old version to a new one: a reader either sees the old row set
 and the old snapshot or the new ones. The generation number tells readers in other processes to reload.
+
+Invariants: the live snapshot's name, generation and checksum change together in one transaction,
+written with `synchronous=FULL` so a commit that returned survives a power cut; the snapshot it names
+was fsynced before. The content hash of every source row is the SHA-256 of the kept copy
+(`Settings.kept_dir`) that the index can be rebuilt from.
 """
 
 from __future__ import annotations
@@ -84,9 +89,13 @@ class Registry:
 
     def state(self) -> tuple[int, str]:
         """(generation, snapshot directory name); generation 0 means nothing was ever committed."""
+        return self.live()[:2]
+
+    def live(self) -> tuple[int, str, str | None]:
+        """(generation, snapshot name, snapshot checksum) read together; no checksum: written before they were kept."""
         with self._connect() as db:
             rows = dict(db.execute("SELECT key, value FROM state").fetchall())
-        return int(rows.get("generation", 0)), rows.get("snapshot", "")
+        return int(rows.get("generation", 0)), rows.get("snapshot", ""), rows.get("checksum") or None
 
     def generation(self) -> int:
         return self.state()[0]
@@ -105,7 +114,7 @@ class Registry:
 
     def commit(
         self, snapshot: str, generation: int, upsert: SourceDocument | None = None, remove: str | None = None,
-        change: ChangeReport | None = None, warnings: list[str] | None = None,
+        change: ChangeReport | None = None, warnings: list[str] | None = None, checksum: str = "",
     ) -> None:
         """Switch to a new snapshot and `generation` in one transaction.
 
@@ -115,6 +124,7 @@ class Registry:
         The content checks' `warnings` replace those of the source's previous version.
         """
         with self._connect() as db:
+            db.execute("PRAGMA synchronous = FULL")
             db.execute("BEGIN IMMEDIATE")
             replaced = upsert.name if upsert is not None else remove
             old = db.execute("SELECT version_id FROM sources WHERE name = ?", (replaced,)).fetchone()
@@ -138,7 +148,22 @@ class Registry:
                 )
             db.executemany(
                 "INSERT OR REPLACE INTO state VALUES (?, ?)",
-                [("generation", str(generation)), ("snapshot", snapshot)],
+                [("generation", str(generation)), ("snapshot", snapshot), ("checksum", checksum)],
+            )
+
+    def restore(self, sources: list[SourceDocument], snapshot: str, generation: int, checksum: str) -> None:
+        """Rebuild a lost registry from a sound snapshot's manifest (the change history is not recoverable)."""
+        with self._connect() as db:
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM sources")
+            db.executemany(
+                f"INSERT INTO sources ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                [astuple(s) for s in sources],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO state VALUES (?, ?)",
+                [("generation", str(generation)), ("snapshot", snapshot), ("checksum", checksum)],
             )
 
     def warnings(self) -> dict[str, list[str]]:

@@ -66,5 +66,10 @@ class Settings(BaseSettings):
         return self.home / "snapshots"
 
     @property
+    def kept_dir(self) -> Path:
+        """An immutable copy of every ingested source version, named by its checksum: the index's backup."""
+        return self.home / "sources"
+
+    @property
     def lock_path(self) -> Path:
         return self.home / "writer.lock"

@@ -2,12 +2,21 @@
 
 A writer builds a new snapshot directory next to the old one and the registry switches to it in one
 transaction, so readers never see a half-written keyword index or a passage table that mixes versions.
+
+Invariants: a snapshot directory is never changed once renamed into place; it is fsynced before the
+registry names it; its `manifest.json` holds the SHA-256 of every other file and the registry rows of
+its sources, and the registry records the manifest's own SHA-256. A reader or writer loading the live
+snapshot checks all of them and refuses a damaged one (`IndexDamaged`), so no answer and no new
+snapshot is ever built from a cut or changed file; the manifest's rows let `stce index repair` rebuild
+a lost registry.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 from collections import defaultdict
@@ -22,7 +31,8 @@ import Stemmer
 from bm25s.tokenization import Tokenizer
 
 from assistant.codes import lineage, top_level
-from assistant.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity
+from assistant.errors import IndexDamaged
+from assistant.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity, SourceDocument
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -32,6 +42,7 @@ _TOKEN_PATTERN = r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b"
 _PASSAGES = "passages.jsonl"
 _CRITERIA = "criteria.jsonl"
 _LINKS = "links.jsonl"
+_MANIFEST = "manifest.json"
 
 
 def _tokenizer() -> Tokenizer:
@@ -41,15 +52,19 @@ def _tokenizer() -> Tokenizer:
 class Snapshot:
     """The live passages of one generation, looked up by id, by entry, or by keyword."""
 
-    def __init__(self, directory: Path, passages: list[Passage]) -> None:
+    def __init__(self, directory: Path, passages: list[Passage], checksum: str = "") -> None:
         self.directory = directory
         self.passages = passages
+        self.checksum = checksum
         self.by_id = {p.id: p for p in passages}
 
     @classmethod
-    def load(cls, directory: Path) -> Snapshot:
+    def load(cls, directory: Path, checksum: str | None = None) -> Snapshot:
+        """Read a snapshot; with the registry's `checksum`, refuse it unless every file matches."""
+        if checksum is not None and (problems := damage(directory, checksum)):
+            raise IndexDamaged(*problems[0])
         lines = (directory / _PASSAGES).read_text(encoding="utf-8").splitlines()
-        return cls(directory, [Passage(**json.loads(line)) for line in lines])
+        return cls(directory, [Passage(**json.loads(line)) for line in lines], checksum or "")
 
     @classmethod
     def empty(cls) -> Snapshot:
@@ -58,9 +73,10 @@ class Snapshot:
     @classmethod
     def write(
         cls, directory: Path, passages: Iterable[Passage], criteria: Iterable[ItemCriteria] = (),
-        links: Iterable[ItemLink] = (),
+        links: Iterable[ItemLink] = (), sources: Iterable[SourceDocument] = (),
     ) -> Snapshot:
-        """Write the passage table, the criteria trees, the links and the keyword index into a fresh directory."""
+        """Write the passage table, the criteria trees, the links, the keyword index and the manifest into a
+        fresh directory, durably: its `checksum` is what the registry must record."""
         passages = list(passages)
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -81,8 +97,20 @@ class Snapshot:
             retriever.index(tokens, show_progress=False)
             retriever.save(tmp / "bm25", show_progress=False)
             tokenizer.save_vocab(tmp / "bm25")
+        files = {str(f.relative_to(tmp)): file_checksum(f) for f in sorted(tmp.rglob("*")) if f.is_file()}
+        manifest = {"files": files, "sources": [asdict(s) for s in sources]}
+        (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        for path in sorted(tmp.rglob("*"), reverse=True) + [tmp]:
+            _fsync(path)
         tmp.rename(directory)
-        return cls(directory, passages)
+        _fsync(directory.parent)
+        return cls(directory, passages, file_checksum(directory / _MANIFEST))
+
+    @staticmethod
+    def manifest_sources(directory: Path) -> list[SourceDocument]:
+        """The registry rows a snapshot was written with: what a lost registry is rebuilt from."""
+        data = json.loads((directory / _MANIFEST).read_text(encoding="utf-8"))
+        return [SourceDocument(**row) for row in data["sources"]]
 
     @cached_property
     def all_criteria(self) -> list[ItemCriteria]:
@@ -186,6 +214,43 @@ class Snapshot:
         return [
             Hit(self.passages[int(d)], float(s), "keyword") for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def damage(directory: Path, checksum: str | None) -> list[tuple[Path, str]]:
+    """What is wrong with a snapshot directory: files missing or differing from the manifest, and the
+    manifest differing from the registry's `checksum` (None: check the files against the manifest only)."""
+    manifest = directory / _MANIFEST
+    if not directory.is_dir():
+        return [(directory, "the live snapshot folder is missing")]
+    if not manifest.is_file():
+        return [(manifest, "missing (the snapshot cannot be verified)")]
+    if checksum is not None and file_checksum(manifest) != checksum:
+        return [(manifest, "differs from the checksum the registry recorded")]
+    problems = []
+    for name, expected in json.loads(manifest.read_text(encoding="utf-8"))["files"].items():
+        path = directory / name
+        if not path.is_file():
+            problems.append((path, "missing"))
+        elif file_checksum(path) != expected:
+            problems.append((path, "differs from the checksum recorded when it was written (changed or cut)"))
+    return problems
 
 
 def criteria_to_json(item: ItemCriteria) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.embeddings import MiniLMEmbeddings
+from assistant.errors import IndexDamaged
 from assistant.private import make_private
 from assistant.settings import Settings
 from assistant.types import Hit, Passage
@@ -68,14 +69,19 @@ def _reader_client(directory: Path, chroma_settings: ChromaSettings) -> ClientAP
         return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
 
 
-def _results_to_hits(results: Any) -> list[Hit]:
-    """Turn a Chroma query result (one query) into hits; cosine distance becomes similarity."""
-    return [
-        Hit(Passage.from_metadata(id_, text, meta), 1.0 - float(dist), "dense")
-        for id_, text, meta, dist in zip(
-            results["ids"][0], results["documents"][0], results["metadatas"][0], results["distances"][0], strict=True
-        )
-    ]
+def _results_to_hits(results: Any, collection: str) -> list[Hit]:
+    """Turn a Chroma query result (one query) into hits; cosine distance becomes similarity.
+
+    A vector whose record is gone (Chroma returns `None` for it while another process deletes a
+    version) is a store that changed under the query: `IndexDamaged`, which readers retry on a fresh view.
+    """
+    rows = zip(results["ids"][0], results["documents"][0], results["metadatas"][0], results["distances"][0], strict=True)
+    hits = []
+    for id_, text, meta, dist in rows:
+        if meta is None or text is None:
+            raise IndexDamaged(f"Chroma collection {collection!r}", f"vector {id_} has no passage record")
+        hits.append(Hit(Passage.from_metadata(id_, text, meta), 1.0 - float(dist), "dense"))
+    return hits
 
 
 class PassageStore:
@@ -120,7 +126,7 @@ class PassageStore:
             query_embeddings=self.embedding.embed_query([query]), n_results=k, where=where,
             include=["documents", "metadatas", "distances"],
         )
-        return _results_to_hits(results)
+        return _results_to_hits(results, self.collection.name)
 
     def delete_versions(self, version_ids: Sequence[str]) -> None:
         for version_id in version_ids:

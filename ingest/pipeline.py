@@ -3,6 +3,11 @@
 A new version is written beside the old one (vectors tagged with its version id, a new snapshot
 directory) and made live by one registry transaction; only then is the old version deleted. A writer
 killed at any point leaves the previous version live, and the next writer removes the leftovers.
+
+Invariants: one writer at a time (the file lock); a writer first verifies the live index and refuses a
+damaged one (`IndexDamaged`: run `stce index repair`) before it cleans up or builds anything on it;
+every source version it commits has an immutable copy in `Settings.kept_dir`, written before the commit,
+so the index can always be rebuilt from what was ingested.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+import os
 import shutil
 import time
 from collections import defaultdict
@@ -26,11 +32,12 @@ from chromadb.api import ClientAPI
 from filelock import FileLock, Timeout
 
 from assistant.codes import top_level
-from assistant.errors import IndexBusyError, IngestError, plain_reason
+from assistant.errors import IndexBusyError, IndexDamaged, IngestError, plain_reason
+from assistant.integrity import check_vectors, kept_path, live_snapshot
 from assistant.private import make_private, private_dir, private_files
 from assistant.registry import Registry
 from assistant.settings import Settings
-from assistant.snapshot import Snapshot
+from assistant.snapshot import Snapshot, file_checksum
 from assistant.store import PassageStore, make_client
 from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
 from ingest.load import (
@@ -88,11 +95,12 @@ class Ingester:
 
     def ingest(
         self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
-        password: str | None = None, progress: Progress | None = None,
+        password: str | None = None, progress: Progress | None = None, force: bool = False,
     ) -> list[FileResult]:
         """Ingest every file; a failing file, whatever it raised, is reported and the others go on.
 
         Entries of a folder that are not ingested (links, pipes, hidden files) come last, each with why.
+        `force` re-ingests unchanged files.
         """
         files, skipped = collect_files(paths)
         if name and len(files) > 1:
@@ -102,7 +110,7 @@ class Ingester:
         with self._writer():
             for path in files:
                 results.append(self._ingest_one(path, name or names[path], version_label, list_label, password,
-                                                progress))
+                                                progress, force))
         return results + [FileResult(str(s.path), "", "failed" if s.refused else "skipped", error=s.reason)
                           for s in skipped]
 
@@ -120,7 +128,20 @@ class Ingester:
 
     @contextmanager
     def _writer(self) -> Iterator[None]:
-        """Hold the one writer lock (released by the OS if the process dies) and clean up first.
+        """Hold the writer lock, refuse a damaged index, and clean up what a killed writer left."""
+        with self._locked():
+            _, name, checksum = self.registry.live()
+            try:
+                live_snapshot(self.settings, self.registry, name, checksum)
+                check_vectors(self.settings, self.store, self.registry.sources())
+            except IndexDamaged as damaged:
+                raise IndexDamaged(damaged.path, f"{damaged.problem}; nothing was written") from damaged
+            self._recover()
+            yield
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the one writer lock (released by the OS if the process dies).
 
         What the writer creates is private (files 600, folders 700), and so is what older versions left.
         """
@@ -133,7 +154,6 @@ class Ingester:
         try:
             with private_files():
                 make_private(self.settings.home)
-                self._recover()
                 yield
         finally:
             lock.release()
@@ -161,7 +181,7 @@ class Ingester:
 
     def _ingest_one(
         self, path: Path, name: str | None, version_label: str, list_label: str | None, password: str | None,
-        progress: Progress | None,
+        progress: Progress | None, force: bool = False,
     ) -> FileResult:
         started = time.perf_counter()
         name = safe_typed_name(name or "") or safe_file_name(path.stem)
@@ -170,16 +190,17 @@ class Ingester:
             data = read_file(path, int(self.settings.max_file_mb * 1e6))
             existing = self.registry.source(name)
             content_hash = hashlib.sha256(data).hexdigest()
-            if existing and (existing.content_hash, existing.version_label, existing.list_label) == (
+            if not force and existing and (existing.content_hash, existing.version_label, existing.list_label) == (
                 content_hash, version_label, list_label or existing.list_label
             ):
+                keep_copy(kept_path(self.settings, existing), data)  # an index older than kept copies gets one
                 return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
                                   seconds=time.perf_counter() - started,
                                   warnings=tuple(self.registry.warnings().get(name, ())))
             loaded = read_bytes(data, path, password)
             report(0.1)
             result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
-                                 existing, report)
+                                 existing, report, data, force)
         except IngestError as err:
             log.warning("%s", err)
             return FileResult(str(path), name, "failed", error=err.reason, seconds=time.perf_counter() - started)
@@ -193,15 +214,18 @@ class Ingester:
 
     def _write(
         self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, content_hash: str,
-        existing: SourceDocument | None, report: Callable[[float], None],
+        existing: SourceDocument | None, report: Callable[[float], None], data: bytes, force: bool = False,
     ) -> FileResult:
         list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
-        version_id = hashlib.sha256(f"{name}\0{list_label}\0{version_label}\0{content_hash}".encode()).hexdigest()[:16]
+        ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        # A forced re-ingest of the same content is a new version, switched to and retired like any other.
+        salt = f"\0{time.time_ns()}" if force else ""
+        version_id = hashlib.sha256(
+            f"{name}\0{list_label}\0{version_label}\0{content_hash}{salt}".encode()).hexdigest()[:16]
         source = SourceDocument(
             name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
             content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
-            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), language=loaded.language,
-            work=loaded.work,
+            ingested_at=ingested_at, language=loaded.language, work=loaded.work,
         )
         passages = self._passages(loaded, source)
         if not passages:
@@ -209,6 +233,7 @@ class Ingester:
         entries = len({p.entry for p in passages if p.entry})
         source = SourceDocument(**{**source.__dict__, "passages": len(passages), "entries": entries})
         vectors, embedded = self._vectors(passages, existing, report)
+        keep_copy(kept_path(self.settings, source), data)
         self.registry.add_pending(version_id)
         self.store.add(passages, vectors)
         current = self._snapshot()
@@ -254,20 +279,25 @@ class Ingester:
         return [known[p.text] for p in passages], len(missing)
 
     def _snapshot(self) -> Snapshot:
-        _, name = self.registry.state()
-        return Snapshot.load(self.settings.snapshots_dir / name) if name else Snapshot.empty()
+        _, name, checksum = self.registry.live()
+        return live_snapshot(self.settings, self.registry, name, checksum)
 
-    def _commit(self, passages: list[Passage], criteria: list[ItemCriteria], **change: Any) -> list[str]:
-        """Write the next snapshot, links among all the lists it holds included, and switch to it; the link notes."""
+    def _commit(
+        self, passages: list[Passage], criteria: list[ItemCriteria], upsert: SourceDocument | None = None,
+        remove: str | None = None, **change: Any,
+    ) -> list[str]:
+        """Write the next snapshot (the links among all the lists it holds and a manifest included) and switch
+        to it; the linking's notes for the editor."""
         generation = self.registry.generation() + 1
         directory = self.settings.snapshots_dir / f"g{generation:08d}"
-        upsert: SourceDocument | None = change.get("upsert")
-        gone = {upsert.name if upsert else None, change.get("remove")}
-        sources = [s for s in self.registry.sources() if s.name not in gone] + ([upsert] if upsert else [])
+        rows = {s.name: s for s in self.registry.sources() if s.name != remove}
+        if upsert is not None:
+            rows[upsert.name] = upsert
+        sources = list(rows.values())
         titles = {(p.source, top_level(p.entry)): p.title for p in passages if p.entry and p.kind == "control-list"}
         linked = link_lists(sources, criteria, titles)
-        Snapshot.write(directory, passages, borrow_criteria(criteria, linked.links), linked.links)
-        self.registry.commit(directory.name, generation, **change)
+        written = Snapshot.write(directory, passages, borrow_criteria(criteria, linked.links), linked.links, sources)
+        self.registry.commit(directory.name, generation, upsert, remove, checksum=written.checksum, **change)
         self._prune_snapshots()
         return linked.notes
 
@@ -284,6 +314,20 @@ class Ingester:
             keep.add(older[-1])
         for stale in set(names) - keep:
             shutil.rmtree(root / stale, ignore_errors=True)
+
+
+def keep_copy(path: Path, data: bytes) -> None:
+    """Write the immutable copy of a source version once, durably (content-addressed: never rewritten)."""
+    if path.is_file() and file_checksum(path) == hashlib.sha256(data).hexdigest():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.chmod(0o444)
+    tmp.replace(path)
 
 
 def _by_entry(passages: Iterable[Passage]) -> dict[str, str]:

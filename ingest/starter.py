@@ -8,7 +8,7 @@ from pathlib import Path
 
 from chromadb.api import ClientAPI
 
-from assistant.errors import IndexBusyError, plain_reason
+from assistant.errors import IndexBusyError, IndexDamaged, plain_reason
 from assistant.registry import Registry
 from assistant.settings import Settings
 from ingest.load import collect_files, source_names
@@ -40,6 +40,8 @@ def ensure_starter_corpus(settings: Settings, client: ClientAPI | None = None) -
             return ingester.ingest([folder], list_label=STARTER_LIST, version_label=STARTER_VERSION)
     except IndexBusyError:
         log.info("an ingest is running; the starter corpus check waits for the next start")
+    except IndexDamaged as damaged:
+        log.info("the starter corpus check is skipped: %s", damaged)  # readers refuse the index and say why
     except Exception as error:  # noqa: BLE001  (questions go on over the index as it is)
         log.warning("the starter corpus could not be brought up to date: %s", plain_reason(error))
     return []

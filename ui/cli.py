@@ -28,6 +28,8 @@ app = typer.Typer(help="STCE Assistant: find the control-list entries that may a
 sources_app = typer.Typer(help="List ingested sources, show what changed between versions, remove one.",
                           invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
+index_app = typer.Typer(help="Check the index for damage and repair it from the kept sources.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
 out = Console()
 err = Console(stderr=True)
 
@@ -54,6 +56,7 @@ def ingest(
     version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
 ) -> None:
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
@@ -69,7 +72,7 @@ def ingest(
             bar.update(tasks[path], completed=fraction, refresh=True)
 
         try:
-            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
+            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress, force)
         except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
@@ -168,6 +171,41 @@ def _assistant(settings: Settings) -> Assistant:
 
     ensure_starter_corpus(settings)
     return Assistant(settings)
+
+
+@index_app.command("check")
+def index_check(ctx: typer.Context) -> None:
+    """Check the index: snapshot vs registry, vectors vs passages, orphans, missing files (exit 1 if any)."""
+    from assistant.integrity import check
+
+    problems = check(ctx.obj)
+    for problem in problems:
+        out.print(f"[red]problem:[/red] {problem}", soft_wrap=True, highlight=False)
+    if problems:
+        out.print(f"{len(problems)} problem(s); `stce index repair` rebuilds what it can from the kept sources")
+        raise typer.Exit(1)
+    out.print(f"index sound: {ctx.obj.home}")
+
+
+@index_app.command("repair")
+def index_repair(
+    ctx: typer.Context,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Source files whose kept copy was lost.")] = None,
+) -> None:
+    """Rebuild what is damaged from the kept sources; vectors are re-embedded only where missing."""
+    from ingest.repair import repair
+
+    try:
+        repaired = repair(ctx.obj, files or [])
+    except StceError as error:
+        _fail(error)
+    for action in repaired.actions or ["nothing to repair"]:
+        out.print(f"repaired: {action}", soft_wrap=True, highlight=False)
+    for problem in repaired.problems:
+        out.print(f"[red]still wrong:[/red] {problem}", soft_wrap=True, highlight=False)
+    if repaired.problems:
+        raise typer.Exit(1)
+    out.print(f"index sound: {ctx.obj.home}")
 
 
 @app.command()
@@ -294,7 +332,10 @@ def entry(
     from assistant.snapshot import criteria_to_json
 
     normalised = (find_codes(code) or [code.strip()])[0]
-    snapshot = LiveIndex(ctx.obj).view().snapshot
+    try:
+        snapshot = LiveIndex(ctx.obj).view().snapshot
+    except StceError as error:
+        _fail(error)
     passages, trees = snapshot.entry(normalised, list_label)
     if not passages and not trees:
         err.print(f"[red]error:[/red] no entry {normalised} in the index" + (f" for list {list_label!r}" if list_label else ""))
