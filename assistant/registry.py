@@ -19,7 +19,7 @@ from assistant.types import ChangeReport, SourceDocument
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     name TEXT PRIMARY KEY, list_label TEXT, kind TEXT, version_label TEXT, content_hash TEXT,
-    passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT
+    passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT, language TEXT DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending (version_id TEXT PRIMARY KEY);
@@ -38,6 +38,9 @@ class Registry:
         self.path = path
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(sources)")}
+            if "language" not in columns:  # a registry written before sources recorded their language
+                db.execute("ALTER TABLE sources ADD COLUMN language TEXT DEFAULT ''")
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self.path)

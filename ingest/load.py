@@ -33,6 +33,13 @@ INGESTED: dict[Format, str] = {"pdf": "PDF", "xml": "eCFR XML", "text": "Markdow
 SCREENED: dict[Format, str] = {"pdf": "PDF", "csv": "CSV (with a description column)",
                                "text": "text with one item per line (.txt)"}
 """What screening takes."""
+CURRICULUM_LIST = "STCE curriculum"
+"""The one list label of curriculum documents: the starter modules and an editor's own modules join it."""
+DEFAULT_LISTS: dict[Kind, str] = {"curriculum": CURRICULUM_LIST, "other": "Other documents"}
+"""The list label of a document that is not a control list, unless the editor gives one."""
+KIND_LABELS: dict[Kind, str] = {"control-list": "control list", "curriculum": "curriculum",
+                                "other": "other (guidance only)"}
+"""Each kind as an editor chooses it."""
 
 HEAD_BYTES = 1024
 """PDF readers accept the %PDF header anywhere in the first KiB (junk may precede it); so do we."""
@@ -136,27 +143,44 @@ def read_file(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
-def read_bytes(data: bytes, path: Path, password: str | None = None) -> Loaded:
-    """Parse a file's bytes with the reader its content calls for; raise IngestError naming the file."""
+def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind | None = None) -> Loaded:
+    """Parse a file's bytes with the reader its content calls for; raise IngestError naming the file.
+
+    `kind` is the editor's choice; None takes the kind the content shows: entries make a control list,
+    Markdown or text is curriculum, and a PDF without entries is "other" (guidance only), since a PDF that
+    is not a list is rarely one of our training modules.
+    """
     fmt = check_bytes(data, path)
     if fmt == "pdf":
-        return _read_pdf(data, path, password)
-    if fmt == "xml":
-        if looks_like_ecfr(data):
-            return Loaded("control-list", "ecfr", entries=read_ecfr(data, str(path)), default_list="US CCL")
-        raise IngestError(path, "XML that is not an eCFR Commerce Control List; accepted: " + described(INGESTED))
-    return Loaded("curriculum", "markdown", pages=[(None, _decode(data, path))])
+        loaded = _read_pdf(data, path, password, split=kind in (None, "control-list"))
+    elif fmt == "xml":
+        if not looks_like_ecfr(data):
+            raise IngestError(path, "XML that is not an eCFR Commerce Control List; accepted: " + described(INGESTED))
+        loaded = Loaded("control-list", "ecfr", entries=read_ecfr(data, str(path)), default_list="US CCL")
+    else:
+        loaded = Loaded("curriculum", "markdown", pages=[(None, _decode(data, path))], default_list=CURRICULUM_LIST)
+    return loaded if kind in (None, loaded.kind) else _as_kind(loaded, kind, path)
 
 
-def _read_pdf(data: bytes, path: Path, password: str | None) -> Loaded:
+def _as_kind(loaded: Loaded, kind: Kind, path: Path) -> Loaded:
+    """The document as the kind the editor chose, or IngestError when its content cannot be that kind."""
+    if kind == "control-list":
+        raise IngestError(path, f"no control-list entries found (it reads as {KIND_LABELS[loaded.kind]}); "
+                                "choose curriculum or other")
+    if loaded.entries:
+        raise IngestError(path, "an eCFR XML file is a control list; ingest it as a control list")
+    return Loaded(kind, loaded.format, pages=loaded.pages, default_list=DEFAULT_LISTS[kind])
+
+
+def _read_pdf(data: bytes, path: Path, password: str | None, split: bool = True) -> Loaded:
     pages = read_pdf_pages(data, str(path), password)
-    entries = split_list_pages(pages)
+    entries = split_list_pages(pages) if split else []
     if entries:
         military = all(e.code.upper().startswith("ML") for e in entries)
         return Loaded("control-list", "pdf", entries=entries,
                       default_list="Military list" if military else "Dual-use list")
     unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
-    return Loaded("curriculum", "pdf", pages=unindented)
+    return Loaded("other", "pdf", pages=unindented, default_list=DEFAULT_LISTS["other"])
 
 
 def _decode(data: bytes, path: Path) -> str:

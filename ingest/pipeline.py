@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,16 +29,19 @@ from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.snapshot import Snapshot
 from assistant.store import PassageStore, make_client
-from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
+from assistant.types import ChangeReport, ItemCriteria, Kind, Passage, Phase, Progress, SourceDocument
 from ingest.load import Loaded, read_bytes, read_file, safe_file_name, safe_typed_name
 from ingest.criteria import criteria_of
+from ingest.language import language_of
 from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, float], None]
+OnProgress = Callable[[Progress], None]
+Report = Callable[..., None]
 Status = Literal["added", "updated", "unchanged", "failed"]
 _EMBED_CHUNK = 256
+_LANGUAGE_SAMPLE = 200
 
 
 @dataclass(frozen=True)
@@ -90,16 +92,19 @@ class Ingester:
 
     def ingest(
         self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
-        password: str | None = None, progress: Progress | None = None,
+        password: str | None = None, progress: OnProgress | None = None, kind: Kind | None = None,
     ) -> list[FileResult]:
-        """Ingest every file; a failing file is reported and the others go on."""
+        """Ingest every file; a failing file is reported and the others go on.
+
+        `kind` is the editor's choice of what the files are; None takes the kind their content shows.
+        """
         files = collect_files(paths)
         if name and len(files) > 1:
             raise IngestError(", ".join(map(str, files[:3])), "--name names one source; give one file at a time")
         results = []
         with self._writer():
             for path in files:
-                results.append(self._ingest_one(path, name, version_label, list_label, password, progress))
+                results.append(self._ingest_one(path, name, version_label, list_label, password, progress, kind))
         return results
 
     def remove(self, name: str) -> bool:
@@ -145,36 +150,42 @@ class Ingester:
 
     def _ingest_one(
         self, path: Path, name: str | None, version_label: str, list_label: str | None, password: str | None,
-        progress: Progress | None,
+        progress: OnProgress | None, kind: Kind | None = None,
     ) -> FileResult:
         started = time.perf_counter()
         name = safe_typed_name(name or "") or safe_file_name(path.stem)
-        report = partial(progress, str(path)) if progress else (lambda _f: None)
+
+        def report(phase: Phase, done: int = 0, total: int = 0) -> None:
+            if progress:
+                progress(Progress(str(path), phase, done, total))
+
         try:
+            report("read")
             data = read_file(path, int(self.settings.max_file_mb * 1e6))
             existing = self.registry.source(name)
             content_hash = hashlib.sha256(data).hexdigest()
-            if existing and (existing.content_hash, existing.version_label, existing.list_label) == (
-                content_hash, version_label, list_label or existing.list_label
+            if existing and (existing.content_hash, existing.version_label, existing.list_label, existing.kind) == (
+                content_hash, version_label, list_label or existing.list_label, kind or existing.kind
             ):
                 return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
                                   seconds=time.perf_counter() - started)
-            loaded = read_bytes(data, path, password)
-            report(0.1)
+            loaded = read_bytes(data, path, password, kind)
+            report("split")
             result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
                                  existing, report)
         except IngestError as err:
             log.warning("%s", err)
             return FileResult(str(path), name, "failed", error=err.reason, seconds=time.perf_counter() - started)
-        report(1.0)
+        report("done")
         return FileResult(**{**result.__dict__, "seconds": time.perf_counter() - started})
 
     def _write(
         self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, content_hash: str,
-        existing: SourceDocument | None, report: Callable[[float], None],
+        existing: SourceDocument | None, report: Report,
     ) -> FileResult:
-        list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
-        version_id = hashlib.sha256(f"{name}\0{list_label}\0{version_label}\0{content_hash}".encode()).hexdigest()[:16]
+        list_label = list_label or name
+        key = f"{name}\0{list_label}\0{version_label}\0{content_hash}\0{loaded.kind}"
+        version_id = hashlib.sha256(key.encode()).hexdigest()[:16]
         source = SourceDocument(
             name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
             content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
@@ -184,8 +195,11 @@ class Ingester:
         if not passages:
             raise IngestError(path, "no text to index")
         entries = len({p.entry for p in passages if p.entry})
-        source = SourceDocument(**{**source.__dict__, "passages": len(passages), "entries": entries})
+        language = language_of("\n".join(p.text for p in passages[:_LANGUAGE_SAMPLE]))
+        source = SourceDocument(**{**source.__dict__, "passages": len(passages), "entries": entries,
+                                   "language": language})
         vectors, embedded = self._vectors(passages, existing, report)
+        report("switch")
         self.registry.add_pending(version_id)
         self.store.add(passages, vectors)
         current = self._snapshot()
@@ -215,15 +229,16 @@ class Ingester:
         return text_passages(loaded.pages, source.name, make, budget)
 
     def _vectors(
-        self, passages: list[Passage], existing: SourceDocument | None, report: Callable[[float], None]
+        self, passages: list[Passage], existing: SourceDocument | None, report: Report
     ) -> tuple[list[np.ndarray], int]:
         """Vectors for every passage, reusing those of the previous version for unchanged text."""
         known: dict[str, np.ndarray] = dict(self.store.vectors(existing.version_id)) if existing else {}
         missing = sorted({p.text for p in passages if p.text not in known})
+        report("embed", 0, len(missing))
         for start in range(0, len(missing), _EMBED_CHUNK):
             chunk = missing[start : start + _EMBED_CHUNK]
             known.update(zip(chunk, self.store.embedding(chunk), strict=True))
-            report(0.1 + 0.8 * min(1.0, (start + len(chunk)) / len(missing)))
+            report("embed", start + len(chunk), len(missing))
         return [known[p.text] for p in passages], len(missing)
 
     def _snapshot(self) -> Snapshot:

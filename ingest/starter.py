@@ -8,11 +8,12 @@ from chromadb.api import ClientAPI
 
 from assistant.errors import IndexBusyError
 from assistant.settings import Settings
+from ingest.load import CURRICULUM_LIST
 from ingest.pipeline import FileResult, Ingester
 
 log = logging.getLogger(__name__)
 
-STARTER_LIST = "STCE curriculum"
+STARTER_LIST = CURRICULUM_LIST
 
 
 def ensure_starter_corpus(settings: Settings, client: ClientAPI | None = None) -> list[FileResult]:

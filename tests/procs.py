@@ -58,7 +58,7 @@ def ingest(home: Path, path: Path, name: str, version: str, die_at: str | None =
     if die_at:
         die_on_call(die_at)
     results = Ingester(Settings(home=home)).ingest(
-        [path], name=name, version_label=version, progress=lambda _path, fraction: _say("progress", fraction=fraction)
+        [path], name=name, version_label=version, progress=lambda p: _say("progress", fraction=p.fraction)
     )
     _say("done", results=[{"status": r.status, "error": r.error, "passages": r.passages} for r in results])
 

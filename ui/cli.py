@@ -21,6 +21,7 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
+    from assistant.types import Progress as Step
 
 app = typer.Typer(help="STCE Assistant: find the control-list entries that may apply to goods.", no_args_is_help=True)
 sources_app = typer.Typer(help="List ingested sources, show what changed between versions, remove one.",
@@ -58,10 +59,11 @@ def ingest(
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err) as bar:
         tasks: dict[str, int] = {}
 
-        def progress(path: str, fraction: float) -> None:
-            if path not in tasks:
-                tasks[path] = bar.add_task(Path(path).name, total=1.0)
-            bar.update(tasks[path], completed=fraction)
+        def progress(step: Step) -> None:
+            if step.path not in tasks:
+                tasks[step.path] = bar.add_task(Path(step.path).name, total=1.0)
+            phase = f"embed {step.done}/{step.total}" if step.phase == "embed" else step.phase
+            bar.update(tasks[step.path], completed=step.fraction, description=f"{Path(step.path).name}: {phase}")
 
         try:
             results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
