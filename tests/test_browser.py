@@ -31,9 +31,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 STARTUP_TIMEOUT_S = 60
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PASSWORD = "browser test password"
-MANIFEST = """Glass-lined reactor, 3000 litres, with agitator
+MANIFEST = """Glass-lined reactor 3000 L with agitator
 Office chairs, 40 pieces
 Centrifugal pump, PTFE-lined, 20 m3/h
+Frequency changer, 3-phase, 800 Hz, 50 kVA
 """
 
 pytestmark = [
@@ -117,6 +118,7 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(page: Page) ->
     answer = page.get_by_test_id("stChatMessage").nth(1)
     expect(answer.get_by_text("2B350.a.1").first).to_be_visible(timeout=120_000)
     expect(answer.get_by_text("[1] 2B350.a.1").first).to_be_visible()
+    page.get_by_test_id("stChatMessage").first.scroll_into_view_if_needed()  # the question and the decision line
     screenshot(page, "chat.png")
 
 
@@ -129,8 +131,8 @@ def test_a_manifest_is_screened_line_by_line(page: Page, tmp_path: Path) -> None
     page.locator("input[type=file]").set_input_files(manifest)
     page.get_by_role("button", name="Screen").filter(has_text="Screen").last.click()
 
-    expect(page.get_by_text("manifest.txt: 3 lines")).to_be_visible(timeout=120_000)
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_role("heading", name="manifest.txt: 4 lines")).to_be_visible(timeout=120_000)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=60_000)
     screenshot(page, "screening.png")
 
 

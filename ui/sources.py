@@ -182,12 +182,12 @@ def upload_form() -> None:
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("Control lists or training documents", type=UPLOAD_TYPES, accept_multiple_files=True,
                              max_upload_size=max(1, int(settings.max_file_mb)), key=f"upload-{round_}") or []
-    uploads = [choose(i, f.name, f.getvalue(), round_) for i, f in enumerate(files)]
     left, right = st.columns(2)
     version_label = left.text_input("Version label", placeholder="e.g. 2026-06", key=f"version-{round_}")
     name = right.text_input("Source name (one file)", placeholder="default: the file name", key=f"name-{round_}",
                             disabled=len(files) > 1,
                             help="Give an existing source's name to replace it with this new version.")
+    uploads = [choose(i, f.name, f.getvalue(), round_) for i, f in enumerate(files)]
     if st.button("Ingest", icon=":material/upload:", type="primary", disabled=not files,
                  help=None if files else "Attach a file first."):
         run_ingest(uploads, name.strip(), version_label.strip())
