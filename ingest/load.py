@@ -8,12 +8,16 @@ half-parsed. The names a file brings with it are made safe here too (`safe_file_
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 from assistant.errors import IngestError
 from assistant.types import Kind
@@ -41,6 +45,8 @@ KIND_LABELS: dict[Kind, str] = {"control-list": "control list", "curriculum": "c
                                 "other": "other (guidance only)"}
 """Each kind as an editor chooses it."""
 
+DETECT_PAGES = 24
+"""Pages of a long PDF read to propose its kind."""
 HEAD_BYTES = 1024
 """PDF readers accept the %PDF header anywhere in the first KiB (junk may precede it); so do we."""
 _ZIP = b"PK\x03\x04"
@@ -160,6 +166,35 @@ def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind 
     else:
         loaded = Loaded("curriculum", "markdown", pages=[(None, _decode(data, path))], default_list=CURRICULUM_LIST)
     return loaded if kind in (None, loaded.kind) else _as_kind(loaded, kind, path)
+
+
+def detect(data: bytes, path: Path) -> Loaded:
+    """What the content shows (kind, default list label, entries found), from a sample of a long PDF's pages.
+
+    The Sources page proposes the kind as soon as a file is attached: reading all 250 pages of a list takes
+    most of a minute, evenly spread pages a few seconds, and a list has entries on most of its pages.
+    """
+    if check_bytes(data, path) == "pdf":
+        data = _pdf_sample(data) or data
+    return read_bytes(data, path)
+
+
+def _pdf_sample(data: bytes) -> bytes | None:
+    """A PDF of `DETECT_PAGES` pages spread through a longer one; None when short, encrypted or unreadable."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted or len(reader.pages) <= DETECT_PAGES:
+            return None
+        writer = PdfWriter()
+        step = len(reader.pages) / DETECT_PAGES
+        for i in range(DETECT_PAGES):
+            writer.add_page(reader.pages[int(i * step)])
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as err:
+        log.info("no page sample (%s): the whole file is read", err)
+        return None
+    return out.getvalue()
 
 
 def _as_kind(loaded: Loaded, kind: Kind, path: Path) -> Loaded:

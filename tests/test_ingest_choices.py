@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 from assistant.codes import names_item
 from assistant.index import LiveIndex
 from assistant.registry import Registry
@@ -11,8 +14,10 @@ from assistant.retrieve import Scope
 from assistant.settings import Settings
 from assistant.types import Progress
 from bench.pdfwriter import pdf_bytes
-from ingest.load import CURRICULUM_LIST, read_bytes
+from ingest.load import CURRICULUM_LIST, detect, read_bytes
 from ingest.pipeline import Ingester
+from tests.conftest import LIST_I
+from ui.cli import app
 
 NOTE = "# Nameplates\n\nRead the maker, the model and the year from the nameplate.\n"
 
@@ -99,3 +104,22 @@ def test_a_registry_written_before_languages_were_recorded_still_opens(tmp_path:
     [source] = Registry(path).sources()
 
     assert (source.name, source.language) == ("ccl", "")
+
+
+def test_the_cli_takes_the_kind_too(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    note = tmp_path / "note.md"
+    note.write_text(NOTE, encoding="utf-8")
+    monkeypatch.setenv("STCE_HOME", str(settings.home))
+
+    chosen = CliRunner().invoke(app, ["ingest", str(note), "--kind", "other"])
+    refused = CliRunner().invoke(app, ["ingest", str(note), "--kind", "list"])
+
+    assert chosen.exit_code == 0, chosen.output
+    assert [s.kind for s in Registry(settings.registry_path).sources()] == ["other"]
+    assert refused.exit_code == 2 and "list" in refused.output
+
+
+def test_a_long_pdf_is_told_a_list_from_a_sample_of_its_pages() -> None:
+    loaded = detect(LIST_I.read_bytes(), LIST_I)
+
+    assert (loaded.kind, loaded.default_list) == ("control-list", "Military list") and loaded.entries

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from assistant.errors import StceError
 from assistant.settings import Settings
+from assistant.types import Kind
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
@@ -52,6 +53,9 @@ def ingest(
     version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
+    kind: Annotated[Optional[Kind], typer.Option(
+        help="What the files are; default: what their content shows (entries: control-list, Markdown or text: "
+             "curriculum, a PDF without entries: other, guidance only).")] = None,
 ) -> None:
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
@@ -66,7 +70,7 @@ def ingest(
             bar.update(tasks[step.path], completed=step.fraction, description=f"{Path(step.path).name}: {phase}")
 
         try:
-            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress)
+            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress, kind)
         except StceError as error:
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")

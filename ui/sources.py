@@ -18,7 +18,7 @@ import streamlit as st
 
 from assistant.errors import IngestError, StceError
 from assistant.types import ChangeReport, Kind, Progress, SourceDocument
-from ingest.load import DEFAULT_LISTS, INGESTED, KIND_LABELS, check_bytes, read_bytes, safe_file_name, upload_types
+from ingest.load import DEFAULT_LISTS, INGESTED, KIND_LABELS, check_bytes, detect, safe_file_name, upload_types
 from ingest.pipeline import FileResult, OnProgress
 from ui import resources
 from ui.answer_view import escape_md
@@ -134,10 +134,10 @@ def ingest_uploads(
 def detected(file_name: str, data: bytes) -> tuple[Kind | None, str, str]:
     """(kind, list label, what was found) as the file's content shows them; (None, "", why) if unreadable."""
     try:
-        loaded = read_bytes(data, Path(safe_file_name(file_name, "upload")))
+        loaded = detect(data, Path(safe_file_name(file_name, "upload")))
     except IngestError as err:
         return None, "", err.reason
-    found = f"{len(loaded.entries)} entries" if loaded.entries else f"{len(loaded.pages)} page(s) of text"
+    found = "entries found" if loaded.entries else "no entries found"
     return loaded.kind, loaded.default_list, found
 
 
