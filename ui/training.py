@@ -57,6 +57,11 @@ def disagreement(answer: Answer, expected: list[str]) -> str:
     return ""
 
 
+def live_question(scenario: dict[str, Any]) -> str:
+    """The goods as seen and the question, as an officer would ask (`bench.scenarios` asks the same)."""
+    return f"{str(scenario['goods']).strip()}\n{scenario['question']}"
+
+
 def module_titles() -> dict[int, str]:
     """Module number -> the title of its curriculum file (`03-...md` starts with `# Title`)."""
     titles = {}
@@ -84,9 +89,9 @@ def show_key(scenario: dict[str, Any]) -> None:
 def reveal(scenario: dict[str, Any]) -> None:
     """What the trainer explains: the key, and what the assistant answers live, flagged when they differ."""
     show_key(scenario)
-    st.caption(f"Live answer to: {escape_md(str(scenario['question']))}")
+    st.caption(f"Live answer to the goods and: {escape_md(str(scenario['question']))}")
     try:
-        answer = resources.ask(str(scenario["question"]))
+        answer = resources.ask(live_question(scenario))
     except StceError as err:
         st.error(str(err))
         return
