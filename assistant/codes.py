@@ -85,3 +85,16 @@ def lineage(code: str) -> list[str]:
     parts = re.findall(r"\([^()]*\)", code[len(entry):]) if entry != code.split(".")[0] else [
         "." + p for p in code.split(".")[1:]]
     return [entry + "".join(parts[:depth]) for depth in range(len(parts) + 1)]
+def names_item(given: str, expected: str) -> bool:
+    """True when the code `given` names the item `expected` at the precision asked, or more precisely.
+
+    An entry holds many items (1C350 lists dozens of chemicals), so naming only the entry does not name
+    the item; a sub-item of the expected item does. Both are read in any spelling `find_codes` reads.
+
+    >>> names_item("1c350.2", "1C350.2"), names_item("2B350a1", "2B350.a"), names_item("ECCN 2B-350.a", "2B350.a")
+    (True, True, True)
+    >>> names_item("1C350", "1C350.2"), names_item("1C350.20", "1C350.2"), names_item("2B350.b", "2B350.a")
+    (False, False, False)
+    """
+    [given_code, expected_code] = [next(iter(find_codes(c)), c.strip()).upper() for c in (given, expected)]
+    return given_code == expected_code or given_code.startswith(expected_code + ".")

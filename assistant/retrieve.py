@@ -102,7 +102,9 @@ class Scope:
         return bool(self.lists or self.sources)
 
     def allows(self, p: Passage) -> bool:
-        return (not self.lists or p.list_label in self.lists) and (not self.sources or p.source in self.sources)
+        # Guidance-only documents are no list an officer picks; only naming their source leaves them out.
+        listed = not self.lists or p.list_label in self.lists or p.kind == "other"
+        return listed and (not self.sources or p.source in self.sources)
 
 
 def _exact(snapshot: Snapshot, query: str, scope: Scope, allowed: list[Passage]) -> list[Hit]:
@@ -134,7 +136,7 @@ def _group(snapshot: Snapshot, fused: dict[str, float], routes: dict[str, set[st
     entries: dict[str, EntryMatch] = {}
     for pid in sorted(fused, key=fused.__getitem__, reverse=True):
         p = snapshot.by_id[pid]
-        if p.kind == "curriculum" or not p.entry:
+        if p.kind != "control-list" or not p.entry:
             continue
         match = entries.setdefault(top_level(p.entry), EntryMatch(top_level(p.entry)))
         match.hits.append(Hit(p, fused[pid], "+".join(sorted(routes[pid]))))
@@ -147,7 +149,8 @@ def _group(snapshot: Snapshot, fused: dict[str, float], routes: dict[str, set[st
 def _add_curriculum_leads(entries: dict[str, EntryMatch], snapshot: Snapshot, guidance: list[Hit], query: str,
                           scope: Scope) -> None:
     """Entries the curriculum names beside the question's words join the candidates (trade names)."""
-    for entry, (bonus, line) in _named_by_curriculum(guidance[:CURRICULUM_PASSAGES], query).items():
+    ours = [h for h in guidance if h.passage.kind == "curriculum"]  # "other" documents guide, never propose
+    for entry, (bonus, line) in _named_by_curriculum(ours[:CURRICULUM_PASSAGES], query).items():
         listed = [p for p in snapshot.by_entry.get(entry, []) if scope.allows(p)]
         if entry not in entries:
             # No ingested list holds the entry (or none is ingested yet): the curriculum line is the lead.
@@ -167,7 +170,7 @@ def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL) -> 
     fused, routes = _fuse([keyword, dense])
     guidance = [Hit(snapshot.by_id[pid], fused[pid], "+".join(sorted(routes[pid])))
                 for pid in sorted(fused, key=fused.__getitem__, reverse=True)
-                if snapshot.by_id[pid].kind == "curriculum"]
+                if snapshot.by_id[pid].kind != "control-list"]
     for hit in _exact(snapshot, query, scope, allowed):
         fused[hit.passage.id] += hit.score
         routes[hit.passage.id].add(hit.route)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["control-list", "curriculum"]
+Kind = Literal["control-list", "curriculum", "other"]
+"""A source is a control list (entries), curriculum (our modules) or other (guidance only: never a list)."""
 Verdict = Literal["met", "not met", "not stated"]
 Op = Literal[">", ">=", "<", "<="]
 
@@ -362,3 +363,29 @@ class ChangeReport:
     removed: list[str]
     changed: list[str]
     diffs: dict[str, str]
+
+
+Phase = Literal["read", "split", "embed", "switch", "done"]
+_PHASE_SHARE: dict[Phase, tuple[float, float]] = {
+    "read": (0.0, 0.05), "split": (0.05, 0.1), "embed": (0.1, 0.9), "switch": (0.9, 1.0), "done": (1.0, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a writer is with one file: read, split into passages, embed `done` of `total`, switch live.
+
+    A record rather than a bare fraction so that a page can say what is happening and what is slow
+    (embedding), not only jump along a bar.
+    """
+
+    path: str
+    phase: Phase
+    done: int = 0
+    total: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """The share of the file's work done; embedding, the slow phase, takes most of the bar."""
+        start, end = _PHASE_SHARE[self.phase]
+        return start + (end - start) * (self.done / self.total if self.total else 0.0)

@@ -8,6 +8,7 @@ half-parsed. The names a file brings with it are made safe here too (`safe_file_
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from xml.parsers import expat
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 from assistant.errors import IngestError
 from assistant.types import Kind
@@ -38,7 +42,16 @@ INGESTED: dict[Format, str] = {"pdf": "PDF", "xml": "eCFR or Justice Canada XML"
 SCREENED: dict[Format, str] = {"pdf": "PDF", "csv": "CSV (with a description column)",
                                "text": "text with one item per line (.txt)"}
 """What screening takes."""
+CURRICULUM_LIST = "STCE curriculum"
+"""The one list label of curriculum documents: the starter modules and an editor's own modules join it."""
+DEFAULT_LISTS: dict[Kind, str] = {"curriculum": CURRICULUM_LIST, "other": "Other documents"}
+"""The list label of a document that is not a control list, unless the editor gives one."""
+KIND_LABELS: dict[Kind, str] = {"control-list": "control list", "curriculum": "curriculum",
+                                "other": "other (guidance only)"}
+"""Each kind as an editor chooses it."""
 
+DETECT_PAGES = 24
+"""Pages of a long PDF read to propose its kind."""
 HEAD_BYTES = 1024
 """PDF readers accept the %PDF header anywhere in the first KiB (junk may precede it); so do we."""
 MAX_LINE_CHARS = 20_000
@@ -221,40 +234,89 @@ def read_file(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
-def read_bytes(data: bytes, path: Path, password: str | None = None) -> Loaded:
-    """Parse a file's bytes with the reader its content calls for; raise IngestError naming the file."""
+def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind | None = None) -> Loaded:
+    """Parse a file's bytes with the reader its content calls for; raise IngestError naming the file.
+
+    `kind` is the editor's choice; None takes the kind the content shows: entries make a control list,
+    Markdown or text is curriculum, and a PDF without entries is "other" (guidance only), since a PDF that
+    is not a list is rarely one of our training modules.
+    """
     fmt = check_bytes(data, path)
     if fmt == "pdf":
-        return _read_pdf(data, path, password)
-    if fmt == "xml":
+        loaded = _read_pdf(data, path, password, split=kind in (None, "control-list"))
+    elif fmt == "xml":
         _check_depth(data, path)
         if looks_like_ecfr(data):
             entries = read_ecfr(data, str(path))
-            return Loaded("control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries))
-        if looks_like_justice(data):
+            loaded = Loaded("control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries))
+        elif looks_like_justice(data):
             document = read_justice(data, str(path))
             label = "CA NSG" + (f" ({document.language})" if document.language not in ("en", "") else "")
-            return Loaded("control-list", "justice", entries=document.entries, default_list=label,
-                          language=document.language, work=document.work)
-        raise IngestError(path, "XML that is not an eCFR Commerce Control List or a Justice Canada regulation; "
-                                "accepted: " + described(INGESTED))
-    text = _decode(data, path)
-    return Loaded("curriculum", "markdown", pages=[(None, text)], language=detect_language(text))
+            loaded = Loaded("control-list", "justice", entries=document.entries, default_list=label,
+                            language=document.language, work=document.work)
+        else:
+            raise IngestError(path, "XML that is not an eCFR Commerce Control List or a Justice Canada regulation; "
+                                    "accepted: " + described(INGESTED))
+    else:
+        text = _decode(data, path)
+        loaded = Loaded("curriculum", "markdown", pages=[(None, text)], default_list=CURRICULUM_LIST,
+                        language=detect_language(text))
+    return loaded if kind in (None, loaded.kind) else _as_kind(loaded, kind, path)
 
 
 def _language_of(entries: list[Entry]) -> str:
     return detect_language(" ".join(e.full_text() for e in entries[:40]))
 
 
-def _read_pdf(data: bytes, path: Path, password: str | None) -> Loaded:
+def detect(data: bytes, path: Path) -> Loaded:
+    """What the content shows (kind, default list label, entries found), from a sample of a long PDF's pages.
+
+    The Sources page proposes the kind as soon as a file is attached: reading all 250 pages of a list takes
+    most of a minute, evenly spread pages a few seconds, and a list has entries on most of its pages.
+    """
+    if check_bytes(data, path) == "pdf":
+        data = _pdf_sample(data) or data
+    return read_bytes(data, path)
+
+
+def _pdf_sample(data: bytes) -> bytes | None:
+    """A PDF of `DETECT_PAGES` pages spread through a longer one; None when short, encrypted or unreadable."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted or len(reader.pages) <= DETECT_PAGES:
+            return None
+        writer = PdfWriter()
+        step = len(reader.pages) / DETECT_PAGES
+        for i in range(DETECT_PAGES):
+            writer.add_page(reader.pages[int(i * step)])
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as err:
+        log.info("no page sample (%s): the whole file is read", err)
+        return None
+    return out.getvalue()
+
+
+def _as_kind(loaded: Loaded, kind: Kind, path: Path) -> Loaded:
+    """The document as the kind the editor chose, or IngestError when its content cannot be that kind."""
+    if kind == "control-list":
+        raise IngestError(path, f"no control-list entries found (it reads as {KIND_LABELS[loaded.kind]}); "
+                                "choose curriculum or other")
+    if loaded.entries:
+        raise IngestError(path, "an XML control list is a control list; ingest it as a control list")
+    return Loaded(kind, loaded.format, pages=loaded.pages, default_list=DEFAULT_LISTS[kind], language=loaded.language)
+
+
+def _read_pdf(data: bytes, path: Path, password: str | None, split: bool = True) -> Loaded:
     pages = read_pdf_pages(data, str(path), password)
-    entries = split_list_pages(pages)
+    entries = split_list_pages(pages) if split else []
     if entries:
         military = all(e.code.upper().startswith("ML") for e in entries)
         return Loaded("control-list", "pdf", entries=entries,
                       default_list="Military list" if military else "Dual-use list", language=_language_of(entries))
     unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
-    return Loaded("curriculum", "pdf", pages=unindented, language=detect_language(" ".join(t for _, t in pages[:10])))
+    return Loaded("other", "pdf", pages=unindented, default_list=DEFAULT_LISTS["other"],
+                  language=detect_language(" ".join(t for _, t in pages[:10])))
 
 
 def _decode(data: bytes, path: Path) -> str:

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,7 +38,7 @@ from assistant.registry import Registry
 from assistant.settings import Settings
 from assistant.snapshot import Snapshot, file_checksum
 from assistant.store import PassageStore, make_client
-from assistant.types import ChangeReport, ItemCriteria, Passage, SourceDocument
+from assistant.types import ChangeReport, ItemCriteria, Kind, Passage, Phase, Progress, SourceDocument
 from ingest.load import (
     Loaded, collect_files, read_bytes, read_file, safe_file_name, safe_typed_name, source_names,
 )
@@ -50,7 +49,8 @@ from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, float], None]
+OnProgress = Callable[[Progress], None]
+Report = Callable[..., None]
 Status = Literal["added", "updated", "unchanged", "failed", "skipped"]
 _EMBED_CHUNK = 256
 
@@ -95,12 +95,14 @@ class Ingester:
 
     def ingest(
         self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
-        password: str | None = None, progress: Progress | None = None, force: bool = False,
+        password: str | None = None, progress: OnProgress | None = None, force: bool = False,
+        kind: Kind | None = None,
     ) -> list[FileResult]:
         """Ingest every file; a failing file, whatever it raised, is reported and the others go on.
 
         Entries of a folder that are not ingested (links, pipes, hidden files) come last, each with why.
-        `force` re-ingests unchanged files.
+        `force` re-ingests unchanged files; `kind` is the editor's choice of what the files are (None takes
+        the kind their content shows).
         """
         files, skipped = collect_files(paths)
         if name and len(files) > 1:
@@ -110,7 +112,7 @@ class Ingester:
         with self._writer():
             for path in files:
                 results.append(self._ingest_one(path, name or names[path], version_label, list_label, password,
-                                                progress, force))
+                                                progress, force, kind))
         return results + [FileResult(str(s.path), "", "failed" if s.refused else "skipped", error=s.reason)
                           for s in skipped]
 
@@ -181,24 +183,30 @@ class Ingester:
 
     def _ingest_one(
         self, path: Path, name: str | None, version_label: str, list_label: str | None, password: str | None,
-        progress: Progress | None, force: bool = False,
+        progress: OnProgress | None, force: bool = False, kind: Kind | None = None,
     ) -> FileResult:
         started = time.perf_counter()
         name = safe_typed_name(name or "") or safe_file_name(path.stem)
-        report = partial(progress, str(path)) if progress else (lambda _f: None)
+
+        def report(phase: Phase, done: int = 0, total: int = 0) -> None:
+            if progress:
+                progress(Progress(str(path), phase, done, total))
+
         try:
+            report("read")
             data = read_file(path, int(self.settings.max_file_mb * 1e6))
             existing = self.registry.source(name)
             content_hash = hashlib.sha256(data).hexdigest()
-            if not force and existing and (existing.content_hash, existing.version_label, existing.list_label) == (
-                content_hash, version_label, list_label or existing.list_label
+            if not force and existing and (
+                existing.content_hash, existing.version_label, existing.list_label, existing.kind
+            ) == (content_hash, version_label, list_label or existing.list_label, kind or existing.kind
             ):
                 keep_copy(kept_path(self.settings, existing), data)  # an index older than kept copies gets one
                 return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
                                   seconds=time.perf_counter() - started,
                                   warnings=tuple(self.registry.warnings().get(name, ())))
-            loaded = read_bytes(data, path, password)
-            report(0.1)
+            loaded = read_bytes(data, path, password, kind)
+            report("split")
             result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
                                  existing, report, data, force)
         except IngestError as err:
@@ -209,19 +217,19 @@ class Ingester:
             log.debug("%s failed", path, exc_info=True)
             self._recover_quietly()
             return FileResult(str(path), name, "failed", error=plain_reason(err), seconds=time.perf_counter() - started)
-        report(1.0)
+        report("done")
         return FileResult(**{**result.__dict__, "seconds": time.perf_counter() - started})
 
     def _write(
         self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, content_hash: str,
-        existing: SourceDocument | None, report: Callable[[float], None], data: bytes, force: bool = False,
+        existing: SourceDocument | None, report: Report, data: bytes, force: bool = False,
     ) -> FileResult:
-        list_label = list_label or ("Curriculum" if loaded.kind == "curriculum" else name)
+        list_label = list_label or name
         ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # A forced re-ingest of the same content is a new version, switched to and retired like any other.
         salt = f"\0{time.time_ns()}" if force else ""
         version_id = hashlib.sha256(
-            f"{name}\0{list_label}\0{version_label}\0{content_hash}{salt}".encode()).hexdigest()[:16]
+            f"{name}\0{list_label}\0{version_label}\0{content_hash}\0{loaded.kind}{salt}".encode()).hexdigest()[:16]
         source = SourceDocument(
             name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
             content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
@@ -234,6 +242,7 @@ class Ingester:
         source = SourceDocument(**{**source.__dict__, "passages": len(passages), "entries": entries})
         vectors, embedded = self._vectors(passages, existing, report)
         keep_copy(kept_path(self.settings, source), data)
+        report("switch")
         self.registry.add_pending(version_id)
         self.store.add(passages, vectors)
         current = self._snapshot()
@@ -267,15 +276,16 @@ class Ingester:
         return text_passages(loaded.pages, source.name, make, budget)
 
     def _vectors(
-        self, passages: list[Passage], existing: SourceDocument | None, report: Callable[[float], None]
+        self, passages: list[Passage], existing: SourceDocument | None, report: Report
     ) -> tuple[list[np.ndarray], int]:
         """Vectors for every passage, reusing those of the previous version for unchanged text."""
         known: dict[str, np.ndarray] = dict(self.store.vectors(existing.version_id)) if existing else {}
         missing = sorted({p.text for p in passages if p.text not in known})
+        report("embed", 0, len(missing))
         for start in range(0, len(missing), _EMBED_CHUNK):
             chunk = missing[start : start + _EMBED_CHUNK]
             known.update(zip(chunk, self.store.embedding(chunk), strict=True))
-            report(0.1 + 0.8 * min(1.0, (start + len(chunk)) / len(missing)))
+            report("embed", start + len(chunk), len(missing))
         return [known[p.text] for p in passages], len(missing)
 
     def _snapshot(self) -> Snapshot:

@@ -11,12 +11,12 @@ from chromadb.api import ClientAPI
 from assistant.errors import IndexBusyError, IndexDamaged, plain_reason
 from assistant.registry import Registry
 from assistant.settings import Settings
-from ingest.load import collect_files, source_names
+from ingest.load import CURRICULUM_LIST, collect_files, source_names
 from ingest.pipeline import FileResult, Ingester
 
 log = logging.getLogger(__name__)
 
-STARTER_LIST = "STCE curriculum"
+STARTER_LIST = CURRICULUM_LIST
 STARTER_VERSION = "starter"
 
 

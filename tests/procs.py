@@ -25,7 +25,7 @@ from assistant.audit import AuditLog  # noqa: E402
 from assistant.embeddings import load_model  # noqa: E402
 from assistant.errors import StceError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.types import Answer, Candidate, Citation, Passage  # noqa: E402
+from assistant.types import Answer, Candidate, Citation, Passage, Progress  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 
 QUESTIONS = (
@@ -51,6 +51,12 @@ def die_on_call(qualname: str) -> None:
     sys.setprofile(hook)
 
 
+def after_reading(step: Progress) -> None:
+    """A "progress" event once the file is read: the kill tests time the writer's work from there."""
+    if step.phase != "read":
+        _say("progress", phase=step.phase, fraction=step.fraction)
+
+
 def ingest(home: Path, path: Path, name: str, version: str, die_at: str | None = None) -> None:
     """Ingest one file; 'ready' comes after the model loads, so a kill delay counts from the real work."""
     load_model()
@@ -58,7 +64,7 @@ def ingest(home: Path, path: Path, name: str, version: str, die_at: str | None =
     if die_at:
         die_on_call(die_at)
     results = Ingester(Settings(home=home)).ingest(
-        [path], name=name, version_label=version, progress=lambda _path, fraction: _say("progress", fraction=fraction)
+        [path], name=name, version_label=version, progress=after_reading
     )
     _say("done", results=[{"status": r.status, "error": r.error, "passages": r.passages} for r in results])
 

@@ -1,4 +1,8 @@
-"""One real browser (Debian's chromium, driven by Playwright) against `stce ui` on a free local port."""
+"""One real browser (Debian's chromium, driven by Playwright) against `stce ui` on a free local port.
+
+The tests run in file order (the editor's test replaces and removes the list last) and write the README's
+screenshots to `docs/`: a run refreshes them.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,28 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingester
-from tests.conftest import ccl_excerpt
+from tests.conftest import SMALL_CCL_CODES, ccl_excerpt
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_TIMEOUT_S = 60
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PASSWORD = "browser test password"
+MANIFEST = """Glass-lined reactor 3000 L with agitator
+Office chairs, 40 pieces
+Centrifugal pump, PTFE-lined, 20 m3/h
+Frequency changer, 3-phase, 800 Hz, 50 kVA
+"""
 
 pytestmark = [
     pytest.mark.slow,
@@ -59,7 +74,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ingester.store.client.close()
     env = {**os.environ, "STCE_HOME": str(root / "home"), "STCE_CORPUS_DIR": str(root / "corpus"),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("STCE_EDITOR_PASSWORD", None)
+    env["STCE_EDITOR_PASSWORD"] = PASSWORD
     port = free_port()
     stce = Path(sys.executable).with_name("stce")
     server = subprocess.Popen([str(stce), "ui", "--server.address", "127.0.0.1", "--server.port", str(port)],
@@ -72,22 +87,85 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@pytest.fixture
+def page(url: str) -> Iterator[Page]:
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(url)
-        question = page.get_by_placeholder("Describe the goods")
-        question.wait_for(timeout=120_000)
-
-        question.fill("glass-lined reactor, 1000 litres")
-        question.press("Enter")
-
-        answer = page.get_by_test_id("stChatMessage").nth(1)
-        expect(answer.get_by_text("2B350.a.1").first).to_be_visible(timeout=120_000)
-        expect(answer.get_by_text("[1] 2B350.a.1").first).to_be_visible()
-        page.screenshot(path=tmp_path / "chat.png")
+        yield page
         browser.close()
-    assert (tmp_path / "chat.png").stat().st_size > 10_000
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A README screenshot, checked in under docs/ (the lead re-runs this test to refresh them)."""
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=DOCS / name)
+    assert (DOCS / name).stat().st_size > 10_000
+
+
+def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(page: Page) -> None:
+    from playwright.sync_api import expect
+
+    question = page.get_by_placeholder("Describe the goods")
+    question.wait_for(timeout=120_000)
+
+    question.fill("glass-lined reactor, 1000 litres")
+    question.press("Enter")
+
+    answer = page.get_by_test_id("stChatMessage").nth(1)
+    expect(answer.get_by_text("2B350.a.1").first).to_be_visible(timeout=120_000)
+    expect(answer.get_by_text("[1] 2B350.a.1").first).to_be_visible()
+    page.get_by_test_id("stChatMessage").first.scroll_into_view_if_needed()  # the question and the decision line
+    screenshot(page, "chat.png")
+
+
+def test_a_manifest_is_screened_line_by_line(page: Page, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    manifest = tmp_path / "manifest.txt"
+    manifest.write_text(MANIFEST, encoding="utf-8")
+    page.get_by_role("link", name="Screening").click()
+    page.locator("input[type=file]").set_input_files(manifest)
+    page.get_by_role("button", name="Screen").filter(has_text="Screen").last.click()
+
+    expect(page.get_by_role("heading", name="manifest.txt: 4 lines")).to_be_visible(timeout=120_000)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=60_000)
+    screenshot(page, "screening.png")
+
+
+def test_an_editor_sees_what_a_new_version_changed_and_removal_asks_first(page: Page, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    changed = ccl_excerpt(tuple(c for c in SMALL_CCL_CODES if c != "2B999"))
+    (tmp_path / "ccl.xml").write_text(changed.replace("greater than 0.6 m", "greater than 0.7 m"), encoding="utf-8")
+    page.get_by_role("link", name="Sources").click()
+    page.get_by_label("Editor password").fill(PASSWORD)
+    page.get_by_text("Unlock", exact=True).click()
+    ingest = page.get_by_role("button").filter(has_text="Ingest")
+    expect(ingest).to_be_disabled(timeout=60_000)
+
+    page.locator("input[type=file]").set_input_files(tmp_path / "ccl.xml")
+    expect(page.get_by_text("Detected: control list")).to_be_visible(timeout=60_000)
+    version = page.get_by_label("Version label")
+    version.fill("2026-07")
+    version.press("Enter")
+    expect(ingest).to_be_enabled()
+    ingest.click()
+
+    expect(page.get_by_text("Entries changed")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Removed: 2B999")).to_be_visible()
+    screenshot(page, "sources.png")
+
+    page.get_by_text("Remove a source", exact=True).click()
+    page.get_by_text("Remove ccl", exact=True).click()
+    expect(page.get_by_text("Yes, remove ccl", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("will no longer be searched")).to_be_visible()
+    expect(page.get_by_test_id("stTable").get_by_text("ccl", exact=True)).to_be_visible()  # nothing removed yet
+
+    page.get_by_text("Yes, remove ccl", exact=True).click()
+
+    expect(page.get_by_text("Removed ccl:")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("No sources yet")).to_be_visible()

@@ -194,7 +194,7 @@ def test_text_aimed_at_a_language_model_is_indexed_as_text_and_changes_no_answer
     assert batch.results["injection.pdf"].status == "added"
     view = LiveIndex(batch.settings).view()
     [passage] = [p for p in view.snapshot.passages if p.source == "injection"]
-    assert passage.kind == "curriculum" and "Ignore previous instructions" in passage.text
+    assert passage.kind == "other" and "Ignore previous instructions" in passage.text
 
     assistant = Assistant(batch.settings)
     assert candidates(assistant) == batch.before

@@ -12,13 +12,16 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from assistant.settings import Settings
+from assistant.types import Progress
+from bench.pdfwriter import pdf_bytes
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
 from ui import resources
 from ui.answer_view import answer_markdown, escape_md, highlight
 from ui.chat import audit_record
 from ui.feedback import FeedbackStore
-from ui.training import NOT_CONTROLLED, is_right
+from ui.sources import progress_text
+from ui.training import DISAGREES, NOT_CONTROLLED, is_right
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 REACTOR = "glass-lined reactor, 1000 litres"
@@ -31,6 +34,9 @@ SCENARIOS = [
     {"id": "steel-tank", "module": 4, "title": "Steel tank", "goods": "Storage tank, carbon steel, 500 litres",
      "question": "carbon steel storage tank of 500 litres", "expected": [],
      "not_controlled_reason": "Carbon steel is not a listed material.", "teaching_points": ["Check the material."]},
+    {"id": "wrong-key", "module": 5, "title": "A key that says free", "goods": "Glass-lined reactor, 1000 litres",
+     "question": REACTOR, "expected": [], "not_controlled_reason": "A deliberately wrong key.",
+     "teaching_points": []},
 ]
 
 
@@ -176,7 +182,7 @@ def test_the_sources_page_opens_only_with_the_editor_password(app: AppTest) -> N
     app.button[0].click().run()
 
     assert app.file_uploader
-    assert {"ccl", "ccl-copy"} <= set(app.dataframe[0].value["source"])
+    assert {"ccl", "ccl-copy"} <= set(app.table[0].value["source"])
 
 
 @pytest.mark.usefixtures("editor")
@@ -190,8 +196,10 @@ def test_a_bad_upload_shows_its_error_and_a_new_version_shows_its_changes(app: A
         ("report.pdf", b"this is not a PDF", "application/pdf"),
         ("other.xml", b"<catalogue><item/></catalogue>", "text/xml"),
         ("ccl-copy.xml", changed, "text/xml"),
-    ])
-    next(t for t in app.text_input if t.label == "List label").input("Second list")
+    ]).run()
+    [label] = [t for t in app.text_input if t.label == "List label"]
+    assert label.value == "US CCL", "the label the content proposes, for the one readable file"
+    label.input("Second list")
     next(b for b in app.button if b.label == "Ingest").click().run()
 
     errors = [e.value for e in app.error]
@@ -211,17 +219,47 @@ def test_training_reveals_the_expected_entries_and_the_live_answer(app: AppTest)
     text = page_text(app)
     assert "Expected entries: **2B350.a**" in text
     assert "**2B350.a.1**" in text, "the live answer is shown"
+    assert not [w for w in app.warning if DISAGREES in w.value], "the live answer agrees with the key"
 
 
-def test_the_quiz_scores_the_trainees_picks(app: AppTest) -> None:
+def test_a_live_answer_that_contradicts_the_key_is_flagged_to_the_trainer(app: AppTest) -> None:
     app.switch_page("training.py").run()
-    next(t for t in app.toggle if t.label == "Quiz mode").set_value(True).run()
+    app.selectbox[0].set_value(5).run()
 
-    app.multiselect(key="quiz-glass-lined-reactor").set_value(["2B350"])
-    app.multiselect(key="quiz-steel-tank").set_value(["2B350"])
-    app.button[0].click().run()
+    app.toggle(key="reveal-wrong-key").set_value(True).run()
+
+    [flag] = [w.value for w in app.warning if DISAGREES in w.value]
+    assert "not controlled" in flag and "2B350" in flag, "the flag says what the key and the answer each say"
+
+
+def test_the_quiz_shows_each_pick_beside_the_key_and_the_teaching_points(app: AppTest) -> None:
+    app.switch_page("training.py").run()
+    app.radio(key="training_mode").set_value("Quiz").run()
+
+    app.multiselect(key="quiz-glass-lined-reactor").set_value(["2B350.a"])
+    app.multiselect(key="quiz-steel-tank").set_value(["2B350.a"])
+    next(b for b in app.button if b.label == "Score my answers").click().run()
 
     assert app.metric[0].value == "1 / 2"
+    text = page_text(app)
+    assert text.count("Your pick: **2B350.a**") == 2
+    assert "Expected entries: **2B350.a**" in text and "**Not controlled:** Carbon steel is not a listed" in text
+    assert "- Glass lining is one of the listed materials of construction." in text
+    assert [e.value for e in app.error] == ["Steel tank: not quite"]
+
+
+def test_the_classroom_mode_shows_one_scenario_at_a_time(app: AppTest) -> None:
+    app.switch_page("training.py").run()
+    app.radio(key="training_mode").set_value("Classroom").run()
+
+    assert app.title[-1].value == "Glass-lined reactor" and "Steel tank" not in page_text(app)
+    previous, following = (next(b for b in app.button if b.label == label) for label in ("Previous", "Next"))
+    assert previous.disabled and not following.disabled
+    following.click().run()
+
+    assert app.title[-1].value == "Steel tank"
+    assert "Storage tank, carbon steel, 500 litres" in [h.value for h in app.header]
+    assert next(b for b in app.button if b.label == "Next").disabled
 
 
 def test_quoted_text_cannot_inject_markdown() -> None:
@@ -234,8 +272,91 @@ def test_quoted_text_cannot_inject_markdown() -> None:
     assert escape_md("1. item") == "1\\. item"
 
 
-def test_quiz_answers_are_compared_by_entry_in_any_spelling() -> None:
-    assert is_right(["2b350.a.1"], ["2B350.a"])
-    assert not is_right(["2B350", "2B352"], ["2B350.a"])
+def test_quiz_answers_are_compared_at_the_precision_the_key_asks_in_any_spelling() -> None:
+    assert is_right(["2b350.a.1"], ["2B350.a"]) and is_right(["1c350.2"], ["1C350.2"])
+    assert not is_right(["1C350"], ["1C350.2"]), "the entry alone does not name the chemical"
+    assert not is_right(["2B350"], ["2B350.a"])
+    assert not is_right(["2B350.a", "2B352"], ["2B350.a"]), "an extra entry is wrong"
+    assert not is_right(["2B350.a"], ["2B350.a", "2B352"]), "a missing entry is wrong"
     assert is_right([NOT_CONTROLLED], [])
-    assert not is_right([], [])
+    assert not is_right([], []) and not is_right([NOT_CONTROLLED, "2B350.a"], ["2B350.a"])
+
+
+def test_progress_says_the_phase_and_the_time_left_while_embedding() -> None:
+    assert progress_text(Progress("/tmp/x/list.pdf", "read"), None, 0.0) == "list.pdf: reading the file"
+    embedding = Progress("/tmp/x/list.pdf", "embed", 50, 200)
+
+    assert progress_text(embedding, 100.0, 110.0) == "list.pdf: embedding passages 50/200, about 30 s left"
+    assert progress_text(Progress("list.pdf", "embed", 10, 2000), 0.0, 60.0).endswith("about 199 min left")
+    assert embedding.fraction == pytest.approx(0.3) and Progress("a", "done").fraction == 1.0
+
+
+def unlocked_sources(app: AppTest) -> AppTest:
+    app.switch_page("sources.py").run()
+    app.text_input[0].input(PASSWORD)
+    app.button[0].click().run()
+    return app
+
+
+@pytest.mark.usefixtures("editor")
+def test_removal_asks_for_confirmation_with_the_name_and_counts_and_says_what_went(
+    app: AppTest, home: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "spare.xml").write_text(ccl_excerpt(("2B350",)), encoding="utf-8")
+    with Ingester(Settings(home=home)) as ingester:
+        [spare] = ingester.ingest([tmp_path / "spare.xml"], name="spare", list_label="Spare list")
+    unlocked_sources(app)
+
+    next(b for b in app.button if b.label == "Remove spare").click().run()
+
+    [ask] = [w.value for w in app.warning if "spare" in w.value]
+    assert f"{spare.passages} passages" in ask and f"{spare.entries} entries" in ask
+    table = app.table[0].value
+    assert "spare" in set(table["source"]), "one click removes nothing"
+    [row] = table[table["source"] == "spare"].to_dict("records")
+    assert (row["language"], row["version label"], row["passages"]) == ("English", "(none)", spare.passages)
+    next(b for b in app.button if b.label == "Cancel").click().run()
+    assert not [w for w in app.warning if "spare" in w.value] and "spare" in set(app.table[0].value["source"])
+
+    next(b for b in app.button if b.label == "Remove spare").click().run()
+    next(b for b in app.button if b.label == "Yes, remove spare").click().run()
+
+    assert app.success[0].value == f"Removed spare: {spare.passages} passages and {spare.entries} entries are no " \
+                                   "longer searched."
+    assert "spare" not in set(app.table[0].value["source"])
+
+
+@pytest.mark.usefixtures("editor")
+def test_ingest_waits_for_a_file_and_a_pdf_that_is_no_list_is_proposed_as_guidance_only(app: AppTest) -> None:
+    unlocked_sources(app)
+    assert next(b for b in app.button if b.label == "Ingest").disabled, "nothing to ingest yet"
+    leaflet = pdf_bytes([[(72, 760, "Leaflet: how to read a nameplate before you call the licensing office.")]])
+
+    app.file_uploader[0].set_value([("leaflet.pdf", leaflet, "application/pdf")]).run()
+
+    assert not next(b for b in app.button if b.label == "Ingest").disabled
+    kind = next(s for s in app.selectbox if s.label == "Kind")
+    assert kind.value == "other" and "Detected: other (guidance only)" in page_text(app)
+    next(b for b in app.button if b.label == "Ingest").click().run()
+
+    [source] = [s for s in resources.sources() if s.name == "leaflet"]
+    assert (source.kind, source.list_label) == ("other", "Other documents")
+    app.switch_page("chat.py").run()
+    assert "Other documents" not in app.sidebar.multiselect[0].options, "a guidance document is no list to pick"
+    with resources.ingester() as writer:
+        writer.remove("leaflet")
+
+
+@pytest.mark.usefixtures("editor")
+def test_the_editor_chooses_the_kind_and_a_list_cannot_be_ingested_as_what_it_is_not(app: AppTest) -> None:
+    unlocked_sources(app)
+    note = b"# Nameplates\n\nRead the maker, the model and the year.\n"
+    app.file_uploader[0].set_value([("nameplates.md", note, "text/markdown")]).run()
+    assert next(s for s in app.selectbox if s.label == "Kind").value == "curriculum"
+    assert next(t for t in app.text_input if t.label == "List label").value == "STCE curriculum"
+
+    next(s for s in app.selectbox if s.label == "Kind").set_value("control-list").run()
+    next(b for b in app.button if b.label == "Ingest").click().run()
+
+    assert any(e.value.startswith("nameplates.md: no control-list entries found") for e in app.error)
+    assert "nameplates" not in {s.name for s in resources.sources()}

@@ -53,7 +53,7 @@ def _restriction(picked: list[str], options: list[str]) -> list[str] | None:
 
 def sidebar_filters() -> Filters:
     docs = resources.sources()
-    lists = sorted({s.list_label for s in docs})
+    lists = sorted({s.list_label for s in docs if s.kind != "other"})  # guidance-only documents are no list
     names = [s.name for s in docs]
     st.sidebar.subheader("Search")
     picked_lists = st.sidebar.multiselect("Lists", lists, default=lists)

@@ -20,9 +20,11 @@ from rich.text import Text
 
 from assistant.errors import StceError, plain_reason
 from assistant.settings import Settings
+from assistant.types import Kind
 
 if TYPE_CHECKING:
     from assistant.ask import Assistant
+    from assistant.types import Progress as Step
 
 app = typer.Typer(help="STCE Assistant: find the control-list entries that may apply to goods.", no_args_is_help=True)
 sources_app = typer.Typer(help="List ingested sources, show what changed between versions, remove one.",
@@ -57,6 +59,9 @@ def ingest(
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
+    kind: Annotated[Optional[Kind], typer.Option(
+        help="What the files are; default: what their content shows (entries: control-list, Markdown or text: "
+             "curriculum, a PDF without entries: other, guidance only).")] = None,
 ) -> None:
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
@@ -66,13 +71,16 @@ def ingest(
                   auto_refresh=False) as bar:
         tasks: dict[str, int] = {}
 
-        def progress(path: str, fraction: float) -> None:
-            if path not in tasks:
-                tasks[path] = bar.add_task(escape(Path(path).name), total=1.0)
-            bar.update(tasks[path], completed=fraction, refresh=True)
+        def progress(step: Step) -> None:
+            if step.path not in tasks:
+                tasks[step.path] = bar.add_task(escape(Path(step.path).name), total=1.0)
+            phase = f"embed {step.done}/{step.total}" if step.phase == "embed" else step.phase
+            bar.update(tasks[step.path], completed=step.fraction,
+                       description=f"{escape(Path(step.path).name)}: {phase}", refresh=True)
 
         try:
-            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress, force)
+            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress, force=force,
+                                               kind=kind)
         except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")

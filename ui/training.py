@@ -1,4 +1,4 @@
-"""Training page (trainers): scenario cards from the starter corpus, revealed one by one, and a scored quiz.
+"""Training page (trainers): scenario cards revealed one by one, a scored quiz, and a classroom view.
 
 Streamlit runs this file as the page script; its functions are importable for tests.
 """
@@ -11,28 +11,55 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.codes import find_codes, top_level
+from assistant.codes import names_item, top_level
 from assistant.errors import StceError
+from assistant.render import decision_line
+from assistant.types import Answer
 from ui import resources
 from ui.answer_view import escape_md, lines, show_answer
 
 NOT_CONTROLLED = "Not controlled"
-
-
-def entries_of(picks: Iterable[str]) -> set[str]:
-    """Top-level entries named by picks typed or chosen in any spelling ("2b350.a" -> "2B350")."""
-    found: set[str] = set()
-    for pick in picks:
-        if pick != NOT_CONTROLLED:
-            found |= {top_level(c) for c in find_codes(pick)} or {pick.strip().upper()}
-    return found
+MODES = ["Cards", "Quiz", "Classroom"]
+DISAGREES = "The assistant disagrees: check the scenario or the lists."
 
 
 def is_right(picks: list[str], expected: list[str]) -> bool:
-    """Right when the trainee names exactly the expected entries, or only "Not controlled" when none apply."""
+    """Right when every pick names an expected item and every expected item is named, each at the precision
+    the key asks ("1C350" does not name "1C350.2"); or only "Not controlled" when none apply."""
     if not expected:
         return picks == [NOT_CONTROLLED]
-    return NOT_CONTROLLED not in picks and entries_of(picks) == entries_of(expected)
+    if not picks or NOT_CONTROLLED in picks:
+        return False
+    return (all(any(names_item(p, e) for p in picks) for e in expected)
+            and all(any(names_item(p, e) for e in expected) for p in picks))
+
+
+def quiz_options(scenarios: Iterable[dict[str, Any]]) -> list[str]:
+    """What a trainee picks from: every expected item of the scenarios, at the precision the keys ask."""
+    return [NOT_CONTROLLED, *sorted({c for s in scenarios for c in s["expected"]})]
+
+
+def disagreement(answer: Answer, expected: list[str]) -> str:
+    """How the live answer contradicts the scenario's key, or "" when it does not.
+
+    Compared by entry: the key may ask a sub-item the assistant words differently, but an answer that names
+    none of the expected entries, or calls controlled goods free (or free goods controlled), must not be
+    shown to a class as if it agreed.
+    """
+    named = {e.upper() for e in answer.entries}
+    if not expected:
+        if answer.decision == "likely-controlled":
+            return f"The key says not controlled; the live answer says: {decision_line(answer)}"
+        return ""
+    missing = [c for c in expected if top_level(c).upper() not in named]
+    if answer.decision in ("not-controlled-as-described", "no-match") or missing:
+        return (f"The key expects {', '.join(missing or expected)}; the live answer says: {decision_line(answer)}")
+    return ""
+
+
+def live_question(scenario: dict[str, Any]) -> str:
+    """The goods as seen and the question, as an officer would ask (`bench.scenarios` asks the same)."""
+    return f"{str(scenario['goods']).strip()}\n{scenario['question']}"
 
 
 def module_titles() -> dict[int, str]:
@@ -49,19 +76,28 @@ def show_goods(scenario: dict[str, Any]) -> None:
     st.markdown(lines(escape_md(str(scenario["goods"]).strip())))
 
 
-def reveal(scenario: dict[str, Any]) -> None:
-    """What the trainer explains: the expected entries, why, and what the assistant answers live."""
+def show_key(scenario: dict[str, Any]) -> None:
+    """The scenario's key: the expected items (or why none applies) and the teaching points."""
     if scenario["expected"]:
         st.markdown("Expected entries: " + ", ".join(f"**{escape_md(c)}**" for c in scenario["expected"]))
     else:
         st.markdown(f"**Not controlled:** {escape_md(str(scenario.get('not_controlled_reason', '')))}")
     for point in scenario.get("teaching_points", []):
         st.markdown(f"- {escape_md(str(point))}")
-    st.caption(f"Live answer to: {escape_md(str(scenario['question']))}")
+
+
+def reveal(scenario: dict[str, Any]) -> None:
+    """What the trainer explains: the key, and what the assistant answers live, flagged when they differ."""
+    show_key(scenario)
+    st.caption(f"Live answer to the goods and: {escape_md(str(scenario['question']))}")
     try:
-        show_answer(resources.ask(str(scenario["question"])))
+        answer = resources.ask(live_question(scenario))
     except StceError as err:
         st.error(str(err))
+        return
+    if problem := disagreement(answer, scenario["expected"]):
+        st.warning(f"**{DISAGREES}** {escape_md(problem)}", icon=":material/report:")
+    show_answer(answer)
 
 
 def cards(scenarios: list[dict[str, Any]]) -> None:
@@ -73,7 +109,7 @@ def cards(scenarios: list[dict[str, Any]]) -> None:
 
 
 def quiz(scenarios: list[dict[str, Any]], options: list[str]) -> None:
-    """The trainee picks entries for each scenario; one score for the module after submitting."""
+    """The trainee picks items for each scenario; after submitting, each pick beside the key, and one score."""
     with st.form("quiz"):
         for scenario in scenarios:
             show_goods(scenario)
@@ -84,11 +120,32 @@ def quiz(scenarios: list[dict[str, Any]], options: list[str]) -> None:
         return
     right = 0
     for scenario in scenarios:
-        ok = is_right(st.session_state.get(f"quiz-{scenario['id']}", []), scenario["expected"])
+        picks = st.session_state.get(f"quiz-{scenario['id']}", [])
+        ok = is_right(picks, scenario["expected"])
         right += ok
-        expected = ", ".join(scenario["expected"]) or NOT_CONTROLLED
-        (st.success if ok else st.error)(f"{scenario['title']}: expected {expected}")
+        with st.container(border=True):
+            (st.success if ok else st.error)(f"{scenario['title']}: {'right' if ok else 'not quite'}")
+            st.markdown("Your pick: " + (", ".join(f"**{escape_md(p)}**" for p in picks) or "nothing"))
+            show_key(scenario)
     st.metric("Score", f"{right} / {len(scenarios)}")
+
+
+def classroom(scenarios: list[dict[str, Any]]) -> None:
+    """One scenario at a time in large type for a projector; the trainer steps through and reveals."""
+    at = min(st.session_state.get("classroom_at", 0), len(scenarios) - 1)
+    scenario = scenarios[at]
+    left, middle, right = st.columns([1, 4, 1])
+    left.button("Previous", icon=":material/arrow_back:", disabled=at == 0, width="stretch",
+                on_click=st.session_state.__setitem__, args=("classroom_at", at - 1))
+    middle.caption(f"Scenario {at + 1} of {len(scenarios)} (the browser's full screen, F11, hides the rest)")
+    right.button("Next", icon=":material/arrow_forward:", disabled=at == len(scenarios) - 1,
+                 width="stretch", on_click=st.session_state.__setitem__, args=("classroom_at", at + 1))
+    st.title(str(scenario["title"]))
+    for line in str(scenario["goods"]).strip().splitlines():
+        st.header(escape_md(line), anchor=False)
+    st.subheader(escape_md(str(scenario["question"])), anchor=False, divider="gray")
+    if st.toggle("Reveal", key=f"classroom-reveal-{scenario['id']}"):
+        reveal(scenario)
 
 
 def page() -> None:
@@ -99,11 +156,17 @@ def page() -> None:
         return
     titles = module_titles()
     modules = sorted({int(s["module"]) for s in scenarios})
-    module = st.selectbox("Module", modules, format_func=lambda m: f"{m}. {titles.get(m, 'Module')}")
+    module = st.selectbox("Module", modules, format_func=lambda m: f"{m}. {titles.get(m, 'Module')}",
+                          on_change=st.session_state.pop, args=("classroom_at", None))
     chosen = [s for s in scenarios if s["module"] == module]
-    if st.toggle("Quiz mode", help="Trainees pick the entries themselves; the score shows after submitting."):
-        options = [NOT_CONTROLLED, *sorted(entries_of(c for s in scenarios for c in s["expected"]))]
-        quiz(chosen, options)
+    mode = st.radio("Mode", MODES, horizontal=True, key="training_mode",
+                    help="Cards: reveal the key and the live answer one scenario at a time. Quiz: trainees pick "
+                         "the entries themselves and see the key after submitting. Classroom: one scenario in "
+                         "large type for a projector.")
+    if mode == "Quiz":
+        quiz(chosen, quiz_options(scenarios))
+    elif mode == "Classroom":
+        classroom(chosen)
     else:
         cards(chosen)
 
