@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
@@ -42,18 +43,23 @@ class Assistant:
         self.audit = AuditLog(settings)
 
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
-            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True) -> Answer:
-        """Candidate entries for the goods described, with cited passages and parameter checks."""
+            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True,
+            conversation: str = "") -> Answer:
+        """Candidate entries for the goods described, with cited passages and parameter checks.
+
+        `conversation` is the UI conversation's id, written to the audit trail to link the two.
+        """
         extractive = self.extract(question, history, k, lists, sources, llm)
         answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
-        self.audit.record(answer)
+        self.audit.record(answer, conversation)
         return answer
 
     def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
-               lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> AnswerStream:
+               lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+               conversation: str = "") -> AnswerStream:
         """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
         return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True), history,
-                               self.audit.record)
+                               partial(self.audit.record, conversation=conversation))
 
     def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
                 lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,

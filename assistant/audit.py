@@ -27,10 +27,14 @@ BACKUPS = 5
 """Rotated files kept beside the live one (audit.jsonl.1 ... .5), so the trail holds up to six times the size."""
 
 
-def audit_entry(answer: Answer) -> dict[str, Any]:
-    """What the trail keeps of one answer: the question, the answer text, candidates, citations and versions."""
+def audit_entry(answer: Answer, conversation: str = "") -> dict[str, Any]:
+    """What the trail keeps of one answer: the question, the answer text, candidates, citations and versions.
+
+    `conversation` is the id of the UI conversation it was asked in (kept in `conversations.sqlite`).
+    """
     cited = answer.citations + answer.guidance
     return {"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            **({"conversation": conversation} if conversation else {}),
             **answer_json(answer, with_text=False),
             "sources": {c.passage.source: c.passage.version for c in cited}}
 
@@ -56,11 +60,11 @@ class AuditLog:
                 self.path, maxBytes=settings.audit_log_max_bytes, backupCount=BACKUPS, encoding="utf-8", delay=True
             )
 
-    def record(self, answer: Answer) -> None:
+    def record(self, answer: Answer, conversation: str = "") -> None:
         """Append one line; a failing disk is logged, never turned into a failed answer."""
         if self._handler is None:
             return
-        line = json.dumps(audit_entry(answer), ensure_ascii=False)
+        line = json.dumps(audit_entry(answer, conversation), ensure_ascii=False)
         record = logging.makeLogRecord({"msg": line, "levelno": logging.INFO, "levelname": "INFO"})
         try:
             with self._lock:
