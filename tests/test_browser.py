@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -73,11 +74,14 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_path: Path) -> None:
+    """Then reloads: the conversation is back. Nothing the page loads comes from anywhere but the app's server."""
     from playwright.sync_api import expect, sync_playwright
 
+    requested: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(url)
         question = page.get_by_placeholder("Describe the goods")
         question.wait_for(timeout=120_000)
@@ -89,5 +93,15 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_
         expect(answer.get_by_text("2B350.a.1").first).to_be_visible(timeout=120_000)
         expect(answer.get_by_text("[1] 2B350.a.1").first).to_be_visible()
         page.screenshot(path=tmp_path / "chat.png")
+        expect(page).to_have_url(re.compile(r"[?&]c=[0-9a-f]{32}"))
+
+        page.reload()
+
+        back = page.get_by_test_id("stChatMessage")
+        expect(back.nth(0).get_by_text("glass-lined reactor, 1000 litres")).to_be_visible(timeout=120_000)
+        expect(back.nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible()
+        expect(page.get_by_test_id("stSidebar").get_by_role("button", name="glass-lined reactor")).to_be_visible()
+        page.screenshot(path=tmp_path / "reloaded.png")
         browser.close()
     assert (tmp_path / "chat.png").stat().st_size > 10_000
+    assert [u for u in requested if not u.startswith((url, "data:", "blob:"))] == []
