@@ -74,7 +74,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_path: Path) -> None:
-    """Then reloads: the conversation is back. Nothing the page loads comes from anywhere but the app's server."""
+    """Then reloads, also after a page switch: the conversation is back. The question box has the focus at once;
+    nothing the page loads comes from anywhere but the app's server."""
     from playwright.sync_api import expect, sync_playwright
 
     requested: list[str] = []
@@ -85,6 +86,7 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_
         page.goto(url)
         question = page.get_by_placeholder("Describe the goods")
         question.wait_for(timeout=120_000)
+        expect(question).to_be_focused()
 
         question.fill("glass-lined reactor, 1000 litres")
         question.press("Enter")
@@ -102,6 +104,13 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_
         expect(back.nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible()
         expect(page.get_by_test_id("stSidebar").get_by_role("button", name="glass-lined reactor")).to_be_visible()
         page.screenshot(path=tmp_path / "reloaded.png")
+
+        page.get_by_role("link", name="Screening").click()
+        expect(page.get_by_role("heading", name="Screen an invoice or manifest")).to_be_visible()
+        page.reload()
+        page.get_by_role("link", name="Chat").click()
+        expect(page.get_by_test_id("stChatMessage").nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible(
+            timeout=60_000)
         browser.close()
     assert (tmp_path / "chat.png").stat().st_size > 10_000
     assert [u for u in requested if not u.startswith((url, "data:", "blob:"))] == []

@@ -51,8 +51,8 @@ def owner() -> str:
 def restore() -> None:
     """Write the session's values back into the URL when a page switch or a link dropped them."""
     owner()
-    for name in (CONVERSATION, EDITOR):
-        value = st.session_state.get(_state_key(name), "")
+    for name in (OWNER, CONVERSATION, EDITOR):
+        value = recall(name)
         if value and st.query_params.get(name) != value:
             st.query_params[name] = value
 
