@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
@@ -15,6 +16,7 @@ from assistant import render
 from assistant.audit import AuditLog
 from assistant.decide import decide
 from assistant.embeddings import load_model
+from assistant.errors import StoreUnavailable
 from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
 from assistant.question import read_question, understood
@@ -78,6 +80,8 @@ class Assistant:
             view = self.index.view()
             try:
                 retrieved = search(view, query, Scope.of(lists, sources))
+            except httpx.TransportError as error:
+                raise StoreUnavailable(self.settings.chroma_url) from error
             except ChromaError:
                 if attempt == _RETRIES - 1 or self.index.is_current(view):
                     raise

@@ -32,3 +32,11 @@ class LLMUnavailable(StceError):
 
 class LLMTimeout(StceError):
     """The model did not finish its answer within `llm_timeout_s`."""
+
+
+class StoreUnavailable(StceError):
+    """The Chroma server (`STCE_CHROMA_URL`) does not answer; nothing is lost, and asking again works once it does."""
+
+    def __init__(self, url: str | None) -> None:
+        super().__init__(f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask "
+                         "again once it is running, or tell the administrator.")

@@ -19,8 +19,10 @@ from urllib.parse import urlparse
 
 import chromadb
 import pytest
+import streamlit as st
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
+from streamlit.testing.v1 import AppTest
 
 from assistant.ask import Assistant
 from assistant.registry import Registry
@@ -148,3 +150,56 @@ def test_an_embedded_collection_names_our_embedding_function_too(small_ccl: Path
 
     assert bare.configuration_json["embedding_function"]["name"] == EMBEDDING_NAME
     assert found["ids"][0] == [h.passage.id for h in ours]
+
+
+def _run_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1",
+               "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for_heartbeat(f"http://127.0.0.1:{port}", server)
+    return server
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_the_chat_says_plainly_when_the_chroma_server_is_down_and_recovers_without_a_restart(
+    small_ccl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Down at start, back, down between questions, back: each question gets an answer or a plain sentence."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _run_chroma(tmp_path / "chroma", port)
+    with Ingester(Settings(home=tmp_path / "home", chroma_url=url)) as ingester:
+        ingester.ingest([small_ccl], name="ccl")
+    _stop(server)
+    (tmp_path / "corpus").mkdir()
+    for name, value in (("HOME", tmp_path / "home"), ("CHROMA_URL", url), ("CORPUS_DIR", tmp_path / "corpus")):
+        monkeypatch.setenv(f"STCE_{name}", str(value))
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=120).run()
+
+    def ask() -> str:
+        app.chat_input[0].set_value("glass-lined reactor, 1000 litres").run()
+        assert not app.exception
+        turn = app.session_state["turns"][-1]
+        return turn["error"] or turn["answer"].entries[0]
+
+    try:
+        down_at_start = ask()
+        server = _run_chroma(tmp_path / "chroma", port)
+        back = ask()
+        _stop(server)
+        down_later = ask()
+        server = _run_chroma(tmp_path / "chroma", port)
+        back_again = ask()
+    finally:
+        _stop(server)
+        st.cache_resource.clear()
+
+    assert down_at_start == down_later == (
+        f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask again once it is "
+        "running, or tell the administrator.")
+    assert back == back_again == "2B350"

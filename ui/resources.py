@@ -67,8 +67,14 @@ def start() -> None:
 
 
 def assistant() -> Assistant:
-    """The assistant, warmed up; it reloads the index by itself when an editor commits a new version."""
+    """The assistant, warmed up; it reloads the index by itself when an editor commits a new version.
+
+    A start that failed (the Chroma server was down) is started again, so the app recovers without a restart.
+    """
     starting = _starting()
+    if starting.done() and starting.exception() is not None:
+        _starting.clear()
+        starting = _starting()
     if not starting.done():
         with st.spinner("Loading the model and the index (only the first question waits)..."):
             return starting.result()
