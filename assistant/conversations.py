@@ -63,8 +63,11 @@ class ConversationStore:
             for statement in _SCHEMA:
                 db.execute(statement)
 
-    def add(self, owner: str, conversation: str, turn: StoredTurn) -> None:
-        """Append a turn; the conversation is created with its first question as title."""
+    def save(self, owner: str, conversation: str, turn: StoredTurn) -> None:
+        """Append a turn, or replace the one with the same id (a question stored before its answer is done).
+
+        The conversation is created with its first question as title.
+        """
         at = _now()
         answer = json.dumps(dataclasses.asdict(turn.answer), ensure_ascii=False) if turn.answer else None
         with transaction(self.path) as db:
@@ -77,8 +80,13 @@ class ConversationStore:
                 raise PermissionError(f"conversation {conversation} belongs to another session")
             else:
                 db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (at, conversation))
-            db.execute("INSERT INTO turns VALUES (?, (SELECT COUNT(*) FROM turns WHERE conversation = ?), "
-                       "?, ?, ?, ?, ?)", (conversation, conversation, turn.id, turn.question, answer, turn.error, at))
+            replaced = db.execute("UPDATE turns SET question = ?, answer = ?, error = ?, at = ? "
+                                  "WHERE conversation = ? AND id = ?",
+                                  (turn.question, answer, turn.error, at, conversation, turn.id)).rowcount
+            if not replaced:
+                db.execute("INSERT INTO turns VALUES (?, (SELECT COUNT(*) FROM turns WHERE conversation = ?), "
+                           "?, ?, ?, ?, ?)",
+                           (conversation, conversation, turn.id, turn.question, answer, turn.error, at))
 
     def turns(self, owner: str, conversation: str) -> list[StoredTurn]:
         """The conversation's turns in order; none when it is not the owner's or no longer exists."""

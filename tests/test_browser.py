@@ -11,12 +11,16 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -73,6 +77,14 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=30)
 
 
+def answered(messages: Locator) -> bool:
+    """The follow-up and its answer are shown (not the sentence of a question stored before its answer)."""
+    if messages.count() < 4:
+        return False
+    answer = messages.nth(3).inner_text()
+    return "had no answer yet" not in answer and "50" in answer
+
+
 def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_path: Path) -> None:
     """Then reloads, also after a page switch: the conversation is back. The question box has the focus at once;
     nothing the page loads comes from anywhere but the app's server."""
@@ -111,6 +123,18 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_
         page.get_by_role("link", name="Chat").click()
         expect(page.get_by_test_id("stChatMessage").nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible(
             timeout=60_000)
+
+        follow_up = page.get_by_placeholder("Describe the goods")
+        follow_up.fill("and if it is only 50 litres?")
+        follow_up.press("Enter")
+        expect(page.get_by_test_id("stChatMessage").nth(2)).to_be_visible()
+        page.reload()  # mid-answer: the question is kept, and its answer once it is done
+        deadline = time.monotonic() + 60
+        while not answered(page.get_by_test_id("stChatMessage")):
+            assert time.monotonic() < deadline, "the follow-up's answer never came back"
+            page.wait_for_timeout(2_000)
+            page.reload()
+            page.get_by_test_id("stChatMessage").first.wait_for(timeout=60_000)
         browser.close()
     assert (tmp_path / "chat.png").stat().st_size > 10_000
     assert [u for u in requested if not u.startswith((url, "data:", "blob:"))] == []

@@ -34,6 +34,8 @@ EXAMPLES = (
     "2B350",
 )
 UNREADABLE = "This answer was stored by an older version of the assistant and can no longer be shown."
+PENDING = ("This question had no answer yet when the page was loaded (the page was reloaded or closed while it "
+           "was being answered): reload in a moment, or ask it again.")
 HISTORY_SHOWN = 20
 # Puts the cursor in the question box when a session opens the chat, instead of some 15 Tab presses away.
 FOCUS_QUESTION = """<script>
@@ -113,11 +115,16 @@ def delete_conversation(conversation: str) -> None:
 def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
     """Ask with the earlier questions as context, so "and if it is only 50 litres?" keeps the goods.
 
-    The turn is stored at once, before anything more is drawn, so a reload from now on brings it back.
+    The question is stored before it is asked and its answer as soon as it is done, with no Streamlit call in
+    between (a reload stops the page's script at its next one, and empties the old session's state, so the
+    owner and the store are taken first), so a reload from then on brings them back.
     """
     history = [t["context"] for t in turns if t["answer"] is not None]
+    owner, store = session.owner(), resources.conversations()
     conversation = session.recall(session.CONVERSATION) or uuid.uuid4().hex
+    session.remember(session.CONVERSATION, conversation)
     turn = Turn(id=uuid.uuid4().hex, question=question, context="", answer=None, error="")
+    store.save(owner, conversation, StoredTurn(turn["id"], question, None, PENDING))
     try:
         if filters.mode == "llm":
             stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources,
@@ -130,9 +137,7 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
         turn = {**turn, "answer": answer, "context": answer.query}
     except StceError as err:
         turn = {**turn, "error": str(err)}
-    resources.conversations().add(session.owner(), conversation,
-                                  StoredTurn(turn["id"], question, turn["answer"], turn["error"]))
-    session.remember(session.CONVERSATION, conversation)
+    store.save(owner, conversation, StoredTurn(turn["id"], question, turn["answer"], turn["error"]))
     return turn
 
 
