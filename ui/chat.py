@@ -165,9 +165,13 @@ def show_turn(turn: Turn) -> None:
             st.text_input("Comment (optional)", key=f"comment-{turn['id']}", on_change=save_feedback, args=(turn,))
 
 
-def audit_record(answers: list[Answer]) -> dict[str, Any]:
-    """Every answer with each cited passage's text, source and version: what was shown, and from what."""
+def audit_record(answers: list[Answer], conversation: str = "") -> dict[str, Any]:
+    """Every answer with each cited passage's text, source and version: what was shown, and from what.
+
+    `conversation` is the id the audit trail records with each of these answers.
+    """
     return {"exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            **({"conversation": conversation} if conversation else {}),
             "answers": [answer_json(a) for a in answers]}
 
 
@@ -180,7 +184,8 @@ def sidebar_conversation(turns: list[Turn]) -> None:
         mime="text/markdown", on_click="ignore", disabled=not answers, icon=":material/download:",
     )
     st.sidebar.download_button(
-        "Export as JSON (audit)", json.dumps(audit_record(answers), indent=2, ensure_ascii=False),
+        "Export as JSON (audit)",
+        json.dumps(audit_record(answers, session.recall(session.CONVERSATION)), indent=2, ensure_ascii=False),
         file_name="stce-conversation.json", mime="application/json", on_click="ignore", disabled=not answers,
         icon=":material/download:",
     )
@@ -196,7 +201,7 @@ def sidebar_history() -> None:
     for summary in past[:HISTORY_SHOWN]:
         left, right = st.sidebar.columns([5, 1], vertical_alignment="center")
         left.button(summary.title, key=f"open-{summary.id}", on_click=open_conversation, args=(summary.id,),
-                    type="primary" if summary.id == current else "secondary", use_container_width=True,
+                    type="primary" if summary.id == current else "secondary", width="stretch",
                     help=f"Last question at {summary.updated[:16].replace('T', ' ')} UTC")
         right.button("", key=f"delete-{summary.id}", on_click=delete_conversation, args=(summary.id,),
                      icon=":material/delete:", help=f"Delete the conversation {summary.title!r}")
