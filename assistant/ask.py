@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 import httpx
 from chromadb.api import ClientAPI
@@ -45,18 +46,23 @@ class Assistant:
         self.audit = AuditLog(settings)
 
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
-            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True) -> Answer:
-        """Candidate entries for the goods described, with cited passages and parameter checks."""
+            lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True,
+            conversation: str = "") -> Answer:
+        """Candidate entries for the goods described, with cited passages and parameter checks.
+
+        `conversation` is the UI conversation's id, written to the audit trail to link the two.
+        """
         extractive = self.extract(question, history, k, lists, sources, llm)
         answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
-        self.audit.record(answer)
+        self.audit.record(answer, conversation)
         return answer
 
     def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
-               lists: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> AnswerStream:
+               lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+               conversation: str = "") -> AnswerStream:
         """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
         return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True), history,
-                               self.audit.record)
+                               partial(self.audit.record, conversation=conversation))
 
     def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
                 lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
@@ -73,25 +79,23 @@ class Assistant:
             query = self.llm.stand_alone(reading.question, history)
         scope = Scope.of(lists, sources)
         fresh = False
-        try:
-            for attempt in range(_RETRIES):
-                view = self.index.view(fresh)
-                try:
-                    retrieved = search(view, query, scope)
-                except (ChromaError, IndexDamaged) as error:
-                    # Any inconsistency is first taken for a switch under way; one that outlasts the retries is damage.
-                    if attempt == _RETRIES - 1:
-                        if isinstance(error, IndexDamaged) or self.settings.chroma_url:
-                            raise
-                        raise IndexDamaged(self.settings.chroma_dir, f"the vector store fails: {error}") from error
-                    log.info("the store changed under a question; asking again on a fresh view")
-                    fresh = self.index.is_current(view)
-                    continue
-                if self.index.is_current(view):
-                    break
-        except httpx.TransportError as error:
-            raise StoreUnavailable(f"the Chroma server at {self.settings.chroma_url} cannot be reached ({error}); "
-                                   "ask again when it is back") from None
+        for attempt in range(_RETRIES):
+            view = self.index.view(fresh)
+            try:
+                retrieved = search(view, query, scope)
+            except httpx.TransportError as error:
+                raise StoreUnavailable(self.settings.chroma_url) from error
+            except (ChromaError, IndexDamaged) as error:
+                # Any inconsistency is first taken for a switch under way; one that outlasts the retries is damage.
+                if attempt == _RETRIES - 1:
+                    if isinstance(error, IndexDamaged) or self.settings.chroma_url:
+                        raise
+                    raise IndexDamaged(self.settings.chroma_dir, f"the vector store fails: {error}") from error
+                log.info("the store changed under a question; asking again on a fresh view")
+                fresh = self.index.is_current(view)
+                continue
+            if self.index.is_current(view):
+                break
         decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
         grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
                                 self.settings.home_list, scope.allows)

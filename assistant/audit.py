@@ -35,10 +35,14 @@ LEGACY_BACKUPS = 5
 _ARCHIVE = re.compile(r"audit-(\d+)\.jsonl\.gz")
 
 
-def audit_entry(answer: Answer) -> dict[str, Any]:
-    """What the trail keeps of one answer: the question, the answer text, candidates, citations and versions."""
+def audit_entry(answer: Answer, conversation: str = "") -> dict[str, Any]:
+    """What the trail keeps of one answer: the question, the answer text, candidates, citations and versions.
+
+    `conversation` is the id of the UI conversation it was asked in (kept in `conversations.sqlite`).
+    """
     cited = answer.citations + answer.guidance
     return {"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            **({"conversation": conversation} if conversation else {}),
             **answer_json(answer, with_text=False),
             "sources": {c.passage.source: c.passage.version for c in cited}}
 
@@ -97,11 +101,11 @@ class AuditLog:
         if self.enabled:
             self._handler = _ArchivingFile(self.path, settings.audit_log_max_bytes, settings.audit_keep)
 
-    def record(self, answer: Answer) -> None:
+    def record(self, answer: Answer, conversation: str = "") -> None:
         """Append one line; a failing disk is logged, never turned into a failed answer."""
         if self._handler is None:
             return
-        line = json.dumps(audit_entry(answer), ensure_ascii=False)
+        line = json.dumps(audit_entry(answer, conversation), ensure_ascii=False)
         record = logging.makeLogRecord({"msg": line, "levelno": logging.INFO, "levelname": "INFO"})
         try:
             private_dir(self.path.parent)

@@ -23,10 +23,6 @@ class IndexBusyError(StceError):
     """Another process holds the writer lock; only one writer may change the index."""
 
 
-class StoreUnavailable(StceError):
-    """The Chroma server cannot be reached; the next question tries again, so no restart is needed."""
-
-
 class IndexDamaged(StceError):
     """A file of the index is missing or differs from what the registry recorded: never answer from it."""
 
@@ -73,3 +69,9 @@ def plain_reason(error: BaseException) -> str:
     if "readonly database" in str(error):
         return f"the data directory cannot be written: {error}"
     return f"unexpected {type(error).__name__}: {error}"
+class StoreUnavailable(StceError):
+    """The Chroma server (`STCE_CHROMA_URL`) does not answer; nothing is lost, and asking again works once it does."""
+
+    def __init__(self, url: str | None) -> None:
+        super().__init__(f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask "
+                         "again once it is running, or tell the administrator.")

@@ -20,7 +20,7 @@ from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.embeddings import MiniLMEmbeddings
-from assistant.errors import IndexDamaged
+from assistant.errors import IndexDamaged, StoreUnavailable
 from assistant.private import make_private
 from assistant.settings import Settings
 from assistant.types import Hit, Passage
@@ -38,9 +38,13 @@ def make_client(settings: Settings, read_only: bool = False) -> ClientAPI:
         from urllib.parse import urlparse
 
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings
-        )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except ValueError as error:  # what chromadb raises when nothing answers at the URL
+            raise StoreUnavailable(settings.chroma_url) from error
     if read_only:
         return _reader_client(settings.chroma_dir, chroma_settings)
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ screenshots to `docs/`: a run refreshes them.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from ingest.pipeline import Ingester
 from tests.conftest import SMALL_CCL_CODES, ccl_excerpt
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -106,20 +107,67 @@ def screenshot(page: Page, name: str) -> None:
     assert (DOCS / name).stat().st_size > 10_000
 
 
-def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(page: Page) -> None:
-    from playwright.sync_api import expect
+def answered(messages: Locator) -> bool:
+    """The follow-up and its answer are shown (not the sentence of a question stored before its answer)."""
+    if messages.count() < 4:
+        return False
+    answer = messages.nth(3).inner_text()
+    return "had no answer yet" not in answer and "50" in answer
 
-    question = page.get_by_placeholder("Describe the goods")
-    question.wait_for(timeout=120_000)
 
-    question.fill("glass-lined reactor, 1000 litres")
-    question.press("Enter")
+def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_path: Path) -> None:
+    """Then reloads, also after a page switch: the conversation is back. The question box has the focus at once;
+    nothing the page loads comes from anywhere but the app's server."""
+    from playwright.sync_api import expect, sync_playwright
 
-    answer = page.get_by_test_id("stChatMessage").nth(1)
-    expect(answer.get_by_text("2B350.a.1").first).to_be_visible(timeout=120_000)
-    expect(answer.get_by_text("[1] 2B350.a.1").first).to_be_visible()
-    page.get_by_test_id("stChatMessage").first.scroll_into_view_if_needed()  # the question and the decision line
-    screenshot(page, "chat.png")
+    requested: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url)
+        question = page.get_by_placeholder("Describe the goods")
+        question.wait_for(timeout=120_000)
+        expect(question).to_be_focused()
+
+        question.fill("glass-lined reactor, 1000 litres")
+        question.press("Enter")
+
+        answer = page.get_by_test_id("stChatMessage").nth(1)
+        expect(answer.get_by_text("2B350.a.1").first).to_be_visible(timeout=120_000)
+        expect(answer.get_by_text("[1] 2B350.a.1").first).to_be_visible()
+        page.get_by_test_id("stChatMessage").first.scroll_into_view_if_needed()  # the question and the decision line
+        screenshot(page, "chat.png")
+        expect(page).to_have_url(re.compile(r"[?&]c=[0-9a-f]{32}"))
+
+        page.reload()
+
+        back = page.get_by_test_id("stChatMessage")
+        expect(back.nth(0).get_by_text("glass-lined reactor, 1000 litres")).to_be_visible(timeout=120_000)
+        expect(back.nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible()
+        expect(page.get_by_test_id("stSidebar").get_by_role("button", name="glass-lined reactor")).to_be_visible()
+        page.screenshot(path=tmp_path / "reloaded.png")
+
+        page.get_by_role("link", name="Screening").click()
+        expect(page.get_by_role("heading", name="Screen an invoice or manifest")).to_be_visible()
+        page.reload()
+        page.get_by_role("link", name="Chat").click()
+        expect(page.get_by_test_id("stChatMessage").nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible(
+            timeout=60_000)
+
+        follow_up = page.get_by_placeholder("Describe the goods")
+        follow_up.fill("and if it is only 50 litres?")
+        follow_up.press("Enter")
+        expect(page.get_by_test_id("stChatMessage").nth(2)).to_be_visible()
+        page.reload()  # mid-answer: the question is kept, and its answer once it is done
+        deadline = time.monotonic() + 60
+        while not answered(page.get_by_test_id("stChatMessage")):
+            assert time.monotonic() < deadline, "the follow-up's answer never came back"
+            page.wait_for_timeout(2_000)
+            page.reload()
+            page.get_by_test_id("stChatMessage").first.wait_for(timeout=60_000)
+        browser.close()
+    assert [u for u in requested if not u.startswith((url, "data:", "blob:"))] == []
 
 
 def test_a_manifest_is_screened_line_by_line(page: Page, tmp_path: Path) -> None:

@@ -20,8 +20,10 @@ from urllib.parse import urlparse
 
 import chromadb
 import pytest
+import streamlit as st
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
+from streamlit.testing.v1 import AppTest
 
 from assistant.ask import Assistant
 from assistant.registry import Registry
@@ -202,5 +204,50 @@ def test_a_server_that_dies_mid_batch_fails_each_question_in_a_line_and_comes_ba
     assert [line.get("error", "")[:40] for line in lines] == [
         "", f"the Chroma server at {settings.chroma_url}"[:40], f"the Chroma server at {settings.chroma_url}"[:40], ""]
     assert [line["question"] for line in lines[1:3]] == ["2B350.i", "fermenter, 100 litre capacity"]
-    assert "cannot be reached" in lines[1]["error"]
+    assert "does not answer" in lines[1]["error"]
     assert lines[0]["candidates"][0]["entry"] == lines[3]["candidates"][0]["entry"] == "2B350"
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_the_chat_says_plainly_when_the_chroma_server_is_down_and_recovers_without_a_restart(
+    small_ccl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Down at start, back, down between questions, back: each question gets an answer or a plain sentence."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _start_server(tmp_path / "chroma", port)
+    with Ingester(Settings(home=tmp_path / "home", chroma_url=url)) as ingester:
+        ingester.ingest([small_ccl], name="ccl")
+    _stop(server)
+    (tmp_path / "corpus").mkdir()
+    for name, value in (("HOME", tmp_path / "home"), ("CHROMA_URL", url), ("CORPUS_DIR", tmp_path / "corpus")):
+        monkeypatch.setenv(f"STCE_{name}", str(value))
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=120).run()
+
+    def ask() -> str:
+        app.chat_input[0].set_value("glass-lined reactor, 1000 litres").run()
+        assert not app.exception
+        turn = app.session_state["turns"][-1]
+        return turn["error"] or turn["answer"].entries[0]
+
+    try:
+        down_at_start = ask()
+        server = _start_server(tmp_path / "chroma", port)
+        back = ask()
+        _stop(server)
+        down_later = ask()
+        server = _start_server(tmp_path / "chroma", port)
+        back_again = ask()
+    finally:
+        _stop(server)
+        st.cache_resource.clear()
+
+    assert down_at_start == down_later == (
+        f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask again once it is "
+        "running, or tell the administrator.")
+    assert back == back_again == "2B350"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
+from assistant.audit import AuditLog
 from assistant.settings import Settings
 from assistant.types import Progress
 from bench.pdfwriter import pdf_bytes
@@ -20,6 +23,7 @@ from ui import resources
 from ui.answer_view import answer_markdown, escape_md, highlight
 from ui.chat import audit_record
 from ui.feedback import FeedbackStore
+from ui.login import BY_ADDRESS, TOKEN_TTL_S, issue_token
 from ui.sources import progress_text
 from ui.training import DISAGREES, NOT_CONTROLLED, is_right
 
@@ -86,6 +90,24 @@ def ask(at: AppTest, question: str) -> AppTest:
     return at.chat_input[0].set_value(question).run()
 
 
+def reload(at: AppTest, page: str = "", **params: str) -> AppTest:
+    """A browser reload: a new session, with nothing of the old one but its URL (`params` changed in it)."""
+    again = AppTest.from_file(APP, default_timeout=120)
+    again.query_params = {**at.query_params, **params}
+    if page:
+        again.switch_page(page)
+    return again.run()
+
+
+def unlock(at: AppTest, password: str) -> AppTest:
+    at.text_input[0].input(password)
+    return at.button[0].click().run()
+
+
+def history(at: AppTest) -> list[str]:
+    return [b.label for b in at.sidebar.button if b.key and b.key.startswith("open-")]
+
+
 def test_a_question_is_answered_with_cited_passages(app: AppTest) -> None:
     ask(app, REACTOR)
 
@@ -136,6 +158,7 @@ def test_a_rating_and_its_comment_are_stored_with_the_answer(app: AppTest, home:
     [row] = [r for r in FeedbackStore(home / "feedback.sqlite").all() if r["comment"]]
     assert (row["rating"], row["question"]) == ("down", REACTOR)
     assert "2B350" in row["answer"]["entries"]
+    assert app.toast[0].value == "Thanks, saved."
 
 
 def test_the_exports_carry_every_cited_passage_and_its_version(app: AppTest) -> None:
@@ -292,10 +315,7 @@ def test_progress_says_the_phase_and_the_time_left_while_embedding() -> None:
 
 
 def unlocked_sources(app: AppTest) -> AppTest:
-    app.switch_page("sources.py").run()
-    app.text_input[0].input(PASSWORD)
-    app.button[0].click().run()
-    return app
+    return unlock(app.switch_page("sources.py").run(), PASSWORD)
 
 
 @pytest.mark.usefixtures("editor")
@@ -314,7 +334,7 @@ def test_removal_asks_for_confirmation_with_the_name_and_counts_and_says_what_we
     table = app.table[0].value
     assert "spare" in set(table["source"]), "one click removes nothing"
     [row] = table[table["source"] == "spare"].to_dict("records")
-    assert (row["language"], row["version label"], row["passages"]) == ("English", "(none)", spare.passages)
+    assert (row["language"], row["version label"], row["passages"]) == ("en", "(none)", spare.passages)
     next(b for b in app.button if b.label == "Cancel").click().run()
     assert not [w for w in app.warning if "spare" in w.value] and "spare" in set(app.table[0].value["source"])
 
@@ -360,3 +380,90 @@ def test_the_editor_chooses_the_kind_and_a_list_cannot_be_ingested_as_what_it_is
 
     assert any(e.value.startswith("nameplates.md: no control-list entries found") for e in app.error)
     assert "nameplates" not in {s.name for s in resources.sources()}
+
+
+
+
+def test_a_reload_brings_the_conversation_back_and_a_follow_up_keeps_the_goods(app: AppTest) -> None:
+    ask(app, REACTOR)
+    [before] = app.session_state["turns"]
+    conversation = app.query_params["c"]
+
+    again = reload(app)
+
+    [after] = again.session_state["turns"]
+    assert after["answer"] == before["answer"], "the whole answer comes back, with the query follow-ups read against"
+    assert len(again.chat_message) == 2 and "**2B350.a.1**" in page_text(again)
+    ask(again, "and if it is only 50 litres?")
+    assert again.session_state["turns"][1]["answer"].decision == "not-controlled-as-described"
+    assert again.query_params["c"] == conversation
+    trail = AuditLog(Settings()).entries()
+    assert [(e["question"], e["conversation"]) for e in trail[-2:]] == [
+        (REACTOR, conversation), ("and if it is only 50 litres?", conversation)], "the audit trail links to it"
+
+
+def test_past_conversations_are_listed_and_only_their_owner_opens_or_deletes_them(app: AppTest) -> None:
+    ask(app, REACTOR)
+    first = app.query_params["c"]
+    next(b for b in app.sidebar.button if b.label == "New conversation").click().run()
+    assert "c" not in app.query_params and not app.chat_message
+    ask(app, "2B350")
+
+    assert history(app) == ["2B350", REACTOR], "by first question, the latest first"
+    stranger = reload(app, s="another-browser-session-key-0123456789")
+    assert stranger.session_state["turns"] == [] and not history(stranger), "the id without its owner key opens nothing"
+    assert stranger.query_params.get("c") is None
+
+    app.button(key=f"open-{first}").click().run()
+    assert [t["question"] for t in app.session_state["turns"]] == [REACTOR] and app.query_params["c"] == first
+    app.button(key=f"delete-{first}").click().run()
+    assert history(app) == ["2B350"] and app.session_state["turns"] == [] and "c" not in app.query_params
+    assert reload(app, c=first).session_state["turns"] == [], "a deleted conversation is gone"
+
+
+def test_an_empty_chat_offers_example_questions_and_no_answer_mode_without_an_llm(app: AppTest) -> None:
+    assert not app.sidebar.selectbox, "one answer mode only: nothing to choose"
+    example = app.button(key="example-0")
+
+    example.click().run()
+
+    assert app.session_state["turns"][0]["question"] == example.label
+    assert app.session_state["turns"][0]["answer"].candidates
+    assert not [b for b in app.button if b.key and b.key.startswith("example-")], "only on an empty chat"
+
+
+def test_every_page_starts_with_its_title(app: AppTest) -> None:
+    for page in ("chat.py", "screening.py", "training.py", "sources.py"):
+        app.switch_page(page).run()
+        shown = [node for node in app.main if not isinstance(node, Block)]
+        assert type(shown[0]).__name__ == "Title", f"{page} starts with {shown[0]}"
+
+
+@pytest.mark.usefixtures("editor")
+def test_the_editor_unlock_survives_a_reload_for_a_limited_time(app: AppTest, home: Path) -> None:
+    unlock(app.switch_page("sources.py").run(), PASSWORD)
+    token = app.query_params["editor"]
+    assert app.file_uploader and PASSWORD not in token
+
+    assert reload(app, "sources.py").file_uploader, "a reload keeps the unlock"
+    forged = token[:-1] + ("1" if token[-1] == "0" else "0")
+    assert not reload(app, "sources.py", editor=forged).file_uploader
+    expired = reload(app, "sources.py", editor=issue_token(home, PASSWORD, time.time() - TOKEN_TTL_S - 1))
+    assert not expired.file_uploader and "expired" in expired.info[0].value
+    next(b for b in app.sidebar.button if b.label == "Lock editing").click().run()
+    assert not app.file_uploader and "editor" not in app.query_params
+
+
+@pytest.mark.usefixtures("editor")
+def test_wrong_passwords_from_parallel_sessions_share_one_delay(home: Path) -> None:
+    sessions = [AppTest.from_file(APP, default_timeout=120) for _ in range(BY_ADDRESS.free + 1)]
+    for at in sessions:
+        at.switch_page("sources.py").run()
+
+    errors = [unlock(at, "wrong").error[0].value for at in sessions]
+
+    assert errors[:-1] == ["Wrong password."] * BY_ADDRESS.free
+    assert errors[-1].startswith("Too many wrong passwords: try again in")
+    assert not unlock(sessions[0], PASSWORD).file_uploader, "not even the right password until the delay is over"
+    time.sleep(BY_ADDRESS.delay(BY_ADDRESS.free))
+    assert unlock(sessions[0], PASSWORD).file_uploader

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import resources
+from ui import resources, session
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="STCE Assistant", page_icon=":material/policy:", layout="wide")
+st.set_page_config(page_title="STCE Assistant", page_icon="🛃", layout="wide")
 resources.start()
+session.restore()
 st.navigation([
     st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
     st.Page(HERE / "screening.py", title="Screening", icon=":material/checklist:"),

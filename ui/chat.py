@@ -13,10 +13,11 @@ from typing import Any, TypedDict
 
 import streamlit as st
 
+from assistant.conversations import StoredTurn
 from assistant.render import answer_json
 from assistant.errors import StceError
 from assistant.types import Answer
-from ui import resources
+from ui import resources, session
 from ui.answer_view import answer_markdown, escape_md, show_answer
 from ui.feedback import FeedbackStore
 
@@ -25,6 +26,24 @@ EMPTY_INDEX = (
     "**Sources** page (enabled by setting `STCE_EDITOR_PASSWORD`), or from a shell: "
     "`stce ingest path/to/list.xml --list \"US CCL\" --version 2026-06`."
 )
+# Shown on an empty chat: one of each kind of question the assistant reads.
+EXAMPLES = (
+    "glass-lined reactor, 1000 litres",
+    "centrifugal pump, wetted parts of Hastelloy, 5 m3/h",
+    "hydrogen fluoride, CAS 7664-39-3",
+    "2B350",
+)
+UNREADABLE = "This answer was stored by an older version of the assistant and can no longer be shown."
+PENDING = ("This question had no answer yet when the page was loaded (the page was reloaded or closed while it "
+           "was being answered): reload in a moment, or ask it again.")
+HISTORY_SHOWN = 20
+# Puts the cursor in the question box when a session opens the chat, instead of some 15 Tab presses away.
+FOCUS_QUESTION = """<script>
+(function focus(tries) {
+  const box = window.parent.document.querySelector('[data-testid="stChatInputTextArea"]');
+  if (box) { box.focus(); } else if (tries > 0) { setTimeout(() => focus(tries - 1), 100); }
+})(50);
+</script>"""
 
 
 class Turn(TypedDict):
@@ -59,30 +78,67 @@ def sidebar_filters() -> Filters:
     picked_lists = st.sidebar.multiselect("Lists", lists, default=lists)
     with st.sidebar.expander(f"Sources ({len(names)})"):
         picked_sources = st.multiselect("Sources", names, default=names, label_visibility="collapsed")
-    modes = ["extractive"] + (["llm"] if resources.settings().llm_provider != "none" else [])
-    mode = st.sidebar.selectbox("Answer mode", modes,
-                                help="extractive quotes the lists verbatim; llm (when configured) writes prose "
-                                     "from the same passages, checked before it is shown.")
+    mode = "extractive"
+    if resources.settings().llm_provider != "none":
+        mode = st.sidebar.selectbox("Answer mode", ["extractive", "llm"],
+                                    help="extractive quotes the lists verbatim; llm writes prose from the same "
+                                         "passages, checked before it is shown.")
     ready = bool(picked_lists and picked_sources) or not docs
     if not ready:
         st.sidebar.warning("Select at least one list and one source to search.")
     return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready, mode)
 
 
+def to_turn(stored: StoredTurn) -> Turn:
+    error = stored.error or ("" if stored.answer else UNREADABLE)
+    return Turn(id=stored.id, question=stored.question, context=stored.answer.query if stored.answer else "",
+                answer=stored.answer, error=error)
+
+
+def open_conversation(conversation: str) -> None:
+    """Show a stored conversation of this session's owner; an unknown or foreign id opens an empty chat."""
+    turns = [to_turn(t) for t in resources.conversations().turns(session.owner(), conversation)] if conversation else []
+    st.session_state["turns"] = turns
+    session.remember(session.CONVERSATION, conversation if turns else "")
+
+
+def new_conversation() -> None:
+    open_conversation("")
+
+
+def delete_conversation(conversation: str) -> None:
+    resources.conversations().delete(session.owner(), conversation)
+    if session.recall(session.CONVERSATION) == conversation:
+        new_conversation()
+
+
 def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
-    """Ask with the earlier questions as context, so "and if it is only 50 litres?" keeps the goods."""
+    """Ask with the earlier questions as context, so "and if it is only 50 litres?" keeps the goods.
+
+    The question is stored before it is asked and its answer as soon as it is done, with no Streamlit call in
+    between (a reload stops the page's script at its next one, and empties the old session's state, so the
+    owner and the store are taken first), so a reload from then on brings them back.
+    """
     history = [t["context"] for t in turns if t["answer"] is not None]
+    owner, store = session.owner(), resources.conversations()
+    conversation = session.recall(session.CONVERSATION) or uuid.uuid4().hex
+    session.remember(session.CONVERSATION, conversation)
     turn = Turn(id=uuid.uuid4().hex, question=question, context="", answer=None, error="")
+    store.save(owner, conversation, StoredTurn(turn["id"], question, None, PENDING))
     try:
         if filters.mode == "llm":
-            stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources)
+            stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources,
+                                      conversation=conversation)
             st.write_stream(stream)
             answer = stream.answer
         else:
-            answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources)
+            answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources,
+                                   conversation=conversation)
+        turn = {**turn, "answer": answer, "context": answer.query}
     except StceError as err:
-        return {**turn, "error": str(err)}
-    return {**turn, "answer": answer, "context": answer.query}
+        turn = {**turn, "error": str(err)}
+    store.save(owner, conversation, StoredTurn(turn["id"], question, turn["answer"], turn["error"]))
+    return turn
 
 
 def save_feedback(turn: Turn) -> None:
@@ -93,6 +149,7 @@ def save_feedback(turn: Turn) -> None:
         turn["id"], turn["question"], answer_json(turn["answer"]), "up" if rating == 1 else "down",
         st.session_state.get(f"comment-{turn['id']}", ""),
     )
+    st.toast("Thanks, saved.", icon=":material/check:")
 
 
 def show_turn(turn: Turn) -> None:
@@ -108,40 +165,77 @@ def show_turn(turn: Turn) -> None:
             st.text_input("Comment (optional)", key=f"comment-{turn['id']}", on_change=save_feedback, args=(turn,))
 
 
-def audit_record(answers: list[Answer]) -> dict[str, Any]:
-    """Every answer with each cited passage's text, source and version: what was shown, and from what."""
+def audit_record(answers: list[Answer], conversation: str = "") -> dict[str, Any]:
+    """Every answer with each cited passage's text, source and version: what was shown, and from what.
+
+    `conversation` is the id the audit trail records with each of these answers.
+    """
     return {"exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            **({"conversation": conversation} if conversation else {}),
             "answers": [answer_json(a) for a in answers]}
 
 
 def sidebar_conversation(turns: list[Turn]) -> None:
     st.sidebar.subheader("Conversation")
-    st.sidebar.button("New conversation", on_click=turns.clear, icon=":material/add_comment:")
+    st.sidebar.button("New conversation", on_click=new_conversation, icon=":material/add_comment:")
     answers = [t["answer"] for t in turns if t["answer"] is not None]
     st.sidebar.download_button(
         "Export as Markdown", "\n".join(map(answer_markdown, answers)), file_name="stce-conversation.md",
         mime="text/markdown", on_click="ignore", disabled=not answers, icon=":material/download:",
     )
     st.sidebar.download_button(
-        "Export as JSON (audit)", json.dumps(audit_record(answers), indent=2, ensure_ascii=False),
+        "Export as JSON (audit)",
+        json.dumps(audit_record(answers, session.recall(session.CONVERSATION)), indent=2, ensure_ascii=False),
         file_name="stce-conversation.json", mime="application/json", on_click="ignore", disabled=not answers,
         icon=":material/download:",
     )
 
 
+def sidebar_history() -> None:
+    """This session's past conversations by their first question, to open again or delete."""
+    past = resources.conversations().list(session.owner())
+    if not past:
+        return
+    st.sidebar.subheader("History")
+    current = session.recall(session.CONVERSATION)
+    for summary in past[:HISTORY_SHOWN]:
+        left, right = st.sidebar.columns([5, 1], vertical_alignment="center")
+        left.button(summary.title, key=f"open-{summary.id}", on_click=open_conversation, args=(summary.id,),
+                    type="primary" if summary.id == current else "secondary", width="stretch",
+                    help=f"Last question at {summary.updated[:16].replace('T', ' ')} UTC")
+        right.button("", key=f"delete-{summary.id}", on_click=delete_conversation, args=(summary.id,),
+                     icon=":material/delete:", help=f"Delete the conversation {summary.title!r}")
+
+
+def examples() -> None:
+    """Example questions on an empty chat; a click asks one."""
+    st.caption("Describe the goods as declared or seen: what it is, its material, capacity and other figures "
+               "on the nameplate; or give a control code or CAS number. Follow-up questions keep the goods. "
+               "For example:")
+    for n, example in enumerate(EXAMPLES):
+        st.button(example, key=f"example-{n}", on_click=st.session_state.__setitem__, args=("example", example),
+                  icon=":material/arrow_forward:")
+
+
 def page() -> None:
     st.title("Identify strategic goods")
     filters = sidebar_filters()
-    turns: list[Turn] = st.session_state.setdefault("turns", [])
+    if "turns" not in st.session_state:
+        open_conversation(session.recall(session.CONVERSATION))
+    turns: list[Turn] = st.session_state["turns"]
     sidebar_conversation(turns)
+    sidebar_history()
     if not any(s.kind == "control-list" for s in resources.sources()):
         st.info(EMPTY_INDEX)
     if not turns:
-        st.caption("Describe the goods as declared or seen: what it is, its material, capacity and other figures "
-                   "on the nameplate; or give a control code or CAS number. Follow-up questions keep the goods.")
+        examples()
     for turn in turns:
         show_turn(turn)
     question = st.chat_input("Describe the goods, e.g. glass-lined reactor, 1000 litres", disabled=not filters.ready)
+    question = question or (st.session_state.pop("example", "") if filters.ready else "")
+    if not st.session_state.get("focused"):
+        st.session_state["focused"] = True
+        st.html(FOCUS_QUESTION, unsafe_allow_javascript=True)
     if question:
         with st.chat_message("user"):
             st.markdown(escape_md(question))

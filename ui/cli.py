@@ -374,12 +374,15 @@ def entry(
 def ui(ctx: typer.Context) -> None:
     """Start the web UI; extra options go to Streamlit (e.g. --server.port 8600).
 
-    Offline defaults: no usage statistics sent, no deploy menu; options given here override them.
+    Offline defaults: no usage statistics sent, no deploy menu; options given here override them. The server
+    refuses uploads larger than `STCE_MAX_FILE_MB` while they stream in (Streamlit's own limit is 200 MB).
     """
+    import math
     import os
 
     script = Path(__file__).resolve().parent / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", *ctx.args]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+               "--server.maxUploadSize", str(max(1, math.ceil(ctx.obj.max_file_mb))), *ctx.args]
     os.execv(sys.executable, command)
 

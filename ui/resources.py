@@ -15,6 +15,7 @@ import streamlit as st
 import yaml
 
 from assistant.ask import Assistant
+from assistant.conversations import ConversationStore
 from assistant.llm import AnswerStream
 from assistant.settings import Settings
 from assistant.types import Answer, SourceDocument
@@ -66,8 +67,14 @@ def start() -> None:
 
 
 def assistant() -> Assistant:
-    """The assistant, warmed up; it reloads the index by itself when an editor commits a new version."""
+    """The assistant, warmed up; it reloads the index by itself when an editor commits a new version.
+
+    A start that failed (the Chroma server was down) is started again, so the app recovers without a restart.
+    """
     starting = _starting()
+    if starting.done() and starting.exception() is not None:
+        _starting.clear()
+        starting = _starting()
     if not starting.done():
         with st.spinner("Loading the model and the index (only the first question waits)..."):
             return starting.result()
@@ -75,18 +82,25 @@ def assistant() -> Assistant:
 
 
 def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-        sources: Sequence[str] | None = None) -> Answer:
+        sources: Sequence[str] | None = None, conversation: str = "") -> Answer:
     ready = assistant()
     with _asking():
-        return ready.ask(question, history=history, lists=lists, sources=sources, llm=False)
+        return ready.ask(question, history=history, lists=lists, sources=sources, llm=False,
+                         conversation=conversation)
 
 
 def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-           sources: Sequence[str] | None = None) -> AnswerStream:
+           sources: Sequence[str] | None = None, conversation: str = "") -> AnswerStream:
     """An LLM answer as it is written; retrieval runs under the question lock, the writing after it."""
     ready = assistant()
     with _asking():
-        return ready.stream(question, history=history, lists=lists, sources=sources)
+        return ready.stream(question, history=history, lists=lists, sources=sources, conversation=conversation)
+
+
+@st.cache_resource
+def conversations() -> ConversationStore:
+    """The conversations of every session, beside the feedback store in STCE_HOME."""
+    return ConversationStore(settings().home / "conversations.sqlite")
 
 
 def sources() -> list[SourceDocument]:

@@ -22,9 +22,10 @@ from ui.answer_view import escape_md, show_answer
 UPLOAD_TYPES = upload_types(SCREENED)
 FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-match": ""}
 COLUMN_LABELS = {"hs_code": "HS code", "best": "best entry", "reason": "why", "checks": "checks (best entry)"}
+# What decides first; the CSV export keeps the document's order of fields. (A bare string here would be
+# drawn on the page: Streamlit's "magic" writes every expression statement of a page script.)
 SHOWN_ORDER = ["line", "flag", "description", "best entry", "declared", "disagreement", "why", "candidates",
                "checks (best entry)", "quantity", "HS code"]
-"""What decides first; the CSV export keeps the document's order of fields."""
 
 
 def screen_document(data: bytes, name: str, column: str = "", password: str = "",

@@ -5,12 +5,11 @@ Streamlit runs this file as the page script; its functions are importable for te
 
 from __future__ import annotations
 
-import hmac
 import logging
+import math
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,69 +19,55 @@ from assistant.errors import IngestError, StceError
 from assistant.types import ChangeReport, Kind, Progress, SourceDocument
 from ingest.load import DEFAULT_LISTS, INGESTED, KIND_LABELS, check_bytes, detect, safe_file_name, upload_types
 from ingest.pipeline import FileResult, OnProgress
-from ui import resources
+from ui import login, resources, session
 from ui.answer_view import escape_md
 
 log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = upload_types(INGESTED)
 KINDS: list[Kind] = list(KIND_LABELS)
-FREE_TRIES = 3
-MAX_DELAY_S = 30.0
-
-
-@dataclass
-class Attempts:
-    """Wrong passwords across all sessions of the process, so a new browser tab does not reset the delay."""
-
-    failures: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def delay(self) -> float:
-        """No wait for the first tries, then a doubling one."""
-        return 0.0 if self.failures < FREE_TRIES else min(2.0 ** (self.failures - FREE_TRIES), MAX_DELAY_S)
-
-
-@st.cache_resource
-def attempts() -> Attempts:
-    return Attempts()
-
-
-def password_ok(given: str, expected: str) -> bool:
-    """Constant-time comparison: the time taken says nothing about how much of the password was right."""
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def unlock(expected: str) -> None:
-    tries = attempts()
-    with tries.lock:
-        wait = tries.delay()
-    time.sleep(wait)
-    if password_ok(st.session_state.pop("editor_password", ""), expected):
-        st.session_state["editor"] = True
-        with tries.lock:
-            tries.failures = 0
+    """Compare the password once the shared throttle allows a try; a right one gives a signed, expiring unlock."""
+    given = st.session_state.pop("editor_password", "")
+    home, address = resources.settings().home, session.client_address()
+    throttle = login.Throttle(home)
+    wait = throttle.book(address)
+    if wait > 0:
+        st.session_state["login_error"] = f"Too many wrong passwords: try again in {math.ceil(wait)} s."
         return
-    with tries.lock:
-        tries.failures += 1
-        log.warning("wrong editor password (%d wrong in a row)", tries.failures)
-    st.session_state["login_error"] = True
+    if login.password_ok(given, expected):
+        throttle.passed(address)
+        session.remember(session.EDITOR, login.issue_token(home, expected))
+        return
+    log.warning("wrong editor password from %s", address)
+    st.session_state["login_error"] = "Wrong password."
+
+
+def lock() -> None:
+    session.remember(session.EDITOR, "")
 
 
 def locked() -> bool:
-    """True (and the page says why) until the editor password was entered in this session."""
+    """True (and the page says why) until the editor password was entered, in this tab in the last 30 minutes."""
     expected = resources.settings().editor_password
     if not expected:
         st.info("Editing is off. To enable it, start the app with the environment variable "
                 "`STCE_EDITOR_PASSWORD` set to a password for editors, e.g. `STCE_EDITOR_PASSWORD=... stce ui`.")
         return True
-    if st.session_state.get("editor"):
+    token = session.recall(session.EDITOR)
+    if token and login.token_ok(resources.settings().home, expected, token):
+        st.sidebar.button("Lock editing", on_click=lock, icon=":material/lock:")
         return False
+    if token:
+        lock()
+        st.info("The editor unlock has expired: enter the password again.")
     with st.form("login"):
         st.text_input("Editor password", type="password", key="editor_password")
         st.form_submit_button("Unlock", on_click=unlock, args=(expected,))
-    if st.session_state.pop("login_error", False):
-        st.error("Wrong password.")
+    if error := st.session_state.pop("login_error", ""):
+        st.error(error)
     return True
 
 
