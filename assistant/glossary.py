@@ -28,7 +28,7 @@ import yaml
 from assistant.errors import IngestError
 
 GLOSSARY_PATH = Path(__file__).resolve().parents[1] / "corpus" / "glossary.yaml"
-KINDS = frozenset({"goods", "material", "chemical", "unit", "term"})
+KINDS = frozenset({"goods", "material", "chemical", "unit", "term", "link"})
 FOREIGN = ("fr", "es", "ru", "ar", "zh")
 _SCRIPT_OF = {"ru": "cyrillic", "ar": "arabic", "zh": "han"}
 _CAS = re.compile(r"\d{2,7}-\d{2}-\d")
@@ -42,7 +42,8 @@ _ARABIC_PREFIX = "(?:[وف]?(?:[بكل]?ال|لل|[بكل])?)"
 _ARABIC_SUFFIX = "(?:ه|ات|ان|ين|ون|ي|ها)?"
 # Han characters that carry no goods meaning in a question ("is", "of", "need", "a unit of").
 _CHINESE_FUNCTION = frozenset("的是吗和与及或用于在有个台套一种否要这那请问我们需不带把为了该此其可以能吧呢")
-_LATIN_LETTERS = re.compile(r"[a-zà-ÿœ]", re.IGNORECASE)
+# Languages whose describing words follow the noun: "réacteur émaillé" is read "glass-lined reactor".
+_NOUN_FIRST = frozenset({"fr", "es", "ar"})
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,9 @@ def _word_pattern(word: str, language: str, kind: str) -> str:
         return re.escape(word) + "(?:s|es|x)?"
     if language == "ru" and kind != "unit" and len(word) >= 4 and word.isalpha():
         ending = next((e for e in _RUSSIAN_ENDINGS if word.lower().endswith(e) and len(word) - len(e) >= 3), "")
-        return re.escape(word[: len(word) - len(ending)]) + _RUSSIAN_ENDING
-    if language == "ar" and kind != "unit" and word.isalpha():
+        stem = word[: len(word) - len(ending)]
+        return re.escape(stem) + ("[а-яё]{0,3}" if len(stem) >= 5 else _RUSSIAN_ENDING)
+    if language == "ar" and kind != "unit" and word.isalpha() and len(word) >= 3:
         stem = word.removeprefix("ال") if len(word) > 4 else word
         stem = stem[:-1] if stem.endswith("ه") and len(stem) > 3 else stem
         return _ARABIC_PREFIX + re.escape(stem) + _ARABIC_SUFFIX
@@ -180,7 +182,7 @@ def _form_pattern(form: str, language: str, kind: str) -> str:
     if kind == "unit" and len(folded) <= 2:
         body = f"(?-i:{body})"
     before = r"(?:(?<=\d)|(?<=\d\s))" if kind == "unit" else ("" if language == "zh" else r"(?<![^\W_])")
-    after = "" if language == "zh" else r"(?![^\W_])"
+    after = "" if language == "zh" or folded.endswith("'") else r"(?![^\W_])"
     return before + body + after
 
 
@@ -220,23 +222,42 @@ def translate(text: str, languages: Iterable[str]) -> Translated:
             continue
         pattern, by_group = _matcher(language)
         folded, where = _fold(text)
+        found = [(where[m.start()], where[m.end()], by_group[int(m.lastgroup[1:])])
+                 for m in pattern.finditer(folded) if m.lastgroup and m.start() != m.end()]
+        # A chemical is searched by its CAS number too: the exact route finds it in any list that names it.
+        english = [f"{term.en} (CAS {term.cas})" if term.kind == "chemical" and term.cas else term.en
+                   for _, _, term in found]
+        if language in _NOUN_FIRST:
+            for i in range(len(found) - 1):
+                (_, end, noun), (start, _, adjective) = found[i], found[i + 1]
+                if noun.kind == "goods" and adjective.kind in ("material", "term") and not text[end:start].strip():
+                    english[i], english[i + 1] = english[i + 1], english[i]
         pieces: list[str] = []
         cursor = 0
-        for m in pattern.finditer(folded):
-            if not m.lastgroup or m.start() == m.end():
-                continue
-            term = by_group[int(m.lastgroup[1:])]
-            start, end = where[m.start()], where[m.end()]
-            pieces += [text[cursor:start], f" {term.en} "]
-            terms.append(Translation(text[start:end], term.en, term.kind, language))
+        for (start, end, term), written in zip(found, english, strict=True):
+            pieces += [text[cursor:start], f" {written} "]
+            if term.kind != "link":
+                terms.append(Translation(text[start:end], term.en, term.kind, language))
             cursor = end
         pieces.append(text[cursor:])
         text = "".join(pieces)
         if language in _SCRIPT_OF:
             unread += _unread_words(text, language)
             text = _drop_script(text, _SCRIPT_OF[language])
+        else:
+            text = _drop_function_words(text, language)
     return Translated(" ".join(re.sub(r"\s+([,.;:?!)])", r"\1", text).split()), tuple(terms),
                       tuple(dict.fromkeys(unread)))
+
+
+def _drop_function_words(text: str, language: str) -> str:
+    """A French or Spanish question without its articles and other function words the glossary left
+    ("le", "les", "l'"): noise to the English search; "à" stays, it joins the ends of a range."""
+    from assistant.language import FUNCTION_WORDS
+
+    text = re.sub(r"(?i)(?<![^\W_])(?:[lj]|qu)['’](?=[^\W\d_])", "", text)
+    words = FUNCTION_WORDS[language]
+    return re.sub(r"(?<![^\W_])[^\W\d_][\w'’-]*", lambda m: "" if m[0].lower() in words else m[0], text)
 
 
 def _drop_script(text: str, wanted: str) -> str:
@@ -245,5 +266,5 @@ def _drop_script(text: str, wanted: str) -> str:
     from assistant.language import script
 
     kept = "".join("\0" if c.isalpha() and script(c) == wanted else c for c in text)
-    kept = re.sub(r"\0+", " , ", kept)
-    return re.sub(r"^[\s,]+|[\s,]+$", "", re.sub(r"\s*,(?:\s*,)*\s*", ", ", kept))
+    kept = re.sub(r"[\s,]*\0[\s\0,]*", ", ", kept)
+    return re.sub(r"^[\s,]+|[\s,]+$", "", kept)

@@ -239,3 +239,14 @@ def test_quiz_answers_are_compared_by_entry_in_any_spelling() -> None:
     assert not is_right(["2B350", "2B352"], ["2B350.a"])
     assert is_right([NOT_CONTROLLED], [])
     assert not is_right([], [])
+
+
+def test_the_answer_follows_the_question_language_unless_one_is_chosen(app: AppTest) -> None:
+    ask(app, "réacteur émaillé de 1 000 litres")
+    assert app.session_state["turns"][-1]["answer"].language == "fr"
+    assert "Probablement contrôlé" in page_text(app)
+
+    choice = next(s for s in app.sidebar.selectbox if s.label.startswith("Answer language"))
+    choice.set_value("en").run()
+    ask(app, "réacteur émaillé de 1 000 litres")
+    assert app.session_state["turns"][-1]["answer"].language == "en"

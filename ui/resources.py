@@ -75,18 +75,18 @@ def assistant() -> Assistant:
 
 
 def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-        sources: Sequence[str] | None = None) -> Answer:
+        sources: Sequence[str] | None = None, language: str | None = None) -> Answer:
     ready = assistant()
     with _asking():
-        return ready.ask(question, history=history, lists=lists, sources=sources, llm=False)
+        return ready.ask(question, history=history, lists=lists, sources=sources, llm=False, language=language)
 
 
 def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-           sources: Sequence[str] | None = None) -> AnswerStream:
+           sources: Sequence[str] | None = None, language: str | None = None) -> AnswerStream:
     """An LLM answer as it is written; retrieval runs under the question lock, the writing after it."""
     ready = assistant()
     with _asking():
-        return ready.stream(question, history=history, lists=lists, sources=sources)
+        return ready.stream(question, history=history, lists=lists, sources=sources, language=language)
 
 
 def sources() -> list[SourceDocument]:
