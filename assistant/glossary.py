@@ -152,10 +152,11 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> tuple[Term, ...]:
 @functools.cache
 def latin_words(language: str) -> frozenset[str]:
     """Folded words of the glossary's forms in French or Spanish (or, for "en", of its English terms) that
-    the other two do not share, so that they tell one language from another."""
+    the other two do not share, so that they tell one language from another; a final "s" is dropped, so a
+    plural is the same word ("bars")."""
     def words(lang: str) -> set[str]:
         texts = [t.en for t in load_glossary()] if lang == "en" else [f for t in load_glossary() for f in t.forms[lang]]
-        return {w for text in texts for w in re.findall(r"[^\W\d_]{3,}", fold_latin(text))}
+        return {w.removesuffix("s") for text in texts for w in re.findall(r"[^\W\d_]{3,}", fold_latin(text))}
 
     others = ("fr",) if language == "en" else ("en", "fr", "es")
     return frozenset(words(language) - set().union(*(words(other) for other in others if other != language)))
