@@ -28,7 +28,7 @@ import yaml
 from assistant.errors import IngestError
 
 GLOSSARY_PATH = Path(__file__).resolve().parents[1] / "corpus" / "glossary.yaml"
-KINDS = frozenset({"goods", "material", "chemical", "unit", "term", "link"})
+KINDS = frozenset({"goods", "material", "chemical", "unit", "property", "term", "link"})
 FOREIGN = ("fr", "es", "ru", "ar", "zh")
 _SCRIPT_OF = {"ru": "cyrillic", "ar": "arabic", "zh": "han"}
 _CAS = re.compile(r"\d{2,7}-\d{2}-\d")
