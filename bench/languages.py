@@ -12,7 +12,6 @@ Only the answer's JSON is read, so the bench scores what every surface shows.
 from __future__ import annotations
 
 import argparse
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,10 @@ from typing import Any
 import yaml
 
 from bench.answers import entry_ids, rank_of
-from bench.common import ROOT, ingest_lists
+from bench.common import ROOT, bench_home
 from assistant.ask import Assistant
 from assistant.messages import MESSAGES
 from assistant.render import answer_json
-from assistant.settings import Settings
-from ingest.starter import ensure_starter_corpus
 
 CASES = ROOT / "bench" / "multilingual.yaml"
 TARGETS = {"fr": (0.80, 0.90), "es": (0.0, 0.80), "ru": (0.0, 0.80), "ar": (0.0, 0.80)}
@@ -77,10 +74,7 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true", help="list every question not ranked first")
     args = parser.parse_args()
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=args.home or Path(tmp))
-        ingest_lists(settings)
-        ensure_starter_corpus(settings)
+    with bench_home(args.home) as settings:
         evaluate(Assistant(settings), cases, args.show_misses)
 
 

@@ -14,12 +14,9 @@ from assistant.glossary import KINDS, load_glossary, translate
 from assistant.language import detect, normalise
 from assistant.params import parse_quantities
 from assistant.question import read_question
-from assistant.settings import Settings
 from assistant.snapshot import Snapshot, tokens
 from assistant.types import Passage
-from ingest.pipeline import Ingester
-from ingest.starter import ensure_starter_corpus
-from tests.conftest import SMALL_CCL_CODES, ccl_excerpt
+from tests.test_ask import assistant, home  # noqa: F401  (the same small real index, built once per module)
 
 
 @pytest.mark.parametrize(
@@ -116,17 +113,6 @@ def test_french_stemming_finds_plural_and_inflected_french_passages(tmp_path: Pa
     french = [h.passage.id for h in snapshot.keyword("presse isostatique pression", 3, "fr")]
     english = [h.passage.id for h in snapshot.keyword("isostatic press", 3)]
     assert french[0] == "fr1" and english[0] == "en1"
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    home = tmp_path_factory.mktemp("languages") / "home"
-    xml = home.parent / "ccl.xml"
-    xml.write_text(ccl_excerpt((*SMALL_CCL_CODES, "1C351")), encoding="utf-8")
-    settings = Settings(home=home)
-    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
-    ensure_starter_corpus(settings)
-    return Assistant(settings)
 
 
 def test_a_french_question_gets_its_decision_line_in_french(assistant: Assistant) -> None:

@@ -244,7 +244,8 @@ def test_quiz_answers_are_compared_by_entry_in_any_spelling() -> None:
 def test_the_answer_follows_the_question_language_unless_one_is_chosen(app: AppTest) -> None:
     ask(app, "réacteur émaillé de 1 000 litres")
     assert app.session_state["turns"][-1]["answer"].language == "fr"
-    assert "Probablement contrôlé" in page_text(app)
+    shown = page_text(app) + "".join(e.value for e in [*app.success, *app.warning, *app.error, *app.info])
+    assert "Probablement contrôlé" in shown
 
     choice = next(s for s in app.sidebar.selectbox if s.label.startswith("Answer language"))
     choice.set_value("en").run()
