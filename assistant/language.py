@@ -107,7 +107,8 @@ def _latin_language(text: str) -> str:
     """Function words and glossary words of each language, plus letters only French or Spanish use: a
     French word in an English question ("émaillé reactor") does not make it French."""
     words = [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
-    score = {lang: sum(w in FUNCTION_WORDS[lang] or fold_latin(w).removesuffix("s") in latin_words(lang) for w in words)
+    keys = [(w, (w if w.isascii() else fold_latin(w)).removesuffix("s")) for w in words]
+    score = {lang: sum(w in FUNCTION_WORDS[lang] or key in latin_words(lang) for w, key in keys)
              for lang in ("en", "fr", "es")}
     score["fr"] += bool(_FRENCH_LETTERS.search(text))
     score["es"] += bool(_SPANISH_LETTERS.search(text))

@@ -38,6 +38,9 @@ _CRITERIA = "criteria.jsonl"
 _STEMMED = {"en": ("english", frozenset(STOPWORDS_EN)), "fr": ("french", frozenset(STOPWORDS_FRENCH))}
 
 
+_LANGUAGE_SAMPLE = 300
+
+
 @functools.cache
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMED[language][0])
@@ -54,8 +57,9 @@ def tokens(text: str, language: str = "en") -> list[str]:
 
 
 def passage_language(text: str) -> str:
-    """The keyword language of a passage: French when it reads as French, else English."""
-    return "fr" if detect(text).language == "fr" else "en"
+    """The keyword language of a passage: French when its opening reads as French, else English (the
+    opening decides: a list is written in one language, and reading whole passages would slow ingest)."""
+    return "fr" if detect(text[:_LANGUAGE_SAMPLE]).language == "fr" else "en"
 
 
 class Snapshot:
