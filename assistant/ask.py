@@ -19,6 +19,7 @@ from assistant.embeddings import load_model
 from assistant.errors import IndexDamaged, StoreUnavailable
 from assistant.index import LiveIndex
 from assistant.llm import AnswerStream, LLMAnswerer
+from assistant.messages import answer_language
 from assistant.question import read_question, understood
 from assistant.retrieve import Scope, search
 from assistant.sameitem import group_by_item
@@ -47,26 +48,27 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
             lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True,
-            conversation: str = "") -> Answer:
-        """Candidate entries for the goods described, with cited passages and parameter checks.
+            conversation: str = "", language: str | None = None) -> Answer:
+        """Candidate entries for the goods described, with cited passages and parameter checks; the answer's
+        sentences in `language` ("en", "fr"), else in the question's language where there is a table for it.
 
         `conversation` is the UI conversation's id, written to the audit trail to link the two.
         """
-        extractive = self.extract(question, history, k, lists, sources, llm)
+        extractive = self.extract(question, history, k, lists, sources, llm, language)
         answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
         self.audit.record(answer, conversation)
         return answer
 
     def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
-               conversation: str = "") -> AnswerStream:
+               conversation: str = "", language: str | None = None) -> AnswerStream:
         """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
-        return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True), history,
-                               partial(self.audit.record, conversation=conversation))
+        return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True, language=language),
+                               history, partial(self.audit.record, conversation=conversation))
 
     def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
                 lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
-                llm: bool = False) -> Answer:
+                llm: bool = False, language: str | None = None) -> Answer:
         """The deterministic answer: the decision, entries, verbatim quotes, checks.
 
         `history` holds earlier answers' `query`; with `llm` and a model configured, a follow-up is rewritten
@@ -82,7 +84,7 @@ class Assistant:
         for attempt in range(_RETRIES):
             view = self.index.view(fresh)
             try:
-                retrieved = search(view, query, scope)
+                retrieved = search(view, query, scope, language=reading.language)
             except httpx.TransportError as error:
                 raise StoreUnavailable(self.settings.chroma_url) from error
             except (ChromaError, IndexDamaged) as error:
@@ -97,16 +99,22 @@ class Assistant:
             if self.index.is_current(view):
                 break
         decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
-        grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
-                                self.settings.home_list, scope.allows)
         read = understood(reading, view.snapshot)
         # A question we could not read says where nothing falls: "EAR99" would read as cleared.
         falls = decided.falls_to if read or decided.decision != "no-match" else {}
+        if not read and reading.unread:
+            # Most of a question in another script went unread: what was searched is a stray number or two,
+            # and entries found on it ("300" -> sounding rockets) would be wrong answers, not leads.
+            decided = replace(decided, candidates=[], citations=[], ruled_out=[], decision="no-match")
+            falls = {}
+        grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
+                                self.settings.home_list, scope.allows)
         answer = Answer(
             question=reading.question, markdown="", candidates=grouped.candidates, citations=grouped.citations,
             guidance=grouped.guidance, took_ms=0.0, decision=decided.decision, query=query,
             read_as=render.read_as(reading.facts), understood=read, ruled_out=decided.ruled_out,
-            falls_to=falls, facts=reading.facts,
+            falls_to=falls, facts=reading.facts, language=answer_language(reading.language, language),
+            question_language=reading.language, translated=tuple((t.written, t.english) for t in reading.terms),
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 

@@ -18,6 +18,8 @@ from assistant.codes import find_cas, find_codes
 from assistant.errors import QuestionError
 from assistant.embeddings import model_path
 from assistant.facts import read_facts
+from assistant.glossary import Translation, translate
+from assistant.language import FUNCTION_WORDS, NAMES, SCRIPT_LANGUAGE, detect, normalise, scripts
 from assistant.params import parameter_name
 from assistant.snapshot import Snapshot
 from assistant.subjects import GENERIC
@@ -25,6 +27,8 @@ from assistant.types import Facts
 
 MAX_QUESTION_CHARS = 2000
 MIN_KNOWN_SHARE = 0.5
+# Latin letters in a question in another script that make it a mixed-language question (not just "PTFE").
+_MIXED_LATIN_LETTERS = 8
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -38,11 +42,14 @@ class Reading:
     query: str
     facts: Facts
     follow_up: bool
+    language: str = "en"
+    terms: tuple[Translation, ...] = ()
+    unread: tuple[str, ...] = ()
 
 
 def clean_question(question: str) -> str:
     """Strip control characters and bound the length; refuse text with nothing to search for."""
-    text = " ".join(_CONTROL_CHARS.sub(" ", question).split())[:MAX_QUESTION_CHARS]
+    text = " ".join(normalise(_CONTROL_CHARS.sub(" ", question)).split())[:MAX_QUESTION_CHARS]
     if not text:
         raise QuestionError("the question is empty: describe the goods, or give a control code or CAS number")
     if not re.search(r"\w", text):
@@ -69,18 +76,45 @@ def _merge(before: Facts, now: Facts, query: str) -> Facts:
                    counts=before.counts | now.counts, notes=now.notes)
 
 
+def _language_notes(text: str, language: str, unread: tuple[str, ...]) -> list[str]:
+    """What the officer should know about how a question in another language was read: a script the
+    glossary does not cover, languages mixed, words not read (named, so nothing is silently lost)."""
+    notes = []
+    letters = scripts(text)
+    if letters["other"]:
+        notes.append("part of the question is in a script the glossary does not cover; ask in English or "
+                     "French words, or give a control code or a CAS number")
+    foreign = [s for s in ("cyrillic", "arabic", "han") if letters[s]]
+    if len(foreign) > 1 or foreign and letters["latin"] >= _MIXED_LATIN_LETTERS:
+        names = [NAMES[language]] + ["English" if s == "latin" else NAMES[SCRIPT_LANGUAGE[s]]
+                                     for s in ("latin", *foreign) if letters[s] and SCRIPT_LANGUAGE.get(s) != language]
+        notes.append(f"the question mixes {' and '.join(dict.fromkeys(names))}; the terms of each were read")
+    if unread:
+        notes.append(f"not in the glossary, so not read: {', '.join(unread)}; give the English or French name, a "
+                     f"control code or a CAS number for them")
+    return notes
+
+
 def read_question(question: str, history: Sequence[str] = ()) -> Reading:
-    """The question cleaned, read into facts, and completed from the last query when it is a follow-up."""
+    """The question cleaned, its language's glossary terms put in English, read into facts, and completed
+    from the last query when it is a follow-up."""
     text = clean_question(question)
-    facts = read_facts(text)
+    detected = detect(text)
+    languages = dict.fromkeys([detected.language, *(SCRIPT_LANGUAGE.get(s, "") for s in detected.scripts)])
+    translated = translate(text, languages)
+    english = translated.text
+    notes = _language_notes(text, detected.language, translated.unread)
+    facts = read_facts(english)
+    facts = replace(facts, notes=facts.notes + tuple(notes))
+    lang = dict(language=detected.language, terms=translated.terms, unread=translated.unread)
     if not history:
-        return Reading(text, text, facts, False)
+        return Reading(text, english, facts, False, **lang)
     previous = history[-1]
     before = read_facts(previous)
-    if _new_topic(text, facts, before):
-        return Reading(text, text, facts, False)
-    query = f"{previous} {text}"
-    return Reading(text, query, _merge(before, facts, query), True)
+    if _new_topic(english, facts, before):
+        return Reading(text, english, facts, False, **lang)
+    query = f"{previous} {english}"
+    return Reading(text, query, _merge(before, facts, query), True, **lang)
 
 
 def trade_names(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
@@ -120,8 +154,11 @@ def understood(reading: Reading, snapshot: Snapshot) -> bool:
     facts = reading.facts
     if find_codes(reading.query) or facts.cas or facts.materials:
         return True
-    words = [w.lower() for w in _WORD.findall(reading.query)]
-    if not words:
+    function = FUNCTION_WORDS.get(reading.language, frozenset())
+    words = [w.lower() for w in _WORD.findall(reading.query) if w.lower() not in function]
+    if not words and not reading.unread:
         return bool(facts.quantities)
+    if reading.unread and not any(t.kind != "unit" for t in reading.terms):
+        return False
     known = sum(w in snapshot.vocabulary or w in _english_words() for w in words)
-    return known / len(words) >= MIN_KNOWN_SHARE
+    return known / (len(words) + len(reading.unread)) >= MIN_KNOWN_SHARE

@@ -12,30 +12,17 @@ import re
 from dataclasses import asdict
 from typing import Any
 
+from assistant.language import NAMES
+from assistant.messages import LANGUAGE_NAMES, message
 from assistant.params import format_quantity
 from assistant.types import Answer, Candidate, Check, Citation, Decision, Facts, Leaf, Quantity, Ruling
 
-DISCLAIMER = (
-    "This is a lead for the officer, not a legal classification. Confirm the goods' technical parameters "
-    "and consult your licensing authority or technical reachback before release or seizure."
-)
-NO_MATCH = (
-    "No entry in the ingested control lists fits these goods as described. Check the goods' technical "
-    "parameters (material of construction, capacity, frequency, purity) and ask again with them, or name a "
-    "control code or CAS number."
-)
-NOT_UNDERSTOOD = (
-    "The question could not be understood: too few of its words are known to the control lists or the "
-    "glossary. This is not a finding that the goods are uncontrolled. Ask in English or French words, or give "
-    "a control code (2B350) or a CAS number (111-48-8)."
-)
-DECISION_LABELS: dict[Decision, str] = {
-    "likely-controlled": "Likely controlled",
-    "needs-facts": "Needs facts",
-    "not-controlled-as-described": "Not controlled as described",
-    "no-match": "No match",
-}
-STATUS_LABELS = {"applies": "applies", "undetermined": "needs facts", "does not apply": "does not apply"}
+DISCLAIMER = message("disclaimer")
+NO_MATCH = message("no_match")
+NOT_UNDERSTOOD = message("not_understood")
+DECISIONS: tuple[Decision, ...] = ("likely-controlled", "needs-facts", "not-controlled-as-described", "no-match")
+DECISION_LABELS: dict[Decision, str] = {d: message(d) for d in DECISIONS}
+STATUS_LABELS = {s: message(s) for s in ("applies", "undetermined", "does not apply")}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~:$])")
 """What can start a link, an image, HTML, emphasis, a table, LaTeX or a Streamlit directive inside a line."""
 _LINE_START = re.compile(r"^(\s*\d*)([.)+-])", re.MULTILINE)
@@ -53,28 +40,31 @@ def escape_md(text: str) -> str:
     return _LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
 
 
-def quantity_text(q: Quantity | None) -> str:
+def quantity_text(q: Quantity | None, language: str = "en") -> str:
     """A quantity for display, or "not stated"."""
-    return format_quantity(q) if q is not None else "not stated"
+    return format_quantity(q) if q is not None else message("not stated", language)
 
 
-def check_text(check: Check) -> str:
+def check_text(check: Check, language: str = "en") -> str:
     """One check row in words: "frequency: 800 Hz vs 600 Hz or more: met"."""
     about = f" ({check.subject})" if _short(check.subject) else ""
-    asked = quantity_text(check.asked) if check.asked is not None else check.stated or "not stated in the question"
-    return f"{check.parameter}{about}: {asked} vs {check.threshold}: {check.verdict}"
+    asked = (quantity_text(check.asked, language) if check.asked is not None
+             else check.stated or message("not stated in the question", language))
+    return message("check", language, parameter=check.parameter, about=about, asked=asked,
+                   threshold=check.threshold, verdict=message(check.verdict, language))
 
 
-def ask_text(leaf: Leaf) -> str:
+def ask_text(leaf: Leaf, language: str = "en") -> str:
     """The question that settles a missing fact: "What is the frequency stability? (better than 0.2%)"."""
     if leaf.kind == "material":
-        return "What material are the wetted parts (surfaces in contact with the chemical) made of?"
+        return message("ask_material", language)
     if leaf.kind == "chemical":
-        return "What is the chemical's exact name or CAS number?"
+        return message("ask_chemical", language)
     if leaf.kind == "exclusion":
-        return f"Does this exclusion hold: {leaf.text}?"
-    about = f" of the {leaf.subject.lower()}" if _short(leaf.subject) else ""
-    return f"What is the {leaf.property or 'deciding parameter'}{about}? ({leaf.text})"
+        return message("ask_exclusion", language, text=leaf.text)
+    about = message("ask_about", language, subject=leaf.subject.lower()) if _short(leaf.subject) else ""
+    return message("ask_property", language, property=leaf.property or message("deciding parameter", language),
+                   about=about, text=leaf.text)
 
 
 def _short(subject: str) -> bool:
@@ -102,16 +92,27 @@ def read_as(facts: Facts) -> str:
 def decision_line(answer: Answer) -> str:
     """The one line an officer reads first: the decision and the entry, in plain words."""
     best = answer.candidates[0] if answer.candidates else None
+    lang = answer.language
     if answer.decision == "no-match":
-        return NOT_UNDERSTOOD if not answer.understood else NO_MATCH
+        return message("not_understood" if not answer.understood else "no_match", lang)
     if answer.decision == "likely-controlled" and best is not None:
-        return f"Likely controlled: {best.item} ({best.list_label}) applies: {best.reason}"
+        return message("line_likely", lang, item=best.item, list=best.list_label, reason=best.reason)
     if answer.decision == "needs-facts" and best is not None:
-        asks = "; ".join(dict.fromkeys(ask_text(leaf) for c in answer.candidates[:2] for leaf in c.missing[:2]))
-        return f"Needs facts: {best.item} ({best.list_label}) may apply. {asks or best.reason}"
+        asks = "; ".join(dict.fromkeys(ask_text(leaf, lang) for c in answer.candidates[:2] for leaf in c.missing[:2]))
+        return message("line_needs", lang, item=best.item, list=best.list_label, asks=asks or best.reason)
     falls = "; ".join(f"{label}: {where}" for label, where in answer.falls_to.items())
     ruled = "; ".join(f"{r.entry} ({r.reason})" for r in answer.ruled_out[:3])
-    return f"Not controlled as described: {ruled}." + (f" Falls to {falls}." if falls else "")
+    return message("line_not_controlled", lang, ruled=ruled) + (message("line_falls", lang, falls=falls) if falls else "")
+
+
+def translated_text(answer: Answer) -> str:
+    """Which of the question's words were read through the glossary: "изостатического пресса = isostatic
+    press; мм = mm" ("" for a question in English)."""
+    return "; ".join(f"{written} = {english}" for written, english in answer.translated)
+
+
+def _language_name(code: str, language: str) -> str:
+    return LANGUAGE_NAMES.get(language, {}).get(code) or NAMES.get(code, code)
 
 
 def decision_head(answer: Answer) -> str:
@@ -119,18 +120,18 @@ def decision_head(answer: Answer) -> str:
     return f"**{escape_md(decision_line(answer))}**\n\n"
 
 
-def _card(i: int, c: Candidate) -> list[str]:
+def _card(i: int, c: Candidate, lang: str = "en") -> list[str]:
     refs = "".join(f"[{n}]" for n in c.citations)
     lines = [f"\n{i}. **{escape_md(c.item)}** {escape_md(c.title)} ({escape_md(c.list_label)}, "
-             f"{escape_md(c.version)}) {refs}: **{STATUS_LABELS[c.status]}**"]
+             f"{escape_md(c.version)}) {refs}: **{message(c.status, lang)}**"]
     if c.reason:
         lines.append(f"   - {escape_md(c.reason)}")
     lines.append("   > " + escape_md(c.quote).replace("\n", "\n   > "))
-    lines += [f"   - {escape_md(check_text(check))}" for check in c.checks]
-    lines += [f"   - Ask: {escape_md(ask_text(leaf))}" for leaf in c.missing]
+    lines += [f"   - {escape_md(check_text(check, lang))}" for check in c.checks]
+    lines += [f"   - {message('ask', lang)} {escape_md(ask_text(leaf, lang))}" for leaf in c.missing]
     lines += [f"   - {escape_md(note)}" for note in c.notes]
     if c.related:
-        lines.append("   - Also check: " + ", ".join(escape_md(r) for r in c.related))
+        lines.append(f"   - {message('also_check', lang)} " + ", ".join(escape_md(r) for r in c.related))
     if c.same_item:
         lines.append(f"   - {escape_md(same_item_line(c))}")
     return lines
@@ -147,19 +148,23 @@ def same_item_line(c: Candidate) -> str:
 
 def markdown(answer: Answer) -> str:
     """The whole extractive answer: decision line, "Read as", cards best first, guidance, disclaimer."""
+    lang = answer.language
     lines = [decision_head(answer).rstrip("\n")]
     if answer.read_as:
-        lines.append(f"\nRead as: {escape_md(answer.read_as)}")
+        lines.append(f"\n{message('read_as', lang)} {escape_md(answer.read_as)}")
+    if answer.translated:
+        lines.append(f"\n{message('translated', lang, name=_language_name(answer.question_language, lang))} "
+                     f"{escape_md(translated_text(answer))}")
     if answer.facts is not None:
-        lines += [f"\n_Note: {escape_md(note)}_" for note in answer.facts.notes]
+        lines += [f"\n_{message('note', lang)} {escape_md(note)}_" for note in answer.facts.notes]
     if answer.candidates:
-        lines.append("\n**Control entries**, best first:")
+        lines.append(f"\n{message('entries', lang)}")
     for i, c in enumerate(answer.candidates, 1):
-        lines += _card(i, c)
+        lines += _card(i, c, lang)
     if answer.guidance:
-        lines.append("\n**What to look for and what to do next:** " + " ".join(
+        lines.append(f"\n{message('guidance', lang)} " + " ".join(
             f"{escape_md(g.passage.title)} [{g.n}]" for g in answer.guidance))
-    lines.append(f"\n_{DISCLAIMER}_")
+    lines.append(f"\n_{message('disclaimer', lang)}_")
     return "\n".join(lines)
 
 
@@ -206,6 +211,9 @@ def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
         "question": answer.question,
         "query": answer.query,
         "read_as": answer.read_as,
+        "language": answer.question_language,
+        "answer_language": answer.language,
+        "translated": [{"written": written, "english": english} for written, english in answer.translated],
         "decision": answer.decision,
         "decision_line": decision_line(answer),
         "understood": answer.understood,

@@ -159,12 +159,13 @@ def _add_curriculum_leads(entries: dict[str, EntryMatch], snapshot: Snapshot, gu
         entries[entry].score = bonus
 
 
-def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL) -> Retrieved:
-    """Everything that may answer `query` within `scope`: exact routes, keywords and vectors, fused."""
+def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL, language: str = "en") -> Retrieved:
+    """Everything that may answer `query` within `scope`: exact routes, keywords and vectors, fused; the
+    keywords stemmed for the question's `language` too."""
     snapshot = view.snapshot
     allowed = [p for p in snapshot.passages if scope.allows(p)] if scope else snapshot.passages
     widened = respell(query, snapshot)
-    keyword = [h for h in snapshot.keyword(widened, pool * 3) if scope.allows(h.passage)][:pool]
+    keyword = [h for h in snapshot.keyword(widened, pool * 3, language) if scope.allows(h.passage)][:pool]
     versions = sorted({p.version_id for p in allowed})
     dense = [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
     fused, routes = _fuse([keyword, dense])

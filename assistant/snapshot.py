@@ -13,6 +13,7 @@ a lost registry.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -28,25 +29,50 @@ from typing import Any
 
 import bm25s
 import Stemmer
-from bm25s.tokenization import Tokenizer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
 from assistant.codes import lineage, top_level
 from assistant.errors import IndexDamaged
+from assistant.language import detect
 from assistant.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity, SourceDocument
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # CAS numbers stay whole ("111-48-8"); otherwise words of two or more characters.
-_TOKEN_PATTERN = r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b"
+_TOKEN_PATTERN = re.compile(r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b")
 _PASSAGES = "passages.jsonl"
 _CRITERIA = "criteria.jsonl"
 _LINKS = "links.jsonl"
 _MANIFEST = "manifest.json"
+# Keyword languages: each passage is stemmed in its own (the NSG list is official in French too), and a
+# question in each language it may share words with: a French question also in English, whose words the
+# glossary put in English.
+_STEMMED = {"en": ("english", frozenset(STOPWORDS_EN)), "fr": ("french", frozenset(STOPWORDS_FRENCH))}
 
 
-def _tokenizer() -> Tokenizer:
-    return Tokenizer(stemmer=Stemmer.Stemmer("english").stemWord, stopwords="en", splitter=_TOKEN_PATTERN)
+_LANGUAGE_SAMPLE = 300
+
+
+@functools.cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(_STEMMED[language][0])
+
+
+def tokens(text: str, language: str = "en") -> list[str]:
+    """The keyword tokens of a text in one language: lower case, stop words out, stemmed.
+
+    >>> tokens("Réacteurs chimiques", "fr"), tokens("chemical reactors")
+    (['réacteur', 'chimiqu'], ['chemic', 'reactor'])
+    """
+    stemmer, stop = _stemmer(language), _STEMMED[language][1]
+    return [stemmer.stemWord(w) for w in _TOKEN_PATTERN.findall(text.lower()) if w not in stop]
+
+
+def passage_language(text: str) -> str:
+    """The keyword language of a passage: French when its opening reads as French, else English (the
+    opening decides: a list is written in one language, and reading whole passages would slow ingest)."""
+    return "fr" if detect(text[:_LANGUAGE_SAMPLE]).language == "fr" else "en"
 
 
 class Snapshot:
@@ -91,12 +117,10 @@ class Snapshot:
             for link in links:
                 out.write(json.dumps(asdict(link), ensure_ascii=False) + "\n")
         if passages:
-            tokenizer = _tokenizer()
-            tokens = tokenizer.tokenize([p.text for p in passages], return_as="tuple", show_progress=False)
             retriever = bm25s.BM25()
-            retriever.index(tokens, show_progress=False)
+            retriever.index([tokens(p.text, passage_language(p.text)) or [""] for p in passages],
+                            show_progress=False)
             retriever.save(tmp / "bm25", show_progress=False)
-            tokenizer.save_vocab(tmp / "bm25")
         files = {str(f.relative_to(tmp)): file_checksum(f) for f in sorted(tmp.rglob("*")) if f.is_file()}
         manifest = {"files": files, "sources": [asdict(s) for s in sources]}
         (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -170,13 +194,10 @@ class Snapshot:
         return index
 
     @cached_property
-    def _keyword(self) -> tuple[bm25s.BM25, Tokenizer] | None:
+    def _keyword(self) -> bm25s.BM25 | None:
         if not self.passages:
             return None
-        retriever = bm25s.BM25.load(self.directory / "bm25", show_progress=False)
-        tokenizer = _tokenizer()
-        tokenizer.load_vocab(self.directory / "bm25")
-        return retriever, tokenizer
+        return bm25s.BM25.load(self.directory / "bm25", show_progress=False)
 
     @cached_property
     def by_entry(self) -> dict[str, list[Passage]]:
@@ -203,14 +224,19 @@ class Snapshot:
                 index[word[0]].add(word)
         return {letter: sorted(words) for letter, words in index.items()}
 
-    def keyword(self, query: str, k: int) -> list[Hit]:
-        """bm25 hits with a positive score, best first."""
-        if self._keyword is None:
+    def keyword(self, query: str, k: int, language: str = "en") -> list[Hit]:
+        """bm25 hits with a positive score, best first; the query stemmed in English and, for a question
+        in French, in French too, so it finds passages in either."""
+        retriever = self._keyword
+        if retriever is None:
             return []
-        retriever, tokenizer = self._keyword
-        tokens = tokenizer.tokenize([query], update_vocab=False, show_progress=False)
+        languages = ("en", language) if language in _STEMMED and language != "en" else ("en",)
+        query_tokens = [t for t in dict.fromkeys(t for lang in languages for t in tokens(query, lang))
+                        if t in retriever.vocab_dict]
+        if not query_tokens:
+            return []
         k = min(k, len(self.passages))
-        docs, scores = retriever.retrieve(tokens, k=k, show_progress=False)
+        docs, scores = retriever.retrieve([query_tokens], k=k, show_progress=False)
         return [
             Hit(self.passages[int(d)], float(s), "keyword") for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]

@@ -323,7 +323,9 @@ class Answer:
     """What the assistant returns for one question.
 
     `query` is what was searched (the question, or a follow-up completed from the conversation) and
-    `read_as` how the question was read; a follow-up passes `query` on as history.
+    `read_as` how the question was read; a follow-up passes `query` on as history. `language` is the
+    language of the answer's fixed sentences, `question_language` the question's, and `translated` the
+    question's words read through the glossary, as written and in English.
     """
 
     question: str
@@ -337,6 +339,9 @@ class Answer:
     query: str = ""
     read_as: str = ""
     understood: bool = True
+    language: str = "en"
+    question_language: str = "en"
+    translated: tuple[tuple[str, str], ...] = ()
     ruled_out: list[Ruling] = field(default_factory=list)
     falls_to: dict[str, str] = field(default_factory=dict)
     facts: Facts | None = None

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bench.common import ROOT, ingest_lists, median_seconds
+from bench.common import ROOT, bench_home, median_seconds
 from assistant.ask import Assistant
 from assistant.embeddings import MiniLMEmbeddings
 from assistant.render import answer_json
-from assistant.settings import Settings
-from ingest.starter import ensure_starter_corpus
 
 DEVSET = ROOT / "bench" / "devset.yaml"
 CHECKS = ROOT / "bench" / "checks.yaml"
@@ -178,10 +175,7 @@ def main() -> None:
     args = parser.parse_args()
     cases = yaml.safe_load(DEVSET.read_text(encoding="utf-8"))
     rows = yaml.safe_load(CHECKS.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=args.home or Path(tmp))
-        ingest_lists(settings)
-        ensure_starter_corpus(settings)
+    with bench_home(args.home) as settings:
         evaluate(Assistant(settings), cases, rows, args.show_misses)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -13,6 +15,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from assistant.settings import Settings  # noqa: E402
 from ingest.pipeline import FileResult, Ingester  # noqa: E402
+from ingest.starter import ensure_starter_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"
@@ -26,6 +29,16 @@ def ingest_lists(settings: Settings) -> list[FileResult]:
     """Both real lists, under fixed names, so repeated runs reuse what is already there."""
     ingester = Ingester(settings)
     return [ingester.ingest([path], name=name, list_label=label)[0] for path, name, label in LISTS]
+
+
+@contextmanager
+def bench_home(home: Path | None) -> Iterator[Settings]:
+    """Settings over `home` (a temporary directory when None) holding both lists and the starter corpus."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(home=home or Path(tmp))
+        ingest_lists(settings)
+        ensure_starter_corpus(settings)
+        yield settings
 
 
 def median_seconds(fn: Callable[[], object], runs: int = 20) -> float:

@@ -144,7 +144,7 @@ def test_ordinary_goods_match_nothing(assistant: Assistant, question: str) -> No
     assert render.escape_md(render.DISCLAIMER) in answer.markdown
 
 
-@pytest.mark.parametrize("question", ["хлорид тионила в бочках", "qzxv blorptang wemmick"])
+@pytest.mark.parametrize("question", ["χλωριούχο θειονύλιο σε βαρέλια", "qzxv blorptang wemmick"])
 def test_a_question_that_is_not_understood_never_reads_as_cleared(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
 

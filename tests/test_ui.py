@@ -382,8 +382,6 @@ def test_the_editor_chooses_the_kind_and_a_list_cannot_be_ingested_as_what_it_is
     assert "nameplates" not in {s.name for s in resources.sources()}
 
 
-
-
 def test_a_reload_brings_the_conversation_back_and_a_follow_up_keeps_the_goods(app: AppTest) -> None:
     ask(app, REACTOR)
     [before] = app.session_state["turns"]
@@ -422,7 +420,7 @@ def test_past_conversations_are_listed_and_only_their_owner_opens_or_deletes_the
 
 
 def test_an_empty_chat_offers_example_questions_and_no_answer_mode_without_an_llm(app: AppTest) -> None:
-    assert not app.sidebar.selectbox, "one answer mode only: nothing to choose"
+    assert not [s for s in app.sidebar.selectbox if s.label == "Answer mode"], "one answer mode only: nothing to choose"
     example = app.button(key="example-0")
 
     example.click().run()
@@ -467,3 +465,16 @@ def test_wrong_passwords_from_parallel_sessions_share_one_delay(home: Path) -> N
     assert not unlock(sessions[0], PASSWORD).file_uploader, "not even the right password until the delay is over"
     time.sleep(BY_ADDRESS.delay(BY_ADDRESS.free))
     assert unlock(sessions[0], PASSWORD).file_uploader
+
+
+
+def test_the_answer_follows_the_question_language_unless_one_is_chosen(app: AppTest) -> None:
+    ask(app, "réacteur émaillé de 1 000 litres")
+    assert app.session_state["turns"][-1]["answer"].language == "fr"
+    shown = page_text(app) + "".join(e.value for e in [*app.success, *app.warning, *app.error, *app.info])
+    assert "Probablement contrôlé" in shown
+
+    choice = next(s for s in app.sidebar.selectbox if s.label.startswith("Answer language"))
+    choice.set_value("en").run()
+    ask(app, "réacteur émaillé de 1 000 litres")
+    assert app.session_state["turns"][-1]["answer"].language == "en"

@@ -21,6 +21,7 @@ from ui import resources, session
 from ui.answer_view import answer_markdown, escape_md, show_answer
 from ui.feedback import FeedbackStore
 
+ANSWER_LANGUAGES = {"": "Auto (the question's language)", "en": "English", "fr": "Français"}
 EMPTY_INDEX = (
     "**The index holds no control list yet**, so no entry can be proposed. An editor adds lists on the "
     "**Sources** page (enabled by setting `STCE_EDITOR_PASSWORD`), or from a shell: "
@@ -64,6 +65,7 @@ class Filters:
     sources: list[str] | None
     ready: bool
     mode: str = "extractive"
+    language: str | None = None
 
 
 def _restriction(picked: list[str], options: list[str]) -> list[str] | None:
@@ -83,10 +85,16 @@ def sidebar_filters() -> Filters:
         mode = st.sidebar.selectbox("Answer mode", ["extractive", "llm"],
                                     help="extractive quotes the lists verbatim; llm writes prose from the same "
                                          "passages, checked before it is shown.")
+    language = st.sidebar.selectbox("Answer language · Langue des réponses", list(ANSWER_LANGUAGES),
+                                    format_func=ANSWER_LANGUAGES.__getitem__,
+                                    help="Auto answers in the question's language (French or English); questions "
+                                         "in Spanish, Russian, Arabic or Chinese are read through the glossary and "
+                                         "answered in English.")
     ready = bool(picked_lists and picked_sources) or not docs
     if not ready:
         st.sidebar.warning("Select at least one list and one source to search.")
-    return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready, mode)
+    return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready, mode,
+                   language or None)
 
 
 def to_turn(stored: StoredTurn) -> Turn:
@@ -128,12 +136,12 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
     try:
         if filters.mode == "llm":
             stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources,
-                                      conversation=conversation)
+                                      conversation=conversation, language=filters.language)
             st.write_stream(stream)
             answer = stream.answer
         else:
             answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources,
-                                   conversation=conversation)
+                                   conversation=conversation, language=filters.language)
         turn = {**turn, "answer": answer, "context": answer.query}
     except StceError as err:
         turn = {**turn, "error": str(err)}

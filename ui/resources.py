@@ -82,19 +82,21 @@ def assistant() -> Assistant:
 
 
 def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-        sources: Sequence[str] | None = None, conversation: str = "") -> Answer:
+        sources: Sequence[str] | None = None, conversation: str = "", language: str | None = None) -> Answer:
     ready = assistant()
     with _asking():
         return ready.ask(question, history=history, lists=lists, sources=sources, llm=False,
-                         conversation=conversation)
+                         conversation=conversation, language=language)
 
 
 def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-           sources: Sequence[str] | None = None, conversation: str = "") -> AnswerStream:
+           sources: Sequence[str] | None = None, conversation: str = "",
+           language: str | None = None) -> AnswerStream:
     """An LLM answer as it is written; retrieval runs under the question lock, the writing after it."""
     ready = assistant()
     with _asking():
-        return ready.stream(question, history=history, lists=lists, sources=sources, conversation=conversation)
+        return ready.stream(question, history=history, lists=lists, sources=sources, conversation=conversation,
+                            language=language)
 
 
 @st.cache_resource

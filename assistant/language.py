@@ -1,0 +1,116 @@
+"""Which language a question is written in, and its digits in one form.
+
+Officers of WCO members ask in French, Spanish, Russian, Arabic or Chinese as often as in English. The
+script decides Russian (Cyrillic), Arabic and Chinese (Han); among Latin-script questions, function words and
+accents tell French and Spanish from English. Digits written in other scripts (Arabic-Indic "٣٠٠",
+Persian "۳۰۰", fullwidth "３００") and the Arabic decimal and thousands signs are read as ASCII, so the one
+number reader (`assistant.params.read_number`) sees every number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.glossary import fold_latin, latin_words
+
+LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
+NAMES = {"en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "ar": "Arabic", "zh": "Chinese"}
+SCRIPT_LANGUAGE = {"cyrillic": "ru", "arabic": "ar", "han": "zh"}
+
+# Bidirectional formatting marks that right-to-left text carries; they are invisible and split words.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u0640]")
+_ARABIC_SIGNS = str.maketrans({"\u066b": ",", "\u066c": " ", "\u060c": ", ", "\u061b": "; ", "\u061f": "? ",
+                               "\u066a": "%", "\u3001": ", ", "\u3002": ". "})
+
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("""a an the of and or is are was be with without for in on to from by at what which this that
+        it does do can could need needs it's my our we i you controlled export licence license""".split()),
+    "fr": frozenset("""le la les l' un une des du de d' et ou est sont avec sans pour dans sur au aux ce cette ces
+        qui que quel quelle quels quelles ne pas par son sa ses notre nos je nous vous il elle est-ce faut-il
+        contrôlé contrôlée soumis soumise licence exporter exportation peut doit""".split()),
+    "es": frozenset("""el la los las un una unos unas de del y o es son con sin para en por al que cual cuál este
+        esta estos estas su sus se está están necesita necesito controlado controlada exportar exportación
+        licencia""".split()),
+    "ru": frozenset("""и или в во на с со для по из к о об от до при без под над это этот эта эти что как ли
+        не нужна нужен нужно ли является я мы вы он она они его ее её их подлежит требуется требует можно ли
+        какой какая какие""".split()),
+    "ar": frozenset("""في من على إلى الى عن مع و أو او هل هذا هذه ذلك تلك التي الذي ما ماذا لا كان يكون هو
+        هي بها به له لها ذات ذو يخضع تخضع يحتاج تحتاج يتطلب يلزم""".split()),
+    "zh": frozenset(),
+}
+_FRENCH_LETTERS = re.compile(r"[èêàçùûœîïâ]|\b(?:[ldjn]|qu)['’]", re.IGNORECASE)
+_SPANISH_LETTERS = re.compile(r"[ñ¿¡áíóú]", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Detected:
+    """The question's language, and the scripts and languages it mixes."""
+
+    language: str
+    scripts: tuple[str, ...]
+
+    @property
+    def mixed(self) -> bool:
+        """More than one script with letters in it ("насос PTFE" mixes Cyrillic and Latin)."""
+        return len(self.scripts) > 1
+
+
+def normalise(text: str) -> str:
+    """Compatibility forms folded (fullwidth letters and digits, "℃"), every decimal digit made ASCII,
+    bidirectional marks and tatweel removed, Arabic and Chinese punctuation made ASCII.
+
+    >>> normalise("٣٠٠ مم"), normalise("３００ｍｍ"), normalise("۲٫۵ ك")
+    ('300 مم', '300mm', '2,5 ك')
+    """
+    text = unicodedata.normalize("NFKC", _BIDI.sub("", text)).translate(_ARABIC_SIGNS)
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() and unicodedata.digit(c, None)
+                   is not None else c for c in text)
+
+
+def script(char: str) -> str:
+    """The script of one letter: latin, cyrillic, arabic, han, or other."""
+    if char.isascii():
+        return "latin"
+    name = unicodedata.name(char, "")
+    for prefix, found in (("LATIN", "latin"), ("CYRILLIC", "cyrillic"), ("ARABIC", "arabic"),
+                          ("CJK", "han")):
+        if name.startswith(prefix):
+            return found
+    return "other"
+
+
+def scripts(text: str) -> Counter[str]:
+    """How many letters of each script the text has."""
+    return Counter(script(c) for c in text if c.isalpha())
+
+
+def detect(text: str) -> Detected:
+    """The language of a question: by script, then among Latin-script questions by function words and
+    accents; English when nothing says otherwise.
+
+    >>> detect("réacteur émaillé de 3 000 litres").language, detect("изостатический пресс").language
+    ('fr', 'ru')
+    """
+    counts = scripts(text)
+    present = tuple(s for s, n in counts.most_common() if n)
+    foreign = [s for s in present if s in SCRIPT_LANGUAGE]
+    if foreign:
+        return Detected(SCRIPT_LANGUAGE[foreign[0]], present)
+    return Detected(_latin_language(text), present)
+
+
+def _latin_language(text: str) -> str:
+    """Function words and glossary words of each language, plus letters only French or Spanish use: a
+    French word in an English question ("émaillé reactor") does not make it French."""
+    words = [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
+    keys = [(w, (w if w.isascii() else fold_latin(w)).removesuffix("s")) for w in words]
+    score = {lang: sum(w in FUNCTION_WORDS[lang] or key in latin_words(lang) for w, key in keys)
+             for lang in ("en", "fr", "es")}
+    score["fr"] += bool(_FRENCH_LETTERS.search(text))
+    score["es"] += bool(_SPANISH_LETTERS.search(text))
+    best = max(("fr", "es"), key=score.__getitem__)
+    return best if score[best] > score["en"] else "en"
