@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from assistant.params import format_quantity
-from assistant.types import Answer, Candidate, Check, Citation, Decision, Facts, Leaf, Quantity, Ruling
+from assistant.suggest import fact_asks, next_questions
+from assistant.types import Answer, Candidate, Check, Citation, Decision, FactAsk, Facts, Leaf, Quantity, Ruling
 
 DISCLAIMER = (
     "This is a lead for the officer, not a legal classification. Confirm the goods' technical parameters "
@@ -35,8 +36,8 @@ DECISION_LABELS: dict[Decision, str] = {
     "no-match": "No match",
 }
 STATUS_LABELS = {"applies": "applies", "undetermined": "needs facts", "does not apply": "does not apply"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~:$])")
-"""What can start a link, an image, HTML, emphasis, a table, LaTeX or a Streamlit directive inside a line."""
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~:$&])")
+"""What can start a link, an image, HTML or an entity, emphasis, a table, LaTeX or a Streamlit directive."""
 _LINE_START = re.compile(r"^(\s*\d*)([.)+-])", re.MULTILINE)
 """A list marker at a line's start ("1." would be renumbered, "-" made a bullet): official numbering stays."""
 
@@ -81,11 +82,29 @@ def _short(subject: str) -> bool:
     return 0 < len(subject.split()) <= 3
 
 
+def version_text(version: str) -> str:
+    """The editor's version label ("2026-06") of a passage's version; the content hash that tells versions apart
+    stays in the JSON record (`version`, `version_id`), since officers read labels, not hashes.
+
+    >>> version_text("2026-06 (fc2ca8c6b594)"), version_text("fc2ca8c6b594")
+    ('2026-06', 'unlabelled version')
+    """
+    label = _HASHED.sub("", version).strip()
+    return "unlabelled version" if not label or _HASH.fullmatch(label) else label
+
+
+_HASH = re.compile(r"[0-9a-f]{12}")
+_HASHED = re.compile(r"\s*\([0-9a-f]{12}\)$")
+
+
 def citation_label(c: Citation) -> str:
-    """Where a cited passage comes from: "[2] 2B350.a · NO List II · no-list-ii 2026-06 (fc2ca8c6b594), p. 92"."""
+    """Where a cited passage comes from, as plain text: "[2] 2B350.a · NO List II · no-list-ii 2026-06, p. 92".
+
+    Plain, not Markdown: every surface that renders Markdown (expander labels, exports) escapes it.
+    """
     p = c.passage
     page = f", p. {p.page}" if p.page else ""
-    return f"[{c.n}] {p.entry or p.title} · {p.list_label} · {p.source} {p.version}{page}"
+    return f"[{c.n}] {p.entry or p.title} · {p.list_label} · {p.source} {version_text(p.version)}{page}"
 
 
 def read_as(facts: Facts) -> str:
@@ -98,19 +117,97 @@ def read_as(facts: Facts) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def read_as_line(answer: Answer) -> str:
+    """How the question was read, and what a follow-up inherited from the conversation, so a misread number
+    or carried-over goods show before the decision is trusted."""
+    line = f"Read as: {answer.read_as or 'no goods, quantities or codes recognised'}"
+    if not answer.query or answer.query == answer.question:
+        return line
+    if answer.query.endswith(answer.question):
+        return f"{line} (follow-up to: {answer.query[: -len(answer.question)].strip()})"
+    return f"{line} (follow-up, searched as: {answer.query})"
+
+
+def because(checks: list[Check], verdict: str) -> list[str]:
+    """The checks with `verdict` in plain words, a range once: "total internal volume 3000 L lies inside
+    0.1 m³ - 20 m³", "frequency 800 Hz meets 600 Hz or more", "glass-lined steel is a listed material"."""
+    chosen = [ch for ch in checks if ch.verdict == verdict]
+    out: list[str] = []
+    paired: set[int] = set()
+    for i, ch in enumerate(chosen):
+        if i in paired:
+            continue
+        pair = next((j for j, other in enumerate(chosen) if j > i and j not in paired and _pairs(ch, other)), None)
+        if pair is not None:
+            paired.add(pair)
+            low, high = (ch, chosen[pair]) if ch.op in (">", ">=") else (chosen[pair], ch)
+            inside = "inside" if verdict == "met" else "outside"
+            out.append(f"{ch.parameter} {quantity_text(ch.asked)} lies {inside} "
+                       f"{quantity_text(low.bound)} - {quantity_text(high.bound)}")
+        else:
+            out.append(_check_phrase(ch))
+    return list(dict.fromkeys(out))
+
+
+def _pairs(a: Check, b: Check) -> bool:
+    """Two bounds of one property, one lower and one upper: a range."""
+    return (a.parameter, a.subject, a.asked) == (b.parameter, b.subject, b.asked) and a.bound is not None \
+        and b.bound is not None and {a.op in (">", ">="), b.op in (">", ">=")} == {True, False}
+
+
+def _check_phrase(ch: Check) -> str:
+    if ch.parameter == "material":
+        return {"met": f"{ch.stated} is a listed material", "not met": f"{ch.stated} is not a listed material"}.get(
+            ch.verdict, "the wetted material is not stated")
+    if ch.parameter == "chemical":
+        return {"met": f"{ch.stated} is listed", "not met": f"{ch.stated} is not listed"}.get(
+            ch.verdict, "the chemical is not named")
+    if ch.verdict == "not stated":
+        return f"{ch.parameter} not stated ({ch.threshold})"
+    return f"{ch.parameter} {quantity_text(ch.asked)} {'meets' if ch.verdict == 'met' else 'does not meet'} {ch.threshold}"
+
+
+def _turns_on(c: Candidate) -> list[str]:
+    """What a candidate still needs, in a few words each: "the wetted material", "frequency control (...)"."""
+    out = []
+    for leaf in c.missing:
+        if leaf.kind == "material":
+            out.append("the wetted material")
+        elif leaf.kind == "chemical":
+            out.append("which chemical it is")
+        else:
+            out.append(f"{leaf.property or 'a parameter'} ({leaf.text})")
+    return list(dict.fromkeys(out))
+
+
 def decision_line(answer: Answer) -> str:
-    """The one line an officer reads first: the decision and the entry, in plain words."""
+    """The one line an officer reads first: the decision, the entry and the checks that decided, in plain words
+    ("Likely controlled: 2B350.a.1 (US CCL) applies: glass-lined steel is a listed material; ...")."""
     best = answer.candidates[0] if answer.candidates else None
+    label = DECISION_LABELS[answer.decision]
     if answer.decision == "no-match":
         return NOT_UNDERSTOOD if not answer.understood else NO_MATCH
     if answer.decision == "likely-controlled" and best is not None:
-        return f"Likely controlled: {best.item} ({best.list_label}) applies: {best.reason}"
+        return f"{label}: {best.item} ({best.list_label}) applies: " + ("; ".join(because(best.checks, "met"))
+                                                                      or best.reason)
     if answer.decision == "needs-facts" and best is not None:
-        asks = "; ".join(dict.fromkeys(ask_text(leaf) for c in answer.candidates[:2] for leaf in c.missing[:2]))
-        return f"Needs facts: {best.item} ({best.list_label}) may apply. {asks or best.reason}"
-    falls = "; ".join(f"{label}: {where}" for label, where in answer.falls_to.items())
-    ruled = "; ".join(f"{r.entry} ({r.reason})" for r in answer.ruled_out[:3])
-    return f"Not controlled as described: {ruled}." + (f" Falls to {falls}." if falls else "")
+        needs = "; ".join(_turns_on(best))
+        stated = "; ".join(because(best.checks, "met"))
+        return (f"{label}: {best.item} ({best.list_label}) may apply; "
+                + (f"it turns on {needs}" if needs else best.reason) + (f". Stated: {stated}" if stated else ""))
+    ruled = [c for c in answer.candidates if c.status == "does not apply"]
+    if ruled:
+        first = ruled[0]
+        why = "; ".join(because(first.checks, "not met")) or first.reason
+        line = f"{label}: {first.item} ({first.list_label}) does not apply: {why}"
+        others = [c.item for c in ruled[1:]] + [r.entry for r in answer.ruled_out if r.entry != first.entry]
+    else:
+        line = f"{label}: " + "; ".join(f"{r.entry} ({r.reason})" for r in answer.ruled_out[:1])
+        others = [r.entry for r in answer.ruled_out[1:]]
+    if others:
+        line += f". Also ruled out: {', '.join(dict.fromkeys(others))}"
+    falls = "; ".join(f"{where} ({lst})" for lst, where in answer.falls_to.items())
+    return line + (f". Falls to {falls}." if falls else ".")
 
 
 def decision_head(answer: Answer) -> str:
@@ -118,37 +215,81 @@ def decision_head(answer: Answer) -> str:
     return f"**{escape_md(decision_line(answer))}**\n\n"
 
 
-def _card(i: int, c: Candidate) -> list[str]:
+def shown_checks(c: Candidate) -> list[Check]:
+    """The checks a card shows by default: those the question's facts answered and those it must still answer;
+    the entry's other thresholds (nickel % beside a glass-lined vessel) wait behind "all thresholds"."""
+    asked = {leaf.text for leaf in c.missing} | {", ".join(leaf.materials) for leaf in c.missing if leaf.materials}
+    return [ch for ch in c.checks if ch.verdict != "not stated" or ch.threshold in asked]
+
+
+def item_lines(c: Candidate, max_lines: int = 4) -> list[str]:
+    """The lines of the quote that hold the shown checks' thresholds, or its first line: the matching sub-item."""
+    lines = [line for line in c.quote.splitlines() if line.strip()]
+    thresholds = [ch.threshold for ch in shown_checks(c) if ch.parameter not in ("material", "chemical")]
+    matching = [line for line in lines if any(t and t in line for t in thresholds)]
+    return (matching or lines[:1])[:max_lines]
+
+
+def _card(i: int, c: Candidate, full: bool, seen_notes: set[str]) -> list[str]:
     refs = "".join(f"[{n}]" for n in c.citations)
     lines = [f"\n{i}. **{escape_md(c.item)}** {escape_md(c.title)} ({escape_md(c.list_label)}, "
-             f"{escape_md(c.version)}) {refs}: **{STATUS_LABELS[c.status]}**"]
-    if c.reason:
+             f"{escape_md(version_text(c.version))}) {refs}: **{STATUS_LABELS[c.status]}**"]
+    checks = c.checks if full else shown_checks(c)
+    if c.reason and (full or not checks):
         lines.append(f"   - {escape_md(c.reason)}")
-    lines.append("   > " + escape_md(c.quote).replace("\n", "\n   > "))
-    lines += [f"   - {escape_md(check_text(check))}" for check in c.checks]
+    quote = c.quote.splitlines() if full else item_lines(c)
+    lines.append("   > " + "\n   > ".join(escape_md(line) for line in quote))
+    lines += [f"   - {escape_md(check_text(check))}" for check in checks]
+    if not full:
+        hidden = len(c.checks) - len(checks)
+        if hidden:
+            lines.append(f"   - {hidden} more threshold{'s' if hidden > 1 else ''} of this entry not shown")
+        return lines
     lines += [f"   - Ask: {escape_md(ask_text(leaf))}" for leaf in c.missing]
-    lines += [f"   - {escape_md(note)}" for note in c.notes]
+    lines += [f"   - {escape_md(note)}" for note in c.notes if note not in seen_notes]
+    seen_notes.update(c.notes)
     if c.related:
         lines.append("   - Also check: " + ", ".join(escape_md(r) for r in c.related))
     return lines
 
 
-def markdown(answer: Answer) -> str:
-    """The whole extractive answer: decision line, "Read as", cards best first, guidance, disclaimer."""
-    lines = [decision_head(answer).rstrip("\n")]
-    if answer.read_as:
-        lines.append(f"\nRead as: {escape_md(answer.read_as)}")
+def ask_line(ask: FactAsk) -> str:
+    """A fact prompt as text: "Wetted material? (e.g. Hastelloy C-22, glass-lined steel)"."""
+    hint = f"e.g. {', '.join(ask.options)}" if ask.options else f"the list: {ask.threshold}"
+    return f"{ask.label} ({hint})"
+
+
+def markdown(answer: Answer, full: bool = False) -> str:
+    """The extractive answer: decision line, "Read as", the facts to give, cards best first, guidance, next
+    questions, disclaimer. Cards are compact unless `full` (whole quote, every threshold, notes, related)."""
+    lines = [decision_head(answer).rstrip("\n"), f"\n{escape_md(read_as_line(answer))}"]
     if answer.facts is not None:
         lines += [f"\n_Note: {escape_md(note)}_" for note in answer.facts.notes]
+    asks = fact_asks(answer)
+    if asks:
+        lines.append("\n**To decide, tell me:** " + " · ".join(escape_md(ask_line(a)) for a in asks))
     if answer.candidates:
         lines.append("\n**Control entries**, best first:")
+    seen_notes: set[str] = set()
     for i, c in enumerate(answer.candidates, 1):
-        lines += _card(i, c)
+        lines += _card(i, c, full, seen_notes)
     if answer.guidance:
         lines.append("\n**What to look for and what to do next:** " + " ".join(
             f"{escape_md(g.passage.title)} [{g.n}]" for g in answer.guidance))
+    suggested = next_questions(answer)
+    if suggested:
+        lines.append("\n**Next questions:** " + " · ".join(escape_md(q) for q in suggested))
     lines.append(f"\n_{DISCLAIMER}_")
     return "\n".join(lines)
+
+
+def export_markdown(answer: Answer) -> str:
+    """One answer for the Markdown export: the question, the full answer and every cited passage, escaped, so a
+    document's text cannot make the reader's Markdown viewer load a remote image or follow a link."""
+    body = answer.markdown if answer.mode == "llm" else markdown(answer, full=True)
+    cited = "\n\n".join(f"**{escape_md(citation_label(c))}**\n\n> " + escape_md(c.passage.text).replace("\n", "\n> ")
+                        for c in answer.citations + answer.guidance)
+    return f"## {escape_md(answer.question)}\n\n{body}\n\n### Cited passages\n\n{cited}\n"
 
 
 def quantity_json(q: Quantity | None, op: str | None = None) -> dict[str, Any] | None:
@@ -167,7 +308,7 @@ def check_json(check: Check) -> dict[str, Any]:
 def citation_json(c: Citation, with_text: bool = True) -> dict[str, Any]:
     p = c.passage
     data = {"n": c.n, "entry": p.entry, "title": p.title, "list": p.list_label, "source": p.source,
-            "version": p.version, "version_id": p.version_id, "page": p.page, "score": round(c.score, 4)}
+            "version": p.version, "version_label": version_text(p.version), "version_id": p.version_id, "page": p.page, "score": round(c.score, 4)}
     return data | ({"text": p.text} if with_text else {})
 
 
@@ -180,6 +321,21 @@ def candidate_json(c: Candidate) -> dict[str, Any]:
 def ask_json(entry: str, leaf: Leaf) -> dict[str, Any]:
     return {"entry": entry, "property": leaf.property or leaf.kind, "threshold": leaf.text,
             "question": ask_text(leaf)}
+
+
+def fact_ask_json(ask: FactAsk) -> dict[str, Any]:
+    return {"entry": ask.entry, "label": ask.label, "threshold": ask.threshold, "options": list(ask.options),
+            "follow_up": ask.follow_up("{answer}")}
+
+
+def verdict_json(answer: Answer) -> dict[str, Any]:
+    """The decision line and what it rests on: the entry it names and the checks that decided."""
+    best = answer.candidates[0] if answer.candidates else None
+    decided = {"likely-controlled": "met", "needs-facts": "not stated", "not-controlled-as-described": "not met"}
+    verdict = decided.get(answer.decision, "")
+    checks = [ch for ch in best.checks if ch.verdict == verdict] if best and answer.decision != "no-match" else []
+    return {"decision": answer.decision, "line": decision_line(answer), "entry": best.item if best else "",
+            "list": best.list_label if best else "", "because": [check_json(ch) for ch in checks]}
 
 
 def ruling_json(r: Ruling) -> dict[str, Any]:
@@ -195,6 +351,10 @@ def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
         "read_as": answer.read_as,
         "decision": answer.decision,
         "decision_line": decision_line(answer),
+        "verdict": verdict_json(answer),
+        "read_as_line": read_as_line(answer),
+        "asks": [fact_ask_json(a) for a in fact_asks(answer)],
+        "next_questions": next_questions(answer),
         "understood": answer.understood,
         "answer": answer.markdown,
         "mode": answer.mode,

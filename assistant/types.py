@@ -309,3 +309,23 @@ class ChangeReport:
     removed: list[str]
     changed: list[str]
     diffs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class FactAsk:
+    """A fact the decision turns on, asked as a short labelled prompt ("Wetted material?").
+
+    `options` are answers the criteria themselves suggest (a listed material, a common unlisted one); the
+    officer's answer goes back as the follow-up `f"{prefix} {answer}"`, which the follow-up reader completes
+    with the goods already described.
+    """
+
+    entry: str
+    label: str
+    threshold: str
+    prefix: str
+    options: tuple[str, ...] = ()
+
+    def follow_up(self, value: str) -> str:
+        """The follow-up question text for an answer to this prompt."""
+        return f"{self.prefix} {value.strip()}".strip()

@@ -158,9 +158,10 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
     k: Annotated[int, typer.Option("-k", help="How many candidate entries.")] = 5,
     list_label: Annotated[Optional[list[str]], typer.Option("--list", help="Search only this list.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Whole entries: every threshold, notes, related.")] = False,
 ) -> None:
-    """Answer one question (or one per line of stdin with '-')."""
-    from assistant.render import answer_json, citation_label
+    """Answer one question (or one per line of stdin with '-'): the verdict line first, compact cards."""
+    from assistant.render import answer_json, citation_label, markdown
     from rich.text import Text
 
     assistant = _assistant(ctx.obj)
@@ -176,7 +177,7 @@ def ask(
         if as_json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
-            out.print(Markdown(answer.markdown))
+            out.print(Markdown(markdown(answer, full=True) if full and answer.mode != "llm" else answer.markdown))
             for c in answer.citations + answer.guidance:
                 out.print(Text(citation_label(c), style="dim"))
 

@@ -22,9 +22,10 @@ from ui.answer_view import escape_md, show_answer
 UPLOAD_TYPES = upload_types(SCREENED)
 FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-match": ""}
 COLUMN_LABELS = {"hs_code": "HS code", "best": "best entry", "reason": "why", "checks": "checks (best entry)"}
+# What decides first; the CSV export keeps the document's order of fields. (A string here would be written
+# on the page: Streamlit's magic shows a bare literal in a page script.)
 SHOWN_ORDER = ["line", "flag", "description", "best entry", "declared", "disagreement", "why", "candidates",
                "checks (best entry)", "quantity", "HS code"]
-"""What decides first; the CSV export keeps the document's order of fields."""
 
 
 def screen_document(data: bytes, name: str, column: str = "", password: str = "",
@@ -85,7 +86,7 @@ def show_line(r: Screened) -> None:
             facts.append(f"HS {escape_md(item.hs_code)}")
         st.caption(" · ".join(facts) + (f" · as read: {escape_md(item.raw)}" if item.raw else ""))
         if r.disagreement:
-            st.warning(f"Disagreement with the document: {r.disagreement}")
+            st.warning(f"Disagreement with the document: {escape_md(r.disagreement)}")
         if r.answer is not None:
             show_answer(r.answer)
 
