@@ -164,7 +164,8 @@ def _check_phrase(ch: Check) -> str:
             ch.verdict, "the chemical is not named")
     if ch.verdict == "not stated":
         return f"{ch.parameter} not stated ({ch.threshold})"
-    return f"{ch.parameter} {quantity_text(ch.asked)} {'meets' if ch.verdict == 'met' else 'does not meet'} {ch.threshold}"
+    meets = "meets" if ch.verdict == "met" else "does not meet"
+    return f"{ch.parameter} {quantity_text(ch.asked)} {meets} {ch.threshold}"
 
 
 def _turns_on(c: Candidate) -> list[str]:
@@ -308,7 +309,8 @@ def check_json(check: Check) -> dict[str, Any]:
 def citation_json(c: Citation, with_text: bool = True) -> dict[str, Any]:
     p = c.passage
     data = {"n": c.n, "entry": p.entry, "title": p.title, "list": p.list_label, "source": p.source,
-            "version": p.version, "version_label": version_text(p.version), "version_id": p.version_id, "page": p.page, "score": round(c.score, 4)}
+            "version": p.version, "version_label": version_text(p.version), "version_id": p.version_id,
+            "page": p.page, "score": round(c.score, 4)}
     return data | ({"text": p.text} if with_text else {})
 
 

@@ -124,7 +124,7 @@ def show_asks(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
         label = escape_md(ask.label)
         if ask.options:
             st.pills(label, ask.options, key=widget, on_change=_submit, args=(widget, ask, follow_up),
-                     help=escape_md(f"The list: {ask.threshold}"))
+                     format_func=escape_md, help=escape_md(f"The list: {ask.threshold}"))
         else:
             st.text_input(label, key=widget, on_change=_submit, args=(widget, ask, follow_up),
                           placeholder=f"the list: {ask.threshold}"[:120])
@@ -138,7 +138,8 @@ def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) ->
         st.caption("Next questions: " + " · ".join(escape_md(q) for q in suggested))
         return
     widget = f"next-{key}"
-    st.pills("Next questions", suggested, key=widget, on_change=_submit, args=(widget, None, follow_up))
+    st.pills("Next questions", suggested, key=widget, on_change=_submit, args=(widget, None, follow_up),
+             format_func=escape_md)
 
 
 def show_answer(answer: Answer, key: str = "answer", follow_up: FollowUp | None = None) -> None:
