@@ -239,7 +239,7 @@ def _card(i: int, c: Candidate, full: bool, seen_notes: set[str]) -> list[str]:
     if c.reason and (full or not checks):
         lines.append(f"   - {escape_md(c.reason)}")
     quote = c.quote.splitlines() if full else item_lines(c)
-    lines.append("   > " + "\n   > ".join(escape_md(line) for line in quote))
+    lines.append("   > " + "  \n   > ".join(escape_md(line) for line in quote))  # hard breaks: the list's lines
     lines += [f"   - {escape_md(check_text(check))}" for check in checks]
     if not full:
         hidden = len(c.checks) - len(checks)

@@ -10,10 +10,11 @@ goods just across the deciding threshold) or open the entries the answer points 
 from __future__ import annotations
 
 import functools
+import re
 
 from assistant.evaluate import material_fits
 from assistant.materials import materials_table
-from assistant.params import format_quantity
+from assistant.params import format_quantity, parse_quantities
 from assistant.types import Answer, Check, FactAsk, Leaf, Quantity
 
 MAX_ASKS = 3
@@ -106,3 +107,24 @@ def _across(checks: list[Check], status: str) -> str:
         plain = not ch.parameter or ch.parameter.split()[-1] in ("volume", "capacity", "frequency", "power")
         return f"and if it is {only}{shown}?" if plain else f"and if the {ch.parameter} is {shown}?"
     return ""
+
+
+def as_follow_up(text: str, asks: list[FactAsk]) -> str:
+    """A reply typed to the last answer's prompts, as the follow-up it stands for: an option's name
+    ("glass-lined steel") or a bare value ("0.1%") for the one prompt that takes a value; other text as typed.
+
+    A bare "0.1%" says nothing of what it measures, so on its own it would answer no threshold.
+    """
+    said = text.strip()
+    for ask in asks:
+        option = next((o for o in ask.options if o.lower() == said.lower()), None)
+        if option is not None:
+            return ask.follow_up(option)
+    valued = [ask for ask in asks if not ask.options and ask.prefix]
+    quantities = parse_quantities(said)
+    rest = said
+    for q in quantities:
+        rest = rest.replace(q.text, " ")
+    if len(valued) == 1 and quantities and not re.search(r"[^\W\d_]", rest):
+        return valued[0].follow_up(said)
+    return text

@@ -15,7 +15,7 @@ from assistant.ask import Assistant
 from assistant.codes import find_cas, find_codes
 from assistant.errors import QuestionError
 from assistant.settings import Settings
-from assistant.suggest import fact_asks, next_questions
+from assistant.suggest import as_follow_up, fact_asks, next_questions
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
@@ -298,3 +298,26 @@ def test_questions_and_document_text_are_escaped_in_the_export(assistant: Assist
 
     assert not re.search(r"(?<!\\)!(?<!\\)\[", exported) and not re.search(r"(?<!\\)<img", exported)
     assert "http://" not in exported and "> a.1." in exported
+
+
+def test_a_bare_reply_to_a_prompt_gives_the_fact_it_asked_for(assistant: Assistant) -> None:
+    reactor = fact_asks(assistant.ask("reactor 3 000 L"))
+    converter = fact_asks(assistant.ask("frequency converter 800 Hz, 50 kVA"))
+
+    assert as_follow_up("Glass-lined steel", reactor) == "wetted parts glass-lined steel"
+    assert as_follow_up("0.1%", converter) == "frequency control 0.1%"
+    assert as_follow_up("and if it is only 50 litres?", reactor) == "and if it is only 50 litres?"
+    assert as_follow_up("0.1%", []) == "0.1%"
+
+
+def test_stce_chat_opens_with_the_verdict_and_a_bare_reply_re_decides(home: Path) -> None:
+    env = {"STCE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin",
+           "COLUMNS": "200"}
+
+    run = subprocess.run([sys.executable, "-c", "from ui.cli import app; app()", "chat"], cwd=ROOT, env=env,
+                         input="frequency converter 800 Hz, 50 kVA\n0.1%\n\n", text=True, capture_output=True,
+                         timeout=300, check=True)
+
+    needs, likely = run.stdout.index("Needs facts: 3A225"), run.stdout.index("Likely controlled: 3A225")
+    assert needs < run.stdout.index("Read as: frequency converter, 800 Hz, 50 kVA") < likely
+    assert "To decide, tell me: Frequency control?" in run.stdout

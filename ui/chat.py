@@ -15,6 +15,7 @@ import streamlit as st
 
 from assistant.render import answer_json
 from assistant.errors import StceError
+from assistant.suggest import as_follow_up, fact_asks
 from assistant.types import Answer
 from ui import resources
 from ui.answer_view import FollowUp, answer_markdown, escape_md, show_answer
@@ -148,6 +149,9 @@ def page() -> None:
     for i, turn in enumerate(turns):
         show_turn(turn, ask_next if i == len(turns) - 1 else None)
     typed = st.chat_input("Describe the goods, e.g. glass-lined reactor, 1000 litres", disabled=not filters.ready)
+    last = turns[-1]["answer"] if turns else None
+    if typed and last is not None:
+        typed = as_follow_up(typed, fact_asks(last))
     question = typed or st.session_state.pop(FOLLOW_UP, None)
     if question:
         with st.chat_message("user"):

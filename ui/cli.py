@@ -184,9 +184,14 @@ def ask(
 
 @app.command()
 def chat(ctx: typer.Context) -> None:
-    """A terminal conversation; follow-ups reuse the previous question's goods."""
+    """A terminal conversation; follow-ups reuse the previous question's goods, and a bare reply to the last
+    answer's prompts ("glass-lined steel", "0.1%") gives the fact it asked for."""
+    from assistant.suggest import as_follow_up, fact_asks
+    from assistant.types import FactAsk
+
     assistant = _assistant(ctx.obj)
     history: list[str] = []
+    asks: list[FactAsk] = []
     out.print("Describe the goods (empty line or Ctrl-D to quit).")
     while True:
         try:
@@ -196,7 +201,7 @@ def chat(ctx: typer.Context) -> None:
         if not question.strip():
             break
         try:
-            stream = assistant.stream(question, history=history)
+            stream = assistant.stream(as_follow_up(question, asks), history=history)
         except StceError as error:
             err.print(f"[red]{error}[/red]")
             continue
@@ -207,6 +212,7 @@ def chat(ctx: typer.Context) -> None:
                 live.update(Markdown(shown))
         out.print(f"[dim]({stream.answer.mode}, {stream.answer.took_ms:.0f} ms)[/dim]")
         history.append(stream.answer.query)
+        asks = fact_asks(stream.answer)
 
 
 _FLAG_STYLES = {"likely-controlled": "bold red", "check-parameters": "yellow", "no-match": "dim"}
