@@ -314,19 +314,25 @@ def test_next_questions_are_offered_and_asked_in_the_same_conversation(app: AppT
     assert "0.05 m³" in chat_answer(app).read_as
 
 
-def _hostile_citation() -> None:
-    from assistant.types import Citation, Passage
-    from ui.answer_view import show_citation
+def _hostile_answer() -> None:
+    from assistant.types import Candidate, Check, Citation, Passage
+    from ui.answer_view import show_candidate
 
-    show_citation(Citation(1, Passage(id="x", text="![x](http://127.0.0.1:9/t.png) <img src=x> text",
-                                      source="src", list_label="L", version="v1 (0123456789ab)", version_id="v",
-                                      kind="curriculum", title="![x](http://127.0.0.1:9/t.png)"), 1.0))
+    image = "![x](http://127.0.0.1:9/t.png)"
+    passage = Passage(id="x", text=f"{image} <img src=x> text", source="src", list_label="L",
+                      version="v1 (0123456789ab)", version_id="v", kind="curriculum", title=image)
+    check = Check(entry="X1", parameter="material", threshold=image, verdict="met", stated=image)
+    card = Candidate(entry="X1", item="X1", title=image, list_label="L", version=passage.version, quote=image,
+                     notes=[image], citations=[1], checks=[check], status="applies", reason=image)
+    show_candidate(card, "", {1: Citation(1, passage, 1.0)}, set())
 
 
-def test_a_document_title_cannot_load_a_remote_image() -> None:
-    at = AppTest.from_function(_hostile_citation).run()
+def test_document_text_cannot_load_a_remote_image() -> None:
+    at = AppTest.from_function(_hostile_answer, default_timeout=120).run()
 
-    [expander] = at.expander
-    assert "![" not in expander.label and "\\!\\[x\\]" in expander.label
-    assert not re.search(r"(?<!\\)<img", expander.markdown[0].value) and "http://" not in expander.markdown[0].value
-    assert "0123456789ab" not in at.caption[0].value and "v1" in at.caption[0].value
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
+    shown += [str(v) for t in at.table for v in t.value.to_numpy().ravel()]
+    assert any("\\!\\[x\\]" in text for text in shown)
+    for text in shown:
+        assert not re.search(r"(?<!\\)!(?<!\\)\[", text) and not re.search(r"(?<!\\)<img", text), text
+        assert "http://" not in text and "0123456789ab" not in text, text

@@ -68,8 +68,10 @@ def show_citation(c: Citation) -> None:
 
 
 def _check_rows(checks: list[Check]) -> list[dict[str, str]]:
-    return [{"parameter": ch.parameter, "about": ch.subject, "asked": ch.stated or quantity_text(ch.asked),
-             "threshold": ch.threshold, "verdict": ch.verdict} for ch in checks]
+    """Check rows for st.table, escaped: its cells render Markdown, and thresholds are the document's words."""
+    return [{"parameter": escape_md(ch.parameter), "about": escape_md(ch.subject),
+             "asked": escape_md(ch.stated or quantity_text(ch.asked)), "threshold": escape_md(ch.threshold),
+             "verdict": ch.verdict} for ch in checks]
 
 
 def show_candidate(c: Candidate, question: str, cited: dict[int, Citation], seen_notes: set[str]) -> None:
