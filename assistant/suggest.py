@@ -51,7 +51,7 @@ def fact_ask(entry: str, leaf: Leaf) -> FactAsk:
     about = f"{leaf.subject.lower()} " if 0 < len(leaf.subject.split()) <= 3 else ""
     name = leaf.property or "deciding parameter"
     if leaf.kind == "count":
-        return FactAsk(entry, f"How many {name}?", leaf.text, "")
+        return FactAsk(entry, f"How many {name}?", leaf.text, "", suffix=name)
     label = f"{about}{name}?"
     return FactAsk(entry, label[0].upper() + label[1:], leaf.text, f"{about}{name}")
 
@@ -111,7 +111,8 @@ def _across(checks: list[Check], status: str) -> str:
 
 def as_follow_up(text: str, asks: list[FactAsk]) -> str:
     """A reply typed to the last answer's prompts, as the follow-up it stands for: an option's name
-    ("glass-lined steel") or a bare value ("0.1%") for the one prompt that takes a value; other text as typed.
+    ("glass-lined steel") or a bare value ("0.1%", "5" for a count) for the one prompt that takes a value;
+    other text as typed.
 
     A bare "0.1%" says nothing of what it measures, so on its own it would answer no threshold.
     """
@@ -120,11 +121,12 @@ def as_follow_up(text: str, asks: list[FactAsk]) -> str:
         option = next((o for o in ask.options if o.lower() == said.lower()), None)
         if option is not None:
             return ask.follow_up(option)
-    valued = [ask for ask in asks if not ask.options and ask.prefix]
+    valued = [ask for ask in asks if not ask.options and (ask.prefix or ask.suffix)]
     quantities = parse_quantities(said)
     rest = said
     for q in quantities:
         rest = rest.replace(q.text, " ")
-    if len(valued) == 1 and quantities and not re.search(r"[^\W\d_]", rest):
+    bare_value = bool(quantities) and not re.search(r"[^\W\d_]", rest)
+    if len(valued) == 1 and (bare_value or valued[0].suffix and said.isdigit()):
         return valued[0].follow_up(said)
     return text

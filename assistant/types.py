@@ -316,8 +316,8 @@ class FactAsk:
     """A fact the decision turns on, asked as a short labelled prompt ("Wetted material?").
 
     `options` are answers the criteria themselves suggest (a listed material, a common unlisted one); the
-    officer's answer goes back as the follow-up `f"{prefix} {answer}"`, which the follow-up reader completes
-    with the goods already described.
+    officer's answer goes back as the follow-up `f"{prefix} {answer} {suffix}"` ("frequency control 0.1%",
+    "5 axes"), which the follow-up reader completes with the goods already described.
     """
 
     entry: str
@@ -325,7 +325,8 @@ class FactAsk:
     threshold: str
     prefix: str
     options: tuple[str, ...] = ()
+    suffix: str = ""
 
     def follow_up(self, value: str) -> str:
         """The follow-up question text for an answer to this prompt."""
-        return f"{self.prefix} {value.strip()}".strip()
+        return " ".join(part for part in (self.prefix, value.strip(), self.suffix) if part)

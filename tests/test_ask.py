@@ -15,7 +15,9 @@ from assistant.ask import Assistant
 from assistant.codes import find_cas, find_codes
 from assistant.errors import QuestionError
 from assistant.settings import Settings
-from assistant.suggest import as_follow_up, fact_asks, next_questions
+from assistant.question import read_question
+from assistant.suggest import as_follow_up, fact_ask, fact_asks, next_questions
+from assistant.types import Leaf, Quantity
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
@@ -308,6 +310,10 @@ def test_a_bare_reply_to_a_prompt_gives_the_fact_it_asked_for(assistant: Assista
     assert as_follow_up("0.1%", converter) == "frequency control 0.1%"
     assert as_follow_up("and if it is only 50 litres?", reactor) == "and if it is only 50 litres?"
     assert as_follow_up("0.1%", []) == "0.1%"
+    axes = fact_ask("2B001", Leaf("count", "2 or more contouring axes", property="axes", op=">=",
+                                  bound=Quantity(2.0, "dimensionless", "2")))
+    assert (axes.label, axes.follow_up("5")) == ("How many axes?", "5 axes")
+    assert read_question(as_follow_up("5", [axes]), ["milling machine"]).facts.counts == {"axes": 5}
 
 
 def test_stce_chat_opens_with_the_verdict_and_a_bare_reply_re_decides(home: Path) -> None:
