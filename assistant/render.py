@@ -216,11 +216,18 @@ def decision_head(answer: Answer) -> str:
     return f"**{escape_md(decision_line(answer))}**\n\n"
 
 
+_DECIDING: dict[str, tuple[str, ...]] = {"applies": ("met",), "undetermined": ("met",),
+                                         "does not apply": ("met", "not met")}
+"""The verdicts of the checks that decide an item of each status: an item that applies or is open fails no
+check that counts (a missed vacuum-pump flow beside a seal-less pump's met one was another branch)."""
+
+
 def shown_checks(c: Candidate) -> list[Check]:
-    """The checks a card shows by default: those the question's facts answered and those it must still answer;
-    the entry's other thresholds (nickel % beside a glass-lined vessel) wait behind "all thresholds"."""
+    """The checks a card shows by default: those that decided the item and those the question must still
+    answer; the entry's other thresholds (nickel % beside a glass-lined vessel, a sibling branch's figure)
+    wait behind "all thresholds of this entry"."""
     asked = {leaf.text for leaf in c.missing} | {", ".join(leaf.materials) for leaf in c.missing if leaf.materials}
-    return [ch for ch in c.checks if ch.verdict != "not stated" or ch.threshold in asked]
+    return [ch for ch in c.checks if ch.verdict in _DECIDING[c.status] or ch.threshold in asked]
 
 
 def item_lines(c: Candidate, max_lines: int = 4) -> list[str]:

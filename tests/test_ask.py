@@ -241,6 +241,10 @@ def test_cards_are_compact_and_the_full_answer_holds_every_threshold_and_note_on
     reactor = assistant.ask("glass-lined reactor 3 000 L")
     assert "Technical Note 1" not in reactor.markdown
     assert render.markdown(reactor, full=True).count("Technical Note 1") == 1
+    pump = assistant.ask("seal-less pump, 2 m3/h, wetted parts Hastelloy C-22")
+    assert {ch.verdict for ch in render.shown_checks(pump.candidates[0])} == {"met"}, "not the vacuum pumps' figure"
+    rows = [line for line in pump.markdown.splitlines() if line.startswith("   - ")]
+    assert not any("5 m3/hour" in row for row in rows) and "1 more threshold of this entry not shown" in rows[-1]
     for text in (answer.markdown, full, reactor.markdown):
         assert not re.search(r"\b[0-9a-f]{12}\b", text), "versions show their label, never a hash"
 
