@@ -29,7 +29,7 @@ import pint
 from assistant.codes import top_level
 from assistant.errors import StceError
 from assistant.params import format_quantity
-from assistant.render import ask_text, candidate_json, check_json, check_text, decision_line
+from assistant.render import ask_text, candidate_json, check_json, check_text, decision_line, shown_checks
 from assistant.types import Answer, Candidate, Check
 
 log = logging.getLogger(__name__)
@@ -84,10 +84,11 @@ class Screened:
 
     @property
     def best_checks(self) -> list[Check]:
-        """The deciding candidate's checks, stated ones first."""
+        """The deciding candidate's checks that the line's facts answered or must still answer, stated first
+        (as on an answer's card: the entry's other thresholds are not this line's)."""
         if self.best is None:
             return []
-        return sorted(self.best.checks, key=lambda ch: ch.verdict == "not stated")
+        return sorted(shown_checks(self.best), key=lambda ch: ch.verdict == "not stated")
 
     def row(self) -> dict[str, Any]:
         """One flat row for a table or a CSV file."""

@@ -394,3 +394,22 @@ class Progress:
         """The share of the file's work done; embedding, the slow phase, takes most of the bar."""
         start, end = _PHASE_SHARE[self.phase]
         return start + (end - start) * (self.done / self.total if self.total else 0.0)
+@dataclass(frozen=True)
+class FactAsk:
+    """A fact the decision turns on, asked as a short labelled prompt ("Wetted material?").
+
+    `options` are answers the criteria themselves suggest (a listed material, a common unlisted one); the
+    officer's answer goes back as the follow-up `f"{prefix} {answer} {suffix}"` ("frequency control 0.1%",
+    "5 axes"), which the follow-up reader completes with the goods already described.
+    """
+
+    entry: str
+    label: str
+    threshold: str
+    prefix: str
+    options: tuple[str, ...] = ()
+    suffix: str = ""
+
+    def follow_up(self, value: str) -> str:
+        """The follow-up question text for an answer to this prompt."""
+        return " ".join(part for part in (self.prefix, value.strip(), self.suffix) if part)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,9 @@ from assistant.ask import Assistant
 from assistant.codes import find_cas, find_codes
 from assistant.errors import QuestionError
 from assistant.settings import Settings
+from assistant.question import read_question
+from assistant.suggest import as_follow_up, fact_ask, fact_asks, next_questions
+from assistant.types import Leaf, Quantity
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
@@ -204,3 +208,126 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line(home: Path) -> None
     assert volume["asked_value"] == {"value": 3000.0, "unit": "liter"} and volume["verdict"] == "met"
     assert "error" in empty
     assert cas["entries"][0] == "1C350"
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("glass-lined reactor 3 000 L", "Likely controlled: 2B350.a.1 (US CCL) applies: total internal volume 3000 L "
+                                        "lies inside 0.1 m³ - 20 m³; glass-lined steel is a listed material"),
+        ("frequency converter 400 Hz, 50 kVA", "Not controlled as described: 3A225 (US CCL) does not apply: "
+                                               "frequency 400 Hz does not meet 600 Hz or more."),
+        ("frequency converter 800 Hz, 50 kVA", "Needs facts: 3A225 (US CCL) may apply; it turns on frequency control "
+                                               "(better (less) than 0.2%). Stated: "),
+    ],
+)
+def test_the_verdict_line_names_the_entry_and_the_checks_that_decided(assistant: Assistant, question: str,
+                                                                      line: str) -> None:
+    answer = assistant.ask(question)
+
+    assert render.decision_line(answer).startswith(line), render.decision_line(answer)
+    assert answer.markdown.startswith(f"**{render.escape_md(line)}")
+    assert answer.markdown.split("\n\n")[1].startswith(render.escape_md(f"Read as: {answer.read_as}"))
+
+
+def test_cards_are_compact_and_the_full_answer_holds_every_threshold_and_note_once(assistant: Assistant) -> None:
+    answer = assistant.ask("frequency converter 400 Hz, 50 kVA")
+    full = render.markdown(answer, full=True)
+    card = answer.candidates[0]
+
+    assert [ch.verdict for ch in render.shown_checks(card)] == ["met", "not met"]
+    assert "1 more threshold of this entry not shown" in answer.markdown
+    assert "0.2%" not in answer.markdown and "better (less) than 0.2%" in full
+    reactor = assistant.ask("glass-lined reactor 3 000 L")
+    assert "Technical Note 1" not in reactor.markdown
+    assert render.markdown(reactor, full=True).count("Technical Note 1") == 1
+    pump = assistant.ask("seal-less pump, 2 m3/h, wetted parts Hastelloy C-22")
+    assert {ch.verdict for ch in render.shown_checks(pump.candidates[0])} == {"met"}, "not the vacuum pumps' figure"
+    rows = [line for line in pump.markdown.splitlines() if line.startswith("   - ")]
+    assert not any("5 m3/hour" in row for row in rows) and "1 more threshold of this entry not shown" in rows[-1]
+    for text in (answer.markdown, full, reactor.markdown):
+        assert not re.search(r"\b[0-9a-f]{12}\b", text), "versions show their label, never a hash"
+
+
+@pytest.mark.parametrize(("material", "decision"), [("glass-lined steel", "likely-controlled"),
+                                                    ("tantalum", "likely-controlled"),
+                                                    ("316L stainless steel", "not-controlled-as-described")])
+def test_a_needs_facts_answer_asks_for_the_wetted_material_and_each_option_decides(
+        assistant: Assistant, material: str, decision: str) -> None:
+    first = assistant.ask("reactor 3 000 L")
+    [wetted] = fact_asks(first)
+
+    assert first.decision == "needs-facts" and wetted.label == "Wetted material?"
+    assert material in wetted.options and "**To decide, tell me:** Wetted material?" in first.markdown
+    follow = assistant.ask(wetted.follow_up(material), history=[first.query])
+
+    assert follow.decision == decision and follow.candidates[0].entry == "2B350", follow.markdown
+    assert render.read_as_line(follow).endswith("(follow-up to: reactor 3 000 L)")
+
+
+def test_a_threshold_prompt_takes_the_stated_value(assistant: Assistant) -> None:
+    first = assistant.ask("frequency converter 800 Hz, 50 kVA")
+    [control] = fact_asks(first)
+
+    follow = assistant.ask(control.follow_up("0.1%"), history=[first.query])
+
+    assert (control.label, control.options) == ("Frequency control?", ())
+    assert follow.decision == "likely-controlled" and follow.entries[0] == "3A225"
+
+
+def test_next_questions_probe_the_deciding_threshold(assistant: Assistant) -> None:
+    first = assistant.ask("glass-lined reactor 3 000 L")
+    [edge, material] = next_questions(first)[:2]
+
+    assert (edge, material) == ("and if it is only 0.05 m³?", "and if the wetted parts were 316L stainless steel?")
+    assert assistant.ask(edge, history=[first.query]).decision == "not-controlled-as-described"
+    assert assistant.ask(material, history=[first.query]).decision == "not-controlled-as-described"
+    assert render.escape_md(edge) in first.markdown
+
+
+def test_the_json_carries_the_verdict_the_prompts_and_the_next_questions(assistant: Assistant) -> None:
+    needs = render.answer_json(assistant.ask("reactor 3 000 L"))
+    likely = render.answer_json(assistant.ask("glass-lined reactor 3 000 L"))
+
+    assert needs["asks"][0]["label"] == "Wetted material?" and "glass-lined steel" in needs["asks"][0]["options"]
+    assert needs["asks"][0]["follow_up"] == "wetted parts {answer}"
+    assert needs["verdict"]["entry"] == "2B350.a.1" and needs["verdict"]["because"][0]["parameter"] == "material"
+    assert likely["verdict"]["line"] == likely["decision_line"] and likely["next_questions"]
+    assert {c["verdict"] for c in likely["verdict"]["because"]} == {"met"}
+    assert likely["citations"][0]["version_label"] == "2026-06" and likely["read_as_line"].startswith("Read as: ")
+
+
+def test_questions_and_document_text_are_escaped_in_the_export(assistant: Assistant) -> None:
+    answer = assistant.ask("![x](http://127.0.0.1:9/x.png) <img src=x> glass-lined reactor 3 000 L")
+
+    exported = render.export_markdown(answer)
+
+    assert not re.search(r"(?<!\\)!(?<!\\)\[", exported) and not re.search(r"(?<!\\)<img", exported)
+    assert "http://" not in exported and "> a.1." in exported
+
+
+def test_a_bare_reply_to_a_prompt_gives_the_fact_it_asked_for(assistant: Assistant) -> None:
+    reactor = fact_asks(assistant.ask("reactor 3 000 L"))
+    converter = fact_asks(assistant.ask("frequency converter 800 Hz, 50 kVA"))
+
+    assert as_follow_up("Glass-lined steel", reactor) == "wetted parts glass-lined steel"
+    assert as_follow_up("0.1%", converter) == "frequency control 0.1%"
+    assert as_follow_up("and if it is only 50 litres?", reactor) == "and if it is only 50 litres?"
+    assert as_follow_up("0.1%", []) == "0.1%"
+    axes = fact_ask("2B001", Leaf("count", "2 or more contouring axes", property="axes", op=">=",
+                                  bound=Quantity(2.0, "dimensionless", "2")))
+    assert (axes.label, axes.follow_up("5")) == ("How many axes?", "5 axes")
+    assert read_question(as_follow_up("5", [axes]), ["milling machine"]).facts.counts == {"axes": 5}
+
+
+def test_stce_chat_opens_with_the_verdict_and_a_bare_reply_re_decides(home: Path) -> None:
+    env = {"STCE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin",
+           "COLUMNS": "200"}
+
+    run = subprocess.run([sys.executable, "-c", "from ui.cli import app; app()", "chat"], cwd=ROOT, env=env,
+                         input="frequency converter 800 Hz, 50 kVA\n0.1%\n\n", text=True, capture_output=True,
+                         timeout=300, check=True)
+
+    needs, likely = run.stdout.index("Needs facts: 3A225"), run.stdout.index("Likely controlled: 3A225")
+    assert needs < run.stdout.index("Read as: frequency converter, 800 Hz, 50 kVA") < likely
+    assert "To decide, tell me: Frequency control?" in run.stdout

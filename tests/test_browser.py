@@ -170,6 +170,34 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_
     assert [u for u in requested if not u.startswith((url, "data:", "blob:"))] == []
 
 
+def test_a_needs_facts_answer_offers_the_fact_and_clicking_it_changes_the_decision(url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(url)
+        question = page.get_by_placeholder("Describe the goods")
+        question.wait_for(timeout=120_000)
+
+        question.fill("reactor, 1000 litres")
+        question.press("Enter")
+
+        first = page.get_by_test_id("stChatMessage").nth(1)
+        expect(first.get_by_text("Needs facts: 2B350.a.1").first).to_be_visible(timeout=120_000)
+        expect(first.get_by_text("Wetted material?")).to_be_visible()
+        first.get_by_role("radio", name="glass-lined steel", exact=True).click()
+
+        follow = page.get_by_test_id("stChatMessage").nth(3)
+        expect(follow.get_by_text("Likely controlled: 2B350.a.1").first).to_be_visible(timeout=120_000)
+        expect(follow.get_by_text("glass-lined steel is a listed material", exact=False).first).to_be_visible()
+        expect(page.get_by_test_id("stChatMessage").nth(2)).to_contain_text("wetted parts glass-lined steel")
+        page.screenshot(path=tmp_path / "fact.png")
+        browser.close()
+    assert (tmp_path / "fact.png").stat().st_size > 10_000
+
+
+
 def test_a_manifest_is_screened_line_by_line(page: Page, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 

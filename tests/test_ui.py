@@ -17,6 +17,8 @@ from assistant.audit import AuditLog
 from assistant.settings import Settings
 from assistant.types import Progress
 from bench.pdfwriter import pdf_bytes
+from assistant.render import version_text
+from assistant.types import Answer
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
 from ui import resources
@@ -114,8 +116,9 @@ def test_a_question_is_answered_with_cited_passages(app: AppTest) -> None:
     assert not app.exception
     assert "**2B350.a.1**" in page_text(app)
     cited = app.session_state["turns"][0]["answer"].citations[0].passage
-    citation = next(e for e in app.expander if e.label.startswith("[1] 2B350"))
-    assert citation.label == f"[1] {cited.entry} · {cited.list_label} · {cited.source} {cited.version}"
+    citation = next(e for e in app.expander if e.label.startswith("\\[1\\] 2B350"))
+    shown = version_text(cited.version)
+    assert citation.label == escape_md(f"[1] {cited.entry} · {cited.list_label} · {cited.source} {shown}")
     assert any("Glass" in m.value for m in citation.markdown), "the expander holds the full passage"
     assert ":orange-background[Glass]" in page_text(app), "the question's words are highlighted in the quote"
 
@@ -172,7 +175,8 @@ def test_the_exports_carry_every_cited_passage_and_its_version(app: AppTest) -> 
     assert len(cited) == len(answer.citations) + len(answer.guidance) > 0
     first = cited[0]
     assert first["version"] == answer.citations[0].passage.version and "Glass" in first["text"]
-    assert markdown.startswith(f"## {REACTOR}") and f"[1] {first['entry']}" in markdown and "> a.1." in markdown
+    assert markdown.startswith(f"## {REACTOR}") and escape_md(f"[1] {first['entry']}") in markdown
+    assert "> a.1." in markdown and "Technical Note 1" in markdown, "the export holds the whole entry and its notes"
 
 
 def test_an_empty_index_says_how_to_fill_it(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -478,3 +482,97 @@ def test_the_answer_follows_the_question_language_unless_one_is_chosen(app: AppT
     choice.set_value("en").run()
     ask(app, "réacteur émaillé de 1 000 litres")
     assert app.session_state["turns"][-1]["answer"].language == "en"
+
+
+
+def chat_answer(at: AppTest, n: int = -1) -> Answer:
+    return at.session_state["turns"][n]["answer"]
+
+
+def test_an_answer_opens_with_its_verdict_then_how_the_question_was_read(app: AppTest) -> None:
+    ask(app, REACTOR)
+
+    reply = app.chat_message[1]
+    verdict = reply.error[0].value
+    assert verdict.startswith("Likely controlled\\: 2B350.a.1 ("), verdict
+    assert verdict.endswith("applies\\: total internal volume 1000 L lies inside 0.1 m³ - 20 m³; glass-lined steel "
+                            "is a listed material"), verdict
+    assert reply.caption[0].value == "Read as\\: reactor, 1000 L, glass-lined steel"
+    assert not re.search(r"\b[0-9a-f]{12}\b", page_text(app)), "versions show their label, never a hash"
+    for c in chat_answer(app).candidates:
+        assert f"{c.list_label} · {version_text(c.version)} · cites" in page_text(app)
+    assert version_text("2026-06 (8045c830d5e3)") == "2026-06"
+
+
+def test_cards_are_compact_and_expand_to_the_whole_entry(app: AppTest) -> None:
+    ask(app, "frequency converter 400 Hz, 50 kVA")
+
+    answer = chat_answer(app)
+    card = answer.candidates[0]
+    assert card.entry == "3A225" and answer.decision == "not-controlled-as-described"
+    compact = app.chat_message[1].table[0].value
+    assert list(compact["verdict"]) == ["met", "not met"], "only the checks the stated facts answered"
+    whole = next(e for e in app.expander if e.label.startswith("Whole entry"))
+    assert len(whole.table[0].value) == len(card.checks) == 3, "every threshold of the entry behind the expander"
+    assert any("better (less) than 0.2%" in m.value for m in whole.markdown), "the whole quote"
+
+
+def test_a_needs_facts_answer_offers_the_fact_and_answering_re_decides(app: AppTest) -> None:
+    ask(app, "reactor, 1000 litres")
+    assert chat_answer(app).decision == "needs-facts"
+    wetted = app.pills[0]
+    assert wetted.label == "Wetted material?"
+    assert {"glass-lined steel", "PTFE", "tantalum", "316L stainless steel"} <= set(wetted.options)
+
+    wetted.set_value("glass-lined steel").run()
+
+    follow = chat_answer(app)
+    assert len(app.session_state["turns"]) == 2 and not app.exception
+    assert app.session_state["turns"][1]["question"] == "wetted parts glass-lined steel"
+    assert follow.decision == "likely-controlled" and follow.entries[0] == "2B350"
+    assert "(follow-up to\\: reactor, 1000 litres)" in app.chat_message[3].caption[0].value
+
+
+def test_a_threshold_fact_is_typed_in_a_short_input(app: AppTest) -> None:
+    ask(app, "frequency converter 800 Hz, 50 kVA")
+    prompt = next(t for t in app.text_input if t.label == "Frequency control?")
+
+    prompt.input("0.1%").run()
+
+    assert app.session_state["turns"][1]["question"] == "frequency control 0.1%"
+    assert chat_answer(app).decision == "likely-controlled"
+
+
+def test_next_questions_are_offered_and_asked_in_the_same_conversation(app: AppTest) -> None:
+    ask(app, REACTOR)
+    suggested = next(p for p in app.pills if p.label == "Next questions")
+    assert suggested.options[0] == "and if it is only 0.05 m³?"
+
+    suggested.set_value(suggested.options[0]).run()
+
+    assert chat_answer(app).decision == "not-controlled-as-described"
+    assert "0.05 m³" in chat_answer(app).read_as
+
+
+def _hostile_answer() -> None:
+    from assistant.types import Candidate, Check, Citation, Passage
+    from ui.answer_view import show_candidate
+
+    image = "![x](http://127.0.0.1:9/t.png)"
+    passage = Passage(id="x", text=f"{image} <img src=x> text", source="src", list_label="L",
+                      version="v1 (0123456789ab)", version_id="v", kind="curriculum", title=image)
+    check = Check(entry="X1", parameter="material", threshold=image, verdict="met", stated=image)
+    card = Candidate(entry="X1", item="X1", title=image, list_label="L", version=passage.version, quote=image,
+                     notes=[image], citations=[1], checks=[check], status="applies", reason=image)
+    show_candidate(card, "", {1: Citation(1, passage, 1.0)}, set())
+
+
+def test_document_text_cannot_load_a_remote_image() -> None:
+    at = AppTest.from_function(_hostile_answer, default_timeout=120).run()
+
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
+    shown += [str(v) for t in at.table for v in t.value.to_numpy().ravel()]
+    assert any("\\!\\[x\\]" in text for text in shown)
+    for text in shown:
+        assert not re.search(r"(?<!\\)!(?<!\\)\[", text) and not re.search(r"(?<!\\)<img", text), text
+        assert "http://" not in text and "0123456789ab" not in text, text

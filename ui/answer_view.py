@@ -1,15 +1,27 @@
-"""An answer as officers read it: candidate cards, checks, cited passages; shared by chat and training."""
+"""An answer as officers read it: the verdict line, "Read as", the facts to give, compact candidate cards that
+expand to the whole entry, cited passages, next questions; shared by chat, screening and training.
+
+`follow_up` (chat only) receives the text of a fact the officer gave or a next question picked, to be asked in
+the same conversation; without it the prompts are shown as text.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import streamlit as st
 
 from assistant.render import (
-    DISCLAIMER, STATUS_LABELS, ask_text, citation_label, decision_line, escape_md, quantity_text,
+    DISCLAIMER, STATUS_LABELS, ask_line, citation_label, decision_line, escape_md, item_lines, quantity_text,
+    read_as_line, shown_checks, version_text,
 )
-from assistant.types import Answer, Candidate, Citation
+from assistant.render import export_markdown as answer_markdown
+from assistant.suggest import fact_asks, next_questions
+from assistant.types import Answer, Candidate, Check, Citation, FactAsk
+
+FollowUp = Callable[[str], None]
+__all__ = ["answer_markdown", "escape_md", "highlight", "lines", "show_answer"]
 _STOPWORDS = frozenset(
     "the and for with from that this what which does have has into about are was were will can not any its "
     "our their there than then them they use used using goods item items".split()
@@ -47,39 +59,94 @@ def lines(markdown: str) -> str:
 
 
 def show_citation(c: Citation) -> None:
-    """The full cited passage, with where it comes from."""
-    with st.expander(citation_label(c)):
+    """The full cited passage, with where it comes from (the label escaped: expander labels render Markdown)."""
+    with st.expander(escape_md(citation_label(c))):
         p = c.passage
-        st.caption(f"Source **{escape_md(p.source)}**, list {escape_md(p.list_label)}, version {escape_md(p.version)}"
-                   + (f", page {p.page}" if p.page else ""))
+        st.caption(f"Source **{escape_md(p.source)}**, list {escape_md(p.list_label)}, "
+                   f"{escape_md(version_text(p.version))}" + (f", page {p.page}" if p.page else ""))
         st.markdown(lines(escape_md(p.text)))
 
 
-def show_candidate(c: Candidate, question: str, cited: dict[int, Citation]) -> None:
+def _check_rows(checks: list[Check]) -> list[dict[str, str]]:
+    """Check rows for st.table, escaped: its cells render Markdown, and thresholds are the document's words."""
+    return [{"parameter": escape_md(ch.parameter), "about": escape_md(ch.subject),
+             "asked": escape_md(ch.stated or quantity_text(ch.asked)), "threshold": escape_md(ch.threshold),
+             "verdict": ch.verdict} for ch in checks]
+
+
+def show_candidate(c: Candidate, question: str, cited: dict[int, Citation], seen_notes: set[str]) -> None:
+    """A compact card (entry, title, matching sub-item lines, the checks that decided); the whole quote, every
+    threshold of the entry, its notes and related entries behind one expander."""
     with st.container(border=True):
         st.markdown(f"**{escape_md(c.item)}** {escape_md(c.title)}")
-        st.caption(f"{escape_md(c.list_label)} · version {escape_md(c.version)} · cites "
+        st.caption(f"{escape_md(c.list_label)} · {escape_md(version_text(c.version))} · cites "
                    + " ".join(f"[{n}]" for n in c.citations))
         st.badge(STATUS_LABELS[c.status], color=_COLOURS[c.status])  # type: ignore[arg-type]
-        if c.reason:
+        checks = shown_checks(c)
+        if c.reason and not checks:
             st.markdown(escape_md(c.reason))
-        st.markdown(lines(highlight(c.quote, question)))
-        if c.checks:
-            st.table([{"parameter": ch.parameter, "about": ch.subject, "asked": ch.stated or quantity_text(ch.asked),
-                       "threshold": ch.threshold, "verdict": ch.verdict} for ch in c.checks], hide_index=True)
-        for leaf in c.missing:
-            st.markdown(f"Ask: {escape_md(ask_text(leaf))}")
-        for note in c.notes:
-            st.caption(escape_md(note))
-        if c.related:
-            st.markdown("Also check: " + ", ".join(f"**{escape_md(r)}**" for r in c.related))
+        st.markdown(lines(highlight("\n".join(item_lines(c)), question)))
+        if checks:
+            st.table(_check_rows(checks), hide_index=True)
+        notes = [n for n in c.notes if n not in seen_notes]
+        seen_notes.update(c.notes)
+        with st.expander("Whole entry, all thresholds of this entry, notes and related entries"):
+            if c.reason:
+                st.markdown(escape_md(c.reason))
+            st.markdown(lines(highlight(c.quote, question)))
+            if len(c.checks) > len(checks):
+                st.table(_check_rows(c.checks), hide_index=True)
+            for note in notes:
+                st.caption(escape_md(note))
+            if c.related:
+                st.markdown("Also check: " + ", ".join(f"**{escape_md(r)}**" for r in c.related))
         for n in c.citations:
             if n in cited:
                 show_citation(cited[n])
 
 
-def show_answer(answer: Answer) -> None:
-    """Candidate cards best first, then the curriculum guidance, then the disclaimer."""
+def _submit(key: str, ask: FactAsk | None, follow_up: FollowUp) -> None:
+    """A widget's value as a follow-up question: a fact for a prompt, or a next question as it stands."""
+    value = st.session_state.get(key)
+    if value:
+        follow_up(ask.follow_up(str(value)) if ask is not None else str(value))
+
+
+def show_asks(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
+    """The facts the decision turns on: one-click options where the criteria list them, else a short input."""
+    asks = fact_asks(answer)
+    if not asks:
+        return
+    if follow_up is None:
+        st.markdown("**To decide, tell me:** " + " · ".join(escape_md(ask_line(a)) for a in asks))
+        return
+    st.markdown("**To decide, tell me:**")
+    for i, ask in enumerate(asks):
+        widget = f"ask-{key}-{i}"
+        label = escape_md(ask.label)
+        if ask.options:
+            st.pills(label, ask.options, key=widget, on_change=_submit, args=(widget, ask, follow_up),
+                     format_func=escape_md, help=escape_md(f"The list: {ask.threshold}"))
+        else:
+            st.text_input(label, key=widget, on_change=_submit, args=(widget, ask, follow_up),
+                          placeholder=f"the list: {ask.threshold}"[:120])
+
+
+def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
+    suggested = next_questions(answer)
+    if not suggested:
+        return
+    if follow_up is None:
+        st.caption("Next questions: " + " · ".join(escape_md(q) for q in suggested))
+        return
+    widget = f"next-{key}"
+    st.pills("Next questions", suggested, key=widget, on_change=_submit, args=(widget, None, follow_up),
+             format_func=escape_md)
+
+
+def show_answer(answer: Answer, key: str = "answer", follow_up: FollowUp | None = None) -> None:
+    """The verdict line first, then how the question was read, the facts to give, the cards best first, the
+    curriculum guidance, next questions and the disclaimer. `key` keeps widgets of several answers apart."""
     cited = {c.n: c for c in answer.citations}
     if answer.mode == "llm":
         st.caption("Written by a language model from the passages below; every citation, entry and figure checked.")
@@ -87,23 +154,18 @@ def show_answer(answer: Answer) -> None:
     elif answer.mode == "fallback":
         st.caption("The language model's answer failed the checks or timed out; this is the extractive answer.")
     _DECISION_BOXES[answer.decision](escape_md(decision_line(answer)))
-    if answer.read_as:
-        st.caption(f"Read as: {escape_md(answer.read_as)}")
+    st.caption(escape_md(read_as_line(answer)))
     for note in answer.facts.notes if answer.facts else ():
         st.caption(f"Note: {escape_md(note)}")
+    show_asks(answer, key, follow_up)
     if answer.candidates:
         st.markdown("**Control entries**, best first:")
+    seen_notes: set[str] = set()
     for candidate in answer.candidates:
-        show_candidate(candidate, answer.question, cited)
+        show_candidate(candidate, answer.question, cited, seen_notes)
     if answer.guidance:
         st.markdown("**What to look for and what to do next**")
         for g in answer.guidance:
             show_citation(g)
+    show_next_questions(answer, key, follow_up)
     st.caption(f"{DISCLAIMER} Answered in {answer.took_ms:.0f} ms ({answer.mode}).")
-
-
-def answer_markdown(answer: Answer) -> str:
-    """One answer for the Markdown export: the question, the answer and every cited passage in full."""
-    cited = "\n\n".join(f"**{citation_label(c)}**\n\n> " + c.passage.text.replace("\n", "\n> ")
-                        for c in answer.citations + answer.guidance)
-    return f"## {answer.question}\n\n{answer.markdown}\n\n### Cited passages\n\n{cited}\n"

@@ -16,12 +16,14 @@ import streamlit as st
 from assistant.conversations import StoredTurn
 from assistant.render import answer_json
 from assistant.errors import StceError
+from assistant.suggest import as_follow_up, fact_asks
 from assistant.types import Answer
 from ui import resources, session
-from ui.answer_view import answer_markdown, escape_md, show_answer
+from ui.answer_view import FollowUp, answer_markdown, escape_md, show_answer
 from ui.feedback import FeedbackStore
 
 ANSWER_LANGUAGES = {"": "Auto (the question's language)", "en": "English", "fr": "Français"}
+FOLLOW_UP = "follow-up"  # session key: a fact given or a next question picked, asked on the next run
 EMPTY_INDEX = (
     "**The index holds no control list yet**, so no entry can be proposed. An editor adds lists on the "
     "**Sources** page (enabled by setting `STCE_EDITOR_PASSWORD`), or from a shell: "
@@ -160,14 +162,19 @@ def save_feedback(turn: Turn) -> None:
     st.toast("Thanks, saved.", icon=":material/check:")
 
 
-def show_turn(turn: Turn) -> None:
+def ask_next(question: str) -> None:
+    """Queue a follow-up from an answer's fact prompt or next-question pills for this run's question."""
+    st.session_state[FOLLOW_UP] = question
+
+
+def show_turn(turn: Turn, follow_up: FollowUp | None = None) -> None:
     with st.chat_message("user"):
         st.markdown(escape_md(turn["question"]))
     with st.chat_message("assistant"):
         if turn["answer"] is None:
             st.error(turn["error"])
             return
-        show_answer(turn["answer"])
+        show_answer(turn["answer"], turn["id"], follow_up)
         rating = st.feedback("thumbs", key=f"rating-{turn['id']}", on_change=save_feedback, args=(turn,))
         if rating is not None:
             st.text_input("Comment (optional)", key=f"comment-{turn['id']}", on_change=save_feedback, args=(turn,))
@@ -237,9 +244,13 @@ def page() -> None:
         st.info(EMPTY_INDEX)
     if not turns:
         examples()
-    for turn in turns:
-        show_turn(turn)
-    question = st.chat_input("Describe the goods, e.g. glass-lined reactor, 1000 litres", disabled=not filters.ready)
+    for i, turn in enumerate(turns):
+        show_turn(turn, ask_next if i == len(turns) - 1 else None)
+    typed = st.chat_input("Describe the goods, e.g. glass-lined reactor, 1000 litres", disabled=not filters.ready)
+    last = turns[-1]["answer"] if turns else None
+    if typed and last is not None:
+        typed = as_follow_up(typed, fact_asks(last))
+    question = typed or st.session_state.pop(FOLLOW_UP, None)
     question = question or (st.session_state.pop("example", "") if filters.ready else "")
     if not st.session_state.get("focused"):
         st.session_state["focused"] = True

@@ -223,9 +223,10 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
     k: Annotated[int, typer.Option("-k", help="How many candidate entries.")] = 5,
     list_label: Annotated[Optional[list[str]], typer.Option("--list", help="Search only this list.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Whole entries: every threshold, notes, related.")] = False,
 ) -> None:
-    """Answer one question (or one per line of stdin with '-')."""
-    from assistant.render import answer_json, citation_label
+    """Answer one question (or one per line of stdin with '-'): the verdict line first, compact cards."""
+    from assistant.render import answer_json, citation_label, markdown
 
     assistant = _assistant(ctx.obj)
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
@@ -243,7 +244,7 @@ def ask(
         if as_json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
-            out.print(Markdown(answer.markdown))
+            out.print(Markdown(markdown(answer, full=True) if full and answer.mode != "llm" else answer.markdown))
             for c in answer.citations + answer.guidance:
                 out.print(Text(citation_label(c), style="dim"))
     if failed:
@@ -252,9 +253,14 @@ def ask(
 
 @app.command()
 def chat(ctx: typer.Context) -> None:
-    """A terminal conversation; follow-ups reuse the previous question's goods."""
+    """A terminal conversation; follow-ups reuse the previous question's goods, and a bare reply to the last
+    answer's prompts ("glass-lined steel", "0.1%") gives the fact it asked for."""
+    from assistant.suggest import as_follow_up, fact_asks
+    from assistant.types import FactAsk
+
     assistant = _assistant(ctx.obj)
     history: list[str] = []
+    asks: list[FactAsk] = []
     out.print("Describe the goods (empty line or Ctrl-D to quit).")
     while True:
         try:
@@ -264,7 +270,7 @@ def chat(ctx: typer.Context) -> None:
         if not question.strip():
             break
         try:
-            stream = assistant.stream(question, history=history)
+            stream = assistant.stream(as_follow_up(question, asks), history=history)
         except Exception as error:  # noqa: BLE001  (the conversation goes on; the store may come back)
             err.print(f"[red]{escape(plain_reason(error))}[/red]")
             continue
@@ -275,6 +281,7 @@ def chat(ctx: typer.Context) -> None:
                 live.update(Markdown(shown))
         out.print(f"[dim]({stream.answer.mode}, {stream.answer.took_ms:.0f} ms)[/dim]")
         history.append(stream.answer.query)
+        asks = fact_asks(stream.answer)
 
 
 _FLAG_STYLES = {"likely-controlled": "bold red", "check-parameters": "yellow", "no-match": "dim"}

@@ -86,7 +86,7 @@ def show_line(r: Screened) -> None:
             facts.append(f"HS {escape_md(item.hs_code)}")
         st.caption(" · ".join(facts) + (f" · as read: {escape_md(item.raw)}" if item.raw else ""))
         if r.disagreement:
-            st.warning(f"Disagreement with the document: {r.disagreement}")
+            st.warning(f"Disagreement with the document: {escape_md(r.disagreement)}")
         if r.answer is not None:
             show_answer(r.answer)
 
