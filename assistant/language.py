@@ -114,3 +114,25 @@ def _latin_language(text: str) -> str:
     score["es"] += bool(_SPANISH_LETTERS.search(text))
     best = max(("fr", "es"), key=score.__getitem__)
     return best if score[best] > score["en"] else "en"
+
+
+_DOCUMENT_LANGUAGES = ("en", "fr")
+_MIN_DOCUMENT_WORDS = 20
+
+
+def document_language(text: str) -> str:
+    """The language a document is written in, for a source whose file does not say (`xml:lang` is preferred):
+    "en" or "fr" when the function words say so clearly, "" when the text is too short or mixed.
+
+    >>> document_language("The reactor vessels of the plant, with or without agitators, and the pumps for it " * 2)
+    'en'
+    >>> document_language("2B350 0.1 m3")
+    ''
+    """
+    words = [w.lower().replace("’", "'") for w in _WORDS.findall(text[:50_000])]
+    if len(words) < _MIN_DOCUMENT_WORDS:
+        return ""
+    counts = {lang: sum(w in FUNCTION_WORDS[lang] for w in words) for lang in _DOCUMENT_LANGUAGES}
+    best = max(counts, key=counts.__getitem__)
+    others = max(n for lang, n in counts.items() if lang != best)
+    return best if counts[best] >= max(5, 2 * others) else ""

@@ -22,7 +22,7 @@ from assistant.codes import NSG_ENTRY
 from assistant.errors import IngestError
 from ingest.ecfr import parse_safely
 from ingest.entries import Entry, Item
-from ingest.language import detect_language
+from assistant.language import document_language
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def read_justice(data: bytes, path: str) -> JusticeDocument:
 def _language(root: Element, entries: list[Entry]) -> str:
     """The document's own mark (`xml:lang="fr"`), else what its words say."""
     marked = (root.get(_XML_LANG) or "").split("-")[0].lower()
-    return marked or detect_language(" ".join(e.full_text() for e in entries[:40]))
+    return marked or document_language(" ".join(e.full_text() for e in entries[:40]))
 
 
 def _work(number: str) -> str:

@@ -27,7 +27,7 @@ from assistant.types import Kind
 from ingest.ecfr import looks_like_ecfr, read_ecfr
 from ingest.entries import Entry
 from ingest.justice import looks_like_justice, read_justice
-from ingest.language import detect_language
+from assistant.language import document_language
 from ingest.listtext import split_list_pages
 from ingest.pdf import read_pdf_pages
 
@@ -260,12 +260,12 @@ def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind 
     else:
         text = _decode(data, path)
         loaded = Loaded("curriculum", "markdown", pages=[(None, text)], default_list=CURRICULUM_LIST,
-                        language=detect_language(text))
+                        language=document_language(text))
     return loaded if kind in (None, loaded.kind) else _as_kind(loaded, kind, path)
 
 
 def _language_of(entries: list[Entry]) -> str:
-    return detect_language(" ".join(e.full_text() for e in entries[:40]))
+    return document_language(" ".join(e.full_text() for e in entries[:40]))
 
 
 def detect(data: bytes, path: Path) -> Loaded:
@@ -316,7 +316,7 @@ def _read_pdf(data: bytes, path: Path, password: str | None, split: bool = True)
                       default_list="Military list" if military else "Dual-use list", language=_language_of(entries))
     unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
     return Loaded("other", "pdf", pages=unindented, default_list=DEFAULT_LISTS["other"],
-                  language=detect_language(" ".join(t for _, t in pages[:10])))
+                  language=document_language(" ".join(t for _, t in pages[:10])))
 
 
 def _decode(data: bytes, path: Path) -> str:

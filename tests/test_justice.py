@@ -20,7 +20,7 @@ from ingest.criteria import criteria_of
 from ingest.ecfr import looks_like_ecfr
 from ingest.entries import Entry
 from ingest.justice import looks_like_justice, read_justice
-from ingest.language import detect_language
+from assistant.language import document_language
 from ingest.load import read_bytes
 from ingest.pipeline import Ingester
 from tests.conftest import CCL_XML, SOURCES
@@ -60,8 +60,8 @@ def test_both_versions_have_the_same_nsg_codes(english, french) -> None:  # type
 def test_language_and_regulation_come_from_the_document(english, french) -> None:  # type: ignore[no-untyped-def]
     assert (english.language, french.language) == ("en", "fr")
     assert english.work == french.work == "SOR/2000-210"
-    assert detect_language(_item(french.entries, "B.1.1.3").full_text() * 3) == "fr"
-    assert detect_language(_item(english.entries, "B.1.1.3").full_text() * 3) == "en"
+    assert document_language(_item(french.entries, "B.1.1.3").full_text() * 3) == "fr"
+    assert document_language(_item(english.entries, "B.1.1.3").full_text() * 3) == "en"
 
 
 def test_beryllium_keeps_its_exceptions_as_a_note(english, french) -> None:  # type: ignore[no-untyped-def]
