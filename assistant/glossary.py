@@ -30,6 +30,9 @@ from assistant.errors import IngestError
 GLOSSARY_PATH = Path(__file__).resolve().parents[1] / "corpus" / "glossary.yaml"
 KINDS = frozenset({"goods", "material", "chemical", "unit", "property", "term", "link"})
 FOREIGN = ("fr", "es", "ru", "ar", "zh")
+ALIASES = "aliases"
+"""A row's English common names and abbreviations that the lists do not use ("anthrax" for Bacillus anthracis,
+"TDG" for thiodiglycol): read as the row's term in a question of any language."""
 _SCRIPT_OF = {"ru": "cyrillic", "ar": "arabic", "zh": "han"}
 _CAS = re.compile(r"\d{2,7}-\d{2}-\d")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
@@ -124,11 +127,11 @@ def _parse(path: Path, rows: object) -> tuple[Term, ...]:
         cas = str(row.get("cas") or "")
         if cas and not _CAS.fullmatch(cas):
             raise _fail(path, where, f"{cas!r} is not a CAS number")
-        unknown = set(row) - {"en", "kind", "cas", *FOREIGN}
+        unknown = set(row) - {"en", "kind", "cas", ALIASES, *FOREIGN}
         if unknown:
             raise _fail(path, where, f"unknown field {sorted(unknown)[0]!r}")
         forms: dict[str, tuple[str, ...]] = {}
-        for lang in FOREIGN:
+        for lang in (*FOREIGN, ALIASES):
             written = row.get(lang) or []
             if not isinstance(written, list) or not all(isinstance(f, str | int) for f in written):
                 raise _fail(path, where, f"{lang} must be a list of words")
@@ -209,17 +212,20 @@ def _unread_words(text: str, language: str) -> list[str]:
 
 
 def translate(text: str, languages: Iterable[str]) -> Translated:
-    """`text` with the glossary's terms of `languages` replaced by their English terms; in a language of
-    another script, its words the glossary does not know are left out of the text and listed as unread.
+    """`text` with the glossary's terms of `languages` (and its English aliases, whatever the language)
+    replaced by their English terms; in a language of another script, its words the glossary does not know
+    are left out of the text and listed as unread.
 
     >>> t = translate("изостатический пресс, камера 300 мм", ["ru"])
     >>> t.text, [x.english for x in t.terms]
     ('isostatic press, chamber 300 mm', ['isostatic press', 'chamber', 'mm'])
+    >>> translate("anthrax culture", ["en"]).text
+    'Bacillus anthracis culture'
     """
     terms: list[Translation] = []
     unread: list[str] = []
-    for language in languages:
-        if language not in FOREIGN:
+    for language in (*languages, ALIASES):
+        if language not in (*FOREIGN, ALIASES):
             continue
         pattern, by_group = _matcher(language)
         folded, where = _fold(text)
@@ -245,7 +251,7 @@ def translate(text: str, languages: Iterable[str]) -> Translated:
         if language in _SCRIPT_OF:
             unread += _unread_words(text, language)
             text = _drop_script(text, _SCRIPT_OF[language])
-        else:
+        elif language in FOREIGN:
             text = _drop_function_words(text, language)
     return Translated(" ".join(re.sub(r"\s+([,.;:?!)])", r"\1", text).split()), tuple(terms),
                       tuple(dict.fromkeys(unread)))

@@ -288,8 +288,9 @@ def markdown(answer: Answer, full: bool = False) -> str:
     lang = answer.language
     lines = [decision_head(answer).rstrip("\n"), f"\n{escape_md(read_as_line(answer))}"]
     if answer.translated:
-        lines.append(f"\n{message('translated', lang, name=_language_name(answer.question_language, lang))} "
-                     f"{escape_md(translated_text(answer))}")
+        read = (message("aliases_read", lang) if answer.question_language == "en"
+                else message("translated", lang, name=_language_name(answer.question_language, lang)))
+        lines.append(f"\n{read} {escape_md(translated_text(answer))}")
     if answer.facts is not None:
         lines += [f"\n_{message('note', lang)} {escape_md(note)}_" for note in answer.facts.notes]
     asks = fact_asks(answer)

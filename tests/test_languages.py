@@ -159,3 +159,12 @@ def test_a_mixed_language_question_is_read_in_both_and_says_so(assistant: Assist
 
     assert answer.understood and answer.entries and answer.entries[0] == "2B350", answer.markdown
     assert any("mixes Russian and English" in note for note in answer.facts.notes)
+
+
+def test_english_common_names_are_read_as_the_lists_scientific_names() -> None:
+    """"anthrax" is nowhere in the lists, which say Bacillus anthracis: read as is, it found nothing."""
+    reading = read_question("anthrax culture, 10 ml", [])
+    assert reading.query.startswith("Bacillus anthracis culture")
+    assert [(t.written, t.english) for t in reading.terms] == [("anthrax", "Bacillus anthracis")]
+    assert read_question("TDG, 200 kg drums", []).query.startswith("thiodiglycol (CAS 111-48-8)")
+    assert read_question("teacup", []).terms == ()
