@@ -48,27 +48,29 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
             lists: Sequence[str] | None = None, sources: Sequence[str] | None = None, llm: bool = True,
-            conversation: str = "", language: str | None = None) -> Answer:
+            conversation: str = "", language: str | None = None, home_list: str | None = None) -> Answer:
         """Candidate entries for the goods described, with cited passages and parameter checks; the answer's
         sentences in `language` ("en", "fr"), else in the question's language where there is a table for it.
 
-        `conversation` is the UI conversation's id, written to the audit trail to link the two.
+        `conversation` is the UI conversation's id, written to the audit trail to link the two; `home_list`
+        (default: the setting) is the officer's own list, first on a card that several lists share.
         """
-        extractive = self.extract(question, history, k, lists, sources, llm, language)
+        extractive = self.extract(question, history, k, lists, sources, llm, language, home_list)
         answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
         self.audit.record(answer, conversation)
         return answer
 
     def stream(self, question: str, history: Sequence[str] = (), k: int | None = None,
                lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
-               conversation: str = "", language: str | None = None) -> AnswerStream:
+               conversation: str = "", language: str | None = None, home_list: str | None = None) -> AnswerStream:
         """The answer as checked text chunks (the extractive answer in one chunk when no LLM is set)."""
-        return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True, language=language),
+        return self.llm.stream(self.extract(question, history, k, lists, sources, llm=True, language=language,
+                                            home_list=home_list),
                                history, partial(self.audit.record, conversation=conversation))
 
     def extract(self, question: str, history: Sequence[str] = (), k: int | None = None,
                 lists: Sequence[str] | None = None, sources: Sequence[str] | None = None,
-                llm: bool = False, language: str | None = None) -> Answer:
+                llm: bool = False, language: str | None = None, home_list: str | None = None) -> Answer:
         """The deterministic answer: the decision, entries, verbatim quotes, checks.
 
         `history` holds earlier answers' `query`; with `llm` and a model configured, a follow-up is rewritten
@@ -108,7 +110,7 @@ class Assistant:
             decided = replace(decided, candidates=[], citations=[], ruled_out=[], decision="no-match")
             falls = {}
         grouped = group_by_item(decided.candidates, decided.citations, decided.guidance, view.snapshot,
-                                self.settings.home_list, scope.allows)
+                                home_list or self.settings.home_list, scope.allows)
         answer = Answer(
             question=reading.question, markdown="", candidates=grouped.candidates, citations=grouped.citations,
             guidance=grouped.guidance, took_ms=0.0, decision=decided.decision, query=query,

@@ -127,6 +127,10 @@ def test_one_card_carries_every_lists_citation_home_list_first(home: Path) -> No
         assert escape_md(line) in answer.markdown
         numbers = [c.n for c in answer.citations + answer.guidance]
         assert numbers == list(range(1, len(numbers) + 1))
+        # The sidebar's "Your list" choice: one question's home list overrides the setting.
+        chosen = Assistant(Settings(home=home, home_list=other, audit_log=False)).ask(
+            question, llm=False, home_list=home_list)
+        assert next(c for c in chosen.candidates if c.entry in ("1C230", "B.1.1.3")).list_label == lead
 
 
 def test_entry_links_on_the_command_line(home: Path) -> None:

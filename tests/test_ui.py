@@ -576,3 +576,11 @@ def test_document_text_cannot_load_a_remote_image() -> None:
     for text in shown:
         assert not re.search(r"(?<!\\)!(?<!\\)\[", text) and not re.search(r"(?<!\\)<img", text), text
         assert "http://" not in text and "0123456789ab" not in text, text
+
+
+def test_the_officer_picks_the_home_list_that_leads_a_shared_card(app: AppTest) -> None:
+    choice = next(s for s in app.sidebar.selectbox if s.label.startswith("Your list"))
+    assert choice.value == "" and "US CCL" in choice.options
+    choice.set_value("US CCL").run()
+    ask(app, REACTOR)
+    assert app.session_state["turns"][-1]["answer"].candidates[0].list_label == "US CCL"

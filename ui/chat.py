@@ -68,6 +68,7 @@ class Filters:
     ready: bool
     mode: str = "extractive"
     language: str | None = None
+    home_list: str | None = None
 
 
 def _restriction(picked: list[str], options: list[str]) -> list[str] | None:
@@ -92,11 +93,18 @@ def sidebar_filters() -> Filters:
                                     help="Auto answers in the question's language (French or English); questions "
                                          "in Spanish, Russian, Arabic or Chinese are read through the glossary and "
                                          "answered in English.")
+    control_lists = sorted({s.list_label for s in docs if s.kind == "control-list"})
+    default_home = resources.settings().home_list
+    home = st.sidebar.selectbox("Your list (first on a card)", ["", *control_lists],
+                                index=1 + control_lists.index(default_home) if default_home in control_lists else 0,
+                                format_func=lambda label: label or "none",
+                                help="When lists control the same item, one card carries every list's citation; "
+                                     "your own list leads it (default: STCE_HOME_LIST).")
     ready = bool(picked_lists and picked_sources) or not docs
     if not ready:
         st.sidebar.warning("Select at least one list and one source to search.")
     return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready, mode,
-                   language or None)
+                   language or None, home or None)
 
 
 def to_turn(stored: StoredTurn) -> Turn:
@@ -138,12 +146,14 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
     try:
         if filters.mode == "llm":
             stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources,
-                                      conversation=conversation, language=filters.language)
+                                      conversation=conversation, language=filters.language,
+                                      home_list=filters.home_list)
             st.write_stream(stream)
             answer = stream.answer
         else:
             answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources,
-                                   conversation=conversation, language=filters.language)
+                                   conversation=conversation, language=filters.language,
+                                   home_list=filters.home_list)
         turn = {**turn, "answer": answer, "context": answer.query}
     except StceError as err:
         turn = {**turn, "error": str(err)}

@@ -82,21 +82,22 @@ def assistant() -> Assistant:
 
 
 def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-        sources: Sequence[str] | None = None, conversation: str = "", language: str | None = None) -> Answer:
+        sources: Sequence[str] | None = None, conversation: str = "", language: str | None = None,
+        home_list: str | None = None) -> Answer:
     ready = assistant()
     with _asking():
         return ready.ask(question, history=history, lists=lists, sources=sources, llm=False,
-                         conversation=conversation, language=language)
+                         conversation=conversation, language=language, home_list=home_list)
 
 
 def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
            sources: Sequence[str] | None = None, conversation: str = "",
-           language: str | None = None) -> AnswerStream:
+           language: str | None = None, home_list: str | None = None) -> AnswerStream:
     """An LLM answer as it is written; retrieval runs under the question lock, the writing after it."""
     ready = assistant()
     with _asking():
         return ready.stream(question, history=history, lists=lists, sources=sources, conversation=conversation,
-                            language=language)
+                            language=language, home_list=home_list)
 
 
 @st.cache_resource
