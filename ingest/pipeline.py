@@ -69,7 +69,7 @@ def write_holder(lock_path: Path, command: str) -> None:
 
 
 def busy_holder(lock_path: Path) -> str:
-    """"another ingest (pid 1234, stce ingest, started 09:41:07 UTC)", or as much of it as the record tells."""
+    """Who holds the lock, e.g. `another ingest (pid 1234, stce ingest, started 09:41:07 UTC)`, as far as recorded."""
     try:
         holder = json.loads(lock_path.with_name(HOLDER_FILE).read_text(encoding="utf-8"))
         started = datetime.fromisoformat(holder["started"]).astimezone(timezone.utc)
