@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import logging
 import os
 import shutil
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +55,28 @@ OnProgress = Callable[[Progress], None]
 Report = Callable[..., None]
 Status = Literal["added", "updated", "unchanged", "failed", "skipped"]
 _EMBED_CHUNK = 256
+HOLDER_FILE = "writer.holder"
+"""Beside the lock: who holds it (pid, command, start), so a writer that must wait can say who it waits for."""
+
+
+def write_holder(lock_path: Path, command: str) -> None:
+    """Record this process as the lock's holder, private (600) like the rest of the data directory."""
+    holder = {"pid": os.getpid(), "command": command, "started": datetime.now(timezone.utc).isoformat()}
+    path = lock_path.with_name(HOLDER_FILE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(holder, out)
+
+
+def busy_holder(lock_path: Path) -> str:
+    """Who holds the lock, e.g. `another ingest (pid 1234, stce ingest, started 09:41:07 UTC)`, as far as recorded."""
+    try:
+        holder = json.loads(lock_path.with_name(HOLDER_FILE).read_text(encoding="utf-8"))
+        started = datetime.fromisoformat(holder["started"]).astimezone(timezone.utc)
+        return f"another ingest (pid {int(holder['pid'])}, {holder['command']}, started {started:%H:%M:%S} UTC)"
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.debug("no record of the lock's holder: %s", err)
+        return "another ingest"
 
 
 @dataclass(frozen=True)
@@ -76,8 +100,10 @@ class FileResult:
 class Ingester:
     """Adds, replaces and removes sources in the index."""
 
-    def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
+    def __init__(self, settings: Settings, client: ClientAPI | None = None, holder: str = "") -> None:
         self.settings = settings
+        self.holder = holder or " ".join(Path(arg).name for arg in sys.argv[:2])
+        """What this writer is, as another writer that must wait is told (e.g. "stce ingest", "stce ui")."""
         self.registry = Registry(settings.registry_path)
         self._owns_client = client is None
         self.store = PassageStore(client or make_client(settings), settings.collection, settings.embed_batch_size)
@@ -152,12 +178,15 @@ class Ingester:
         try:
             lock.acquire()
         except Timeout:
-            raise IndexBusyError(f"another ingest holds {self.settings.lock_path}; try again when it ends") from None
+            raise IndexBusyError(f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
+                                 f"{self.settings.lock_timeout_s:g} s, try again when it ends") from None
         try:
             with private_files():
+                write_holder(self.settings.lock_path, self.holder)
                 make_private(self.settings.home)
                 yield
         finally:
+            self.settings.lock_path.with_name(HOLDER_FILE).unlink(missing_ok=True)
             lock.release()
 
     def _recover(self) -> None:

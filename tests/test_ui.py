@@ -6,11 +6,14 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import streamlit as st
 import yaml
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 from streamlit.testing.v1.element_tree import Block
 
 from assistant.audit import AuditLog
@@ -384,6 +387,58 @@ def test_the_editor_chooses_the_kind_and_a_list_cannot_be_ingested_as_what_it_is
 
     assert any(e.value.startswith("nameplates.md: no control-list entries found") for e in app.error)
     assert "nameplates" not in {s.name for s in resources.sources()}
+
+
+@pytest.fixture
+def upload_stores(monkeypatch: pytest.MonkeyPatch) -> list[MemoryUploadedFileManager]:
+    """The upload store of each AppTest run from now on (AppTest builds a new one per run and keeps none)."""
+    stores: list[MemoryUploadedFileManager] = []
+
+    class Recording(LocalScriptRunner):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            stores.append(cast(MemoryUploadedFileManager, self._uploaded_file_mgr))
+
+    monkeypatch.setattr(app_test, "LocalScriptRunner", Recording)
+    return stores
+
+
+def held(store: MemoryUploadedFileManager) -> list[str]:
+    return [f.name for files in store.file_storage.values() for f in files.values()]
+
+
+@pytest.mark.usefixtures("editor")
+def test_uploads_are_freed_once_ingested_and_the_uploader_starts_empty(
+    app: AppTest, upload_stores: list[MemoryUploadedFileManager]
+) -> None:
+    """Streamlit would hold them in memory until the session ends; a failed ingest frees them too."""
+    unlocked_sources(app)
+    note = b"# Nameplates\n\nRead the maker, the model and the year.\n"
+    app.file_uploader[0].set_value([("nameplates.md", note, "text/markdown"),
+                                    ("report.pdf", b"this is not a PDF", "application/pdf")]).run()
+    next(s for s in app.selectbox if s.label == "Kind").set_value("control-list").run()
+    assert sorted(held(upload_stores[-1])) == ["nameplates.md", "report.pdf"], "held while the editor chooses"
+
+    next(b for b in app.button if b.label == "Ingest").click().run()
+
+    assert any(e.value.startswith("nameplates.md: no control-list entries found") for e in app.error)
+    assert held(upload_stores[-1]) == [], "the ingest's run freed both files"
+    assert not app.file_uploader[0].value, "a new, empty uploader: the page shows no file that is gone"
+
+
+def test_a_screened_document_is_freed_and_its_results_stay(
+    app: AppTest, upload_stores: list[MemoryUploadedFileManager]
+) -> None:
+    app.switch_page("screening.py").run()
+    manifest = b"Glass-lined reactor 3000 L with agitator\n"
+    app.file_uploader[0].set_value([("manifest.txt", manifest, "text/plain")]).run()
+    assert held(upload_stores[-1]) == ["manifest.txt"]
+
+    next(b for b in app.button if b.label == "Screen").click().run()
+
+    assert app.subheader[0].value == "manifest.txt: 1 lines"
+    assert held(upload_stores[-1]) == [], "the screening's run freed the document"
+    assert not app.file_uploader[0].value
 
 
 def test_a_reload_brings_the_conversation_back_and_a_follow_up_keeps_the_goods(app: AppTest) -> None:

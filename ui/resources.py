@@ -113,7 +113,7 @@ def sources() -> list[SourceDocument]:
 
 def ingester() -> Ingester:
     """A writer for one editor action; use it in a `with` block so its Chroma client is closed after."""
-    return Ingester(settings())
+    return Ingester(settings(), holder="stce ui")
 
 
 def scenarios() -> list[dict[str, Any]]:

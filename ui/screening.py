@@ -18,6 +18,7 @@ from ingest.lineitems import line_items_from_bytes
 from ingest.load import SCREENED, safe_file_name, upload_types
 from ui import resources
 from ui.answer_view import escape_md, show_answer
+from ui.uploads import free_uploads
 
 UPLOAD_TYPES = upload_types(SCREENED)
 FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-match": ""}
@@ -96,8 +97,9 @@ def page() -> None:
     resources.start()
     st.caption("Every line of the document is searched in the control lists. Lines that likely need a licence come "
                "first, then lines whose deciding parameters must be checked on the goods or documents.")
+    round_ = st.session_state.setdefault("screen_round", 0)
     upload = st.file_uploader("Invoice, manifest or list of goods (PDF, CSV, or text with one item per line)",
-                              type=UPLOAD_TYPES)
+                              type=UPLOAD_TYPES, key=f"screen-upload-{round_}")
     with st.expander("Options"):
         column = st.text_input("CSV column describing the goods", help="Default: guessed from the header row "
                                "(description, goods, item...).")
@@ -114,6 +116,11 @@ def page() -> None:
             return
         bar.empty()
         st.session_state["screening"] = {"name": name, "results": results}
+        # Screened: the document's bytes are freed and the uploader starts empty (a refused one stays, to retry
+        # with a password or a column).
+        free_uploads([upload])
+        st.session_state["screen_round"] = round_ + 1
+        st.rerun()
     done = st.session_state.get("screening")
     if done:
         show_results(done["name"], done["results"])

@@ -21,6 +21,7 @@ from ingest.load import DEFAULT_LISTS, INGESTED, KIND_LABELS, check_bytes, detec
 from ingest.pipeline import FileResult, OnProgress
 from ui import login, resources, session
 from ui.answer_view import escape_md
+from ui.uploads import free_uploads
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,10 @@ def upload_form() -> None:
     uploads = [choose(i, f.name, f.getvalue(), round_) for i, f in enumerate(files)]
     if st.button("Ingest", icon=":material/upload:", type="primary", disabled=not files,
                  help=None if files else "Attach a file first."):
-        run_ingest(uploads, name.strip(), version_label.strip())
+        try:
+            run_ingest(uploads, name.strip(), version_label.strip())
+        finally:
+            free_uploads(files)
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
 
