@@ -111,8 +111,12 @@ def read_as(facts: Facts) -> str:
 def read_as_line(answer: Answer) -> str:
     """How the question was read, and what a follow-up inherited from the conversation, so a misread number
     or carried-over goods show before the decision is trusted."""
+    return f"{message('read_as', answer.language)} {_read_as_body(answer)}"
+
+
+def _read_as_body(answer: Answer) -> str:
     lang = answer.language
-    line = f"{message('read_as', lang)} {answer.read_as or message('nothing_read', lang)}"
+    line = answer.read_as or message("nothing_read", lang)
     if not answer.query or answer.query == answer.question:
         return line
     if answer.query.endswith(answer.question):
@@ -286,7 +290,7 @@ def markdown(answer: Answer, full: bool = False) -> str:
     """The extractive answer: decision line, "Read as", the facts to give, cards best first, guidance, next
     questions, disclaimer. Cards are compact unless `full` (whole quote, every threshold, notes, related)."""
     lang = answer.language
-    lines = [decision_head(answer).rstrip("\n"), f"\n{escape_md(read_as_line(answer))}"]
+    lines = [decision_head(answer).rstrip("\n"), f"\n{message('read_as', lang)} {escape_md(_read_as_body(answer))}"]
     if answer.translated:
         read = (message("aliases_read", lang) if answer.question_language == "en"
                 else message("translated", lang, name=_language_name(answer.question_language, lang)))

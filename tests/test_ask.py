@@ -227,7 +227,7 @@ def test_the_verdict_line_names_the_entry_and_the_checks_that_decided(assistant:
 
     assert render.decision_line(answer).startswith(line), render.decision_line(answer)
     assert answer.markdown.startswith(f"**{render.escape_md(line)}")
-    assert answer.markdown.split("\n\n")[1].startswith(render.escape_md(f"Read as: {answer.read_as}"))
+    assert answer.markdown.split("\n\n")[1].startswith(f"Read as: {render.escape_md(answer.read_as)}")
 
 
 def test_cards_are_compact_and_the_full_answer_holds_every_threshold_and_note_once(assistant: Assistant) -> None:

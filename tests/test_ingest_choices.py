@@ -49,7 +49,7 @@ def test_the_chosen_kind_is_kept_and_nothing_is_stored_as_what_it_cannot_be(
     assert as_other.status == "added" and again.status == "updated", "a new kind is a new version"
     assert as_list.status == xml.status == "failed"
     assert as_list.error.startswith("no control-list entries found (it reads as curriculum)")
-    assert "an eCFR XML file is a control list" in xml.error
+    assert "an XML control list is a control list" in xml.error
     [source] = Registry(settings.registry_path).sources()
     assert (source.name, source.kind, source.list_label) == ("note", "curriculum", CURRICULUM_LIST)
 
@@ -88,7 +88,7 @@ def test_each_source_records_the_language_it_is_written_in(settings: Settings, s
         ingester.ingest([small_ccl, french])
 
     languages = {s.name: s.language for s in Registry(settings.registry_path).sources()}
-    assert languages == {"ccl-excerpt": "English", "note-fr": "French"}
+    assert languages == {"ccl-excerpt": "en", "note-fr": "fr"}
 
 
 def test_a_registry_written_before_languages_were_recorded_still_opens(tmp_path: Path) -> None:

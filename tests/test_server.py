@@ -202,7 +202,8 @@ def test_a_server_that_dies_mid_batch_fails_each_question_in_a_line_and_comes_ba
 
     assert code == 2, "a question failed, so the batch ends non-zero"
     assert [line.get("error", "")[:40] for line in lines] == [
-        "", f"the Chroma server at {settings.chroma_url}"[:40], f"the Chroma server at {settings.chroma_url}"[:40], ""]
+        "", f"The search store (the Chroma server at {settings.chroma_url}"[:40],
+        f"The search store (the Chroma server at {settings.chroma_url}"[:40], ""]
     assert [line["question"] for line in lines[1:3]] == ["2B350.i", "fermenter, 100 litre capacity"]
     assert "does not answer" in lines[1]["error"]
     assert lines[0]["candidates"][0]["entry"] == lines[3]["candidates"][0]["entry"] == "2B350"
