@@ -45,6 +45,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_thresholds": "{n} more threshold{s} of this entry not shown",
         "translated": "Translated from {name}:",
         "aliases_read": "Common names read as the lists' terms:",
+        "ui_title": "Identify strategic goods",
+        "ui_describe": "Describe the goods as declared or seen: what it is, its material, capacity and other figures "
+                       "on the nameplate; or give a control code or CAS number. Follow-up questions keep the goods. "
+                       "For example:",
+        "ui_placeholder": "Describe the goods, e.g. glass-lined reactor, 1000 litres",
+        "ui_searching": "Searching the lists...",
         "note": "Note:",
         "entries": "**Control entries**, best first:",
         "guidance": "**What to look for and what to do next:**",
@@ -98,6 +104,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_thresholds": "{n} autre(s) seuil(s) de cette rubrique non affiché(s)",
         "translated": "Traduit du {name} :",
         "aliases_read": "Noms courants lus comme les termes des listes :",
+        "ui_title": "Identifier les biens stratégiques",
+        "ui_describe": "Décrivez les marchandises telles que déclarées ou vues : ce qu'elles sont, leur matériau, "
+                       "leur capacité et les autres valeurs de la plaque signalétique ; ou indiquez un code de "
+                       "contrôle ou un numéro CAS. Les questions de suite gardent les marchandises. Par exemple :",
+        "ui_placeholder": "Décrivez les marchandises, p. ex. réacteur émaillé de 1 000 litres",
+        "ui_searching": "Recherche dans les listes...",
         "note": "Remarque :",
         "entries": "**Rubriques de contrôle**, la plus pertinente d'abord :",
         "guidance": "**Points à vérifier et suite à donner :**",

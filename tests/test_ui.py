@@ -633,9 +633,17 @@ def test_document_text_cannot_load_a_remote_image() -> None:
         assert "http://" not in text and "0123456789ab" not in text, text
 
 
-def test_the_officer_picks_the_home_list_that_leads_a_shared_card(app: AppTest) -> None:
+def test_the_officer_picks_the_home_list_among_the_control_lists(app: AppTest) -> None:
+    """Which list then leads a card that several lists share is tested with linked lists in test_links.py."""
     choice = next(s for s in app.sidebar.selectbox if s.label.startswith("Your list"))
-    assert choice.value == "" and "US CCL" in choice.options
+    assert choice.value == "" and "US CCL" in choice.options and "STCE curriculum" not in choice.options
     choice.set_value("US CCL").run()
     ask(app, REACTOR)
-    assert app.session_state["turns"][-1]["answer"].candidates[0].list_label == "US CCL"
+    assert app.session_state["turns"][-1]["answer"].candidates and not app.exception
+
+
+def test_the_page_follows_the_french_question(app: AppTest) -> None:
+    assert app.title[0].value == "Identify strategic goods"
+    ask(app, "réacteur émaillé de 1 000 litres")
+    assert app.title[0].value == "Identifier les biens stratégiques"
+    assert app.chat_input[0].placeholder.startswith("Décrivez les marchandises")

@@ -16,6 +16,7 @@ import streamlit as st
 from assistant.conversations import StoredTurn
 from assistant.render import answer_json
 from assistant.errors import StceError
+from assistant.messages import message
 from assistant.suggest import as_follow_up, fact_asks
 from assistant.types import Answer
 from ui import resources, session
@@ -30,12 +31,12 @@ EMPTY_INDEX = (
     "`stce ingest path/to/list.xml --list \"US CCL\" --version 2026-06`."
 )
 # Shown on an empty chat: one of each kind of question the assistant reads.
-EXAMPLES = (
-    "glass-lined reactor, 1000 litres",
-    "centrifugal pump, wetted parts of Hastelloy, 5 m3/h",
-    "hydrogen fluoride, CAS 7664-39-3",
-    "2B350",
-)
+EXAMPLES = {
+    "en": ("glass-lined reactor, 1000 litres", "centrifugal pump, wetted parts of Hastelloy, 5 m3/h",
+           "hydrogen fluoride, CAS 7664-39-3", "2B350"),
+    "fr": ("réacteur émaillé de 1 000 litres", "pompe centrifuge, parties mouillées en Hastelloy, 5 m3/h",
+           "fluorure d'hydrogène, CAS 7664-39-3", "2B350"),
+}
 UNREADABLE = "This answer was stored by an older version of the assistant and can no longer be shown."
 PENDING = ("This question had no answer yet when the page was loaded (the page was reloaded or closed while it "
            "was being answered): reload in a moment, or ask it again.")
@@ -232,31 +233,39 @@ def sidebar_history() -> None:
                      icon=":material/delete:", help=f"Delete the conversation {summary.title!r}")
 
 
-def examples() -> None:
+def page_language(filters: Filters, turns: list[Turn]) -> str:
+    """The page's own words follow the answer language chosen in the sidebar, else the last answer's: an
+    officer who asks in French reads the page in French too."""
+    if filters.language:
+        return filters.language
+    last = next((t["answer"] for t in reversed(turns) if t["answer"] is not None), None)
+    return last.language if last is not None else "en"
+
+
+def examples(lang: str) -> None:
     """Example questions on an empty chat; a click asks one."""
-    st.caption("Describe the goods as declared or seen: what it is, its material, capacity and other figures "
-               "on the nameplate; or give a control code or CAS number. Follow-up questions keep the goods. "
-               "For example:")
-    for n, example in enumerate(EXAMPLES):
+    st.caption(message("ui_describe", lang))
+    for n, example in enumerate(EXAMPLES.get(lang, EXAMPLES["en"])):
         st.button(example, key=f"example-{n}", on_click=st.session_state.__setitem__, args=("example", example),
                   icon=":material/arrow_forward:")
 
 
 def page() -> None:
-    st.title("Identify strategic goods")
     filters = sidebar_filters()
     if "turns" not in st.session_state:
         open_conversation(session.recall(session.CONVERSATION))
     turns: list[Turn] = st.session_state["turns"]
+    lang = page_language(filters, turns)
+    st.title(message("ui_title", lang))
     sidebar_conversation(turns)
     sidebar_history()
     if not any(s.kind == "control-list" for s in resources.sources()):
         st.info(EMPTY_INDEX)
     if not turns:
-        examples()
+        examples(lang)
     for i, turn in enumerate(turns):
         show_turn(turn, ask_next if i == len(turns) - 1 else None)
-    typed = st.chat_input("Describe the goods, e.g. glass-lined reactor, 1000 litres", disabled=not filters.ready)
+    typed = st.chat_input(message("ui_placeholder", lang), disabled=not filters.ready)
     last = turns[-1]["answer"] if turns else None
     if typed and last is not None:
         typed = as_follow_up(typed, fact_asks(last))
@@ -268,7 +277,7 @@ def page() -> None:
     if question:
         with st.chat_message("user"):
             st.markdown(escape_md(question))
-        with st.chat_message("assistant"), st.spinner("Searching the lists..."):
+        with st.chat_message("assistant"), st.spinner(message("ui_searching", lang)):
             turns.append(answer_turn(question, turns, filters))
         st.rerun()
 
