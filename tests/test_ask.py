@@ -193,8 +193,9 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line(home: Path) -> None
     env = {"STCE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
 
     run = subprocess.run([str(Path(sys.executable).parent / "stce"), "ask", "--json", "-"], input=questions, text=True,
-                         capture_output=True, cwd=ROOT, env=env, timeout=300, check=True)
+                         capture_output=True, cwd=ROOT, env=env, timeout=300)
 
+    assert run.returncode == 2, "the empty question failed, so the batch ends non-zero after answering the rest"
     lines = run.stdout.splitlines()
     assert len(lines) == 3
     first, empty, cas = (json.loads(line) for line in lines)
