@@ -117,6 +117,7 @@ class Assistant:
             read_as=render.read_as(reading.facts), understood=read, ruled_out=decided.ruled_out,
             falls_to=falls, facts=reading.facts, language=answer_language(reading.language, language),
             question_language=reading.language, translated=tuple((t.written, t.english) for t in reading.terms),
+            follow_up=reading.follow_up,
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 

@@ -117,8 +117,8 @@ def read_as_line(answer: Answer) -> str:
 def _read_as_body(answer: Answer) -> str:
     lang = answer.language
     line = answer.read_as or message("nothing_read", lang)
-    if not answer.query or answer.query == answer.question:
-        return line
+    if not answer.follow_up or not answer.query or answer.query == answer.question:
+        return line  # a translated question's query differs from it, yet inherits nothing
     if answer.query.endswith(answer.question):
         return line + message("follow_up_to", lang, earlier=answer.query[: -len(answer.question)].strip())
     return line + message("follow_up_searched", lang, query=answer.query)

@@ -342,6 +342,8 @@ class Answer:
     language: str = "en"
     question_language: str = "en"
     translated: tuple[tuple[str, str], ...] = ()
+    follow_up: bool = False
+    """The question was read as a follow-up: `query` holds what it inherited from the conversation."""
     ruled_out: list[Ruling] = field(default_factory=list)
     falls_to: dict[str, str] = field(default_factory=dict)
     facts: Facts | None = None

@@ -168,3 +168,11 @@ def test_english_common_names_are_read_as_the_lists_scientific_names() -> None:
     assert [(t.written, t.english) for t in reading.terms] == [("anthrax", "Bacillus anthracis")]
     assert read_question("TDG, 200 kg drums", []).query.startswith("thiodiglycol (CAS 111-48-8)")
     assert read_question("teacup", []).terms == ()
+
+
+def test_a_translated_question_is_not_shown_as_a_follow_up(assistant: Assistant) -> None:
+    """Its query (the English reading) differs from what was typed, yet it inherits nothing."""
+    answer = assistant.ask("réacteur émaillé de 3 000 litres", llm=False)
+    assert not answer.follow_up and render.read_as_line(answer) == f"Lu comme : {answer.read_as}"
+    follow = assistant.ask("et si seulement 50 litres ?", history=[answer.query], llm=False)
+    assert follow.follow_up and "(suite" in render.read_as_line(follow)
