@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,18 +65,12 @@ def wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
     raise TimeoutError(f"{url} not healthy after {STARTUP_TIMEOUT_S} s")
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`stce ui` over a data directory holding the US CCL excerpt (no curriculum, so it starts in seconds)."""
-    root = tmp_path_factory.mktemp("browser")
-    (root / "corpus").mkdir()
-    (root / "ccl.xml").write_text(ccl_excerpt(), encoding="utf-8")
-    ingester = Ingester(Settings(home=root / "home"))
-    ingester.ingest([root / "ccl.xml"], name="ccl", version_label="2026-06")
-    ingester.store.client.close()
+@contextmanager
+def stce_ui(root: Path, **settings: str) -> Iterator[str]:
+    """`stce ui` on a free local port over `root`'s home and corpus, with more STCE_ `settings`; its URL."""
     env = {**os.environ, "STCE_HOME": str(root / "home"), "STCE_CORPUS_DIR": str(root / "corpus"),
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env["STCE_EDITOR_PASSWORD"] = PASSWORD
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           **{f"STCE_{name.upper()}": value for name, value in settings.items()}}
     port = free_port()
     stce = Path(sys.executable).with_name("stce")
     server = subprocess.Popen([str(stce), "ui", "--server.address", "127.0.0.1", "--server.port", str(port)],
@@ -86,6 +81,19 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`stce ui` over a data directory holding the US CCL excerpt (no curriculum, so it starts in seconds)."""
+    root = tmp_path_factory.mktemp("browser")
+    (root / "corpus").mkdir()
+    (root / "ccl.xml").write_text(ccl_excerpt(), encoding="utf-8")
+    ingester = Ingester(Settings(home=root / "home"))
+    ingester.ingest([root / "ccl.xml"], name="ccl", version_label="2026-06")
+    ingester.store.client.close()
+    with stce_ui(root, editor_password=PASSWORD) as running:
+        yield running
 
 
 @pytest.fixture

@@ -7,16 +7,13 @@ sends its own uploads into that session, as any client could, past the browser's
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, stce_ui
 
 MB = 1024 * 1024
 pytestmark = [
@@ -30,18 +27,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`stce ui` with STCE_MAX_FILE_MB=1 over an empty data directory (the upload needs no index)."""
     root = tmp_path_factory.mktemp("limit")
     (root / "corpus").mkdir()
-    env = {**os.environ, "STCE_HOME": str(root / "home"), "STCE_CORPUS_DIR": str(root / "corpus"),
-           "STCE_MAX_FILE_MB": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    port = free_port()
-    stce = Path(sys.executable).with_name("stce")
-    server = subprocess.Popen([str(stce), "ui", "--server.address", "127.0.0.1", "--server.port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=(root / "server.log").open("wb"))
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with stce_ui(root, max_file_mb="1") as running:
+        yield running
 
 
 def test_the_server_refuses_an_upload_over_stce_max_file_mb_and_takes_one_under(url: str, tmp_path: Path) -> None:
