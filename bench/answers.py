@@ -1,6 +1,6 @@
 """Answer quality and latency over the development set, with both lists ingested.
 
-    python -m bench.answers [--home DIR] [--show-misses]
+    python -m bench.answers [--home DIR] [--show-misses] [--only q003,q093]
 
 Reads bench/devset.yaml (questions with expected entries and decisions) and bench/checks.yaml (labelled
 parameter checks) and reports: Recall@1, Recall@5 and MRR over distinct entries on controlled questions; the
@@ -138,14 +138,14 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
             print(f"  wrong check {row['id']} {row['entry']} {row['property']} want={row['expected']} got={got[:4]}")
 
     embed_ms = 1000 * median_seconds(lambda: MiniLMEmbeddings()(["glass-lined reactor 3000 L"]))
-    n = len(ranks)
+    n = len(ranks) or 1
     r1 = sum(r == 1 for r in ranks) / n
     r5 = sum(r is not None and r <= 5 for r in ranks) / n
     latencies.sort()
     p50, p95 = statistics.median(latencies), latencies[int(0.95 * (len(latencies) - 1))]
     ruled_out = by_class["not-controlled-as-described"]
     print(f"questions: {len(cases)}; check rows: {len(rows)}")
-    print(f"Recall@1 {r1:.3f} on {n} controlled (target >= {TARGETS['r1']:.2f}: {mark(r1, TARGETS['r1'])})")
+    print(f"Recall@1 {r1:.3f} on {len(ranks)} controlled (target >= {TARGETS['r1']:.2f}: {mark(r1, TARGETS['r1'])})")
     print(f"Recall@5 {r5:.3f} (target >= {TARGETS['r5']:.2f}: {mark(r5, TARGETS['r5'])})")
     print(f"MRR      {sum(1 / r for r in ranks if r) / n:.3f}")
     print("decision accuracy per expected decision:")
@@ -172,9 +172,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="data directory to reuse (both lists are ingested if missing)")
     parser.add_argument("--show-misses", action="store_true", help="list every miss, wrong decision and check row")
+    parser.add_argument("--only", help="comma-separated question ids: a quick look at a few questions while working")
     args = parser.parse_args()
     cases = yaml.safe_load(DEVSET.read_text(encoding="utf-8"))
     rows = yaml.safe_load(CHECKS.read_text(encoding="utf-8"))
+    if args.only:
+        keep = set(args.only.split(","))
+        cases = [case for case in cases if case["id"] in keep]
+        rows = [row for row in rows if row["id"] in keep]
     with bench_home(args.home) as settings:
         evaluate(Assistant(settings), cases, rows, args.show_misses)
 
