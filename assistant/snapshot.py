@@ -69,10 +69,13 @@ def tokens(text: str, language: str = "en") -> list[str]:
     return [stemmer.stemWord(w) for w in _TOKEN_PATTERN.findall(text.lower()) if w not in stop]
 
 
-def passage_language(text: str) -> str:
-    """The keyword language of a passage: French when its opening reads as French, else English (the
-    opening decides: a list is written in one language, and reading whole passages would slow ingest)."""
-    return "fr" if detect(text[:_LANGUAGE_SAMPLE]).language == "fr" else "en"
+def keyword_language(passage: Passage) -> str:
+    """The language a passage is stemmed in: its document's, as stored at ingest. Only when that is unknown
+    (or one we do not stem) does the passage's opening decide: French when it reads as French, else English
+    (a list is written in one language, and reading whole passages would slow ingest)."""
+    if passage.language in _STEMMED:
+        return passage.language
+    return "fr" if detect(passage.text[:_LANGUAGE_SAMPLE]).language == "fr" else "en"
 
 
 class Snapshot:
@@ -118,7 +121,7 @@ class Snapshot:
                 out.write(json.dumps(asdict(link), ensure_ascii=False) + "\n")
         if passages:
             retriever = bm25s.BM25()
-            retriever.index([tokens(p.text, passage_language(p.text)) or [""] for p in passages],
+            retriever.index([tokens(p.text, keyword_language(p)) or [""] for p in passages],
                             show_progress=False)
             retriever.save(tmp / "bm25", show_progress=False)
         files = {str(f.relative_to(tmp)): file_checksum(f) for f in sorted(tmp.rglob("*")) if f.is_file()}

@@ -150,26 +150,27 @@ class Ingester:
                 return False
             current = self._snapshot()
             keep = [p for p in current.passages if p.source != name]
-            self._commit(keep, [c for c in current.all_criteria if c.source != name], remove=name)
+            self.commit(keep, [c for c in current.all_criteria if c.source != name], remove=name)
             self._retire(existing.version_id)
             return True
 
     @contextmanager
     def _writer(self) -> Iterator[None]:
         """Hold the writer lock, refuse a damaged index, and clean up what a killed writer left."""
-        with self._locked():
+        with self.locked():
             _, name, checksum = self.registry.live()
             try:
                 live_snapshot(self.settings, self.registry, name, checksum)
                 check_vectors(self.settings, self.store, self.registry.sources())
             except IndexDamaged as damaged:
                 raise IndexDamaged(damaged.path, f"{damaged.problem}; nothing was written") from damaged
-            self._recover()
+            self.recover()
             yield
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the one writer lock (released by the OS if the process dies).
+    def locked(self) -> Iterator[None]:
+        """Hold the one writer lock (released by the OS if the process dies), without refusing a damaged index:
+        `ingest.repair` works under it.
 
         What the writer creates is private (files 600, folders 700), and so is what older versions left.
         """
@@ -189,7 +190,7 @@ class Ingester:
             self.settings.lock_path.with_name(HOLDER_FILE).unlink(missing_ok=True)
             lock.release()
 
-    def _recover(self) -> None:
+    def recover(self) -> None:
         """Remove what a killed writer left: vectors of uncommitted versions and stray snapshot folders."""
         pending = self.registry.pending()
         if pending:
@@ -201,7 +202,7 @@ class Ingester:
     def _recover_quietly(self) -> None:
         """Remove what a failed file left behind, if the store can still be reached; else the next writer will."""
         try:
-            self._recover()
+            self.recover()
         except Exception as err:  # noqa: BLE001  (the failure is already reported for the file)
             log.warning("could not clean up after a failed file: %s", err)
 
@@ -264,7 +265,7 @@ class Ingester:
             content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
             ingested_at=ingested_at, language=loaded.language, work=loaded.work,
         )
-        passages = self._passages(loaded, source)
+        passages = self.passages_of(loaded, source)
         if not passages:
             raise IngestError(path, "no text to index")
         entries = len({p.entry for p in passages if p.entry})
@@ -280,7 +281,7 @@ class Ingester:
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
         warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages)
-        notes = self._commit(keep + passages, criteria, upsert=source, change=changes if existing else None,
+        notes = self.commit(keep + passages, criteria, upsert=source, change=changes if existing else None,
                              warnings=warnings)
         if existing and existing.version_id != version_id:
             self._retire(existing.version_id)
@@ -289,7 +290,8 @@ class Ingester:
         return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes, notes=mine,
                           warnings=tuple(warnings))
 
-    def _passages(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
+    def passages_of(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
+        """One source version's passages, numbered in its version (repair splits kept copies again with it)."""
         counter = iter(range(10**9))
 
         def make(text: str, **fields: Any) -> Passage:
@@ -321,7 +323,7 @@ class Ingester:
         _, name, checksum = self.registry.live()
         return live_snapshot(self.settings, self.registry, name, checksum)
 
-    def _commit(
+    def commit(
         self, passages: list[Passage], criteria: list[ItemCriteria], upsert: SourceDocument | None = None,
         remove: str | None = None, **change: Any,
     ) -> list[str]:

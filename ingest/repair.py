@@ -50,15 +50,15 @@ def repair(settings: Settings, files: Iterable[Path] = (), client: ClientAPI | N
     `files` are source files whose kept copy was lost: each is kept again if it is a version the index holds.
     """
     actions: list[str] = []
-    with Ingester(settings, client) as ingester, ingester._locked():
+    with Ingester(settings, client) as ingester, ingester.locked():
         actions += _restore_registry(settings, ingester.registry)
         actions += _keep_again(settings, ingester.registry, files)
-        ingester._recover()
+        ingester.recover()
         passages, criteria, why = _live_passages(settings, ingester, actions)
         if passages is not None:
             actions += _repair_vectors(ingester, passages)
             if why:
-                ingester._commit(passages, criteria)
+                ingester.commit(passages, criteria)
                 actions.append(f"wrote snapshot {ingester.registry.state()[1]} ({len(passages)} passages) {why}")
     return Repaired(actions, check(settings, client))
 
@@ -169,7 +169,7 @@ def _rebuild(
         loaded = read_bytes(data, Path(source.path))
     except IngestError as error:
         return f"its kept copy cannot be read again ({error.reason})"
-    passages = ingester._passages(loaded, source)
+    passages = ingester.passages_of(loaded, source)
     criteria = [c for e in loaded.entries for c in criteria_of(e, source.name, source.list_label, source.version_id)]
     return passages, criteria
 

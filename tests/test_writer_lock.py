@@ -21,7 +21,7 @@ HOLD = """
 import sys, time
 from assistant.settings import Settings
 from ingest.pipeline import Ingester
-with Ingester(Settings(home=sys.argv[1]), holder="stce ingest") as writer, writer._locked():
+with Ingester(Settings(home=sys.argv[1]), holder="stce ingest") as writer, writer.locked():
     print("held", flush=True)
     sys.stdin.read()
 """
