@@ -1,11 +1,12 @@
 """Answer quality and latency over the development set, with both lists ingested.
 
-    python -m bench.answers [--home DIR] [--show-misses] [--only q003,q093]
+    python -m bench.answers [--home DIR] [--show-misses] [--only q003,q093] [--set bench/heldout.yaml]
 
 Reads bench/devset.yaml (questions with expected entries and decisions) and bench/checks.yaml (labelled
 parameter checks) and reports: Recall@1, Recall@5 and MRR over distinct entries on controlled questions; the
 decision accuracy per expected decision class; ordinary goods answered `no-match`; where not-controlled goods
 fall per list; labelled check rows the answer gets right; latency p50/p95 next to one query embedding.
+`--set bench/heldout.yaml` scores the held-out questions instead (no rule was tuned on them).
 Only the answer's JSON (`Answer.to_json()`) is read, so the bench scores what every surface shows.
 """
 
@@ -172,10 +173,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="data directory to reuse (both lists are ingested if missing)")
     parser.add_argument("--show-misses", action="store_true", help="list every miss, wrong decision and check row")
+    parser.add_argument("--set", type=Path, default=DEVSET, help="questions file (default: bench/devset.yaml)")
     parser.add_argument("--only", help="comma-separated question ids: a quick look at a few questions while working")
     args = parser.parse_args()
-    cases = yaml.safe_load(DEVSET.read_text(encoding="utf-8"))
-    rows = yaml.safe_load(CHECKS.read_text(encoding="utf-8"))
+    cases = yaml.safe_load(args.set.read_text(encoding="utf-8"))
+    ids = {case["id"] for case in cases}
+    rows = [row for row in yaml.safe_load(CHECKS.read_text(encoding="utf-8")) if row["id"] in ids]
     if args.only:
         keep = set(args.only.split(","))
         cases = [case for case in cases if case["id"] in keep]
