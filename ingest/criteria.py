@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.codes import find_cas, find_codes
-from assistant.params import Threshold, parameter_name, parse_thresholds
+from assistant.params import Threshold, parameter_name, parse_thresholds, read_number
 from assistant.subjects import noun_terms, words
 from assistant.types import ItemCriteria, Leaf, Node, Quantity
 from ingest.entries import Entry, Item
@@ -30,8 +30,8 @@ _LABEL = re.compile(
 """`a.1.`, `a.1.a` (EU/US) or `(a)`, `a)`, `(iii)` (NSG, English and French)."""
 _ALL = re.compile(r"\b(?:all|both|each) of the following|\ball of the characteristics", re.I)
 _ANY = re.compile(r"\b(?:any|one or more|either) of the following", re.I)
-_CHARACTERISTICS = re.compile(
-    r"(?:of the following(?:\s+\w+){0,2}|characteristics[^.:]*|\bthat|\bwhich|\bbeing|\bhaving)\s*[:;]?\s*$"
+_CHARACTERISTICS = re.compile(  # the CCL ends such a lead-in with a period, the EU list with a colon
+    r"(?:of the following(?:\s+\w+){0,2}|characteristics[^.:]*|\bthat|\bwhich|\bbeing|\bhaving)\s*[:;.]?\s*$"
     r"|\ball of the characteristics",
     re.I,
 )
@@ -40,6 +40,11 @@ _ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
 _MATERIAL_CLAUSE = re.compile(
     r"(?:,\s*)?(?:\b(?:where|in which|of which)\s+)?\ball (?:wetted )?surfaces\b.*?\bmade (?:from|of)\b.*", re.I | re.S
 )
+_MADE_OF = re.compile(r"\b(?:made (?:of|from)|(?:made of or )?protected by|lined with)\b.*", re.I | re.S)
+"""A part "made of or protected by aluminium, nickel, ... or fully fluorinated hydrocarbon polymers"."""
+_DEFINES_MATERIALS = re.compile(r"\bfollowing materials?\b|\bmaterials?['’\"”]?\s+means\b", re.I)
+"""A (Technical) Note listing the materials an item's clause refers to ("materials identified in Technical
+Note 1", "'corrosion resistant materials' means any of the following")."""
 _LISTS_MATERIALS = re.compile(r"\bmade (?:from|of)\b[^.]*\bfollowing materials?\b|\bmaterials?,? as follows", re.I)
 _SUBJECT_END = re.compile(
     r"[:;(\[]|,\s*(?=as follows|other than|except|not specified|that|which|with|having|where|in which|designed"
@@ -52,8 +57,33 @@ _AKA = re.compile(r"\((?:a\.k\.a\.|also known as)\s*([^()]*)\)", re.I)
 _PAREN = re.compile(r"\([^()]*\)")
 _QUOTES = re.compile(r"[\"“”‘’']")
 _PROPERTY_STOP = frozenset(
-    "with having of at providing achieving and or but than whose in for by to from is are be capable operating "
-    "a an the which that when where composed containing".split()
+    "with having have has of at providing achieving and or but than whose in for by to from is are be capable "
+    "operating a an the which that when where composed containing".split()
+)
+_CONDITION_PHRASE = re.compile(
+    r"\b(?:according\s+to|in\s+accordance\s+with|(?:as\s+)?(?:measured|determined|specified)\s+(?:by|according\s+to"
+    r"|in\s+accordance\s+with))\b[^,;:]*?(?=\bwith\b|\bequal\b|\bbetter\b|\bless\b|\bmore\b|\bgreater\b|$)"
+    r"|\bwith\s+all\s+compensations\s+available\b",
+    re.I,
+)
+"""A standard or procedure a value is stated under ("according to ISO 230/2 (2006) with all compensations
+available"): a condition of the measurement, never the property's name."""
+_MEASURES = frozenset(
+    "volume area surface diameter length width height thickness depth pressure temperature frequency power voltage "
+    "current speed rate modulus strength stability mass weight density size dimension bore stroke capacity purity "
+    "resolution accuracy repeatability content concentration energy force torque vacuum time flow flux range "
+    "efficiency resistance conductivity output input throughput load thrust impulse velocity acceleration "
+    "sensitivity bandwidth wavelength span travel error drift noise fluence dose yield precision".split()
+)
+"""Nouns that name a measurable property: picked words without one ("operation" above 1 123 K) are no
+property's name, so the quantity's kind names it."""
+_IN_DIMENSION = re.compile(
+    r"^\s*(?:or\s+(?:more|less|greater)\s+)?in\s+(?P<dim>diameter|length|width|height|thickness|depth|size|"
+    r"diagonal|span)\b", re.I,
+)
+_UNIT_WORDS = frozenset(
+    "hour hours minute minutes second seconds day days liter liters litre litres meter meters metre metres kg "
+    "gram grams percent parts part mm cm".split()
 )
 _COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
 _CONDITION = re.compile(r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
@@ -67,7 +97,12 @@ _OTHER_THAN = re.compile(
 )
 _POINTER = re.compile(r"Related (?:Controls|Definitions)|Reasons? for Control", re.I)
 """Preamble lines that point elsewhere or define terms: never exclusions of this entry."""
-_QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|having|containing|with)\b", re.I)
+_QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|containing)\b", re.I)
+"""A purpose or condition beside a decontrol's bound, which facts cannot show: such an exclusion keeps no bound."""
+_EXCLUDED_GOODS = re.compile(
+    r"^.*?\b(?:does|do)\s+not\s+(?:control|apply\s+to)\s+(?:the\s+following\s*:?\s*)?|^.*?\bnot\s+controlled\s*:?\s*",
+    re.I | re.S,
+)
 _NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s|\(?[a-z]\)\s)")
 _MIXTURE_NOTE = re.compile(
     r"mixtures\W*\s+containing\s+one\s+or\s+more\s+of\s+the\s+chemicals\s+specified\s+(?:in|by)\s+entr(?:y|ies)\s+"
@@ -82,6 +117,11 @@ _COUNT = re.compile(
     r"\s+(?:\w+\s+)?(?P<noun>axes|channels|elements|stages|phases|beams|cores|wheels|rotors|spindles|heads|bands)\b",
     re.I,
 )
+_PARTS = re.compile(
+    r"\b(?:(?P<less>less|fewer)|more|greater)\s+than\s+(?P<a>\d+)\s+parts?\s+(?P<x>[a-z]+)\s+(?:to|per|in)\s+"
+    r"(?P<b>\d[\d,\s]*?)\s+parts?\s+(?P<y>[a-z]+)", re.I,
+)
+"""A proportion stated in parts ("less than 1 part hafnium to 500 parts zirconium"): a share in percent."""
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ELEMENTS = {"nickel": "Ni", "chromium": "Cr", "fluorine": "F", "molybdenum": "Mo", "iron": "Fe", "silicon": "Si",
              "copper": "Cu", "cobalt": "Co", "titanium": "Ti"}
@@ -91,7 +131,7 @@ _PERCENT_OF = re.compile(
     re.I,
 )
 _FAMILIES = [
-    (re.compile(r"fluoropolymer|fluorinated polymer|fluoroelastomer", re.I), "fluoropolymer"),
+    (re.compile(r"fluoropolymer|fluorinated (?:hydrocarbon )?polymer|fluoroelastomer", re.I), "fluoropolymer"),
     (re.compile(r"\bglass|\benamel|vitrified", re.I), "glass"),
     (re.compile(r"silicon carbide", re.I), "silicon carbide"),
     (re.compile(r"titanium carbide", re.I), "titanium carbide"),
@@ -106,6 +146,7 @@ _FAMILIES = [
     (re.compile(r"^zirconium\b(?! oxide)", re.I), "zirconium"),
     (re.compile(r"^niobium\b", re.I), "niobium"),
     (re.compile(r"^nickel\b", re.I), "nickel"),
+    (re.compile(r"^alumin(?:i)?um\b(?! oxide)", re.I), "aluminium"),
 ]
 
 
@@ -123,11 +164,30 @@ class _Built:
 def criteria_of(entry: Entry, source: str, list_label: str, version_id: str) -> list[ItemCriteria]:
     """One ItemCriteria for the entry and for each of its sub-items, entry first, in document order."""
     meta = (source, list_label, version_id)
-    preamble = [line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)]
+    preamble = _note_blocks([line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)])
     exclusions = tuple(_exclusions_in(line, entry.code) for line in preamble if _EXCLUDES.search(line))
-    built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, ())
+    built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, (),
+                   ("\n".join(preamble),))
     return [replace(c, exclusions=_strictest_mixture_bounds([x for x in c.exclusions if _covers(x, c.code)]))
             for c in built.items]
+
+
+def _note_blocks(lines: list[str]) -> list[str]:
+    """Preamble lines with a Note's lettered clauses joined to it: the CCL puts "This entry does not control
+    the following:" and its "a. ...", "b. ..." on lines of their own.
+
+    >>> _note_blocks(["Related Definitions: N/A", "ECCN Controls: This entry does not control the following:",
+    ...               "a. Filamentary nickel powders;", "b. Sheets.", "Items: see heading"])[1].splitlines()[1:]
+    ['a. Filamentary nickel powders;', 'b. Sheets.']
+    """
+    blocks: list[str] = []
+    for line in lines:
+        if blocks and blocks[-1].rstrip().endswith((":", ";")) and re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line) \
+                and _EXCLUDES.search(blocks[-1]):
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return blocks
 
 
 def _covers(note: Leaf, code: str) -> bool:
@@ -169,6 +229,7 @@ def subject_phrase(text: str) -> str:
     'Isostatic presses'
     """
     text = _AKA.sub(r" or \1", strip_label(text))
+    text = re.sub(r"^\s*all\s+(?:types|kinds)\s+of\s+", "", text, flags=re.I)
     text = _PAREN.sub(" ", _QUOTES.sub("", text))
     cut = _SUBJECT_END.search(text)
     head = text[: cut.start()] if cut else text
@@ -227,6 +288,7 @@ def chemical_leaf(text: str) -> Leaf | None:
 def _build(
     item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
     inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
+    notes_above: tuple[str, ...] = (),
 ) -> _Built:
     own = strip_label(text)
     phrase = subject_phrase(own)
@@ -237,21 +299,24 @@ def _build(
     if chemical:
         terms = tuple(dict.fromkeys((*parent_terms, "chemical", *words(" ".join(chemical.names)))))
         subject, inherited = chemical.names[0], True
-    body = _MATERIAL_CLAUSE.split(own, maxsplit=1)[0] if not chemical else ""
+    notes = (*item.notes, *notes_above)
+    material = _material_leaf(item, own, notes)
+    body = own if chemical is None else ""
+    if chemical is None and (clause := _MATERIAL_CLAUSE.search(own) or (material and _MADE_OF.search(own))):
+        body = own[: clause.start()]
     groups = _threshold_groups(body, subject)
     leaves = tuple(leaf for group in groups for leaf in group)
     exclusions = tuple(_exclusions_in(own, item.code)) + tuple(
         x for note in item.notes if _EXCLUDES.search(note) for x in _exclusions_in(note, item.code)
     )
     all_exclusions = inherited_exclusions + exclusions
-    material = _material_leaf(item, own)
     if parent_leaves and material is None and (specs := material_specs(own)):
         material = Leaf(kind="material", text=own.rstrip(" ;,."), materials=specs)
     folds = material is not None and bool(item.children) and _LISTS_MATERIALS.search(own) is not None
     characteristics = folds or bool(_CHARACTERISTICS.search(own))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else ())
+               (*parent_leaves, *leaves) if folds else (), notes)
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)
@@ -307,25 +372,49 @@ def _any_of_groups(groups: list[list[Leaf]]) -> Node | Leaf | None:
     return nodes[0] if len(nodes) == 1 else Node("any", tuple(nodes))
 
 
-def _material_leaf(item: Item, own: str) -> Leaf | None:
-    """The wetted-surfaces clause with the specs its children (or its own words) list."""
+def _material_leaf(item: Item, own: str, notes: tuple[str, ...] = ()) -> Leaf | None:
+    """The wetted-surfaces clause with the specs its children, its own words or the Note it refers to list;
+    or a part "made of or protected by" listed materials.
+
+    The Note is the nearest one (the item's own, then its parents') that lists materials: "made from
+    materials identified in Technical Note 1 to 2B350.g", "made from 'corrosion resistant materials'".
+    """
     clause = _MATERIAL_CLAUSE.search(own)
     if not clause:
-        return None
+        made = _MADE_OF.search(own)
+        specs = [s for part in re.split(r";|\bor\b|,", made.group(0)) for s in material_specs(
+            re.sub(r"^(?:made (?:of|from)|(?:made of or )?protected by|lined with)\s+", "", part.strip(), flags=re.I))
+            ] if made else []
+        if not specs:
+            return None
+        return Leaf(kind="material", text=" ".join(made.group(0).strip(" ,;.").split()),
+                    materials=tuple(dict.fromkeys(specs)))
     specs = [s for child in item.children for s in material_specs(child.text)]
     specs += [s for child in item.children for grand in child.children for s in material_specs(grand.text)]
     if not specs:
         tail = clause.group(0).split("following materials", 1)[-1]
         specs = [s for part in re.split(r";|\bor\b|,", tail) for s in material_specs(part)]
     if not specs:
+        specs = next((found for note in notes if _DEFINES_MATERIALS.search(note)
+                      if (found := [s for line in note.split("\n")[1:] if not _AS_FOLLOWS.search(line)
+                                    for s in material_specs(line)])), [])
+    if not specs:
         return None
     return Leaf(kind="material", text=" ".join(clause.group(0).strip(" ,").split()), materials=tuple(dict.fromkeys(specs)))
+
+
+_DN = re.compile(r"\bDN\s?(?P<n>\d{1,4})\b")
+_NPS = re.compile(r"\s+or\s+NPS\s+\d+(?:\s?/\s?\d+)?\b")
+"""A nominal size "DN 10" (ISO 6708) is a diameter in millimetres, which quantities can be compared with;
+the "or NPS 3/8" beside it restates it in inches, never an alternative of other goods."""
 
 
 def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
     """Threshold and count leaves of one item's words; a ", or <other goods> with" starts an alternative."""
     if not text:
         return []
+    named = {f"{m['n']} mm": m.group(0) for m in _DN.finditer(text)}
+    text = _NPS.sub("", _DN.sub(lambda m: f"{m['n']} mm", text))
     groups: list[list[Leaf]] = [[]]
     side_subject, cursor, previous_end, previous_property = subject, 0, 0, ""
     for threshold in parse_thresholds(text):
@@ -338,9 +427,18 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
             groups.append([])
             side_subject = subject_phrase(re.split(r"\bor\b", gap, maxsplit=1)[-1]) or subject
         before = text[previous_end if start >= previous_end else 0 : start]
-        prop = _property(before, text[end:]) or previous_property or parameter_name(threshold.value)
-        groups[-1].append(_threshold_leaf(threshold, prop, side_subject, text[end:]))
+        kind = parameter_name(threshold.value)
+        prop = _property(before, text[end:], kind) or previous_property or kind
+        leaf = _threshold_leaf(threshold, prop, side_subject, text[end:])
+        for shown, official in named.items():
+            leaf = replace(leaf, text=leaf.text.replace(shown, official))
+        groups[-1].append(leaf)
         cursor, previous_end, previous_property = start, max(previous_end, end), prop
+    for m in _PARTS.finditer(text):
+        share = 100.0 * float(m["a"]) / read_number(m["b"])
+        groups[0].append(Leaf(kind="threshold", text=" ".join(m.group(0).split()), property=f"{m['x'].lower()} content",
+                              subject=subject, op="<" if m["less"] else ">",
+                              bound=Quantity(share, "percent", " ".join(m.group(0).split()))))
     for m in _COUNT.finditer(text):
         n = m["n1"] or m["n2"] or m["n3"]
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
@@ -362,24 +460,45 @@ def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -
     )
 
 
-def _property(before: str, after: str) -> str:
+def _property(before: str, after: str, kind: str = "") -> str:
     """The property a threshold bounds: the words just before its comparator ("heat transfer surface area").
 
-    A composition ("Composed of 50% or more by weight silicon dioxide") names it after the figure instead.
+    A composition ("alloys containing more than 50% beryllium by weight") names the element after the figure
+    ("beryllium content"); "600 mm or less in diameter" names the dimension after it ("induction coils
+    diameter"); a standard the value is measured under is skipped; picked words that name no measurable
+    property ("operation" above 1 123 K) get the quantity's `kind` ("operation temperature").
+
+    >>> _property("Induction coils ", " in diameter; and", "length")
+    'induction coils diameter'
+    >>> _property("alloys containing ", " beryllium by weight", "proportion")
+    'beryllium content'
+    >>> _property("Capable of operation ", "", "temperature")
+    'operation temperature'
     """
     text = _QUOTES.sub("", _PAREN.sub(" ", _PAREN.sub(" ", before)))
+    text = _CONDITION_PHRASE.sub(" ", text)
     text = re.split(r"[,;:]", text)[-1]
     tokens = re.findall(r"[A-Za-z][\w'’-]*", text)
+    while tokens and tokens[-1].lower() in ("of", "by"):
+        tokens.pop()
+    if tokens and tokens[-1].lower() in _COMPOSITION_VERBS:
+        follow = re.findall(r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by (?:weight|volume))?\s*(?:of)?\s*",
+                                                        "", after))
+        element = [w.lower() for w in follow[:1] if w.lower() not in _PROPERTY_STOP | _UNIT_WORDS]
+        if element:
+            return f"{element[0]} content"
     while tokens and tokens[-1].lower() in _PROPERTY_STOP:
         tokens.pop()
     picked: list[str] = []
     for token in reversed(tokens):
-        if token.lower() in _PROPERTY_STOP or len(picked) == 4:
+        if token.lower() in _PROPERTY_STOP or token.lower() in _UNIT_WORDS or len(picked) == 4:
             break
         picked.insert(0, token.lower())
-    if picked and picked[-1] in _COMPOSITION_VERBS:
-        follow = re.findall(r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by weight|of)?\s*", "", after))
-        picked = [w.lower() for w in follow[:2] if w.lower() not in _PROPERTY_STOP]
+    if dimension := _IN_DIMENSION.match(after):
+        return " ".join([*picked[-3:], dimension["dim"].lower()])
+    if picked and kind and kind not in ("proportion", "dimensionless") and not any(
+            w.rstrip("s") in _MEASURES or w in _MEASURES for w in picked):
+        picked.append(kind)
     return " ".join(picked)
 
 
@@ -439,7 +558,9 @@ def _exclusion(clause: str, lead: str, own_codes: set[str]) -> Leaf:
     th = thresholds[0]
     before = body[: body.find(th.text)] if th.text in body else body
     after = body[body.find(th.text) + len(th.text):] if th.text in body else ""
+    goods = re.split(r"\b(?:having|with|in which|whose|of which)\b", _EXCLUDED_GOODS.sub("", before), maxsplit=1)
     return Leaf(
         kind="exclusion", text=text, refers=refers, property=_property(before, after) or parameter_name(th.value),
+        subject=" ".join(goods[0].split()).strip(" ,;:") if len(goods) > 1 else "",
         op=th.op, bound=Quantity(th.value.value, th.value.unit, th.value.text),
     )
