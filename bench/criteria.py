@@ -24,22 +24,24 @@ from ingest.criteria import criteria_of
 from ingest.load import read_bytes
 
 CHECKABLE = ("threshold", "material", "chemical", "count")
+WITH_FEATURES = (*CHECKABLE, "feature")
+"""Counted apart: a feature (a quality stated in words) is checkable once evaluation reads it."""
 
 
-def checkable(tree: Node | Leaf | None) -> bool:
+def checkable(tree: Node | Leaf | None, kinds: tuple[str, ...] = CHECKABLE) -> bool:
     """Whether a tree holds a leaf that facts can decide."""
     if tree is None:
         return False
     if isinstance(tree, Leaf):
-        return tree.kind in CHECKABLE
-    return any(checkable(child) for child in tree.children)
+        return tree.kind in kinds
+    return any(checkable(child, kinds) for child in tree.children)
 
 
-def coverage(items: Iterable[ItemCriteria]) -> dict[str, tuple[int, int]]:
+def coverage(items: Iterable[ItemCriteria], kinds: tuple[str, ...] = CHECKABLE) -> dict[str, tuple[int, int]]:
     """Per list label: (items with a checkable leaf, all items)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for item in items:
-        counts[item.list_label][0] += checkable(item.tree)
+        counts[item.list_label][0] += checkable(item.tree, kinds)
         counts[item.list_label][1] += 1
     return {label: (done, total) for label, (done, total) in sorted(counts.items())}
 
@@ -69,8 +71,11 @@ def main() -> None:
 
 
 def report(items: list[ItemCriteria]) -> None:
+    featured = coverage(items, WITH_FEATURES)
     for label, (done, total) in coverage(items).items():
-        print(f"{label}: {done}/{total} items with a checkable leaf ({done / total:.1%})")
+        more = featured[label][0]
+        print(f"{label}: {done}/{total} items with a checkable leaf ({done / total:.1%}); "
+              f"counting features: {more}/{total} ({more / total:.1%})")
 
 
 if __name__ == "__main__":

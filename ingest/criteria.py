@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.codes import find_cas, find_codes
-from assistant.params import Threshold, parameter_name, parse_thresholds, read_number
-from assistant.subjects import noun_terms, words
+from assistant.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
+from assistant.subjects import noun_terms, singular, words
 from assistant.types import ItemCriteria, Leaf, Node, Quantity
 from ingest.entries import Entry, Item
 
@@ -35,6 +35,9 @@ _CHARACTERISTICS = re.compile(  # the CCL ends such a lead-in with a period, the
     r"|\ball of the characteristics",
     re.I,
 )
+_TRAITS = re.compile(
+    r"\bcharacteristics?\b|\b(?:having|has|have|with|that|which)\b[^.:;]*\bof the following\s*[:.;]?\s*$", re.I)
+"""A lead-in whose sub-items are qualities of the goods (not kinds of goods): each may be a feature."""
 _AS_FOLLOWS = re.compile(r"\bas follows\b|\bcomme suit\b", re.I)
 _ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
 _MATERIAL_CLAUSE = re.compile(
@@ -77,6 +80,7 @@ _MEASURES = frozenset(
 )
 """Nouns that name a measurable property: picked words without one ("operation" above 1 123 K) are no
 property's name, so the quantity's kind names it."""
+_OF_FIGURE = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,4})\s+of\s+(?=\d)")
 _IN_DIMENSION = re.compile(
     r"^\s*(?:or\s+(?:more|less|greater)\s+)?in\s+(?P<dim>diameter|length|width|height|thickness|depth|size|"
     r"diagonal|span)\b", re.I,
@@ -114,14 +118,19 @@ _COUNT = re.compile(
     r"\b(?:(?P<n1>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+or\s+more"
     r"|(?P<more>more|greater)\s+than\s+(?P<n2>\d{1,3}|two|three|four|five|six)"
     r"|(?P<less>fewer|less)\s+than\s+(?P<n3>\d{1,3}|two|three|four|five|six))"
-    r"\s+(?:\w+\s+)?(?P<noun>axes|channels|elements|stages|phases|beams|cores|wheels|rotors|spindles|heads|bands)\b",
+    r"\s+(?:(?!or\b|and\b|than\b)[a-z-]+\s+)?(?P<noun>[a-z-]{3,}(?:s|ae|ice))\b",
     re.I,
 )
+"""A count of parts ("Five or more axes", "12 or more rodents", "two or more electron-beam sources")."""
 _PARTS = re.compile(
     r"\b(?:(?P<less>less|fewer)|more|greater)\s+than\s+(?P<a>\d+)\s+parts?\s+(?P<x>[a-z]+)\s+(?:to|per|in)\s+"
     r"(?P<b>\d[\d,\s]*?)\s+parts?\s+(?P<y>[a-z]+)", re.I,
 )
 """A proportion stated in parts ("less than 1 part hafnium to 500 parts zirconium"): a share in percent."""
+_NOT_COUNTED = frozenset("times percent cycles decibels degrees bits bytes watts volts amperes pascals kelvins hertz "
+                         "tonnes tons grams pounds inches feet minutes years samples rads grays msps words frames "
+                         "flashes calculations gigabytes megabytes lines features frequencies particles ohms".split())
+"""Plural nouns after "N or more" that are units or measures, not parts to count."""
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ELEMENTS = {"nickel": "Ni", "chromium": "Cr", "fluorine": "F", "molybdenum": "Mo", "iron": "Fe", "silicon": "Si",
              "copper": "Cu", "cobalt": "Co", "titanium": "Ti"}
@@ -148,6 +157,61 @@ _FAMILIES = [
     (re.compile(r"^nickel\b", re.I), "nickel"),
     (re.compile(r"^alumin(?:i)?um\b(?! oxide)", re.I), "aluminium"),
 ]
+
+
+_POLAR = (
+    (re.compile(r"\bmulti-?phase\b|\bpolyphase\b", re.I), "multiphase output",
+     ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph"),
+     ("single-phase", "single phase", "monophase", "1-phase", "1 phase", "one-phase")),
+    (re.compile(r"\bfully enclosed\b", re.I), "fully enclosed workspace",
+     ("fully enclosed", "closed front", "glovebox", "glove box", "class iii"), ("open front", "open-front")),
+    (re.compile(r"\binterchangeable\b", re.I), "interchangeable", ("interchangeable", "replaceable"),
+     ("non-interchangeable", "not interchangeable")),
+    (re.compile(r"\bautonomous\b", re.I), "autonomous flight control and navigation",
+     ("autonomous", "autopilot", "waypoint"), ("manually piloted", "manual control only", "not autonomous")),
+    (re.compile(r"\bnegative pressure\b", re.I), "negative pressure operation", ("negative pressure",),
+     ("positive pressure only",)),
+    (re.compile(r"\bsteri[lz]i[sz]able\b|\bsteri[lz]i[sz]ed in situ\b", re.I), "sterilizable",
+     ("sterilizable", "sterilisable", "autoclavable", "sip", "steam sterilizable", "steam sterilisable"),
+     ("non-sterilizable", "non-sterilisable", "not sterilizable", "not sterilisable")),
+)
+"""Qualities the lists require in words that a description states or denies: the pattern in the list's
+text, the feature's name, words that show it, words that deny it. A general vocabulary, never one entry's."""
+_FEATURE_STOP = frozenset(
+    "a an the of and or for to in with by as any all its their that which be is are being capable capability "
+    "capabilities able means designed specially having have has following characteristics controlled specified "
+    "identified involving out into from on at when".split()
+)
+
+
+def _features(text: str, whole: bool) -> list[Leaf]:
+    """Feature leaves of an item's words: each quality of the `_POLAR` vocabulary it names, or, when `whole`
+    (a characteristic stated without figures), the item's own words as one feature.
+
+    >>> [(f.property, f.contrary[0]) for f in _features("Multiphase output providing a power of 40 VA or greater;", False)]
+    [('multiphase output', 'single-phase')]
+    >>> _features("An autonomous flight control and navigation capability; or", True)[0].property
+    'autonomous flight control and navigation'
+    >>> _features("Able to operate at negative pressure;", True)[0].names
+    ('negative pressure',)
+    >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
+    'means to safely manipulate items in the workspace'
+    """
+    found = [Leaf(kind="feature", text=" ".join(m.group(0).split()) if not whole else _feature_text(text),
+                  property=name, names=shows, contrary=denies)
+             for pattern, name, shows, denies in _POLAR if (m := pattern.search(text))]
+    if found or not whole:
+        return found[:1] if whole else found
+    shown = _feature_text(text)
+    content = [w.lower() for w in re.findall(r"[A-Za-z][\w-]+", shown) if w.lower() not in _FEATURE_STOP and len(w) > 2]
+    if not content or re.search(r"\d", shown) or find_codes(shown):
+        return []
+    name = re.sub(r"^(?:an?|the)\s+", "", _PAREN.sub(" ", _QUOTES.sub("", shown)), flags=re.I)
+    return [Leaf(kind="feature", text=shown, property=" ".join(name.lower().split()[:8]), names=tuple(content[:4]))]
+
+
+def _feature_text(text: str) -> str:
+    return re.sub(r"[;,.]?\s*(?:\b(?:and|or)\b)?\s*[;,.]?\s*$", "", text).strip()
 
 
 @dataclass
@@ -288,7 +352,7 @@ def chemical_leaf(text: str) -> Leaf | None:
 def _build(
     item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
     inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
-    notes_above: tuple[str, ...] = (),
+    notes_above: tuple[str, ...] = (), traits: bool = False,
 ) -> _Built:
     own = strip_label(text)
     phrase = subject_phrase(own)
@@ -305,6 +369,11 @@ def _build(
     if chemical is None and (clause := _MATERIAL_CLAUSE.search(own) or (material and _MADE_OF.search(own))):
         body = own[: clause.start()]
     groups = _threshold_groups(body, subject)
+    whole = traits and not parent_leaves and not groups and material is None and chemical is None \
+        and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
+    features = _features(body, whole) if chemical is None else []
+    if features:
+        groups = [[*features, *group] for group in groups] or [features]
     leaves = tuple(leaf for group in groups for leaf in group)
     exclusions = tuple(_exclusions_in(own, item.code)) + tuple(
         x for note in item.notes if _EXCLUDES.search(note) for x in _exclusions_in(note, item.code)
@@ -316,7 +385,7 @@ def _build(
     characteristics = folds or bool(_CHARACTERISTICS.search(own))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else (), notes)
+               (*parent_leaves, *leaves) if folds else (), notes, _TRAITS.search(own) is not None)
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)
@@ -428,7 +497,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
             side_subject = subject_phrase(re.split(r"\bor\b", gap, maxsplit=1)[-1]) or subject
         before = text[previous_end if start >= previous_end else 0 : start]
         kind = parameter_name(threshold.value)
-        prop = _property(before, text[end:], kind) or previous_property or kind
+        prop = _property(before, text[end:], kind, subject) or previous_property or kind
         leaf = _threshold_leaf(threshold, prop, side_subject, text[end:])
         for shown, official in named.items():
             leaf = replace(leaf, text=leaf.text.replace(shown, official))
@@ -440,6 +509,9 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
                               subject=subject, op="<" if m["less"] else ">",
                               bound=Quantity(share, "percent", " ".join(m.group(0).split()))))
     for m in _COUNT.finditer(text):
+        noun = m["noun"].lower()
+        if noun in _UNIT_WORDS or noun in _NOT_COUNTED or parse_quantities(f"5 {noun}"):
+            continue
         n = m["n1"] or m["n2"] or m["n3"]
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
         op = ">=" if m["n1"] else (">" if m["more"] else "<")
@@ -460,20 +532,31 @@ def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -
     )
 
 
-def _property(before: str, after: str, kind: str = "") -> str:
+def _property(before: str, after: str, kind: str = "", subject: str = "") -> str:
+    """`_named_property` in singular words ("positioning accuracy", "induction coil diameter")."""
+    return " ".join(singular(w) for w in _named_property(before, after, kind, subject).split())
+
+
+def _named_property(before: str, after: str, kind: str = "", subject: str = "") -> str:
     """The property a threshold bounds: the words just before its comparator ("heat transfer surface area").
 
     A composition ("alloys containing more than 50% beryllium by weight") names the element after the figure
     ("beryllium content"); "600 mm or less in diameter" names the dimension after it ("induction coils
-    diameter"); a standard the value is measured under is skipped; picked words that name no measurable
-    property ("operation" above 1 123 K) get the quantity's `kind` ("operation temperature").
+    diameter"); a standard the value is measured under is skipped; the part a value belongs to, other than
+    the item's `subject`, leads its name ("A chamber cavity with an inside diameter"); a continuation
+    ("... and less than 1000 kg") takes the property an earlier "<property> of <figure>" named; picked words
+    that name no measurable property ("operation" above 1 123 K) get the quantity's `kind`.
 
     >>> _property("Induction coils ", " in diameter; and", "length")
-    'induction coils diameter'
+    'induction coil diameter'
     >>> _property("alloys containing ", " beryllium by weight", "proportion")
     'beryllium content'
     >>> _property("Capable of operation ", "", "temperature")
     'operation temperature'
+    >>> _property("A chamber cavity with an inside diameter ", "", "length", "Isostatic presses")
+    'chamber cavity inside diameter'
+    >>> _property("equipment with a condenser capacity of 10 kg of ice or greater in 24 hours and ", "", "mass")
+    'condenser capacity'
     """
     text = _QUOTES.sub("", _PAREN.sub(" ", _PAREN.sub(" ", before)))
     text = _CONDITION_PHRASE.sub(" ", text)
@@ -494,10 +577,19 @@ def _property(before: str, after: str, kind: str = "") -> str:
         if token.lower() in _PROPERTY_STOP or token.lower() in _UNIT_WORDS or len(picked) == 4:
             break
         picked.insert(0, token.lower())
+    if not picked and tokens and tokens[-1].lower() in _UNIT_WORDS and (named := _OF_FIGURE.findall(text)):
+        named_words = [w.lower() for w in named[-1].split()]
+        stops = [i for i, w in enumerate(named_words) if w in _PROPERTY_STOP]
+        picked = named_words[stops[-1] + 1:] if stops else named_words
+    part = re.search(r"(?:^|\b(?:a|an|the)\s+)(?P<part>[A-Za-z-]+(?:\s+[A-Za-z-]+)?)\s+with\s+(?:an?\s+|the\s+)?"
+                     + r"\s+".join(map(re.escape, picked)) + r"\W*$", text, re.I) if picked else None
+    if part and not set(words(part["part"])) & set(words(subject)) and not {
+            w.lower() for w in part["part"].split()} & _PROPERTY_STOP:
+        picked = [*part["part"].lower().split(), *picked]
     if dimension := _IN_DIMENSION.match(after):
         return " ".join([*picked[-3:], dimension["dim"].lower()])
     if picked and kind and kind not in ("proportion", "dimensionless") and not any(
-            w.rstrip("s") in _MEASURES or w in _MEASURES for w in picked):
+            singular(w) in _MEASURES for w in picked):
         picked.append(kind)
     return " ".join(picked)
 
