@@ -110,10 +110,16 @@ _EXCLUDED_GOODS = re.compile(
 _NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s|\(?[a-z]\)\s)")
 _MIXTURE_NOTE = re.compile(
     r"mixtures\W*\s+containing\s+one\s+or\s+more\s+of\s+the\s+chemicals\s+specified\s+(?:in|by)\s+entr(?:y|ies)\s+"
-    r"(?P<entries>[\dA-E.,\s]+?(?:\s+and\s+\.?\d+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
+    r"(?P<entries>[\dA-Ea-e.,\s]+?(?:\s+and\s+\.?[\da-e.]+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
     r"constitutes\s+more\s+than\s+(?P<pct>\d+(?:[.,]\d+)?)\s?%", re.I,
 )
-_DESTINATION = re.compile(r"\bfor\s+exports?\s+to\b", re.I)
+_DESTINATION = re.compile(
+    r"\bfor\s+(?:exports?|shipments?|transfers?)\s+to\b|\b(?:when|if)\s+(?:exported|shipped|transferred)\s+to\b"
+    r"|\b(?:destined|exported)\s+(?:for|to)\s+[\"“']?(?:States?|countr|destinations?|Country\s+Group|end[- ]users?)"
+    r"|\bStates?\s+(?:not\s+)?Party\b|\bCountry\s+Groups?\b",
+    re.I,
+)
+"""A Note that holds for some destinations only ("For exports to 'States Party to the CWC'")."""
 _COUNT = re.compile(
     r"\b(?:(?P<n1>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+or\s+more"
     r"|(?P<more>more|greater)\s+than\s+(?P<n2>\d{1,3}|two|three|four|five|six)"
@@ -260,21 +266,29 @@ def _covers(note: Leaf, code: str) -> bool:
     >>> _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350.1"), _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350")
     (True, False)
     """
-    return not note.scope or any(code.upper() == s or code.upper().startswith(s + ".") for s in note.scope)
+    return not note.scope or any(code.upper() == s.upper() or code.upper().startswith(s.upper() + ".")
+                                 for s in note.scope)
 
 
 def _strictest_mixture_bounds(notes: list[Leaf]) -> tuple[Leaf, ...]:
-    """Of Notes that free the same mixtures at different limits for different destinations (10 % for States
-    not Party to the CWC, 30 % for States Party), only the lowest limit decides: the destination is not a
-    fact of the goods, so a mixture between the two stays open, never cleared."""
-    lowest: dict[tuple[str, ...], float] = {}
+    """Of Notes that free the same goods at different limits for different destinations (mixtures up to 10 %
+    for States not Party to the CWC, up to 30 % for States Party), only the strictest limit decides: the
+    destination is not a fact of the goods, so goods between the two stay open, never cleared. A Note
+    freeing goods up to a bound is strictest at its lowest bound, one freeing goods above it at its highest;
+    the other Notes keep their words without a bound."""
+    def key(note: Leaf) -> tuple[tuple[str, ...], str, bool] | None:
+        if note.bound is None or note.op is None or not _DESTINATION.search(note.text):
+            return None
+        return note.scope, note.property, note.op in ("<", "<=")
+
+    strictest: dict[tuple[tuple[str, ...], str, bool], float] = {}
     for note in notes:
-        if note.scope and note.bound is not None and _DESTINATION.search(note.text):
-            lowest[note.scope] = min(lowest.get(note.scope, note.bound.value), note.bound.value)
+        if (k := key(note)) is not None and note.bound is not None:
+            pick = min if k[2] else max
+            strictest[k] = pick(strictest.get(k, note.bound.value), note.bound.value)
     return tuple(
         replace(note, property="", op=None, bound=None)
-        if note.scope in lowest and note.bound is not None and _DESTINATION.search(note.text)
-        and note.bound.value > lowest[note.scope] else note
+        if (k := key(note)) is not None and note.bound is not None and note.bound.value != strictest[k] else note
         for note in notes
     )
 
@@ -620,16 +634,20 @@ def _mixture_note(text: str) -> Leaf | None:
     ...                   'constitutes more than 10% by the weight of the mixture.')
     >>> n.scope, n.op, n.bound.value
     (('1C350.1', '1C350.3', '1C350.65'), '<=', 10.0)
+    >>> _mixture_note('1C450 does not control "chemical mixtures" containing one or more of the chemicals specified '
+    ...               'in entries 1C450.a.1. and .a.2. in which no individually specified chemical constitutes more '
+    ...               'than 1% by the weight of the mixture.').scope
+    ('1C450.a.1', '1C450.a.2')
     """
     m = _MIXTURE_NOTE.search(text)
     if m is None:
         return None
-    codes = re.findall(r"(\d[A-E]\d{3})?(\.\d+)", m.group("entries"))
+    codes = re.findall(r"(\d[A-E]\d{3})?((?:\.[a-e0-9]{1,3}(?![a-z]))+)", m.group("entries"))
     base, scope = "", []
     for entry, sub in codes:
         base = entry or base
         if base:
-            scope.append(f"{base.upper()}{sub}")
+            scope.append(f"{base.upper()}{sub.rstrip('.')}")
     if not scope:
         return None
     pct = float(m.group("pct").replace(",", "."))
