@@ -487,6 +487,16 @@ def _material_leaf(item: Item, own: str, notes: tuple[str, ...] = ()) -> Leaf | 
 
 
 _DN = re.compile(r"\bDN\s?(?P<n>\d{1,4})\b")
+_NOT_ALTERNATIVE = re.compile(r"\b(?:\w+\s+or\s+more|or\s+(?:more|less|greater|fewer)|with\s+or\s+without)\b", re.I)
+"""'along one or more linear axis', 'with or without agitators': an 'or' that joins no other goods."""
+_ASIDE = re.compile(r"\s*\((?:better|worse|less|more|lower|higher|smaller|larger)\)(?=\s+than\b)", re.I)
+"""'equal to or less (better) than 0.9 µm': the aside inside a comparator, read without it."""
+_OF_MATTER = re.compile(r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+of\s+[a-z]+\s+(?=or\s+(?:greater|more|less)\b)",
+                        re.I)
+"""'10 kg of ice or greater': the matter measured sits between the figure and its comparator."""
+_PERIOD = re.compile(r"^[\s,)]*(?:of\s+[a-z]+\s+)?(?:or\s+(?:greater|more|less)\s+)?(?P<c>(?:in|per)\s+(?:\d+\s*)?(?:hours?|h|days?|minutes?))\b",
+                     re.I)
+"""A period a capacity is stated over ("10 kg of ice or greater in 24 hours"): the leaf's condition."""
 _NPS = re.compile(r"\s+or\s+NPS\s+\d+(?:\s?/\s?\d+)?\b")
 """A nominal size "DN 10" (ISO 6708) is a diameter in millimetres, which quantities can be compared with;
 the "or NPS 3/8" beside it restates it in inches, never an alternative of other goods."""
@@ -496,8 +506,11 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
     """Threshold and count leaves of one item's words; a ", or <other goods> with" starts an alternative."""
     if not text:
         return []
+    original = text
+    text = _ASIDE.sub("", text)
     named = {f"{m['n']} mm": m.group(0) for m in _DN.finditer(text)}
-    text = _NPS.sub("", _DN.sub(lambda m: f"{m['n']} mm", text))
+    named |= {m["q"]: m.group(0).rstrip() for m in _OF_MATTER.finditer(text)}
+    text = _OF_MATTER.sub(lambda m: f"{m['q']} ", _NPS.sub("", _DN.sub(lambda m: f"{m['n']} mm", text)))
     groups: list[list[Leaf]] = [[]]
     side_subject, cursor, previous_end, previous_property = subject, 0, 0, ""
     for threshold in parse_thresholds(text):
@@ -506,15 +519,20 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
             continue
         end = start + len(threshold.text)
         gap = text[previous_end:start]
-        if groups[-1] and start >= previous_end and re.search(r"\bor\b", gap) and len(gap.split()) >= 3:
+        if groups[-1] and start >= previous_end and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", gap)) \
+                and len(gap.split()) >= 3:
             groups.append([])
             side_subject = subject_phrase(re.split(r"\bor\b", gap, maxsplit=1)[-1]) or subject
         before = text[previous_end if start >= previous_end else 0 : start]
         kind = parameter_name(threshold.value)
         prop = _property(before, text[end:], kind, subject) or previous_property or kind
+        if text[:start].count("(") > text[:start].count(")") and groups[-1] and groups[-1][-1].property == prop:
+            previous_end = max(previous_end, end)
+            continue  # "10 kg of ice or greater in 24 hours (10 liters of water or greater ...)" restates it
         leaf = _threshold_leaf(threshold, prop, side_subject, text[end:])
         for shown, official in named.items():
             leaf = replace(leaf, text=leaf.text.replace(shown, official))
+        leaf = replace(leaf, text=_official(leaf.text, original))
         groups[-1].append(leaf)
         cursor, previous_end, previous_property = start, max(previous_end, end), prop
     for m in _PARTS.finditer(text):
@@ -536,19 +554,46 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
 
 
 def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -> Leaf:
-    condition = _CONDITION.match(after)
+    condition = _CONDITION.match(after) or _PERIOD.match(after)
     bound = Quantity(threshold.value.value, threshold.value.unit, threshold.value.text)
     if threshold.value.unit == "percent" and re.search(r"\bmixture|concentration|of the weight", prop + after, re.I):
         prop = "concentration"
     return Leaf(
         kind="threshold", text=" ".join(threshold.text.split()), property=prop, subject=subject, op=threshold.op,
-        bound=bound, condition=" ".join(condition.group(0).lstrip(" ,)").rstrip(" ,").split()) if condition else "",
+        bound=bound, condition=_condition_text(condition),
     )
+
+
+def _official(shown: str, original: str) -> str:
+    """A leaf's phrase as the list words it, with the asides its reading left out ("less (better) than")."""
+    pattern = r"(?:\s*\([a-z]+\))?\s+".join(map(re.escape, shown.split()))
+    found = re.search(pattern, original) if pattern else None
+    return " ".join(found.group(0).split()) if found else shown
+
+
+def _condition_text(condition: re.Match[str] | None) -> str:
+    if condition is None:
+        return ""
+    text = condition.groupdict().get("c") or condition.group(0)
+    return " ".join(text.lstrip(" ,)").rstrip(" ,").split())
 
 
 def _property(before: str, after: str, kind: str = "", subject: str = "") -> str:
     """`_named_property` in singular words ("positioning accuracy", "induction coil diameter")."""
-    return " ".join(singular(w) for w in _named_property(before, after, kind, subject).split())
+    return " ".join(_singular(w) for w in _named_property(before, after, kind, subject).split())
+
+
+def _singular(word: str) -> str:
+    """A property word in the singular ("accuracies" -> "accuracy", "sizes" -> "size", "axes" -> "axis").
+
+    >>> [_singular(w) for w in ("accuracies", "sizes", "axes", "coils", "thickness", "mass", "flux", "rates")]
+    ['accuracy', 'size', 'axis', 'coil', 'thickness', 'mass', 'flux', 'rate']
+    """
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith(("sses", "shes", "ches", "xes", "ies")):
+        return singular(word)
+    return word[:-1]
 
 
 def _named_property(before: str, after: str, kind: str = "", subject: str = "") -> str:
@@ -603,7 +648,7 @@ def _named_property(before: str, after: str, kind: str = "", subject: str = "") 
     if dimension := _IN_DIMENSION.match(after):
         return " ".join([*picked[-3:], dimension["dim"].lower()])
     if picked and kind and kind not in ("proportion", "dimensionless") and not any(
-            singular(w) in _MEASURES for w in picked):
+            _singular(part) in _MEASURES for w in picked for part in w.split("-")):
         picked.append(kind)
     return " ".join(picked)
 

@@ -301,3 +301,17 @@ def test_list_ii_nominal_sizes_materials_note_and_mixture_notes(list_ii: dict[st
     assert {"glass", "fluoropolymer F>35", "alloy Ni>25 Cr>20", "alumina"} <= set(valve.materials)
     amiton = [x.bound.value for x in list_ii["1C450.a.1"].exclusions if x.bound is not None]
     assert amiton == [1.0]  # 1 % for States not Party, 30 % for States Party: the stricter decides
+
+
+def test_comparator_asides_restatements_and_periods(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["2B001.a.1"]  # "equal to or less (better) than 0.9 µm along one or more linear axis with ..."
+    assert item.tree is not None and item.tree.op == "all"  # "one or more" joins no other goods
+    repeatability = _leaf(item, "threshold", "unidirectional positioning repeatability")
+    assert (repeatability.op, repeatability.bound.value) == ("<=", 0.9)
+    assert repeatability.text == "equal to or less (better) than 0.9 µm"  # the list's own words
+    freeze = _kind(ccl["2B352.e"], "threshold")  # "10 kg of ice or greater in 24 hours (10 liters of water ...)"
+    assert [(leaf.property, leaf.op, leaf.bound.value, leaf.bound.unit, leaf.condition) for leaf in freeze] == [
+        ("condenser capacity", ">=", 10.0, "kilogram", "in 24 hours"),
+        ("condenser capacity", "<", 1000.0, "kilogram", "in 24 hours")]
+    pumps = {leaf.property for leaf in _kind(ccl["2B350.i"], "threshold")}
+    assert pumps == {"manufacturer specified maximum flow-rate"}  # a hyphenated measure gets no kind appended
