@@ -387,7 +387,7 @@ def _build(
         and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
     features = _features(body, whole) if chemical is None else []
     if features:
-        groups = [[*features, *group] for group in groups] or [features]
+        groups = [[*group, *features] for group in groups] or [features]
     leaves = tuple(leaf for group in groups for leaf in group)
     exclusions = tuple(_exclusions_in(own, item.code)) + tuple(
         x for note in item.notes if _EXCLUDES.search(note) for x in _exclusions_in(note, item.code)
