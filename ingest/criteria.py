@@ -203,7 +203,7 @@ def _features(text: str, whole: bool) -> list[Leaf]:
     >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
     'means to safely manipulate items in the workspace'
     """
-    found = [Leaf(kind="feature", text=" ".join(m.group(0).split()) if not whole else _feature_text(text),
+    found = [Leaf(kind="feature", text=_feature_text(text) if whole else _phrase_at(text, m.start(), m.end()),
                   property=name, names=shows, contrary=denies)
              for pattern, name, shows, denies in _POLAR if (m := pattern.search(text))]
     if found or not whole:
@@ -214,6 +214,12 @@ def _features(text: str, whole: bool) -> list[Leaf]:
         return []
     name = re.sub(r"^(?:an?|the)\s+", "", _PAREN.sub(" ", _QUOTES.sub("", shown)), flags=re.I)
     return [Leaf(kind="feature", text=shown, property=" ".join(name.lower().split()[:8]), names=tuple(content[:4]))]
+
+
+def _phrase_at(text: str, start: int, end: int) -> str:
+    """The quality's words with the noun after them ("Multiphase output")."""
+    after = re.match(r"\s+(?![Oo]r\b|[Aa]nd\b)([A-Za-z-]+)", text[end:])
+    return " ".join((text[start:end] + (after.group(0) if after else "")).split())
 
 
 def _feature_text(text: str) -> str:
