@@ -386,8 +386,10 @@ def _build(
     notes = (*item.notes, *notes_above)
     material = _material_leaf(item, own, notes)
     body = own if chemical is None else ""
-    if chemical is None and (clause := _MATERIAL_CLAUSE.search(own) or (material and _MADE_OF.search(own))):
+    if chemical is None and (clause := _MATERIAL_CLAUSE.search(own)):
         body = own[: clause.start()]
+    elif chemical is None and material is not None:
+        body = _PERCENT_OF.sub(" ", own)  # an alloy's composition is the material's, a purity stays the goods
     groups = _threshold_groups(body, subject)
     whole = traits and not parent_leaves and not groups and material is None and chemical is None \
         and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)

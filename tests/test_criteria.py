@@ -261,6 +261,9 @@ def test_materials_come_from_the_note_the_clause_refers_to(ccl: dict[str, ItemCr
     assert {"aluminium", "alumina", "nickel", "alloy Ni>60", "fluoropolymer"} == set(sensing.materials)
     assert not _kind(ccl["2B230.a"], "threshold")  # 60 % nickel is the alloy's, not a threshold of the goods
     assert ccl["2B230"].subject == "pressure transducers"
+    crucible = ccl["2A225.b"]  # "Made of or lined with tantalum, having a purity of 99.9% or greater by weight"
+    assert _kind(crucible, "material")[0].materials == ("tantalum",)
+    assert _leaf(crucible, "threshold", "purity").bound.value == 99.9
     assert evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(PTFE,))).status != "does not apply"
     assert evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(STAINLESS_316L,))).status == \
         "does not apply"
