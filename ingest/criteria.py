@@ -7,7 +7,11 @@ materials" clause folds its children into one material leaf; a listed chemical i
 and "other than ..." phrases give exclusions, which defeat an item and are never thresholds to meet.
 
 Material leaves hold specs "family [El>pct ...]" ("alloy Ni>25 Cr>20", "fluoropolymer F>35", "glass"),
-which `assistant.evaluate` reads.
+which `assistant.evaluate` reads; a clause that names its materials by reference ("materials identified in
+Technical Note 1", "'corrosion resistant materials'") takes them from the nearest Note that lists them.
+Qualities stated in words become feature leaves: a characteristic without figures under a lead-in of
+characteristics, or a quality of a small vocabulary that descriptions state or deny ("multiphase" against
+"single-phase").
 """
 
 from __future__ import annotations
