@@ -56,7 +56,7 @@ _LISTS_MATERIALS = re.compile(r"\bmade (?:from|of)\b[^.]*\bfollowing materials?\
 _SUBJECT_END = re.compile(
     r"[:;(\[]|,\s*(?=as follows|other than|except|not specified|that|which|with|having|where|in which|designed"
     r"|specially|for|usable|capable|being|and related)|(?<![\w-])(?:with|having|that|which|where|designed|specially|capable"
-    r"|usable|other than|except|not specified|therefor|as follows|for|of|operating|providing|composed|containing"
+    r"|usable|utili[sz]ing|using|other than|except|not specified|therefor|as follows|for|of|operating|providing|composed|containing"
     r"|in which|made|incorporating|according|equipped|also|under|identified|able|when|if|to|by|controlled)\b",
     re.I,
 )

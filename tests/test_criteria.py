@@ -284,6 +284,7 @@ def test_features_and_counts_stated_in_words(ccl: dict[str, ItemCriteria]) -> No
     assert "autonomous flight control and navigation" in autonomy and len(autonomy) == 2
     cabinet = {leaf.property for leaf in _kind(ccl["2B352.g.2"], "feature")}
     assert {"fully enclosed workspace", "negative pressure operation"} <= cabinet and len(cabinet) == 4
+    assert ccl["2B352.h.2"].subject == "Nose-only exposure apparatus"  # "... utilizing directed aerosol flow"
     (rodents,) = [leaf for leaf in _kind(ccl["2B352.h.2"], "count") if leaf.property == "rodent"]
     assert (rodents.op, rodents.bound.value) == (">=", 12.0)
     assert not _kind(ccl["3A225"], "exclusion")  # features are never read as exclusions
