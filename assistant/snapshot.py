@@ -321,7 +321,7 @@ def _tree_from_json(data: dict[str, Any] | None) -> Node | Leaf | None:
     kind = fields.pop("leaf")
     if fields.get("bound"):
         fields["bound"] = Quantity(**fields["bound"])
-    for name in ("materials", "names", "cas", "refers", "scope"):
+    for name in ("materials", "names", "cas", "refers", "scope", "contrary"):
         if name in fields:
             fields[name] = tuple(fields[name])
     return Leaf(kind=kind, **fields)

@@ -164,7 +164,7 @@ class Facts:
     notes: tuple[str, ...] = ()
 
 
-LeafKind = Literal["threshold", "material", "chemical", "exclusion", "count"]
+LeafKind = Literal["threshold", "material", "chemical", "exclusion", "count", "feature"]
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,11 @@ class Leaf:
     threshold: `property` `op` `bound` (about `subject`, under `condition` such as "at 473 K");
     material: `materials` lists the accepted material families or names (wetted-surface clauses);
     chemical: `names` and `cas` of a listed chemical; exclusion: a Note or decontrol that defeats the item
-    when it holds, with the codes it points to in `refers`; count: `property` ("axes") `op` `bound`.
+    when it holds, with the codes it points to in `refers` (with a bound, `subject` names the goods it frees:
+    "zirconium in the form of foil"); count: `property` ("axes") `op` `bound`; feature: a property the goods
+    must have, stated in words ("multiphase output", "an autonomous flight control and navigation capability"):
+    `names` are words a description shows it with, `contrary` words that state the goods lack it
+    ("single-phase"), so it is met, not met, or a question to ask ("Does it have multiphase output?").
     """
 
     kind: LeafKind
@@ -190,6 +194,7 @@ class Leaf:
     refers: tuple[str, ...] = ()
     scope: tuple[str, ...] = ()
     """The items an entry-wide Note covers ("1C350.1, .3, .5" -> 1C350.1, 1C350.3, 1C350.5); () = all."""
+    contrary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,11 @@ materials" clause folds its children into one material leaf; a listed chemical i
 and "other than ..." phrases give exclusions, which defeat an item and are never thresholds to meet.
 
 Material leaves hold specs "family [El>pct ...]" ("alloy Ni>25 Cr>20", "fluoropolymer F>35", "glass"),
-which `assistant.evaluate` reads.
+which `assistant.evaluate` reads; a clause that names its materials by reference ("materials identified in
+Technical Note 1", "'corrosion resistant materials'") takes them from the nearest Note that lists them.
+Qualities stated in words become feature leaves: a characteristic without figures under a lead-in of
+characteristics, or a quality of a small vocabulary that descriptions state or deny ("multiphase" against
+"single-phase").
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.codes import find_cas, find_codes
-from assistant.params import Threshold, parameter_name, parse_thresholds
-from assistant.subjects import noun_terms, words
+from assistant.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
+from assistant.subjects import noun_terms, singular, words
 from assistant.types import ItemCriteria, Leaf, Node, Quantity
 from ingest.entries import Entry, Item
 
@@ -30,21 +34,29 @@ _LABEL = re.compile(
 """`a.1.`, `a.1.a` (EU/US) or `(a)`, `a)`, `(iii)` (NSG, English and French)."""
 _ALL = re.compile(r"\b(?:all|both|each) of the following|\ball of the characteristics", re.I)
 _ANY = re.compile(r"\b(?:any|one or more|either) of the following", re.I)
-_CHARACTERISTICS = re.compile(
-    r"(?:of the following(?:\s+\w+){0,2}|characteristics[^.:]*|\bthat|\bwhich|\bbeing|\bhaving)\s*[:;]?\s*$"
+_CHARACTERISTICS = re.compile(  # the CCL ends such a lead-in with a period, the EU list with a colon
+    r"(?:of the following(?:\s+\w+){0,2}|characteristics[^.:]*|\bthat|\bwhich|\bbeing|\bhaving)\s*[:;.]?\s*$"
     r"|\ball of the characteristics",
     re.I,
 )
+_TRAITS = re.compile(
+    r"\bcharacteristics?\b|\b(?:having|has|have|with|that|which)\b[^.:;]*\bof the following\s*[:.;]?\s*$", re.I)
+"""A lead-in whose sub-items are qualities of the goods (not kinds of goods): each may be a feature."""
 _AS_FOLLOWS = re.compile(r"\bas follows\b|\bcomme suit\b", re.I)
 _ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
 _MATERIAL_CLAUSE = re.compile(
     r"(?:,\s*)?(?:\b(?:where|in which|of which)\s+)?\ball (?:wetted )?surfaces\b.*?\bmade (?:from|of)\b.*", re.I | re.S
 )
+_MADE_OF = re.compile(r"\b(?:made (?:of|from)|(?:made of or )?protected by|lined with)\b.*", re.I | re.S)
+"""A part "made of or protected by aluminium, nickel, ... or fully fluorinated hydrocarbon polymers"."""
+_DEFINES_MATERIALS = re.compile(r"\bfollowing materials?\b|\bmaterials?['’\"”]?\s+means\b", re.I)
+"""A (Technical) Note listing the materials an item's clause refers to ("materials identified in Technical
+Note 1", "'corrosion resistant materials' means any of the following")."""
 _LISTS_MATERIALS = re.compile(r"\bmade (?:from|of)\b[^.]*\bfollowing materials?\b|\bmaterials?,? as follows", re.I)
 _SUBJECT_END = re.compile(
     r"[:;(\[]|,\s*(?=as follows|other than|except|not specified|that|which|with|having|where|in which|designed"
     r"|specially|for|usable|capable|being|and related)|(?<![\w-])(?:with|having|that|which|where|designed|specially|capable"
-    r"|usable|other than|except|not specified|therefor|as follows|for|of|operating|providing|composed|containing"
+    r"|usable|utili[sz]ing|using|other than|except|not specified|therefor|as follows|for|of|operating|providing|composed|containing"
     r"|in which|made|incorporating|according|equipped|also|under|identified|able|when|if|to|by|controlled)\b",
     re.I,
 )
@@ -52,8 +64,34 @@ _AKA = re.compile(r"\((?:a\.k\.a\.|also known as)\s*([^()]*)\)", re.I)
 _PAREN = re.compile(r"\([^()]*\)")
 _QUOTES = re.compile(r"[\"“”‘’']")
 _PROPERTY_STOP = frozenset(
-    "with having of at providing achieving and or but than whose in for by to from is are be capable operating "
-    "a an the which that when where composed containing".split()
+    "with having have has of at providing achieving and or but than whose in for by to from is are be capable "
+    "operating a an the which that when where composed containing".split()
+)
+_CONDITION_PHRASE = re.compile(
+    r"\b(?:according\s+to|in\s+accordance\s+with|(?:as\s+)?(?:measured|determined|specified)\s+(?:by|according\s+to"
+    r"|in\s+accordance\s+with))\b[^,;:]*?(?=\bwith\b|\bequal\b|\bbetter\b|\bless\b|\bmore\b|\bgreater\b|$)"
+    r"|\bwith\s+all\s+compensations\s+available\b",
+    re.I,
+)
+"""A standard or procedure a value is stated under ("according to ISO 230/2 (2006) with all compensations
+available"): a condition of the measurement, never the property's name."""
+_MEASURES = frozenset(
+    "volume area surface diameter length width height thickness depth pressure temperature frequency power voltage "
+    "current speed rate modulus strength stability mass weight density size dimension bore stroke capacity purity "
+    "resolution accuracy repeatability content concentration energy force torque vacuum time flow flux range "
+    "efficiency resistance conductivity output input throughput load thrust impulse velocity acceleration "
+    "sensitivity bandwidth wavelength span travel error drift noise fluence dose yield precision".split()
+)
+"""Nouns that name a measurable property: picked words without one ("operation" above 1 123 K) are no
+property's name, so the quantity's kind names it."""
+_OF_FIGURE = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,4})\s+of\s+(?=\d)")
+_IN_DIMENSION = re.compile(
+    r"^\s*(?:or\s+(?:more|less|greater)\s+)?in\s+(?P<dim>diameter|length|width|height|thickness|depth|size|"
+    r"diagonal|span)\b", re.I,
+)
+_UNIT_WORDS = frozenset(
+    "hour hours minute minutes second seconds day days liter liters litre litres meter meters metre metres kg "
+    "gram grams percent parts part mm cm".split()
 )
 _COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
 _CONDITION = re.compile(r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
@@ -67,21 +105,42 @@ _OTHER_THAN = re.compile(
 )
 _POINTER = re.compile(r"Related (?:Controls|Definitions)|Reasons? for Control", re.I)
 """Preamble lines that point elsewhere or define terms: never exclusions of this entry."""
-_QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|having|containing|with)\b", re.I)
+_QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|containing)\b", re.I)
+"""A purpose or condition beside a decontrol's bound, which facts cannot show: such an exclusion keeps no bound."""
+_EXCLUDED_GOODS = re.compile(
+    r"^.*?\b(?:does|do)\s+not\s+(?:control|apply\s+to)\s+(?:the\s+following\s*:?\s*)?|^.*?\bnot\s+controlled\s*:?\s*",
+    re.I | re.S,
+)
 _NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s|\(?[a-z]\)\s)")
 _MIXTURE_NOTE = re.compile(
     r"mixtures\W*\s+containing\s+one\s+or\s+more\s+of\s+the\s+chemicals\s+specified\s+(?:in|by)\s+entr(?:y|ies)\s+"
-    r"(?P<entries>[\dA-E.,\s]+?(?:\s+and\s+\.?\d+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
+    r"(?P<entries>[\dA-Ea-e.,\s]+?(?:\s+and\s+\.?[\da-e.]+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
     r"constitutes\s+more\s+than\s+(?P<pct>\d+(?:[.,]\d+)?)\s?%", re.I,
 )
-_DESTINATION = re.compile(r"\bfor\s+exports?\s+to\b", re.I)
+_DESTINATION = re.compile(
+    r"\bfor\s+(?:exports?|shipments?|transfers?)\s+to\b|\b(?:when|if)\s+(?:exported|shipped|transferred)\s+to\b"
+    r"|\b(?:destined|exported)\s+(?:for|to)\s+[\"“']?(?:States?|countr|destinations?|Country\s+Group|end[- ]users?)"
+    r"|\bStates?\s+(?:not\s+)?Party\b|\bCountry\s+Groups?\b",
+    re.I,
+)
+"""A Note that holds for some destinations only ("For exports to 'States Party to the CWC'")."""
 _COUNT = re.compile(
     r"\b(?:(?P<n1>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+or\s+more"
     r"|(?P<more>more|greater)\s+than\s+(?P<n2>\d{1,3}|two|three|four|five|six)"
     r"|(?P<less>fewer|less)\s+than\s+(?P<n3>\d{1,3}|two|three|four|five|six))"
-    r"\s+(?:\w+\s+)?(?P<noun>axes|channels|elements|stages|phases|beams|cores|wheels|rotors|spindles|heads|bands)\b",
+    r"\s+(?:(?!or\b|and\b|than\b)[a-z-]+\s+)?(?P<noun>[a-z-]{3,}(?:s|ae|ice))\b",
     re.I,
 )
+"""A count of parts ("Five or more axes", "12 or more rodents", "two or more electron-beam sources")."""
+_PARTS = re.compile(
+    r"\b(?:(?P<less>less|fewer)|more|greater)\s+than\s+(?P<a>\d+)\s+parts?\s+(?P<x>[a-z]+)\s+(?:to|per|in)\s+"
+    r"(?P<b>\d[\d,\s]*?)\s+parts?\s+(?P<y>[a-z]+)", re.I,
+)
+"""A proportion stated in parts ("less than 1 part hafnium to 500 parts zirconium"): a share in percent."""
+_NOT_COUNTED = frozenset("times percent cycles decibels degrees bits bytes watts volts amperes pascals kelvins hertz "
+                         "tonnes tons grams pounds inches feet minutes years samples rads grays msps words frames "
+                         "flashes calculations gigabytes megabytes lines features frequencies particles ohms".split())
+"""Plural nouns after "N or more" that are units or measures, not parts to count."""
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ELEMENTS = {"nickel": "Ni", "chromium": "Cr", "fluorine": "F", "molybdenum": "Mo", "iron": "Fe", "silicon": "Si",
              "copper": "Cu", "cobalt": "Co", "titanium": "Ti"}
@@ -91,7 +150,7 @@ _PERCENT_OF = re.compile(
     re.I,
 )
 _FAMILIES = [
-    (re.compile(r"fluoropolymer|fluorinated polymer|fluoroelastomer", re.I), "fluoropolymer"),
+    (re.compile(r"fluoropolymer|fluorinated (?:hydrocarbon )?polymer|fluoroelastomer", re.I), "fluoropolymer"),
     (re.compile(r"\bglass|\benamel|vitrified", re.I), "glass"),
     (re.compile(r"silicon carbide", re.I), "silicon carbide"),
     (re.compile(r"titanium carbide", re.I), "titanium carbide"),
@@ -106,7 +165,69 @@ _FAMILIES = [
     (re.compile(r"^zirconium\b(?! oxide)", re.I), "zirconium"),
     (re.compile(r"^niobium\b", re.I), "niobium"),
     (re.compile(r"^nickel\b", re.I), "nickel"),
+    (re.compile(r"^alumin(?:i)?um\b(?! oxide)", re.I), "aluminium"),
 ]
+
+
+_POLAR = (
+    (re.compile(r"\bmulti-?phase\b|\bpolyphase\b", re.I), "multiphase output",
+     ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph"),
+     ("single-phase", "single phase", "monophase", "1-phase", "1 phase", "one-phase")),
+    (re.compile(r"\bfully enclosed\b", re.I), "fully enclosed workspace",
+     ("fully enclosed", "closed front", "glovebox", "glove box", "class iii"), ("open front", "open-front")),
+    (re.compile(r"\binterchangeable\b", re.I), "interchangeable", ("interchangeable", "replaceable"),
+     ("non-interchangeable", "not interchangeable")),
+    (re.compile(r"\bautonomous\b", re.I), "autonomous flight control and navigation",
+     ("autonomous", "autopilot", "waypoint"), ("manually piloted", "manual control only", "not autonomous")),
+    (re.compile(r"\bnegative pressure\b", re.I), "negative pressure operation", ("negative pressure",),
+     ("positive pressure only",)),
+    (re.compile(r"\bsteri[lz]i[sz]able\b|\bsteri[lz]i[sz]ed in situ\b", re.I), "sterilizable",
+     ("sterilizable", "sterilisable", "autoclavable", "sip", "steam sterilizable", "steam sterilisable"),
+     ("non-sterilizable", "non-sterilisable", "not sterilizable", "not sterilisable")),
+)
+"""Qualities the lists require in words that a description states or denies: the pattern in the list's
+text, the feature's name, words that show it, words that deny it. A general vocabulary, never one entry's."""
+_FEATURE_STOP = frozenset(
+    "a an the of and or for to in with by as any all its their that which be is are being capable capability "
+    "capabilities able means designed specially having have has following characteristics controlled specified "
+    "identified involving out into from on at when".split()
+)
+
+
+def _features(text: str, whole: bool) -> list[Leaf]:
+    """Feature leaves of an item's words: each quality of the `_POLAR` vocabulary it names, or, when `whole`
+    (a characteristic stated without figures), the item's own words as one feature.
+
+    >>> [(f.property, f.contrary[0]) for f in _features("Multiphase output providing a power of 40 VA or greater;", False)]
+    [('multiphase output', 'single-phase')]
+    >>> _features("An autonomous flight control and navigation capability; or", True)[0].property
+    'autonomous flight control and navigation'
+    >>> _features("Able to operate at negative pressure;", True)[0].names
+    ('negative pressure',)
+    >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
+    'means to safely manipulate items in the workspace'
+    """
+    found = [Leaf(kind="feature", text=_feature_text(text) if whole else _phrase_at(text, m.start(), m.end()),
+                  property=name, names=shows, contrary=denies)
+             for pattern, name, shows, denies in _POLAR if (m := pattern.search(text))]
+    if found or not whole:
+        return found[:1] if whole else found
+    shown = _feature_text(text)
+    content = [w.lower() for w in re.findall(r"[A-Za-z][\w-]+", shown) if w.lower() not in _FEATURE_STOP and len(w) > 2]
+    if not content or re.search(r"\d", shown) or find_codes(shown):
+        return []
+    name = re.sub(r"^(?:an?|the)\s+", "", _PAREN.sub(" ", _QUOTES.sub("", shown)), flags=re.I)
+    return [Leaf(kind="feature", text=shown, property=" ".join(name.lower().split()[:8]), names=tuple(content[:4]))]
+
+
+def _phrase_at(text: str, start: int, end: int) -> str:
+    """The quality's words with the noun after them ("Multiphase output")."""
+    after = re.match(r"\s+(?![Oo]r\b|[Aa]nd\b)([A-Za-z-]+)", text[end:])
+    return " ".join((text[start:end] + (after.group(0) if after else "")).split())
+
+
+def _feature_text(text: str) -> str:
+    return re.sub(r"[;,.]?\s*(?:\b(?:and|or)\b)?\s*[;,.]?\s*$", "", text).strip()
 
 
 @dataclass
@@ -123,11 +244,30 @@ class _Built:
 def criteria_of(entry: Entry, source: str, list_label: str, version_id: str) -> list[ItemCriteria]:
     """One ItemCriteria for the entry and for each of its sub-items, entry first, in document order."""
     meta = (source, list_label, version_id)
-    preamble = [line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)]
+    preamble = _note_blocks([line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)])
     exclusions = tuple(_exclusions_in(line, entry.code) for line in preamble if _EXCLUDES.search(line))
-    built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, ())
+    built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, (),
+                   ("\n".join(preamble),))
     return [replace(c, exclusions=_strictest_mixture_bounds([x for x in c.exclusions if _covers(x, c.code)]))
             for c in built.items]
+
+
+def _note_blocks(lines: list[str]) -> list[str]:
+    """Preamble lines with a Note's lettered clauses joined to it: the CCL puts "This entry does not control
+    the following:" and its "a. ...", "b. ..." on lines of their own.
+
+    >>> _note_blocks(["Related Definitions: N/A", "ECCN Controls: This entry does not control the following:",
+    ...               "a. Filamentary nickel powders;", "b. Sheets.", "Items: see heading"])[1].splitlines()[1:]
+    ['a. Filamentary nickel powders;', 'b. Sheets.']
+    """
+    blocks: list[str] = []
+    for line in lines:
+        if blocks and blocks[-1].rstrip().endswith((":", ";")) and re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line) \
+                and _EXCLUDES.search(blocks[-1]):
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return blocks
 
 
 def _covers(note: Leaf, code: str) -> bool:
@@ -136,21 +276,29 @@ def _covers(note: Leaf, code: str) -> bool:
     >>> _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350.1"), _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350")
     (True, False)
     """
-    return not note.scope or any(code.upper() == s or code.upper().startswith(s + ".") for s in note.scope)
+    return not note.scope or any(code.upper() == s.upper() or code.upper().startswith(s.upper() + ".")
+                                 for s in note.scope)
 
 
 def _strictest_mixture_bounds(notes: list[Leaf]) -> tuple[Leaf, ...]:
-    """Of Notes that free the same mixtures at different limits for different destinations (10 % for States
-    not Party to the CWC, 30 % for States Party), only the lowest limit decides: the destination is not a
-    fact of the goods, so a mixture between the two stays open, never cleared."""
-    lowest: dict[tuple[str, ...], float] = {}
+    """Of Notes that free the same goods at different limits for different destinations (mixtures up to 10 %
+    for States not Party to the CWC, up to 30 % for States Party), only the strictest limit decides: the
+    destination is not a fact of the goods, so goods between the two stay open, never cleared. A Note
+    freeing goods up to a bound is strictest at its lowest bound, one freeing goods above it at its highest;
+    the other Notes keep their words without a bound."""
+    def key(note: Leaf) -> tuple[tuple[str, ...], str, bool] | None:
+        if note.bound is None or note.op is None or not _DESTINATION.search(note.text):
+            return None
+        return note.scope, note.property, note.op in ("<", "<=")
+
+    strictest: dict[tuple[tuple[str, ...], str, bool], float] = {}
     for note in notes:
-        if note.scope and note.bound is not None and _DESTINATION.search(note.text):
-            lowest[note.scope] = min(lowest.get(note.scope, note.bound.value), note.bound.value)
+        if (k := key(note)) is not None and note.bound is not None:
+            pick = min if k[2] else max
+            strictest[k] = pick(strictest.get(k, note.bound.value), note.bound.value)
     return tuple(
         replace(note, property="", op=None, bound=None)
-        if note.scope in lowest and note.bound is not None and _DESTINATION.search(note.text)
-        and note.bound.value > lowest[note.scope] else note
+        if (k := key(note)) is not None and note.bound is not None and note.bound.value != strictest[k] else note
         for note in notes
     )
 
@@ -169,6 +317,7 @@ def subject_phrase(text: str) -> str:
     'Isostatic presses'
     """
     text = _AKA.sub(r" or \1", strip_label(text))
+    text = re.sub(r"^\s*all\s+(?:types|kinds)\s+of\s+", "", text, flags=re.I)
     text = _PAREN.sub(" ", _QUOTES.sub("", text))
     cut = _SUBJECT_END.search(text)
     head = text[: cut.start()] if cut else text
@@ -227,6 +376,7 @@ def chemical_leaf(text: str) -> Leaf | None:
 def _build(
     item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
     inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
+    notes_above: tuple[str, ...] = (), traits: bool = False,
 ) -> _Built:
     own = strip_label(text)
     phrase = subject_phrase(own)
@@ -237,21 +387,31 @@ def _build(
     if chemical:
         terms = tuple(dict.fromkeys((*parent_terms, "chemical", *words(" ".join(chemical.names)))))
         subject, inherited = chemical.names[0], True
-    body = _MATERIAL_CLAUSE.split(own, maxsplit=1)[0] if not chemical else ""
+    notes = (*item.notes, *notes_above)
+    material = _material_leaf(item, own, notes)
+    body = own if chemical is None else ""
+    if chemical is None and (clause := _MATERIAL_CLAUSE.search(own)):
+        body = own[: clause.start()]
+    elif chemical is None and material is not None:
+        body = _PERCENT_OF.sub(" ", own)  # an alloy's composition is the material's, a purity stays the goods
     groups = _threshold_groups(body, subject)
+    whole = traits and not parent_leaves and not groups and material is None and chemical is None \
+        and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
+    features = _features(body, whole) if chemical is None else []
+    if features:
+        groups = [[*group, *features] for group in groups] or [features]
     leaves = tuple(leaf for group in groups for leaf in group)
     exclusions = tuple(_exclusions_in(own, item.code)) + tuple(
         x for note in item.notes if _EXCLUDES.search(note) for x in _exclusions_in(note, item.code)
     )
     all_exclusions = inherited_exclusions + exclusions
-    material = _material_leaf(item, own)
     if parent_leaves and material is None and (specs := material_specs(own)):
         material = Leaf(kind="material", text=own.rstrip(" ;,."), materials=specs)
     folds = material is not None and bool(item.children) and _LISTS_MATERIALS.search(own) is not None
     characteristics = folds or bool(_CHARACTERISTICS.search(own))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else ())
+               (*parent_leaves, *leaves) if folds else (), notes, _TRAITS.search(own) is not None)
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)
@@ -307,25 +467,62 @@ def _any_of_groups(groups: list[list[Leaf]]) -> Node | Leaf | None:
     return nodes[0] if len(nodes) == 1 else Node("any", tuple(nodes))
 
 
-def _material_leaf(item: Item, own: str) -> Leaf | None:
-    """The wetted-surfaces clause with the specs its children (or its own words) list."""
+def _material_leaf(item: Item, own: str, notes: tuple[str, ...] = ()) -> Leaf | None:
+    """The wetted-surfaces clause with the specs its children, its own words or the Note it refers to list;
+    or a part "made of or protected by" listed materials.
+
+    The Note is the nearest one (the item's own, then its parents') that lists materials: "made from
+    materials identified in Technical Note 1 to 2B350.g", "made from 'corrosion resistant materials'".
+    """
     clause = _MATERIAL_CLAUSE.search(own)
     if not clause:
-        return None
+        made = _MADE_OF.search(own)
+        specs = [s for part in re.split(r";|\bor\b|,", made.group(0)) for s in material_specs(
+            re.sub(r"^(?:made (?:of|from)|(?:made of or )?protected by|lined with)\s+", "", part.strip(), flags=re.I))
+            ] if made else []
+        if not specs:
+            return None
+        return Leaf(kind="material", text=" ".join(made.group(0).strip(" ,;.").split()),
+                    materials=tuple(dict.fromkeys(specs)))
     specs = [s for child in item.children for s in material_specs(child.text)]
     specs += [s for child in item.children for grand in child.children for s in material_specs(grand.text)]
     if not specs:
         tail = clause.group(0).split("following materials", 1)[-1]
         specs = [s for part in re.split(r";|\bor\b|,", tail) for s in material_specs(part)]
     if not specs:
+        specs = next((found for note in notes if _DEFINES_MATERIALS.search(note)
+                      if (found := [s for line in note.split("\n")[1:] if not _AS_FOLLOWS.search(line)
+                                    for s in material_specs(line)])), [])
+    if not specs:
         return None
     return Leaf(kind="material", text=" ".join(clause.group(0).strip(" ,").split()), materials=tuple(dict.fromkeys(specs)))
+
+
+_DN = re.compile(r"\bDN\s?(?P<n>\d{1,4})\b")
+_NOT_ALTERNATIVE = re.compile(r"\b(?:\w+\s+or\s+more|or\s+(?:more|less|greater|fewer)|with\s+or\s+without)\b", re.I)
+"""'along one or more linear axis', 'with or without agitators': an 'or' that joins no other goods."""
+_ASIDE = re.compile(r"\s*\((?:better|worse|less|more|lower|higher|smaller|larger)\)(?=\s+than\b)", re.I)
+"""'equal to or less (better) than 0.9 µm': the aside inside a comparator, read without it."""
+_OF_MATTER = re.compile(r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+of\s+[a-z]+\s+(?=or\s+(?:greater|more|less)\b)",
+                        re.I)
+"""'10 kg of ice or greater': the matter measured sits between the figure and its comparator."""
+_PERIOD = re.compile(r"^[\s,)]*(?:of\s+[a-z]+\s+)?(?:or\s+(?:greater|more|less)\s+)?(?P<c>(?:in|per)\s+(?:\d+\s*)?(?:hours?|h|days?|minutes?))\b",
+                     re.I)
+"""A period a capacity is stated over ("10 kg of ice or greater in 24 hours"): the leaf's condition."""
+_NPS = re.compile(r"\s+or\s+NPS\s+\d+(?:\s?/\s?\d+)?\b")
+"""A nominal size "DN 10" (ISO 6708) is a diameter in millimetres, which quantities can be compared with;
+the "or NPS 3/8" beside it restates it in inches, never an alternative of other goods."""
 
 
 def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
     """Threshold and count leaves of one item's words; a ", or <other goods> with" starts an alternative."""
     if not text:
         return []
+    original = text
+    text = _ASIDE.sub("", text)
+    named = {f"{m['n']} mm": m.group(0) for m in _DN.finditer(text)}
+    named |= {m["q"]: m.group(0).rstrip() for m in _OF_MATTER.finditer(text)}
+    text = _OF_MATTER.sub(lambda m: f"{m['q']} ", _NPS.sub("", _DN.sub(lambda m: f"{m['n']} mm", text)))
     groups: list[list[Leaf]] = [[]]
     side_subject, cursor, previous_end, previous_property = subject, 0, 0, ""
     for threshold in parse_thresholds(text):
@@ -334,14 +531,31 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
             continue
         end = start + len(threshold.text)
         gap = text[previous_end:start]
-        if groups[-1] and start >= previous_end and re.search(r"\bor\b", gap) and len(gap.split()) >= 3:
+        if groups[-1] and start >= previous_end and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", gap)) \
+                and len(gap.split()) >= 3:
             groups.append([])
             side_subject = subject_phrase(re.split(r"\bor\b", gap, maxsplit=1)[-1]) or subject
         before = text[previous_end if start >= previous_end else 0 : start]
-        prop = _property(before, text[end:]) or previous_property or parameter_name(threshold.value)
-        groups[-1].append(_threshold_leaf(threshold, prop, side_subject, text[end:]))
+        kind = parameter_name(threshold.value)
+        prop = _property(before, text[end:], kind, subject) or previous_property or kind
+        if text[:start].count("(") > text[:start].count(")") and groups[-1] and groups[-1][-1].property == prop:
+            previous_end = max(previous_end, end)
+            continue  # "10 kg of ice or greater in 24 hours (10 liters of water or greater ...)" restates it
+        leaf = _threshold_leaf(threshold, prop, side_subject, text[end:])
+        for shown, official in named.items():
+            leaf = replace(leaf, text=leaf.text.replace(shown, official))
+        leaf = replace(leaf, text=_official(leaf.text, original))
+        groups[-1].append(leaf)
         cursor, previous_end, previous_property = start, max(previous_end, end), prop
+    for m in _PARTS.finditer(text):
+        share = 100.0 * float(m["a"]) / read_number(m["b"])
+        groups[0].append(Leaf(kind="threshold", text=" ".join(m.group(0).split()), property=f"{m['x'].lower()} content",
+                              subject=subject, op="<" if m["less"] else ">",
+                              bound=Quantity(share, "percent", " ".join(m.group(0).split()))))
     for m in _COUNT.finditer(text):
+        noun = m["noun"].lower()
+        if noun in _UNIT_WORDS or noun in _NOT_COUNTED or parse_quantities(f"5 {noun}"):
+            continue
         n = m["n1"] or m["n2"] or m["n3"]
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
         op = ">=" if m["n1"] else (">" if m["more"] else "<")
@@ -352,34 +566,102 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
 
 
 def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -> Leaf:
-    condition = _CONDITION.match(after)
+    condition = _CONDITION.match(after) or _PERIOD.match(after)
     bound = Quantity(threshold.value.value, threshold.value.unit, threshold.value.text)
     if threshold.value.unit == "percent" and re.search(r"\bmixture|concentration|of the weight", prop + after, re.I):
         prop = "concentration"
     return Leaf(
         kind="threshold", text=" ".join(threshold.text.split()), property=prop, subject=subject, op=threshold.op,
-        bound=bound, condition=" ".join(condition.group(0).lstrip(" ,)").rstrip(" ,").split()) if condition else "",
+        bound=bound, condition=_condition_text(condition),
     )
 
 
-def _property(before: str, after: str) -> str:
+def _official(shown: str, original: str) -> str:
+    """A leaf's phrase as the list words it, with the asides its reading left out ("less (better) than")."""
+    pattern = r"(?:\s*\([a-z]+\))?\s+".join(map(re.escape, shown.split()))
+    found = re.search(pattern, original) if pattern else None
+    return " ".join(found.group(0).split()) if found else shown
+
+
+def _condition_text(condition: re.Match[str] | None) -> str:
+    if condition is None:
+        return ""
+    text = condition.groupdict().get("c") or condition.group(0)
+    return " ".join(text.lstrip(" ,)").rstrip(" ,").split())
+
+
+def _property(before: str, after: str, kind: str = "", subject: str = "") -> str:
+    """`_named_property` in singular words ("positioning accuracy", "induction coil diameter")."""
+    return " ".join(_singular(w) for w in _named_property(before, after, kind, subject).split())
+
+
+def _singular(word: str) -> str:
+    """A property word in the singular ("accuracies" -> "accuracy", "sizes" -> "size", "axes" -> "axis").
+
+    >>> [_singular(w) for w in ("accuracies", "sizes", "axes", "coils", "thickness", "mass", "flux", "rates")]
+    ['accuracy', 'size', 'axis', 'coil', 'thickness', 'mass', 'flux', 'rate']
+    """
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith(("sses", "shes", "ches", "xes", "ies")):
+        return singular(word)
+    return word[:-1]
+
+
+def _named_property(before: str, after: str, kind: str = "", subject: str = "") -> str:
     """The property a threshold bounds: the words just before its comparator ("heat transfer surface area").
 
-    A composition ("Composed of 50% or more by weight silicon dioxide") names it after the figure instead.
+    A composition ("alloys containing more than 50% beryllium by weight") names the element after the figure
+    ("beryllium content"); "600 mm or less in diameter" names the dimension after it ("induction coils
+    diameter"); a standard the value is measured under is skipped; the part a value belongs to, other than
+    the item's `subject`, leads its name ("A chamber cavity with an inside diameter"); a continuation
+    ("... and less than 1000 kg") takes the property an earlier "<property> of <figure>" named; picked words
+    that name no measurable property ("operation" above 1 123 K) get the quantity's `kind`.
+
+    >>> _property("Induction coils ", " in diameter; and", "length")
+    'induction coil diameter'
+    >>> _property("alloys containing ", " beryllium by weight", "proportion")
+    'beryllium content'
+    >>> _property("Capable of operation ", "", "temperature")
+    'operation temperature'
+    >>> _property("A chamber cavity with an inside diameter ", "", "length", "Isostatic presses")
+    'chamber cavity inside diameter'
+    >>> _property("equipment with a condenser capacity of 10 kg of ice or greater in 24 hours and ", "", "mass")
+    'condenser capacity'
     """
     text = _QUOTES.sub("", _PAREN.sub(" ", _PAREN.sub(" ", before)))
+    text = _CONDITION_PHRASE.sub(" ", text)
     text = re.split(r"[,;:]", text)[-1]
     tokens = re.findall(r"[A-Za-z][\w'’-]*", text)
+    while tokens and tokens[-1].lower() in ("of", "by"):
+        tokens.pop()
+    if tokens and tokens[-1].lower() in _COMPOSITION_VERBS:
+        follow = re.findall(r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by (?:weight|volume))?\s*(?:of)?\s*",
+                                                        "", after))
+        element = [w.lower() for w in follow[:1] if w.lower() not in _PROPERTY_STOP | _UNIT_WORDS]
+        if element:
+            return f"{element[0]} content"
     while tokens and tokens[-1].lower() in _PROPERTY_STOP:
         tokens.pop()
     picked: list[str] = []
     for token in reversed(tokens):
-        if token.lower() in _PROPERTY_STOP or len(picked) == 4:
+        if token.lower() in _PROPERTY_STOP or token.lower() in _UNIT_WORDS or len(picked) == 4:
             break
         picked.insert(0, token.lower())
-    if picked and picked[-1] in _COMPOSITION_VERBS:
-        follow = re.findall(r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by weight|of)?\s*", "", after))
-        picked = [w.lower() for w in follow[:2] if w.lower() not in _PROPERTY_STOP]
+    if not picked and tokens and tokens[-1].lower() in _UNIT_WORDS and (named := _OF_FIGURE.findall(text)):
+        named_words = [w.lower() for w in named[-1].split()]
+        stops = [i for i, w in enumerate(named_words) if w in _PROPERTY_STOP]
+        picked = named_words[stops[-1] + 1:] if stops else named_words
+    part = re.search(r"(?:^|\b(?:a|an|the)\s+)(?P<part>[A-Za-z-]+(?:\s+[A-Za-z-]+)?)\s+with\s+(?:an?\s+|the\s+)?"
+                     + r"\s+".join(map(re.escape, picked)) + r"\W*$", text, re.I) if picked else None
+    if part and not set(words(part["part"])) & set(words(subject)) and not {
+            w.lower() for w in part["part"].split()} & _PROPERTY_STOP:
+        picked = [*part["part"].lower().split(), *picked]
+    if dimension := _IN_DIMENSION.match(after):
+        return " ".join([*picked[-3:], dimension["dim"].lower()])
+    if picked and kind and kind not in ("proportion", "dimensionless") and not any(
+            _singular(part) in _MEASURES for w in picked for part in w.split("-")):
+        picked.append(kind)
     return " ".join(picked)
 
 
@@ -409,16 +691,20 @@ def _mixture_note(text: str) -> Leaf | None:
     ...                   'constitutes more than 10% by the weight of the mixture.')
     >>> n.scope, n.op, n.bound.value
     (('1C350.1', '1C350.3', '1C350.65'), '<=', 10.0)
+    >>> _mixture_note('1C450 does not control "chemical mixtures" containing one or more of the chemicals specified '
+    ...               'in entries 1C450.a.1. and .a.2. in which no individually specified chemical constitutes more '
+    ...               'than 1% by the weight of the mixture.').scope
+    ('1C450.a.1', '1C450.a.2')
     """
     m = _MIXTURE_NOTE.search(text)
     if m is None:
         return None
-    codes = re.findall(r"(\d[A-E]\d{3})?(\.\d+)", m.group("entries"))
+    codes = re.findall(r"(\d[A-E]\d{3})?((?:\.[a-e0-9]{1,3}(?![a-z]))+)", m.group("entries"))
     base, scope = "", []
     for entry, sub in codes:
         base = entry or base
         if base:
-            scope.append(f"{base.upper()}{sub}")
+            scope.append(f"{base.upper()}{sub.rstrip('.')}")
     if not scope:
         return None
     pct = float(m.group("pct").replace(",", "."))
@@ -439,7 +725,9 @@ def _exclusion(clause: str, lead: str, own_codes: set[str]) -> Leaf:
     th = thresholds[0]
     before = body[: body.find(th.text)] if th.text in body else body
     after = body[body.find(th.text) + len(th.text):] if th.text in body else ""
+    goods = re.split(r"\b(?:having|with|in which|whose|of which)\b", _EXCLUDED_GOODS.sub("", before), maxsplit=1)
     return Leaf(
         kind="exclusion", text=text, refers=refers, property=_property(before, after) or parameter_name(th.value),
+        subject=" ".join(goods[0].split()).strip(" ,;:") if len(goods) > 1 else "",
         op=th.op, bound=Quantity(th.value.value, th.value.unit, th.value.text),
     )

@@ -224,3 +224,98 @@ def test_list_ii_1c350_mixture_notes_free_weak_mixtures_of_the_items_they_name(
     assert evaluate(tdg, read_facts("thiodiglycol 20 % solution")).status == "applies"
     assert evaluate(tdg, read_facts("thiodiglycol 99 %, 200 kg drum")).status == "applies"
     assert all(not x.scope for x in list_ii["1C350"].exclusions)
+
+
+def _leaf(item: ItemCriteria, kind: str, property_: str) -> Leaf:
+    (leaf,) = [leaf for leaf in _kind(item, kind) if leaf.property == property_]
+    return leaf
+
+
+def test_ccl_lead_in_ending_in_a_period_makes_its_sub_items_characteristics(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["6A202"]  # "Photomultiplier tubes having both of the following characteristics."
+    assert item.subject_terms == ("tube",) and ccl["6A202.b"].subject == "Photomultiplier tubes"
+    assert item.tree is not None and not any(isinstance(c, Node) and c.subject_terms for c in item.tree.children)
+    assert {leaf.property for leaf in _kind(item, "threshold")} == {"photocathode area", "anode pulse rise time"}
+
+
+def test_property_names_from_composition_dimension_and_quantity_kind(ccl: dict[str, ItemCriteria]) -> None:
+    beryllium = _leaf(ccl["1C230"], "threshold", "beryllium content")
+    assert (beryllium.op, beryllium.bound.value, beryllium.bound.unit) == (">", 50.0, "percent")
+    assert _leaf(ccl["1C226"], "threshold", "tungsten content").bound.value == 90.0
+    furnace = ccl["2B226.a"]
+    assert _leaf(furnace, "threshold", "operation temperature").bound.unit == "kelvin"
+    coil = _leaf(furnace, "threshold", "induction coil diameter")
+    assert (coil.op, coil.bound.value) == ("<=", 600.0)
+    assert _leaf(ccl["2B204.a"], "threshold", "chamber cavity inside diameter").bound.value == 152.0
+    accuracy = _leaf(ccl["2B201.a"], "threshold", "positioning accuracy")  # "according to ISO 230/2 (2006)" skipped
+    assert (accuracy.op, accuracy.bound.value, accuracy.bound.unit) == ("<", 4.5, "micrometer")
+    hafnium = _leaf(ccl["1C234"], "threshold", "hafnium content")  # "less than 1 part hafnium to 500 parts zirconium"
+    assert (hafnium.op, hafnium.bound.value) == ("<", pytest.approx(0.2))
+
+
+def test_materials_come_from_the_note_the_clause_refers_to(ccl: dict[str, ItemCriteria]) -> None:
+    (valve,) = _kind(ccl["2B350.g.1"], "material")  # "made from materials identified in Technical Note 1"
+    assert {"glass", "fluoropolymer F>35", "alloy Ni>40", "silicon carbide", "zirconia"} <= set(valve.materials)
+    assert "ceramic" not in valve.materials  # "Ceramic materials, as follows:" only introduces its list
+    (sensing,) = _kind(ccl["2B230.a"], "material")  # "made of or protected by aluminum, ..., nickel alloy ..."
+    assert {"aluminium", "alumina", "nickel", "alloy Ni>60", "fluoropolymer"} == set(sensing.materials)
+    assert not _kind(ccl["2B230.a"], "threshold")  # 60 % nickel is the alloy's, not a threshold of the goods
+    assert ccl["2B230"].subject == "pressure transducers"
+    crucible = ccl["2A225.b"]  # "Made of or lined with tantalum, having a purity of 99.9% or greater by weight"
+    assert _kind(crucible, "material")[0].materials == ("tantalum",)
+    assert _leaf(crucible, "threshold", "purity").bound.value == 99.9
+    assert evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(PTFE,))).status != "does not apply"
+    assert evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(STAINLESS_316L,))).status == \
+        "does not apply"
+
+
+def test_decontrol_clauses_on_preamble_lines_and_bounds_of_named_goods(ccl: dict[str, ItemCriteria]) -> None:
+    texts = [x.text for x in ccl["1C240.a"].exclusions]
+    assert any("Filamentary nickel powders" in t for t in texts)  # "a." on its own line after the lead
+    (foil,) = [x for x in ccl["1C234"].exclusions if x.bound is not None]
+    assert (foil.property, foil.op, foil.bound.value) == ("thickness", "<=", 0.1) and "foil" in foil.subject
+
+
+def test_features_and_counts_stated_in_words(ccl: dict[str, ItemCriteria]) -> None:
+    (multiphase,) = _kind(ccl["3A225"], "feature")
+    assert multiphase.property == "multiphase output" and "single-phase" in multiphase.contrary
+    assert "three-phase" in multiphase.names
+    autonomy = {leaf.property for leaf in _kind(ccl["9A120.a"], "feature")}
+    assert "autonomous flight control and navigation" in autonomy and len(autonomy) == 2
+    cabinet = {leaf.property for leaf in _kind(ccl["2B352.g.2"], "feature")}
+    assert {"fully enclosed workspace", "negative pressure operation"} <= cabinet and len(cabinet) == 4
+    assert ccl["2B352.h.2"].subject == "Nose-only exposure apparatus"  # "... utilizing directed aerosol flow"
+    (rodents,) = [leaf for leaf in _kind(ccl["2B352.h.2"], "count") if leaf.property == "rodent"]
+    assert (rodents.op, rodents.bound.value) == (">=", 12.0)
+    assert not _kind(ccl["3A225"], "exclusion")  # features are never read as exclusions
+    # Evaluation that does not read features yet keeps deciding on the figures.
+    changer = Facts(text="frequency changer", subject="frequency changer",
+                    quantities=(Quantity(800.0, "hertz", "800 Hz"), Quantity(50.0, "kilovolt_ampere", "50 kVA"),
+                                Quantity(0.1, "percent", "frequency stability 0.1%")))
+    assert evaluate(ccl["3A225"], changer).status == "applies"
+
+
+@pytest.mark.slow
+def test_list_ii_nominal_sizes_materials_note_and_mixture_notes(list_ii: dict[str, ItemCriteria]) -> None:
+    size = _leaf(list_ii["2B350.g.1"], "threshold", "nominal size")  # "greater than DN 10 or NPS 3/8"
+    assert (size.op, size.bound.value, size.bound.unit, size.text) == (">", 10.0, "millimeter", "greater than DN 10")
+    band = sorted((leaf.op, leaf.bound.value) for leaf in _kind(list_ii["2B350.g.2"], "threshold"))
+    assert band == [("<=", 100.0), (">=", 25.0)]  # "or NPS 1 and" is no alternative of other goods
+    (valve,) = _kind(list_ii["2B350.g.1"], "material")  # "made from 'corrosion resistant materials'"
+    assert {"glass", "fluoropolymer F>35", "alloy Ni>25 Cr>20", "alumina"} <= set(valve.materials)
+    amiton = [x.bound.value for x in list_ii["1C450.a.1"].exclusions if x.bound is not None]
+    assert amiton == [1.0]  # 1 % for States not Party, 30 % for States Party: the stricter decides
+
+
+def test_comparator_asides_restatements_and_periods(ccl: dict[str, ItemCriteria]) -> None:
+    item = ccl["2B001.a.1"]  # "equal to or less (better) than 0.9 µm along one or more linear axis with ..."
+    assert item.tree is not None and item.tree.op == "all"  # "one or more" joins no other goods
+    repeatability = _leaf(item, "threshold", "unidirectional positioning repeatability")
+    assert (repeatability.op, repeatability.bound.value) == ("<=", 0.9)
+    assert repeatability.text == "equal to or less (better) than 0.9 µm"  # the list's own words
+    freeze = _kind(ccl["2B352.e"], "threshold")  # "10 kg of ice or greater in 24 hours (10 liters of water ...)"
+    assert [(leaf.property, leaf.op, leaf.bound.value, leaf.bound.unit, leaf.condition) for leaf in freeze] == [
+        ("condenser capacity", ">=", 10.0, "kilogram", "in 24 hours"),
+        ("condenser capacity", "<", 1000.0, "kilogram", "in 24 hours")]
+    pumps = {leaf.property for leaf in _kind(ccl["2B350.i"], "threshold")}
+    assert pumps == {"manufacturer specified maximum flow-rate"}  # a hyphenated measure gets no kind appended
