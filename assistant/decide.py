@@ -26,7 +26,7 @@ from assistant.notes import excluded, other_class, paragraphs
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
-from assistant.subjects import GENERIC, PACKAGING, head_term, similar, words
+from assistant.subjects import FORMS, GENERIC, PACKAGING, head_term, similar, words
 from assistant.types import (
     Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Leaf, Passage, Ruling, Status,
 )
@@ -266,7 +266,17 @@ def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts, snapshot: Sna
     if not shared - set(words(facts.subject)):
         return ev
     head = head_term(facts.subject)
-    if not any(similar(head, w) for w in words(item.subject)) or _states_figure(item, snapshot):
+    if head in FORMS:
+        # A bar, an ingot or a powder is named by what it is made of: one of the item's alternatives whole
+        # ("natural uranium" in "Natural uranium or depleted uranium or thorium"), never one word of it
+        # ("nickel" in "Nickel aluminides").
+        made_of = said | set(words(" ".join(m.name for m in facts.materials)))
+        alternatives = [set(words(part)) - GENERIC for part in re.split(r",|;|\bor\b", item.subject)]
+        if not any(alt and alt <= made_of for alt in alternatives):
+            return ev
+    elif not any(similar(head, w) for w in words(item.subject)):
+        return ev
+    if _states_figure(item, snapshot):
         return ev
     return replace(ev, status="applies", reason=f"the goods are what {item.code} names: {item.subject} "
                                                  "(the entry sets no figure to check)")
@@ -278,9 +288,15 @@ _FIGURE = re.compile(r"\b(?:greater|less|more|exceeding|better|above|below|up to
 
 
 def _states_figure(item: ItemCriteria, snapshot: Snapshot) -> bool:
-    """A line of the item's passages (or of its nearest parent's) that names it ("Streak cameras ...") also
-    states a figure: its tree missed a criterion."""
+    """A line of the item's passages (or of its nearest parent's) that names it ("Streak cameras ...") states
+    a figure, or one of its sub-items does ("b.1.a. A stress-rupture life of 10,000 hours or longer"): its
+    tree missed a criterion."""
     name = item.subject.lower()[:24]
+    below = item.code.upper() + "."
+    sub_items = [p for code, ps in snapshot.by_entry.items() if code.startswith(below) for p in ps
+                 if p.source == item.source]
+    if any(_FIGURE.search(_LABEL.sub("", line)) for p in sub_items for line in body(p).splitlines()[1:]):
+        return True
     for code in [item.code, *_ancestors(item.code)]:
         passages = [p for p in snapshot.by_entry.get(code.upper(), []) if p.source == item.source]
         if passages:
