@@ -350,8 +350,12 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
             if p.source == source:
                 for text in paragraphs(body(p)):
                     texts.setdefault(text, item.code)
+    # Goods the entry's words do not name ("tractor for agriculture" beside protective equipment) are ruled
+    # out only by a Note that names them, never by their purpose alone.
+    head = head_term(facts.subject)
+    kind = head not in GENERIC and any(similar(head, w) for item in items for w in words(item.subject))
     for text, code in texts.items():
-        if phrase := excluded([text], facts.text):
+        if phrase := excluded([text], facts.text, purpose=kind):
             return Evaluation(code, "does not apply", False, Leaf("exclusion", text),
                               f"excluded, the goods are what its Note names ({phrase}): {text}")
     return None

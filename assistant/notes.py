@@ -53,14 +53,15 @@ def paragraphs(text: str) -> tuple[str, ...]:
     return tuple(" ".join(lines) for lines in found)
 
 
-def excluded(texts: Iterable[str], goods: str) -> str:
+def excluded(texts: Iterable[str], goods: str, purpose: bool = True) -> str:
     """The first exclusion among `texts` (Notes, decontrol notes) that describes goods described as `goods`:
     the excluded phrase it names, or "".
 
     Each phrase after "does not control" / "except for" is split into its alternatives ("reverse osmosis and
     hemodialysis equipment" -> "reverse osmosis", "hemodialysis equipment"); one describes the goods when
     every one of its own words stands in the description and it says more than one everyday word, or it is
-    the purpose the description states ("mining" for "dust mask for mining"). A phrase the Note qualifies
+    (with `purpose`, for goods already taken to be of the item's kind) the purpose the description states
+    ("mining" for "dust mask for mining"). A phrase the Note qualifies
     ("... which are certified for use on civil aircraft") describes them only when the description also says
     most of the qualifier; one that points to another entry ("the detonators ... described in 1A007") moves
     the goods there, it does not free them.
@@ -75,13 +76,13 @@ def excluded(texts: Iterable[str], goods: str) -> str:
     ...          "protective suit with tethered air supply")
     ''
     """
-    return next((phrase for text in texts if (phrase := _excluded_by(text, goods))), "")
+    return next((phrase for text in texts if (phrase := _excluded_by(text, goods, purpose))), "")
 
 
 @functools.lru_cache(maxsize=8192)
-def _excluded_by(text: str, goods: str) -> str:
+def _excluded_by(text: str, goods: str, purpose: bool) -> str:
     said = frozenset(words(goods))
-    purposes = frozenset(w for clause in _PURPOSE.findall(goods) for w in words(clause))
+    purposes = frozenset(w for clause in _PURPOSE.findall(goods) for w in words(clause)) if purpose else frozenset()
     for match in _TRIGGER.finditer(text):
         sentence = _SENTENCE_END.split(text[match.end():], maxsplit=1)[0]
         if find_codes(sentence):
