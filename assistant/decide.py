@@ -4,7 +4,9 @@ Retrieval proposes entries; only the official text decides. For each entry the i
 the goods (a reactor is judged by "reaction vessels or reactors", never by a sibling's pump thresholds) are
 evaluated three-valued (`assistant.evaluate`). An entry stands when an item applies or may apply; it is
 ruled out when every fitting item is defeated by a stated fact; an entry whose items are all another kind
-of thing than the goods does not stand at all (it only shared a word or a number).
+of thing than the goods does not stand at all (it only shared a word or a number). The item's own Notes are
+weighed too (`assistant.notes`): an exclusion that names the goods, or a class limit they fall outside, rules
+it out; a name the list itself uses ("krytron") makes it a likely match.
 
 The decision, in the CCL's order of review: a specific entry applies -> `likely-controlled`; the entries the
 goods match best are open -> `needs-facts` (with the facts that decide); the entries they match best are
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
 from assistant.evaluate import evaluate
 from assistant.index import View
-from assistant.notes import excluded, other_class, paragraphs
+from assistant.notes import excluded, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
@@ -350,14 +352,18 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
             if p.source == source:
                 for text in paragraphs(body(p)):
                     texts.setdefault(text, item.code)
-    # Goods the entry's words do not name ("tractor for agriculture" beside protective equipment) are ruled
-    # out only by a Note that names them, never by their purpose alone.
-    head = head_term(facts.subject)
-    kind = head not in GENERIC and any(similar(head, w) for item in items for w in words(item.subject))
-    for text, code in texts.items():
-        if phrase := excluded([text], facts.text, purpose=kind):
-            return Evaluation(code, "does not apply", False, Leaf("exclusion", text),
-                              f"excluded, the goods are what its Note names ({phrase}): {text}")
+    found = [(text, code, phrase) for text, code in texts.items()
+             if (phrase := excluded([text], facts.text, purpose=False))]
+    if not found and purposes(facts.text):
+        # Goods the entry's words do not name ("tractor for agriculture" beside protective equipment) are
+        # ruled out only by a Note that names them, never by their purpose alone.
+        head = head_term(facts.subject)
+        if head not in GENERIC and any(similar(head, w) for w in {w for item in items for w in words(item.subject)}):
+            found = [(text, code, phrase) for text, code in texts.items()
+                     if (phrase := excluded([text], facts.text))]
+    for text, code, phrase in found[:1]:
+        return Evaluation(code, "does not apply", False, Leaf("exclusion", text),
+                          f"excluded, the goods are what its Note names ({phrase}): {text}")
     return None
 
 

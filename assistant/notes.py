@@ -81,8 +81,8 @@ def excluded(texts: Iterable[str], goods: str, purpose: bool = True) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _excluded_by(text: str, goods: str, purpose: bool) -> str:
-    said = frozenset(words(goods))
-    purposes = frozenset(w for clause in _PURPOSE.findall(goods) for w in words(clause)) if purpose else frozenset()
+    said, purposes = _goods_words(goods)
+    purposes = purposes if purpose else frozenset()
     for match in _TRIGGER.finditer(text):
         sentence = _SENTENCE_END.split(text[match.end():], maxsplit=1)[0]
         if find_codes(sentence):
@@ -97,8 +97,20 @@ def _excluded_by(text: str, goods: str, purpose: bool) -> str:
     return ""
 
 
-def _content(phrase: str) -> list[str]:
-    return [w for w in dict.fromkeys(words(phrase)) if len(w) > 2 and w not in _BOILERPLATE and w not in GENERIC]
+def purposes(goods: str) -> frozenset[str]:
+    """The words of the purposes a description states ("mining" in "dust mask for mining")."""
+    return _goods_words(goods)[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def _goods_words(goods: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The description's words, and those of the purposes it states."""
+    return frozenset(words(goods)), frozenset(w for clause in _PURPOSE.findall(goods) for w in words(clause))
+
+
+@functools.lru_cache(maxsize=8192)
+def _content(phrase: str) -> tuple[str, ...]:
+    return tuple(w for w in dict.fromkeys(words(phrase)) if len(w) > 2 and w not in _BOILERPLATE and w not in GENERIC)
 
 
 def _describes(phrase: str, said: frozenset[str], purposes: frozenset[str]) -> bool:

@@ -120,3 +120,11 @@ def test_ruled_out_goods_fall_to_the_catch_all_that_names_their_material(assista
 
     assert answer.decision == "not-controlled-as-described"
     assert answer.falls_to["US CCL"] == falls
+
+
+def test_a_purpose_the_note_excludes_frees_only_goods_of_the_entrys_kind(assistant: Assistant) -> None:
+    shoes = assistant.ask("safety shoes for mining")
+    chair = assistant.ask("office chair for medical use")
+
+    assert shoes.decision == "not-controlled-as-described" and "1A004" in [r.entry for r in shoes.ruled_out]
+    assert chair.decision == "no-match" and chair.ruled_out == []
