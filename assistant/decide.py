@@ -4,7 +4,9 @@ Retrieval proposes entries; only the official text decides. For each entry the i
 the goods (a reactor is judged by "reaction vessels or reactors", never by a sibling's pump thresholds) are
 evaluated three-valued (`assistant.evaluate`). An entry stands when an item applies or may apply; it is
 ruled out when every fitting item is defeated by a stated fact; an entry whose items are all another kind
-of thing than the goods does not stand at all (it only shared a word or a number).
+of thing than the goods does not stand at all (it only shared a word or a number). The item's own Notes are
+weighed too (`assistant.notes`): an exclusion that names the goods, or a class limit they fall outside, rules
+it out; a name the list itself uses ("krytron") makes it a likely match.
 
 The decision, in the CCL's order of review: a specific entry applies -> `likely-controlled`; the entries the
 goods match best are open -> `needs-facts` (with the facts that decide); the entries they match best are
@@ -22,12 +24,13 @@ from dataclasses import dataclass, replace
 from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
 from assistant.evaluate import evaluate
 from assistant.index import View
+from assistant.notes import excluded, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
-from assistant.subjects import GENERIC, PACKAGING, head_term, similar, words
+from assistant.subjects import FORMS, GENERIC, PACKAGING, head_term, similar, words
 from assistant.types import (
-    Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Passage, Ruling, Status,
+    Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Leaf, Passage, Ruling, Status,
 )
 
 # Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
@@ -173,12 +176,13 @@ def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = Fa
         return None
     codes = [h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == source]
     hit_items = [c for code in codes for c in items if c.code.upper() == code][:CONSIDERED] or items[:1]
+    by_code = {c.code: c for c in items}
     listed = _listed_name(match.hits[:CONSIDERED], facts.text)
     if listed:
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
         # our reading of the goods' noun, says what they are; their criteria still decide.
         evaluations = [_named(evaluate(item, facts, judge_subject=False), listed) for item in hit_items]
-        ev = max(evaluations, key=lambda e: _RANK[e.status])
+        ev = _weigh_notes(max(evaluations, key=lambda e: _RANK[e.status]), by_code, snapshot, source, facts)
         return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
@@ -190,13 +194,14 @@ def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = Fa
         # spray dryer), or the description matches it closely: judge its criteria, not its subject.
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
     if not evaluations:
-        return None
-    by_code = {c.code: c for c in items}
+        ruling = _excluded_entry(items, snapshot, source, facts)
+        return None if ruling is None else _Judged(match, _hit_of(ruling, match, snapshot, source), ruling)
     if not blind and not exact:
-        evaluations = [_descriptive(ev, by_code[ev.code], facts) for ev in evaluations]
+        evaluations = [_descriptive(ev, by_code[ev.code], facts, snapshot) for ev in evaluations]
     hit_rank = {h.passage.entry.upper(): i for i, h in enumerate(match.hits)}
     ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
     ev = _ancestors_allow(ev, by_code, facts, judge_subject=not (blind or exact))
+    ev = _rare_name(_weigh_notes(ev, by_code, snapshot, source, facts), by_code, snapshot, source, facts)
     return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
 
 
@@ -249,18 +254,142 @@ def _ancestors_allow(ev: Evaluation, by_code: dict[str, ItemCriteria], facts: Fa
     return ev
 
 
-def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts) -> Evaluation:
+def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts, snapshot: Snapshot) -> Evaluation:
     """An item that controls goods by what they are, with no figure to check ("Class III biological safety
-    cabinets"), applies when its own words name the goods and more of the description than their noun
-    ("biological safety" beside "cabinet"); a shared noun alone ("heat exchangers") leaves it open."""
+    cabinets"), applies when its own words name the goods' noun and more of the description
+    ("biological safety" beside "cabinet"); a shared noun alone ("heat exchangers"), a word of the
+    description that is not the goods' noun ("photocathodes" for a photomultiplier tube), or a figure in the
+    item's own line that its tree does not hold ("Streak cameras with writing speeds greater than 0,5 mm/us")
+    leaves it open."""
     if ev.status != "undetermined" or ev.missing or not ev.subject_fits:
         return ev
     said = set(words(" ".join([facts.subject, *facts.modifiers]))) - GENERIC
     shared = said & (set(words(item.subject)) - GENERIC)
     if not shared - set(words(facts.subject)):
         return ev
+    head = head_term(facts.subject)
+    if head in FORMS:
+        # A bar, an ingot or a powder is named by what it is made of: one of the item's alternatives whole
+        # ("natural uranium" in "Natural uranium or depleted uranium or thorium"), never one word of it
+        # ("nickel" in "Nickel aluminides").
+        made_of = said | set(words(" ".join(m.name for m in facts.materials)))
+        alternatives = [set(words(part)) - GENERIC for part in re.split(r",|;|\bor\b", item.subject)]
+        if not any(alt and alt <= made_of for alt in alternatives):
+            return ev
+    elif not any(similar(head, w) for w in words(item.subject)):
+        return ev
+    if _states_figure(item, snapshot):
+        return ev
     return replace(ev, status="applies", reason=f"the goods are what {item.code} names: {item.subject} "
                                                  "(the entry sets no figure to check)")
+
+
+_FIGURE = re.compile(r"\b(?:greater|less|more|exceeding|better|above|below|up to|at least|between)\b[^;:]*\d"
+                     r"|\d[^;:]*\b(?:or (?:more|less|greater|better)|and (?:above|below))\b", re.I)
+"""A figure with its comparison ("greater than 0,5 mm/us", "50 ns or less")."""
+
+
+def _states_figure(item: ItemCriteria, snapshot: Snapshot) -> bool:
+    """A line of the item's passages (or of its nearest parent's) that names it ("Streak cameras ...") states
+    a figure, or one of its sub-items does ("b.1.a. A stress-rupture life of 10,000 hours or longer"): its
+    tree missed a criterion."""
+    name = item.subject.lower()[:24]
+    below = item.code.upper() + "."
+    sub_items = [p for code, ps in snapshot.by_entry.items() if code.startswith(below) for p in ps
+                 if p.source == item.source]
+    if any(_FIGURE.search(_LABEL.sub("", line)) for p in sub_items for line in body(p).splitlines()[1:]):
+        return True
+    for code in [item.code, *_ancestors(item.code)]:
+        passages = [p for p in snapshot.by_entry.get(code.upper(), []) if p.source == item.source]
+        if passages:
+            lines = [_LABEL.sub("", line) for p in passages for line in body(p).splitlines()]
+            return any(name in line.lower() and _FIGURE.search(line) for line in lines if name)
+    return False
+
+
+def _note_texts(code: str, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str) -> list[str]:
+    """The exclusions without a bound and the Notes of an item and of its parents, in the list's words."""
+    texts: list[str] = []
+    for at in [code, *_ancestors(code)]:
+        item = by_code.get(at)
+        if item is not None:
+            texts += [leaf.text for leaf in item.exclusions if leaf.bound is None
+                      and (not leaf.scope or any(code.upper().startswith(s.upper()) for s in leaf.scope))]
+        for p in snapshot.by_entry.get(at.upper(), []):
+            if p.source == source:
+                texts += paragraphs(body(p))
+    return list(dict.fromkeys(texts))
+
+
+def _weigh_notes(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str,
+                 facts: Facts) -> Evaluation:
+    """The item's own Notes against the description: an exclusion that names the goods ("does not control
+    suits designed to be worn with self-contained breathing apparatus"), or a Note that limits the item to
+    another class than the goods' ("controls class III biosafety cabinets"), rules the item out."""
+    if ev.status == "does not apply":
+        return ev
+    texts = _note_texts(ev.code, by_code, snapshot, source)
+    for text in texts:
+        if phrase := excluded([text], facts.text):
+            return replace(ev, status="does not apply", deciding=Leaf("exclusion", text),
+                           reason=f"excluded, the goods are what its Note names ({phrase}): {text}", missing=())
+    if note := other_class(texts, facts.text):
+        return replace(ev, status="does not apply", deciding=Leaf("exclusion", note), missing=(),
+                       reason=f"the goods are of another class than {ev.code} controls: {note}")
+    return ev
+
+
+def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: str,
+                    facts: Facts) -> Evaluation | None:
+    """An entry none of whose items names the goods' kind, but whose own exclusion names these goods
+    ("2B352.d.1 does not control reverse osmosis ... equipment" for a reverse osmosis unit): ruled out by it."""
+    texts: dict[str, str] = {}
+    for item in items:
+        for leaf in item.exclusions:
+            if leaf.bound is None:
+                texts.setdefault(leaf.text, item.code)
+        for p in snapshot.by_entry.get(item.code.upper(), []):
+            if p.source == source:
+                for text in paragraphs(body(p)):
+                    texts.setdefault(text, item.code)
+    found = [(text, code, phrase) for text, code in texts.items()
+             if (phrase := excluded([text], facts.text, purpose=False))]
+    if not found and purposes(facts.text):
+        # Goods the entry's words do not name ("tractor for agriculture" beside protective equipment) are
+        # ruled out only by a Note that names them, never by their purpose alone.
+        head = head_term(facts.subject)
+        if head not in GENERIC and any(similar(head, w) for w in {w for item in items for w in words(item.subject)}):
+            found = [(text, code, phrase) for text, code in texts.items()
+                     if (phrase := excluded([text], facts.text))]
+    for text, code, phrase in found[:1]:
+        return Evaluation(code, "does not apply", False, Leaf("exclusion", text),
+                          f"excluded, the goods are what its Note names ({phrase}): {text}")
+    return None
+
+
+def _rare_name(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str,
+               facts: Facts) -> Evaluation:
+    """Goods named only by a name that is not everyday English ("krytron", "VISAR", "phosgene", "Puccinia
+    graminis"), which the item's own text uses, are what the item names: nothing stated rules them out, so
+    they are likely controlled, its figures being what to confirm."""
+    if ev.status != "undetermined" or facts.quantities or facts.materials or facts.cas or facts.chemicals:
+        # A chemical's identity is the evaluation's to settle: a near name is another chemical.
+        return ev
+    named = set(words(" ".join([facts.subject, *facts.modifiers]))) - GENERIC - PACKAGING
+    rare = {w for w in named if len(w) >= 5 and not is_english(w)}
+    if not rare or 2 * len(rare) < len(named):
+        # A description of the goods in words ("patient isolator designed for transport ...") is judged by
+        # the item's criteria; a name alone ("krytron", "wheat stem rust fungus") is named or not.
+        return ev
+    for at in [ev.code, *_ancestors(ev.code)]:
+        for p in snapshot.by_entry.get(at.upper(), []):
+            if p.source != source:
+                continue
+            for line in body(p).splitlines():
+                if rare <= set(words(line)):
+                    return replace(ev, status="applies", subject_fits=True,
+                                   reason=f"the list names the goods: {line.strip()}")
+    return ev
 
 
 def _line_names_goods(line: str, facts: Facts) -> bool:
@@ -326,14 +455,36 @@ def _order(judged: _Judged) -> tuple[int, int, float]:
     return (_RANK[judged.status], not is_catch_all(judged.match.entry), judged.match.score)
 
 
-def _catch_all_for(snapshot: Snapshot, ruled: Sequence[_Judged], label: str, facts: Facts) -> str:
-    """The x99x item of the ruled-out entries' groups in list `label` whose own criteria apply, else EAR99."""
-    groups = {j.match.entry[:2] for j in ruled}
+def _catch_all_for(snapshot: Snapshot, considered: Sequence[_Judged], label: str, facts: Facts) -> str:
+    """The x99x item of the considered entries' groups in list `label` whose own criteria apply, else EAR99.
+
+    Beside its criteria, an item with none to check takes goods of its kind in a material it names whole ("316
+    stainless steel valves, piping, tanks and vessels" for a 316L stainless steel reactor, never for a carbon
+    steel one), goods it names with more than their noun, or goods it names by their chemical name
+    ("Tributyl phosphate"); and a chemical that a specific entry lists but rules out (a weak mixture) is
+    judged by the mixture items' figures whatever the goods' noun ("solution", "blend").
+    """
+    groups = {j.match.entry[:2] for j in considered}
+    listed_chemical = any(c.parameter == "chemical" and c.verdict == "met" for j in considered
+                          if j.status == "does not apply" and j.evaluation for c in j.evaluation.checks)
+    chemicals = {" ".join(words(c)) for c in facts.chemicals}
+    materials = [{w for w in words(m.name) if len(w) > 2} for m in facts.materials]
     for code in sorted(c for c in snapshot.by_entry if "." not in c and is_catch_all(c) and c[:2] in groups):
         items = snapshot.entry(code, label)[1]
         applying = [ev for ev in _judgeable(items, facts) if ev.status == "applies"]
         if applying:
             return applying[0].code
+        for item in items:
+            named = set(words(item.subject))
+            if chemicals and " ".join(words(item.subject)) in chemicals:
+                return item.code
+            ev = evaluate(item, facts)
+            if ev.status == "undetermined" and not ev.missing and ev.subject_fits and (
+                    any(m and m <= named for m in materials)
+                    or _descriptive(ev, item, facts, snapshot).status == "applies"):
+                return item.code
+            if listed_chemical and evaluate(item, facts, judge_subject=False).status == "applies":
+                return item.code
     return "EAR99"
 
 
@@ -348,7 +499,8 @@ def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dic
         if applying:
             out[label] = applying[0].evaluation.code if applying[0].evaluation else applying[0].match.entry
         elif has_catch_all:
-            out[label] = _catch_all_for(snapshot, in_list, label, facts)
+            ruled = [j for j in judged if j.status == "does not apply" and j not in in_list]
+            out[label] = _catch_all_for(snapshot, [*in_list, *ruled], label, facts)
         else:
             out[label] = "not listed"
     return out
@@ -380,11 +532,12 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
         # Needs facts when the best candidates are open; the entries the goods matched best being ruled out
         # by stated facts decides, and weaker open entries are shown as what else to check.
         decision = "needs-facts"
-    elif ruled or standing:
+    elif ruled or any(j.status == "applies" for j in standing):
         decision = "not-controlled-as-described"
     else:
+        # Only a US catch-all shares words with the goods and none of its items applies: nothing relevant.
         decision = "no-match"
-    shown = (specific or standing)[:k]
+    shown = (specific or standing)[:k] if decision != "no-match" else []
     shown += [j for j in ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
     citations: list[Citation] = []
     candidates: list[Candidate] = []

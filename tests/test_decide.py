@@ -1,0 +1,130 @@
+"""The decision from the lists' own words: Notes that exclude goods, class limits, names the list uses, and
+where ruled-out goods fall; on a real eCFR excerpt, the real model and the starter corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.ask import Assistant
+from assistant.notes import classes, excluded, other_class, paragraphs
+from assistant.settings import Settings
+from ingest.pipeline import Ingester
+from ingest.starter import ensure_starter_corpus
+from tests.conftest import ccl_excerpt
+
+CODES = ("1A004", "1C350", "1C355", "1C995", "2B350", "2B352", "2B999", "3A225", "3A228", "3A999", "5A991",
+         "6A203")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    home = tmp_path_factory.mktemp("decide") / "home"
+    xml = home.parent / "ccl.xml"
+    xml.write_text(ccl_excerpt(CODES), encoding="utf-8")
+    settings = Settings(home=home)
+    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
+    ensure_starter_corpus(settings)
+    return Assistant(settings)
+
+
+def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> None:
+    note = "Note 2: 2B352.f.2. does not include isolators specially designed for barrier nursing or " \
+           "transportation of infected patients."
+    assert excluded([note], "patient isolator designed for transport of infected patients")
+    assert not excluded([note], "glove box isolator for virus work")
+    civil = "Note 2: 7A003 does not control inertial measurement equipment which are certified for use on " \
+            "civil aircraft by civil aviation authorities"
+    assert not excluded([civil], "strapdown inertial measurement unit for ballistic missile guidance")
+    elsewhere = "Note: This entry does not control the detonators and other items described in ECCN 1A007."
+    assert not excluded([elsewhere], "firing set for exploding bridgewire detonators")
+
+
+def test_a_single_word_of_an_exclusion_counts_only_as_the_stated_purpose() -> None:
+    note = "Note: 1A004 does not control: Occupational health or safety equipment limited by design or " \
+           "function to protect against hazards specific to civil industries, including: 1. mining; 2. quarrying"
+    assert excluded([note], "disposable dust mask for mining") == "mining"
+    assert not excluded([note], "mining truck gas mask")
+
+
+def test_classes_and_notes_are_read_from_the_list_text() -> None:
+    text = "g.2. Biocontainment chambers\nNote 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety\n" \
+           "cabinets, as specified.\ng.2.a. Fully enclosed workspace"
+    assert paragraphs(text) == ("Note 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety cabinets, as specified.",)
+    assert classes("Class 2 and class IV") == {2, 4}
+    assert other_class(paragraphs(text), "class II biological safety cabinet")
+    assert not other_class(paragraphs(text), "class III biological safety cabinet")
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("class II biological safety cabinet, open front, HEPA filtered", "class iii"),
+        ("patient isolator designed for transport of infected patients, HEPA filtered, negative pressure",
+         "infected patients"),
+        ("reverse osmosis water purification unit", "reverse osmosis"),
+        ("disposable dust mask for mining", "mining"),
+    ],
+)
+def test_the_lists_own_notes_rule_out_look_alikes(assistant: Assistant, question: str, note: str) -> None:
+    answer = assistant.ask(question)
+
+    assert answer.decision == "not-controlled-as-described", [c.reason for c in answer.candidates]
+    assert any(note in r.leaf.lower() and r.entry not in answer.entries for r in answer.ruled_out), answer.ruled_out
+    assert answer.falls_to == {"US CCL": "EAR99"}
+
+
+def test_an_exclusion_rules_out_only_the_item_it_names(assistant: Assistant) -> None:
+    answer = assistant.ask("chemical protective suit worn with self-contained breathing apparatus, for firefighters")
+
+    ruling = next(r for r in answer.ruled_out if r.entry == "2B352")
+    assert "self-contained breathing apparatus" in ruling.leaf
+    assert answer.entries == ["1A004"]  # protective suits against CW agents: whether they are is still open
+
+
+def test_the_class_the_note_names_is_still_controlled(assistant: Assistant) -> None:
+    answer = assistant.ask("class III biological safety cabinet with glove ports and HEPA filtered supply and exhaust")
+
+    assert answer.decision == "likely-controlled" and answer.entries[0] == "2B352"
+
+
+@pytest.mark.parametrize(("question", "entry"), [("krytron", "3A228"), ("phosgene", "1C355")])
+def test_a_name_the_list_itself_uses_decides(assistant: Assistant, question: str, entry: str) -> None:
+    answer = assistant.ask(question)
+
+    assert answer.decision == "likely-controlled" and answer.entries[0] == entry
+    assert "the list names the goods" in answer.candidates[0].reason
+
+
+def test_a_figure_the_tree_missed_keeps_an_item_open(assistant: Assistant) -> None:
+    answer = assistant.ask("streak camera for detonation experiments")
+
+    assert answer.decision == "needs-facts" and answer.entries[0] == "6A203"
+
+
+def test_only_a_catch_all_sharing_a_word_is_no_match(assistant: Assistant) -> None:
+    answer = assistant.ask("ethernet cable cat 6, 305 m box")
+
+    assert answer.decision == "no-match" and answer.entries == []
+
+
+@pytest.mark.parametrize(
+    ("question", "falls"),
+    [("reactor 2 000 L with agitator, wetted parts 316L stainless steel", "2B999.g"),
+     ("carbon steel storage tank 30 m3 for diesel", "EAR99")],
+)
+def test_ruled_out_goods_fall_to_the_catch_all_that_names_their_material(assistant: Assistant, question: str,
+                                                                         falls: str) -> None:
+    answer = assistant.ask(question)
+
+    assert answer.decision == "not-controlled-as-described"
+    assert answer.falls_to["US CCL"] == falls
+
+
+def test_a_purpose_the_note_excludes_frees_only_goods_of_the_entrys_kind(assistant: Assistant) -> None:
+    shoes = assistant.ask("safety shoes for mining")
+    chair = assistant.ask("office chair for medical use")
+
+    assert shoes.decision == "not-controlled-as-described" and "1A004" in [r.entry for r in shoes.ruled_out]
+    assert chair.decision == "no-match" and chair.ruled_out == []
