@@ -97,7 +97,8 @@ _AREA = _units(
 _LENGTH = _units(
     "length",
     (r"nm", "nanometer", "nm"),
-    (r"[µμ]m|(?i:microns?)|" + _words("microm[eè]t"), "micrometer", "µm"),
+    # "um" is how a keyboard without µ writes micrometres ("particle size 45 um").
+    (r"[µμu]m|(?i:microns?)|" + _words("microm[eè]t"), "micrometer", "µm"),
     (r"mm|" + _words("millim[eè]t") + "|мм", "millimeter", "mm"),
     (r"cm|" + _words("centim[eè]t") + "|см", "centimeter", "cm"),
     (r"km|" + _words("kilom[eè]t") + "|км", "kilometer", "km"),
@@ -216,8 +217,8 @@ _NUMBER = (
     r"|\d+(?:[.,]\d+)?)"
     rf"(?:{_EXPONENT})?)(?![.,]?\d)"
 )
-# Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89".
-_NOT_IN_A_CODE = r"(?<![\w.,/\-−+^])"
+# Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89"; "+/-0.01 %" is a tolerance.
+_NOT_IN_A_CODE = r"(?:(?<=\+/[-−])|(?<![\w.,/\-−+^]))"
 _QUANTITY = re.compile(
     rf"(?P<between>\bbetween\s+)?{_NOT_IN_A_CODE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
     rf"(?:\s*(?:to|through|à|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
@@ -543,6 +544,8 @@ def check_quantities(
 
 
 def _display_unit(unit: str) -> str:
+    if unit == "dimensionless":
+        return ""
     return "/".join(_DISPLAY.get(part, part) for part in unit.split("/"))
 
 
@@ -559,4 +562,4 @@ def parameter_name(q: Quantity) -> str:
 def format_quantity(q: Quantity) -> str:
     """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"."""
     value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
-    return f"{value} {_display_unit(q.unit)}"
+    return f"{value} {_display_unit(q.unit)}".strip()
