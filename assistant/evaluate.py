@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.params import Threshold, check_quantities, format_quantity, parse_quantities
+from assistant.facts import is_goods_noun, phrase_heads
 from assistant.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.subjects import FORMS, GENERIC, fits, head_term, noun_terms, similar, term, words
 from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Op, Quantity, Verdict
@@ -76,6 +77,7 @@ class _Run:
     pairs: dict[int, Leaf] = field(default_factory=dict)
     code: str = ""
     judge_subject: bool = True
+    item_subject: str = ""
 
 
 def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Evaluation:
@@ -84,7 +86,7 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     `judge_subject=False` takes the goods to be what the item names (the question named its code, a CAS
     number or a trade name) and judges its criteria alone.
     """
-    run = _Run(facts, code=item.code, judge_subject=judge_subject)
+    run = _Run(facts, code=item.code, judge_subject=judge_subject, item_subject=item.subject)
     fitting = subject_fits(item, facts) if judge_subject else True
     result = _node(item.tree, run) if item.tree is not None else _Result(None)
     if not fitting:
@@ -241,13 +243,26 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
     if run.judge_subject and tree.subject_terms and not fits(facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
         return _Result(False)
     _note_pairs(tree, run)
-    results = [_node(child, run) for child in tree.children]
+    children = _closest(tree.children, facts) if tree.op == "any" else tree.children
+    results = [_node(child, run) for child in children]
     if results and all(r.neutral for r in results):
         return _Result(True, neutral=True)
     results = [r for r in results if not r.neutral]
     if tree.op == "all":
         return _all(results)
     return _any(results)
+
+
+def _closest(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Leaf, ...]:
+    """Alternatives for different kinds of goods ("pumps ... greater than 0.6 m3/hour, or vacuum pumps ...
+    greater than 5 m3/hour"): the goods are judged by the bounds of the kind that names them most closely."""
+    said = set(words(" ".join((facts.subject, *facts.modifiers))))
+    scored = {id(c): len(said & set(words(c.subject))) for c in children
+              if isinstance(c, Leaf) and c.kind == "threshold" and c.subject}
+    if not said or len(scored) < 2 or len({c.subject for c in children if id(c) in scored}) < 2:
+        return children
+    best = max(scored.values())
+    return tuple(c for c in children if scored.get(id(c), best) == best)
 
 
 def _unknown(results: list[_Result]) -> _Result | None:
@@ -318,20 +333,20 @@ def _note_check(run: _Run, leaf: Leaf, parameter: str, stated: str, value: Value
 
 
 def _threshold(leaf: Leaf, run: _Run) -> Value:
-    asked = _asked(leaf, run.facts)
+    asked = _asked(leaf, run.facts, run.item_subject)
     if asked is not None and leaf.condition and not _condition_stated(leaf.condition, asked, run.facts):
         asked = None
     verdict: Verdict = "not stated" if asked is None else _compare(asked, leaf)
     if asked is not None:
         run.asked[id(leaf)] = asked
     run.checks.setdefault((leaf.property, leaf.text, leaf.subject), Check(
-        entry=run.code, parameter=_parameter(leaf), threshold=leaf.text, verdict=verdict, asked=asked,
+        entry=run.code, parameter=leaf_parameter(leaf), threshold=leaf.text, verdict=verdict, asked=asked,
         bound=leaf.bound, op=leaf.op, subject=leaf.subject,
     ))
     return None if verdict == "not stated" else verdict == "met"
 
 
-def _parameter(leaf: Leaf) -> str:
+def leaf_parameter(leaf: Leaf) -> str:
     """The leaf's property as a check shows it; an element's limit says whose content it bounds ("alloys ...
     more than 50%" of beryllium is the "beryllium content")."""
     if leaf.kind == "count":
@@ -353,8 +368,11 @@ def _compare(asked: Quantity, leaf: Leaf) -> Verdict:
     return check_quantities([asked], [threshold])[0][2]
 
 
-def _asked(leaf: Leaf, facts: Facts) -> Quantity | None:
-    """The fact that answers a leaf: the first quantity about it by name, else one about nothing else."""
+def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantity | None:
+    """The fact that answers a leaf: the first quantity about it by name, else one about nothing else.
+
+    Where the leaf is about other goods than the item judged (`item_subject`; None: not judged), a bare
+    figure answers it only if the goods are what the leaf names."""
     if leaf.kind == "count":
         for name in (leaf.property, leaf.property + "s", "axes" if leaf.property == "axis" else ""):
             if name in facts.counts:
@@ -367,6 +385,8 @@ def _asked(leaf: Leaf, facts: Facts) -> Quantity | None:
     threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
     same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"]
     scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
+    if item_subject is not None and leaf.subject and leaf.subject != item_subject and not _leaf_fits(leaf, facts):
+        scored = [(score, q) for score, q in scored if score == 2]
     if not scored:
         return _nominal(leaf, facts) or _composition(leaf, facts)
     best = max(score for score, _ in scored)
@@ -514,6 +534,15 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     return 1 if _plain_property(q, leaf, facts) else 0
 
 
+def _leaf_fits(leaf: Leaf, facts: Facts) -> bool:
+    """Whether the goods are what a leaf's own subject names, when it names goods: a heat exchanger's bare
+    "10 m2" is no "total filtration area" of "Cross flow filtration equipment"."""
+    terms = noun_terms(leaf.subject) if leaf.subject and facts.subject else ()
+    if not any(is_goods_noun(t) for t in terms):
+        return True
+    return fits(facts.subject, facts.modifiers, terms, leaf.subject)
+
+
 _ROUND = frozenset({"ball", "sphere", "bead", "shot"})
 
 
@@ -626,13 +655,36 @@ def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
     """An exclusion with a plain bound ("all linear dimensions 75 mm or less") holds when a fact meets it;
     others (purpose, "other than 2B104") are for the reader or the decision layer to weigh."""
     if leaf.bound is None or leaf.op is None:
-        return None
-    asked = _asked(leaf, run.facts)
+        return True if _names_the_goods(leaf, run.facts) else None
+    asked = _asked(leaf, run.facts, run.item_subject)
     if asked is None:
         return None
     holds = _compare(asked, leaf) == "met"
     _note_exclusion(run, leaf, asked, holds)
     return holds
+
+
+_NOT_CONTROLLED = re.compile(r"(?i)\bdoes\s+not\s+(?:control|apply\s+to)\b|\bnot\s+controlled\b")
+_FILLER = frozenset("manufacture specially designed as for use used the of in a an such following that which "
+                    "both is are be any other".split())
+
+
+def _names_the_goods(leaf: Leaf, facts: Facts) -> bool:
+    """An exclusion without a bound holds when it names the goods as what it does not control: "does not
+    control manufactures specially designed as weights or gamma-ray collimators" for a "gamma-ray collimator".
+    Every word of the excluded phrase must be in the description and its last noun must name something there
+    (a "water purification unit" is no "water purification")."""
+    found = _NOT_CONTROLLED.search(leaf.text)
+    if leaf.refers or not found or not facts.subject:
+        return False
+    heads = {term(h) for h in phrase_heads(facts.text)} - GENERIC
+    said = set(words(facts.text))
+    for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", leaf.text[found.end():]):
+        content = [w for w in (term(t) for t in re.findall(r"[A-Za-z][A-Za-z-]*", phrase))
+                   if w not in _FILLER and len(w) > 2]
+        if content and content[-1] in heads and set(words(" ".join(content))) <= said:
+            return True
+    return False
 
 
 _OTHER_SIDE: dict[str, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
@@ -677,13 +729,13 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
     asked = run.asked.get(id(leaf))
     if value is None or asked is None:
         condition = f" {leaf.condition}" if leaf.condition else ""
-        return f"not stated: {leaf.property} ({leaf.text}{condition})"
+        return f"not stated: {leaf_parameter(leaf)} ({leaf.text}{condition})"
     shown = asked.text or format_quantity(asked)
     pair = run.pairs.get(id(leaf))
     if pair is not None:
         low, high = (leaf, pair) if leaf.op in (">", ">=") else (pair, leaf)
         return f"{shown} lies {'inside' if value else 'outside'} {low.text} and {high.text}"
-    return f"{shown} {'meets' if value else 'does not meet'} {leaf.property} {leaf.text}"
+    return f"{shown} {'meets' if value else 'does not meet'} {leaf_parameter(leaf)} {leaf.text}"
 
 
 def describe(tree: Node | Leaf | None, depth: int = 0) -> list[str]:

@@ -109,6 +109,14 @@ plc software equipment apparatus instrument system unit assembly kit part compon
 yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
 sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
 """.split())
+
+
+def is_goods_noun(word: str) -> bool:
+    """Whether a (singular) noun names goods an officer describes ("pump", "equipment"), not a property or
+    a part of a text ("area", "type")."""
+    return singular(word) in _GOODS or word in _GOODS
+
+
 _COMPOUNDS = frozenset({
     "coffee machine", "washing machine", "sewing machine", "milling machine", "winding machine",
     "filament winding machine", "machine tool", "heat exchanger", "glove box", "vacuum cleaner", "hair dryer",
@@ -394,6 +402,12 @@ def _french_subject(text: str) -> str:
 def _chunks(text: str) -> list[list[str]]:
     """Word runs between breaks (punctuation, prepositions, masked numbers), each a candidate noun phrase."""
     return [_WORD.findall(part) for part in _BREAK.split(text) if _WORD.search(part)]
+
+
+def phrase_heads(text: str) -> set[str]:
+    """The last word of each noun phrase, singular and lower case ("tungsten alloy gamma-ray collimator,
+    hollow cylinder" -> {"collimator", "cylinder"}): the nouns that name something, not those that qualify."""
+    return {singular(chunk[-1]) for chunk in _chunks(text)}
 
 
 def _head(chunk: list[str]) -> str:
