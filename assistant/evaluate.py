@@ -258,7 +258,7 @@ def _closest(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Le
     greater than 5 m3/hour"): the goods are judged by the bounds of the kind that names them most closely."""
     said = set(words(" ".join((facts.subject, *facts.modifiers))))
     scored = {id(c): len(said & set(words(c.subject))) for c in children
-              if isinstance(c, Leaf) and c.kind == "threshold" and c.subject}
+              if isinstance(c, Leaf) and c.kind == "threshold" and _names_goods(c.subject)}
     if not said or len(scored) < 2 or len({c.subject for c in children if id(c) in scored}) < 2:
         return children
     best = max(scored.values())
@@ -537,10 +537,15 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
 def _leaf_fits(leaf: Leaf, facts: Facts) -> bool:
     """Whether the goods are what a leaf's own subject names, when it names goods: a heat exchanger's bare
     "10 m2" is no "total filtration area" of "Cross flow filtration equipment"."""
-    terms = noun_terms(leaf.subject) if leaf.subject and facts.subject else ()
-    if not any(is_goods_noun(t) for t in terms):
+    if not facts.subject or not _names_goods(leaf.subject):
         return True
-    return fits(facts.subject, facts.modifiers, terms, leaf.subject)
+    return fits(facts.subject, facts.modifiers, noun_terms(leaf.subject), leaf.subject)
+
+
+def _names_goods(subject: str) -> bool:
+    """Whether a leaf's subject names goods ("vacuum pumps"), not a property or a stray phrase ("specific
+    tensile strength", "All types")."""
+    return bool(subject) and any(is_goods_noun(t) for t in noun_terms(subject))
 
 
 _ROUND = frozenset({"ball", "sphere", "bead", "shot"})

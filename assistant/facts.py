@@ -407,7 +407,7 @@ def _chunks(text: str) -> list[list[str]]:
 def phrase_heads(text: str) -> set[str]:
     """The last word of each noun phrase, singular and lower case ("tungsten alloy gamma-ray collimator,
     hollow cylinder" -> {"collimator", "cylinder"}): the nouns that name something, not those that qualify."""
-    return {singular(chunk[-1]) for chunk in _chunks(text)}
+    return {singular(chunk[-1]) for chunk in _chunks(re.sub(r"\d[\d.,]*", "|", text))}
 
 
 def _head(chunk: list[str]) -> str:

@@ -350,3 +350,20 @@ def test_a_value_outside_a_threshold_range_meets_neither_end() -> None:
 def test_the_unit_registry_is_public_and_shared() -> None:
     assert unit_registry() is unit_registry()
     assert Quantity(1.0, "frames_per_second", "1 fps").to_pint().to("hertz").magnitude == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mean particle size 45 um", [(45, "micrometer")]),
+        ("frequency stability +/-0.01 %", [(0.01, "percent")]),
+        ("stability ±0.05%", [(0.05, "percent")]),
+        ("CAS 111-48-8, 5/-3 mm", []),
+    ],
+)
+def test_micrometres_typed_as_um_and_tolerances(text: str, expected: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in parse_capabilities(text)] == expected
+
+
+def test_a_count_is_shown_as_its_number() -> None:
+    assert format_quantity(Quantity(5.0, "dimensionless", "5 axes")) == "5"
