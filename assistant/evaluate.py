@@ -144,7 +144,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
 
 
 _MATERIAL_QUALIFIERS = frozenset(
-    w for family in FAMILIES for w in words(family) if w not in {"steel", "alloy", "fiber", "carbide", "alloys"}
+    w for family in FAMILIES for w in words(family) if w not in {"steel", "alloy", "fiber", "carbide", "alloys", "cast"}
 )
 """The words of material families that qualify an item's subject ("Glass fibrous ... materials", "Titanium
 alloys", "Nickel powder")."""
@@ -374,7 +374,13 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
     Where the leaf is about other goods than the item judged (`item_subject`; None: not judged), a bare
     figure answers it only if the goods are what the leaf names."""
     if leaf.kind == "count":
-        for name in (leaf.property, leaf.property + "s", "axes" if leaf.property == "axis" else ""):
+        if item_subject is not None and _other_goods(leaf, item_subject, facts):
+            return None
+        names = (leaf.property, leaf.property + "s", "axes" if leaf.property == "axis" else "")
+        if "rotary" in words(leaf.text):
+            # Rotary axes are counted apart: "axes X, Z and C" has one.
+            names = ("rotary axes",)
+        for name in names:
             if name in facts.counts:
                 return Quantity(float(facts.counts[name]), "dimensionless", f"{facts.counts[name]} {name}")
         return None
@@ -385,7 +391,7 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
     threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
     same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"]
     scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
-    if item_subject is not None and leaf.subject and leaf.subject != item_subject and not _leaf_fits(leaf, facts):
+    if item_subject is not None and _other_goods(leaf, item_subject, facts):
         scored = [(score, q) for score, q in scored if score == 2]
     if not scored:
         return _nominal(leaf, facts) or _composition(leaf, facts)
@@ -532,6 +538,12 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     if properties:
         return 2 if properties & wanted and not properties - wanted else 0
     return 1 if _plain_property(q, leaf, facts) else 0
+
+
+def _other_goods(leaf: Leaf, item_subject: str, facts: Facts) -> bool:
+    """Whether a leaf is about other goods than the item judged ("Cross flow filtration equipment" within
+    "Equipment"; not "Machine tools" within "Machine tools and any combination thereof") that are not these."""
+    return bool(leaf.subject) and not set(words(leaf.subject)) <= set(words(item_subject)) and not _leaf_fits(leaf, facts)
 
 
 def _leaf_fits(leaf: Leaf, facts: Facts) -> bool:

@@ -316,7 +316,19 @@ def _counts(text: str) -> dict[str, int]:
     for m in _COUNT.finditer(text):
         n = m["n"].lower()
         counts.setdefault(_COUNT_NOUNS[m["noun"].lower()], int(n) if n.isdigit() else _WORD_NUMBERS[n])
+    for m in _AXIS_LETTERS.finditer(text):
+        letters = set(re.findall(r"[XYZABCUVW]", m["before"] or m["after"]))
+        counts.setdefault("axes", len(letters))
+        counts.setdefault("rotary axes", len(letters & set("ABC")))
     return counts
+
+
+_LETTERS = r"[XYZABCUVW](?:\s*(?:,|/|&|\+|(?i:and))\s*[XYZABCUVW])+"
+_AXIS_LETTERS = re.compile(
+    rf"(?<![\w/])(?P<before>{_LETTERS})(?![\w/])\s*-?\s*(?i:ax[ie]s)\b|(?i:\bax[ie]s)\s*:?\s*(?P<after>{_LETTERS})(?![\w/])"
+)
+"""Axes named by their letters: "axes X, Z and C" and "X/Y/Z axes" are three axes, of which A, B and C are
+rotary (ISO 841)."""
 
 
 def _chemicals(text: str) -> list[str]:

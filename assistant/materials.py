@@ -28,7 +28,7 @@ MATERIALS_PATH = Path(__file__).resolve().parents[1] / "corpus" / "materials.yam
 FAMILIES = frozenset({
     "stainless steel", "carbon steel", "nickel alloy", "titanium", "zirconium", "tantalum", "niobium", "tungsten",
     "fluoropolymer", "glass", "graphite", "silicon carbide", "ceramic", "maraging steel", "aluminium alloy",
-    "copper alloy", "carbon fibre", "aramid fibre", "glass fibre", "plastic",
+    "copper alloy", "carbon fibre", "aramid fibre", "glass fibre", "plastic", "cast iron",
 })
 PROPERTIES = frozenset({"fluorine_pct", "tensile_strength_mpa", "density_g_cm3", "modulus_gpa"})
 _ELEMENT = re.compile(r"[A-Z][a-z]?")

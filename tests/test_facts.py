@@ -349,3 +349,33 @@ def test_exclusions_that_hold(ccl: dict[str, ItemCriteria]) -> None:
 def test_a_nominal_size_answers_a_valve(ccl: dict[str, ItemCriteria]) -> None:
     small = evaluate(ccl["2B350.g.1"], read_facts("PTFE lined ball valve DN 8"))
     assert small.status == "does not apply" and _checks(small)["nominal size"][0] == ("not met", "DN 8")
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [("CNC cylindrical grinding machine, axes X, Z and C", {"axes": 3, "rotary axes": 1}),
+     ("CNC turning centre, 2 axes X/Z", {"axes": 2, "rotary axes": 0}),
+     ("X/Y/Z axes milling machine", {"axes": 3, "rotary axes": 0})],
+)
+def test_axes_named_by_their_letters(question: str, counts: dict[str, int]) -> None:
+    assert read_facts(question).counts == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("centrifugal pump, cast iron casing", "grey cast iron"), ("valve body A216 WCB", "cast carbon steel WCB"),
+     ("ASTM A351 CF3M ball valve", "cast stainless CF8M"), ("pump in Duriron", "ferrosilicon (high-silicon iron)"),
+     ("beryllium copper spring contacts", "beryllium copper C17200")],
+)
+def test_castings_and_copper_alloys_are_in_the_table(text: str, name: str) -> None:
+    (mention,) = find_materials(text)
+    assert mention.material.name == name
+
+
+def test_a_cast_iron_pump_is_no_listed_material_and_rotary_axes_count_apart(ccl: dict[str, ItemCriteria]) -> None:
+    pump = evaluate(ccl["2B350.i"], read_facts("centrifugal pump, cast iron casing, single mechanical seal, 50 m3/h"))
+    assert pump.status == "does not apply" and pump.deciding.kind == "material"
+    assert evaluate(ccl["2B350.i"], read_facts("pump, Duriron casing, 50 m3/h")).status == "applies"
+    grinder = evaluate(ccl["2B001"], read_facts("grinding machine, axes X, Z and C"), judge_subject=False)
+    rotary = [c for c in grinder.checks if "rotary" in c.threshold]
+    assert rotary and all(c.verdict == "not stated" for c in rotary)  # an EDM's rotary axes, not a grinder's
