@@ -515,7 +515,10 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
         found = {_PROPERTY_SYNONYMS.get(w, w) for w in words(text) if w not in _UNIT_WORDS}
         return {"flow" if flow and w == "speed" else w for w in found}
 
-    said = f"{_own_words(_words_before(q, facts.text), facts.subject)} {q.text}"
+    # Words in the quantity's own text before its number name it ("filter area 5 m2"); those after it are its
+    # value ("50 kg ice per 24 h").
+    label = _NUMBER_START.split(q.text, maxsplit=1)[0]
+    said = f"{_own_words(_words_before(q, facts.text), facts.subject)} {label}"
     context = {w for w in terms(said) if len(w) > 2} - _NEUTRAL
     properties = (context | terms(_words_after(q, facts.text))) & _PROPERTY_WORDS
     others = {w for w in context - _PROPERTY_WORDS - GENERIC if "-" not in w}  # hyphenated: judged by parts
@@ -560,6 +563,7 @@ def _names_goods(subject: str) -> bool:
     return bool(subject) and any(is_goods_noun(t) for t in noun_terms(subject))
 
 
+_NUMBER_START = re.compile(r"[-+−]?\d")
 _ROUND = frozenset({"ball", "sphere", "bead", "shot"})
 
 

@@ -379,3 +379,15 @@ def test_a_cast_iron_pump_is_no_listed_material_and_rotary_axes_count_apart(ccl:
     grinder = evaluate(ccl["2B001"], read_facts("grinding machine, axes X, Z and C"), judge_subject=False)
     rotary = [c for c in grinder.checks if "rotary" in c.threshold]
     assert rotary and all(c.verdict == "not stated" for c in rotary)  # an EDM's rotary axes, not a grinder's
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [("freeze dryer, condenser capacity 50 kg ice per 24 h, steam sterilisable", "applies"),
+     ("laboratory freeze dryer, condenser capacity 4 kg ice in 24 h", "does not apply"),
+     ("production freeze dryer, condenser capacity 1 500 kg ice per 24 h", "does not apply")],
+)
+def test_a_condenser_capacity_per_day_against_the_band(ccl: dict[str, ItemCriteria], question: str, status: str) -> None:
+    ev = evaluate(ccl["2B352.e"], read_facts(question), judge_subject=False)
+    assert ev.status == status
+    assert {c.parameter for c in ev.checks} == {"condenser capacity"}
