@@ -244,7 +244,8 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
         return _Result(False)
     _note_pairs(tree, run)
     children = _closest(tree.children, facts) if tree.op == "any" else tree.children
-    results = [_node(child, run) for child in children]
+    # Every alternative is still checked, so the answer can say what else the entry states.
+    results = [result for child in tree.children if (result := _node(child, run)) and child in children]
     if results and all(r.neutral for r in results):
         return _Result(True, neutral=True)
     results = [r for r in results if not r.neutral]
