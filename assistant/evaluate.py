@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.params import Threshold, check_quantities, format_quantity, parse_quantities
-from assistant.subjects import FORMS, GENERIC, fits, head_term, noun_terms, similar, words
-from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Quantity, Verdict
+from assistant.facts import is_goods_noun, phrase_heads
+from assistant.materials import ELEMENTS, FAMILIES, element_symbol
+from assistant.subjects import FORMS, GENERIC, fits, head_term, noun_terms, similar, term, words
+from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Op, Quantity, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,8 @@ _NEUTRAL = frozenset(
     "inside outside geometric manufacturer specified continuous peak typical up "
     "than better worse less more greater lower higher least most over under above below around approximately "
     "the and with of its it is are was only just if what which has have having each per rated stated "
-    "plus moins que est avec phase three-phase single-phase three single multiphase polyphase one two".split()
+    "plus moins que est avec phase three-phase single-phase three single multiphase polyphase one two "
+    "operation operate capable".split()
 )
 _PROPERTY_WORDS = frozenset(
     "volume area surface diameter length width height thickness depth pressure temperature frequency power "
@@ -37,7 +40,8 @@ _PROPERTY_WORDS = frozenset(
 )
 _PROPERTY_SYNONYMS = {"stability": "control", "accuracy": "control", "precision": "control", "regulation": "control",
                       "flowrate": "flow", "flow-rate": "flow", "throughput": "flow", "weight": "mass",
-                      "dia": "diameter", "bore": "diameter"}
+                      "dia": "diameter", "bore": "diameter", "inlet": "input",
+                      "fout": "frequency", "fmax": "frequency", "vacuum": "pressure"}
 _UNIT_WORDS = frozenset(
     "liter litre meter metre cubic square hour minute second gallon hertz watt volt ampere pascal bar mbar kelvin "
     "degree celsius fahrenheit percent cent per gram kilogram tonne ton inch foot feet rpm kva mva khz mhz ghz "
@@ -73,6 +77,7 @@ class _Run:
     pairs: dict[int, Leaf] = field(default_factory=dict)
     code: str = ""
     judge_subject: bool = True
+    item_subject: str = ""
 
 
 def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Evaluation:
@@ -81,20 +86,22 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     `judge_subject=False` takes the goods to be what the item names (the question named its code, a CAS
     number or a trade name) and judges its criteria alone.
     """
-    run = _Run(facts, code=item.code, judge_subject=judge_subject)
+    run = _Run(facts, code=item.code, judge_subject=judge_subject, item_subject=item.subject)
     fitting = subject_fits(item, facts) if judge_subject else True
     result = _node(item.tree, run) if item.tree is not None else _Result(None)
-    checks = tuple(run.checks.values())
     if not fitting:
         reason = f"{facts.subject} is not {item.subject or 'what ' + item.code + ' controls'}"
-        return Evaluation(item.code, "does not apply", False, reason=reason, checks=checks)
+        return Evaluation(item.code, "does not apply", False, reason=reason, checks=tuple(run.checks.values()))
     unknown: list[Leaf] = []
+    holding = None
     for leaf in item.exclusions:
         holds = _exclusion_holds(leaf, run)
-        if holds:
-            return Evaluation(item.code, "does not apply", True, leaf, f"excluded: {leaf.text}", checks=checks)
+        holding = holding or (leaf if holds else None)
         if holds is None and leaf.bound is not None:
             unknown.append(leaf)
+    checks = tuple(run.checks.values())
+    if holding is not None:
+        return Evaluation(item.code, "does not apply", True, holding, f"excluded: {holding.text}", checks=checks)
     if item.tree is None or result.neutral:
         return Evaluation(item.code, "undetermined", True, reason=f"{item.code} states no checkable criteria",
                           checks=checks)
@@ -121,6 +128,8 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
         return True
     # The terms stored at ingest (an entry's include its sub-items' nouns) and those of the item's own words
     # read now, so a better synonym table helps without a re-ingest.
+    if _other_material(item.subject, facts.materials):
+        return False
     terms = tuple(dict.fromkeys((*item.subject_terms, *noun_terms(item.subject))))
     if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}"):
         return True
@@ -132,6 +141,22 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
         made_of = set(words(" ".join([*(f"{m.name} {m.family}" for m in facts.materials), *facts.modifiers])))
         return bool((made_of - GENERIC - FORMS) & named)
     return False
+
+
+_MATERIAL_QUALIFIERS = frozenset(
+    w for family in FAMILIES for w in words(family) if w not in {"steel", "alloy", "fiber", "carbide", "alloys", "cast"}
+)
+"""The words of material families that qualify an item's subject ("Glass fibrous ... materials", "Titanium
+alloys", "Nickel powder")."""
+
+
+def _other_material(subject: str, materials: tuple[Material, ...]) -> bool:
+    """Whether the item's subject names materials and the goods are made of none of them: carbon fibre is no
+    "Glass fibrous or filamentary materials", an aluminium tube no "Titanium alloys" tube."""
+    named = set(words(subject)) & _MATERIAL_QUALIFIERS
+    if not named or not materials:
+        return False
+    return not any(named & set(words(f"{m.name} {m.family}")) for m in materials)
 
 
 def nearest_listed(name: str, items: Iterable[ItemCriteria]) -> str | None:
@@ -218,13 +243,27 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
     if run.judge_subject and tree.subject_terms and not fits(facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
         return _Result(False)
     _note_pairs(tree, run)
-    results = [_node(child, run) for child in tree.children]
+    children = _closest(tree.children, facts) if tree.op == "any" else tree.children
+    # Every alternative is still checked, so the answer can say what else the entry states.
+    results = [result for child in tree.children if (result := _node(child, run)) and child in children]
     if results and all(r.neutral for r in results):
         return _Result(True, neutral=True)
     results = [r for r in results if not r.neutral]
     if tree.op == "all":
         return _all(results)
     return _any(results)
+
+
+def _closest(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Leaf, ...]:
+    """Alternatives for different kinds of goods ("pumps ... greater than 0.6 m3/hour, or vacuum pumps ...
+    greater than 5 m3/hour"): the goods are judged by the bounds of the kind that names them most closely."""
+    said = set(words(" ".join((facts.subject, *facts.modifiers))))
+    scored = {id(c): len(said & set(words(c.subject))) for c in children
+              if isinstance(c, Leaf) and c.kind == "threshold" and _names_goods(c.subject)}
+    if not said or len(scored) < 2 or len({c.subject for c in children if id(c) in scored}) < 2:
+        return children
+    best = max(scored.values())
+    return tuple(c for c in children if scored.get(id(c), best) == best)
 
 
 def _unknown(results: list[_Result]) -> _Result | None:
@@ -295,18 +334,29 @@ def _note_check(run: _Run, leaf: Leaf, parameter: str, stated: str, value: Value
 
 
 def _threshold(leaf: Leaf, run: _Run) -> Value:
-    asked = _asked(leaf, run.facts)
+    asked = _asked(leaf, run.facts, run.item_subject)
     if asked is not None and leaf.condition and not _condition_stated(leaf.condition, asked, run.facts):
         asked = None
     verdict: Verdict = "not stated" if asked is None else _compare(asked, leaf)
     if asked is not None:
         run.asked[id(leaf)] = asked
-    if leaf.kind == "threshold":
-        run.checks.setdefault((leaf.property, leaf.text, leaf.subject), Check(
-            entry=run.code, parameter=leaf.property, threshold=leaf.text, verdict=verdict, asked=asked,
-            bound=leaf.bound, op=leaf.op, subject=leaf.subject,
-        ))
+    run.checks.setdefault((leaf.property, leaf.text, leaf.subject), Check(
+        entry=run.code, parameter=leaf_parameter(leaf), threshold=leaf.text, verdict=verdict, asked=asked,
+        bound=leaf.bound, op=leaf.op, subject=leaf.subject,
+    ))
     return None if verdict == "not stated" else verdict == "met"
+
+
+def leaf_parameter(leaf: Leaf) -> str:
+    """The leaf's property as a check shows it; an element's limit says whose content it bounds ("alloys ...
+    more than 50%" of beryllium is the "beryllium content")."""
+    if leaf.kind == "count":
+        # What is counted, in the plural: "axes", "channels".
+        return "axes" if leaf.property == "axis" else leaf.property if leaf.property.endswith("s") else f"{leaf.property}s"
+    element = _content_element(leaf)
+    if element and not {"content", "purity"} & set(words(leaf.property)):
+        return f"{ELEMENTS[element]} content"
+    return leaf.property
 
 
 def _compare(asked: Quantity, leaf: Leaf) -> Verdict:
@@ -319,10 +369,19 @@ def _compare(asked: Quantity, leaf: Leaf) -> Verdict:
     return check_quantities([asked], [threshold])[0][2]
 
 
-def _asked(leaf: Leaf, facts: Facts) -> Quantity | None:
-    """The fact that answers a leaf: the first quantity about it by name, else one about nothing else."""
+def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantity | None:
+    """The fact that answers a leaf: the first quantity about it by name, else one about nothing else.
+
+    Where the leaf is about other goods than the item judged (`item_subject`; None: not judged), a bare
+    figure answers it only if the goods are what the leaf names."""
     if leaf.kind == "count":
-        for name in (leaf.property, leaf.property + "s", "axes" if leaf.property == "axis" else ""):
+        if item_subject is not None and _other_goods(leaf, item_subject, facts):
+            return None
+        names = (leaf.property, leaf.property + "s", "axes" if leaf.property == "axis" else "")
+        if "rotary" in words(leaf.text):
+            # Rotary axes are counted apart: "axes X, Z and C" has one.
+            names = ("rotary axes",)
+        for name in names:
             if name in facts.counts:
                 return Quantity(float(facts.counts[name]), "dimensionless", f"{facts.counts[name]} {name}")
         return None
@@ -333,9 +392,19 @@ def _asked(leaf: Leaf, facts: Facts) -> Quantity | None:
     threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
     same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"]
     scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
-    if scored:
-        return max(scored, key=lambda pair: pair[0])[1]
-    return _nominal(leaf, facts)
+    if item_subject is not None and _other_goods(leaf, item_subject, facts):
+        scored = [(score, q) for score, q in scored if score == 2]
+    if not scored:
+        return _nominal(leaf, facts) or _composition(leaf, facts)
+    best = max(score for score, _ in scored)
+    named = [q for score, q in scored if score == best]
+    if best == 2 and len(named) > 1 and len({q.property for q in named}) == 1 and named[0].property:
+        # One property stated in several states ("0.85 GPa solution annealed, 1.40 GPa aged"): the goods are
+        # capable of the value that comes closest to the bound's side.
+        magnitude = [q.to_pint().to_base_units().magnitude for q in named]
+        pick = max if leaf.op in (">", ">=") else min
+        return named[magnitude.index(pick(magnitude))]
+    return named[0]
 
 
 _NOMINAL = {"tensile strength": ("tensile_strength_mpa", "megapascal", "MPa"),
@@ -360,24 +429,150 @@ def _nominal(leaf: Leaf, facts: Facts) -> Quantity | None:
     return None
 
 
+def _content_element(leaf: Leaf) -> str:
+    """The element whose content a percentage leaf bounds ("nickel alloy ... more than 60%", "alloys" of
+    "Beryllium metal, alloys", "nickel purity content"), or "" when the leaf bounds something else."""
+    if leaf.bound is None or leaf.bound.unit != "percent":
+        return ""
+    said = [w for w in re.findall(r"[^\W\d_]+", leaf.property)]
+    rest = {w.lower() for w in said if not element_symbol(w)} - _CONTENT_WORDS - _NEUTRAL
+    if rest:
+        return ""
+    for text in (leaf.property, leaf.subject):
+        symbols = list(dict.fromkeys(s for w in re.findall(r"[^\W\d_]+", text) if (s := element_symbol(w))))
+        if len(symbols) == 1:
+            return symbols[0]
+        if symbols:
+            return ""
+    return ""
+
+
+_CONTENT_WORDS = frozenset("content purity alloy alloys metal metals weight by".split())
+
+
+def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
+    """An element's content from the named material's nominal composition in the materials table (12 % Ni
+    for 316L against "nickel alloy with more than 60 % nickel"); generic rows ("grade not stated") and
+    compositions that do not add up to the whole are no answer."""
+    element = _content_element(leaf)
+    if not element or leaf.op is None or leaf.bound is None:
+        return None
+    known = [m for m in facts.materials if m.composition and "not stated" not in m.name
+             and (element in m.composition or sum(m.composition.values()) >= 99.0)]
+    if not known or len(known) != len(facts.materials):
+        return None
+    found = [Quantity(m.composition.get(element, 0.0), "percent",
+                      f"{m.composition.get(element, 0.0):g} % {element} (nominal for {m.name})",
+                      property=f"{ELEMENTS[element]} content") for m in known]
+    threshold = [Threshold(leaf.op, leaf.bound, leaf.text)]
+    return next((q for q in found if check_quantities([q], threshold)[0][2] == "met"), found[0])
+
+
+def _labelled(q: Quantity, leaf: Leaf) -> int:
+    """A quantity the question labels ("modulus 230 GPa", "2 % Be") or that was derived ("specific modulus")
+    answers only a leaf about the same property: a modulus is no specific modulus, a beryllium content no
+    purity of nickel."""
+    if q.property.endswith(" content"):
+        element = element_symbol(q.property.split()[0])
+        wanted = _content_element(leaf)
+        if wanted:
+            return 2 if wanted == element else 0
+        # A purity that names no element is the content of the goods' main element ("99.95 % Ta" crucible).
+        return 2 if "purity" in words(leaf.property) and not _content_rest(leaf) and q.value >= 50 else 0
+    mine, theirs = _property_terms(q.property), _property_terms(leaf.property)
+    return 2 if mine and theirs and mine & theirs and (mine ^ theirs) <= _QUALIFIERS else 0
+
+
+_QUALIFIERS = frozenset({"ultimate", "tensile"})
+"""Words that do not change a property: "ultimate tensile strength" is the "tensile strength" or "strength"."""
+
+
+def _content_rest(leaf: Leaf) -> set[str]:
+    return {w for w in words(leaf.property) if not element_symbol(w)} - _CONTENT_WORDS - _NEUTRAL
+
+
+def _property_terms(text: str) -> set[str]:
+    return {_PROPERTY_SYNONYMS.get(w, w) for w in words(text)} - _NEUTRAL
+
+
+def _own_words(before: str, subject: str) -> str:
+    """The words before a quantity that name it, not the goods: "shell and tube heat exchanger 10 m2" names
+    the heat exchanger, so nothing but the goods is before its area."""
+    tokens = re.findall(r"[^\W\d_][\w'-]*", before)
+    heads = {term(w) for w in subject.split()[-1:]}
+    cut = max((i for i, w in enumerate(tokens) if term(w) in heads), default=-1)
+    return " ".join(tokens[cut + 1 :])
+
+
 def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     """2 when the quantity's own words name the leaf's property, 1 when they name nothing, 0 when they name
     another property or another part of the goods ("filter area" for a heat exchanger's area)."""
-    said = f"{_words_before(q, facts.text)} {q.text} {q.property}"
-    context = {_PROPERTY_SYNONYMS.get(w, w) for w in words(said) if len(w) > 2 and w not in _UNIT_WORDS}
-    context -= _NEUTRAL
-    after = {_PROPERTY_SYNONYMS.get(w, w) for w in words(_words_after(q, facts.text))}
-    properties = (context | after) & _PROPERTY_WORDS
+    if q.property:
+        return _labelled(q, leaf)
+    flow = _dimension(q) == "[length] ** 3 / [time]"
+
+    def terms(text: str) -> set[str]:
+        # A pump's "pumping speed" in m3/h is its flow rate, as the lists' "flow-rate" is.
+        found = {_PROPERTY_SYNONYMS.get(w, w) for w in words(text) if w not in _UNIT_WORDS}
+        return {"flow" if flow and w == "speed" else w for w in found}
+
+    # Words in the quantity's own text before its number name it ("filter area 5 m2"); those after it are its
+    # value ("50 kg ice per 24 h").
+    label = _NUMBER_START.split(q.text, maxsplit=1)[0]
+    said = f"{_own_words(_words_before(q, facts.text), facts.subject)} {label}"
+    context = {w for w in terms(said) if len(w) > 2} - _NEUTRAL
+    properties = (context | terms(_words_after(q, facts.text))) & _PROPERTY_WORDS
     others = {w for w in context - _PROPERTY_WORDS - GENERIC if "-" not in w}  # hyphenated: judged by parts
-    named_goods = [facts.subject, *facts.modifiers, *(m.name for m in facts.materials)]
+    # Words that only describe the goods ("chamber inside diameter" of a press) are excused beside a property
+    # word; alone, the words just before a quantity name what it is ("swing 400 mm" is no travel length).
+    named_goods = [facts.subject, *(f"{m.name} {m.family}" for m in facts.materials),
+                   *(facts.modifiers if properties else ())]
     goods = set(words(" ".join(named_goods)))
     about = set(words(f"{leaf.subject} {leaf.property}"))
     if others - goods - about:
         return 0
-    wanted = {_PROPERTY_SYNONYMS.get(w, w) for w in words(leaf.property)} & _PROPERTY_WORDS
+    wanted = terms(leaf.property) & _PROPERTY_WORDS
+    part = set(words(leaf.property)) - _NEUTRAL
+    if not wanted and part and part <= context:
+        # The leaf names a part, not a property ("induction coils 600 mm or less in diameter"): a quantity
+        # said of that part ("induction coil 300 mm diameter") answers it with its plain property.
+        return 2 if _plain_property(q, leaf, facts, properties) else 0
+    if "dimension" in wanted and properties == {"diameter"} and head_term(facts.subject) in _ROUND:
+        return 2  # a ball's diameter is all its linear dimensions
     if properties:
         return 2 if properties & wanted and not properties - wanted else 0
-    return 1 if _plain_property(q, leaf) else 0
+    return 1 if _plain_property(q, leaf, facts) else 0
+
+
+def _other_goods(leaf: Leaf, item_subject: str, facts: Facts) -> bool:
+    """Whether a leaf is about other goods than the item judged ("Cross flow filtration equipment" within
+    "Equipment"; not "Machine tools" within "Machine tools and any combination thereof") that are not these."""
+    return bool(leaf.subject) and not set(words(leaf.subject)) <= set(words(item_subject)) and not _leaf_fits(leaf, facts)
+
+
+def _leaf_fits(leaf: Leaf, facts: Facts) -> bool:
+    """Whether the goods are what a leaf's own subject names, when it names goods: a heat exchanger's bare
+    "10 m2" is no "total filtration area" of "Cross flow filtration equipment"."""
+    if not facts.subject or not _names_goods(leaf.subject):
+        return True
+    return fits(facts.subject, facts.modifiers, noun_terms(leaf.subject), leaf.subject)
+
+
+def _names_goods(subject: str) -> bool:
+    """Whether a leaf's subject names goods ("vacuum pumps"), not a property or a stray phrase ("specific
+    tensile strength", "All types")."""
+    return bool(subject) and any(is_goods_noun(t) for t in noun_terms(subject))
+
+
+_NUMBER_START = re.compile(r"[-+−]?\d")
+_ROUND = frozenset({"ball", "sphere", "bead", "shot"})
+
+
+def _dimension(q: Quantity) -> str:
+    try:
+        return str(q.to_pint().dimensionality)
+    except Exception:  # noqa: BLE001 - pint raises several types for units it cannot read
+        return ""
 
 
 _PLAIN = {
@@ -386,17 +581,27 @@ _PLAIN = {
     "[length] ** 3 / [time]": "flow rate capacity speed throughput", "1 / [time]": "frequency",
     "[mass] * [length] ** 2 / [time] ** 3": "power output rating", "[mass] / [length] / [time] ** 2": "pressure strength tensile",
     "[temperature]": "temperature", "[mass]": "mass weight", "[mass] / [time]": "flow rate capacity",
+    "[time]": "time duration",
 }
 """What a bare quantity ("3 000 L", "800 Hz") can only be about: the plain property of its kind. A bare
 "120 mm" answers a diameter or a length, never a wavelength; a bare "25 m2" never a filtration area."""
 
 
-def _plain_property(q: Quantity, leaf: Leaf) -> bool:
-    try:
-        dimension = str(q.to_pint().dimensionality)
-    except Exception:  # noqa: BLE001 - pint raises several types for units it cannot read
-        return False
+_FORM_LENGTH = {"sheet": "thickness", "plate": "thickness", "foil": "thickness", "strip": "thickness",
+                "film": "thickness", "membrane": "thickness", "ball": "diameter", "sphere": "diameter",
+                "rod": "diameter", "wire": "diameter"}
+"""The one length a bare figure gives for some forms: "sheet 3 mm" is its thickness, "wire 2 mm" its diameter."""
+
+
+def _plain_property(q: Quantity, leaf: Leaf, facts: Facts, said: set[str] | None = None) -> bool:
+    """Whether a quantity with no words of its own (or only `said`) can be about the leaf's property."""
+    dimension = _dimension(q)
     plain = set(_PLAIN.get(dimension, "").split())
+    form = _FORM_LENGTH.get(term(head_term(facts.subject))) if dimension == "[length]" else None
+    if form and said is None:
+        plain = {form}
+    if said is not None:
+        return bool(plain) and said <= plain
     said = set(words(leaf.property)) - _NEUTRAL
     return bool(plain) and (not said or bool(said & plain))
 
@@ -472,9 +677,53 @@ def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
     """An exclusion with a plain bound ("all linear dimensions 75 mm or less") holds when a fact meets it;
     others (purpose, "other than 2B104") are for the reader or the decision layer to weigh."""
     if leaf.bound is None or leaf.op is None:
+        return True if _names_the_goods(leaf, run.facts) else None
+    asked = _asked(leaf, run.facts, run.item_subject)
+    if asked is None:
         return None
-    asked = _asked(leaf, run.facts)
-    return None if asked is None else _compare(asked, leaf) == "met"
+    holds = _compare(asked, leaf) == "met"
+    _note_exclusion(run, leaf, asked, holds)
+    return holds
+
+
+_NOT_CONTROLLED = re.compile(r"(?i)\bdoes\s+not\s+(?:control|apply\s+to)\b|\bnot\s+controlled\b")
+_FILLER = frozenset("manufacture specially designed as for use used the of in a an such following that which "
+                    "both is are be any other".split())
+
+
+def _names_the_goods(leaf: Leaf, facts: Facts) -> bool:
+    """An exclusion without a bound holds when it names the goods as what it does not control: "does not
+    control manufactures specially designed as weights or gamma-ray collimators" for a "gamma-ray collimator".
+    Every word of the excluded phrase must be in the description and its last noun must name something there
+    (a "water purification unit" is no "water purification")."""
+    found = _NOT_CONTROLLED.search(leaf.text)
+    if leaf.refers or not found or not facts.subject:
+        return False
+    heads = {term(h) for h in phrase_heads(facts.text)} - GENERIC
+    said = set(words(facts.text))
+    for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", leaf.text[found.end():]):
+        content = [w for w in (term(t) for t in re.findall(r"[A-Za-z][A-Za-z-]*", phrase))
+                   if w not in _FILLER and len(w) > 2]
+        if content and content[-1] in heads and set(words(" ".join(content))) <= said:
+            return True
+    return False
+
+
+_OTHER_SIDE: dict[str, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_OP_WORDS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
+
+
+def _note_exclusion(run: _Run, leaf: Leaf, asked: Quantity, holds: bool) -> None:
+    """A bounded exclusion as a check row on what it leaves controlled: "does not control mixtures in which
+    the chemical is 10 % or less" is checked as "more than 10 %", so "not met" means the goods are excluded."""
+    assert leaf.bound is not None and leaf.op is not None
+    op = _OTHER_SIDE[leaf.op]
+    note = leaf.text.split(":")[0] if ":" in leaf.text[:24] else "the note"
+    threshold = f"{_OP_WORDS[op]} {leaf.bound.text or format_quantity(leaf.bound)} (else excluded by {note})"
+    verdict: Verdict = "not met" if holds else "met"
+    run.checks.setdefault((leaf.property, threshold, leaf.subject), Check(
+        entry=run.code, parameter=leaf.property, threshold=threshold, verdict=verdict, asked=asked,
+        bound=leaf.bound, op=op, subject=leaf.subject))
 
 
 # --- the reason -------------------------------------------------------------------------------------
@@ -502,13 +751,13 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
     asked = run.asked.get(id(leaf))
     if value is None or asked is None:
         condition = f" {leaf.condition}" if leaf.condition else ""
-        return f"not stated: {leaf.property} ({leaf.text}{condition})"
+        return f"not stated: {leaf_parameter(leaf)} ({leaf.text}{condition})"
     shown = asked.text or format_quantity(asked)
     pair = run.pairs.get(id(leaf))
     if pair is not None:
         low, high = (leaf, pair) if leaf.op in (">", ">=") else (pair, leaf)
         return f"{shown} lies {'inside' if value else 'outside'} {low.text} and {high.text}"
-    return f"{shown} {'meets' if value else 'does not meet'} {leaf.property} {leaf.text}"
+    return f"{shown} {'meets' if value else 'does not meet'} {leaf_parameter(leaf)} {leaf.text}"
 
 
 def describe(tree: Node | Leaf | None, depth: int = 0) -> list[str]:

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 
 from assistant.codes import code_spans, find_cas
-from assistant.materials import Mention, find_materials
-from assistant.params import parameter_name, parse_capabilities
+from assistant.materials import ELEMENTS, Mention, element_symbol, find_materials
+from assistant.params import parameter_name, parse_capabilities, read_number
 from assistant.subjects import singular
 from assistant.types import Facts, Material, Quantity
 
@@ -109,6 +109,14 @@ plc software equipment apparatus instrument system unit assembly kit part compon
 yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
 sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
 """.split())
+
+
+def is_goods_noun(word: str) -> bool:
+    """Whether a (singular) noun names goods an officer describes ("pump", "equipment"), not a property or
+    a part of a text ("area", "type")."""
+    return singular(word) in _GOODS or word in _GOODS
+
+
 _COMPOUNDS = frozenset({
     "coffee machine", "washing machine", "sewing machine", "milling machine", "winding machine",
     "filament winding machine", "machine tool", "heat exchanger", "glove box", "vacuum cleaner", "hair dryer",
@@ -181,6 +189,43 @@ def _label(text: str, start: int, end: int, unit_kind: str) -> str:
     return ""
 
 
+def _continued(text: str, start: int, previous_end: int, q: Quantity, found: list[Quantity]) -> str:
+    """The label of the quantity before when this one continues its list in another state ("tensile strength
+    0.85 GPa solution annealed, 1.40 GPa aged"): same kind, nothing but condition words between, and no words
+    of its own before it in its clause."""
+    if not found or not found[-1].property or parameter_name(found[-1]) != parameter_name(q):
+        return ""
+    between = text[previous_end:start]
+    own = _CLAUSE_BREAK.split(between)[-1]
+    if re.search(r"\d", between) or _LABEL.search(between) or own.strip() or len(between) > 40:
+        return ""
+    return found[-1].property
+
+
+_CONTENT_AFTER = re.compile(r"\s*(?:(?:by\s+)?(?:weight|mass|wt\.?)\s+)?(?:of\s+)?(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?![^\W_])")
+_CONTENT_BEFORE = re.compile(r"(?<![^\W_])(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?:\s+(?:content|purity))?\s*[:=]?\s*$")
+
+
+def _content(text: str, start: int, end: int) -> str:
+    """An element's content when a percentage names its element: "2 % Be", "99.5 % nickel", "Ni 99.8 %"
+    -> "beryllium content"; "" otherwise (a concentration, an efficiency)."""
+    for found in (_CONTENT_AFTER.match(text, end), _CONTENT_BEFORE.search(text[max(0, start - 30) : start])):
+        symbol = element_symbol(found["el"]) if found else ""
+        if symbol:
+            return f"{ELEMENTS[symbol]} content"
+    return ""
+
+
+_NOMINAL_SIZE = re.compile(r"(?<![^\W_])(?P<kind>DN|NPS)\s?-?\s?(?P<n>\d{1,2}/\d{1,2}|\d{1,4}(?:[.,]\d+)?)(?![\d/]|[.,]\d)")
+
+
+def _nominal_size(m: re.Match[str]) -> Quantity:
+    """A pipe or valve size by its standard designation: "DN 50" is a nominal size of 50 mm (EN/ISO 6708),
+    "NPS 2" one of 2 inches (ASME B36.10)."""
+    unit = "millimeter" if m["kind"] == "DN" else "inch"
+    return Quantity(read_number(m["n"]), unit, m[0], "nominal size")
+
+
 def _unit_kind(q: Quantity) -> str:
     return {"pressure": "pressure", "density": "density", "length": "length"}.get(parameter_name(q), "")
 
@@ -194,8 +239,11 @@ def _capabilities(text: str, masked: str) -> tuple[list[Quantity], list[tuple[in
     for q in parse_capabilities(masked):
         start = masked.find(q.text, cursor)
         end = start + len(q.text)
+        if q.unit == "percent":
+            label = _content(text, start, end)
+        else:
+            label = _label(masked, start, end, _unit_kind(q)) or _continued(masked, start, cursor, q, found)
         cursor = end
-        label = _label(masked, start, end, _unit_kind(q))
         before = _CLAUSE_BREAK.split(masked[max(0, start - 40) : start])[-1]
         named = _LABEL.search(before)
         if not label and named and named.lastgroup:
@@ -268,7 +316,19 @@ def _counts(text: str) -> dict[str, int]:
     for m in _COUNT.finditer(text):
         n = m["n"].lower()
         counts.setdefault(_COUNT_NOUNS[m["noun"].lower()], int(n) if n.isdigit() else _WORD_NUMBERS[n])
+    for m in _AXIS_LETTERS.finditer(text):
+        letters = set(re.findall(r"[XYZABCUVW]", m["before"] or m["after"]))
+        counts.setdefault("axes", len(letters))
+        counts.setdefault("rotary axes", len(letters & set("ABC")))
     return counts
+
+
+_LETTERS = r"[XYZABCUVW](?:\s*(?:,|/|&|\+|(?i:and))\s*[XYZABCUVW])+"
+_AXIS_LETTERS = re.compile(
+    rf"(?<![\w/])(?P<before>{_LETTERS})(?![\w/])\s*-?\s*(?i:ax[ie]s)\b|(?i:\bax[ie]s)\s*:?\s*(?P<after>{_LETTERS})(?![\w/])"
+)
+"""Axes named by their letters: "axes X, Z and C" and "X/Y/Z axes" are three axes, of which A, B and C are
+rotary (ISO 841)."""
 
 
 def _chemicals(text: str) -> list[str]:
@@ -299,7 +359,7 @@ def _concentration(text: str, quantities: list[Quantity], has_chemical: bool) ->
     for q in quantities:
         start = text.find(q.text, cursor)
         cursor = start + len(q.text)
-        if q.unit != "percent" or _ELEMENT_AFTER.match(text, cursor):
+        if q.unit != "percent" or q.property.endswith(" content") or _ELEMENT_AFTER.match(text, cursor):
             continue
         if has_chemical or _CONCENTRATION_WORDS.search(text[max(0, start - 30) : cursor + 20]):
             return q.value
@@ -356,6 +416,12 @@ def _chunks(text: str) -> list[list[str]]:
     return [_WORD.findall(part) for part in _BREAK.split(text) if _WORD.search(part)]
 
 
+def phrase_heads(text: str) -> set[str]:
+    """The last word of each noun phrase, singular and lower case ("tungsten alloy gamma-ray collimator,
+    hollow cylinder" -> {"collimator", "cylinder"}): the nouns that name something, not those that qualify."""
+    return {singular(chunk[-1]) for chunk in _chunks(re.sub(r"\d[\d.,]*", "|", text))}
+
+
 def _head(chunk: list[str]) -> str:
     """The goods noun ending the phrase, as a compound where one is known ("coffee machine")."""
     words = [singular(w) for w in chunk]
@@ -409,6 +475,9 @@ def read_facts(text: str) -> Facts:
     cas = find_cas(text)
     masked = _mask(masked, [m.span() for m in _CAS.finditer(masked)])
     quantities, spans, unit_notes = _capabilities(text, masked)
+    sizes = list(_NOMINAL_SIZE.finditer(masked))
+    quantities += [_nominal_size(m) for m in sizes]
+    spans += [m.span() for m in sizes]
     counts = _counts(masked)
     masked = _mask(masked, [m.span() for m in _COUNT.finditer(masked)], "|")
     masked = _mask(masked, spans, "|")

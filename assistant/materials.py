@@ -28,10 +28,32 @@ MATERIALS_PATH = Path(__file__).resolve().parents[1] / "corpus" / "materials.yam
 FAMILIES = frozenset({
     "stainless steel", "carbon steel", "nickel alloy", "titanium", "zirconium", "tantalum", "niobium", "tungsten",
     "fluoropolymer", "glass", "graphite", "silicon carbide", "ceramic", "maraging steel", "aluminium alloy",
-    "copper alloy", "carbon fibre", "aramid fibre", "glass fibre", "plastic",
+    "copper alloy", "carbon fibre", "aramid fibre", "glass fibre", "plastic", "cast iron",
 })
 PROPERTIES = frozenset({"fluorine_pct", "tensile_strength_mpa", "density_g_cm3", "modulus_gpa"})
 _ELEMENT = re.compile(r"[A-Z][a-z]?")
+ELEMENTS: dict[str, str] = {
+    "Al": "aluminium", "B": "boron", "Be": "beryllium", "C": "carbon", "Ca": "calcium", "Co": "cobalt",
+    "Cr": "chromium", "Cu": "copper", "F": "fluorine", "Fe": "iron", "Hf": "hafnium", "Li": "lithium",
+    "Mg": "magnesium", "Mn": "manganese", "Mo": "molybdenum", "Nb": "niobium", "Ni": "nickel", "Si": "silicon",
+    "Ta": "tantalum", "Ti": "titanium", "U": "uranium", "V": "vanadium", "W": "tungsten", "Zn": "zinc",
+    "Zr": "zirconium",
+}
+"""Element symbols and their English names: "2 % Be" and "beryllium content of more than 50 %" name one
+element, and a material's composition (keyed by symbol) answers a limit on it."""
+_ELEMENT_NAMES = {
+    **{name: symbol for symbol, name in ELEMENTS.items()},
+    "aluminum": "Al", "columbium": "Nb", "wolfram": "W", "nickle": "Ni",
+    "béryllium": "Be", "tungstène": "W", "tantale": "Ta", "chrome": "Cr", "fer": "Fe", "cuivre": "Cu",
+}
+
+
+def element_symbol(word: str) -> str:
+    """The symbol of an element written as a symbol ("Ni", case as written) or a name ("nickel", "Nickel"),
+    else ""."""
+    if word in ELEMENTS:
+        return word
+    return _ELEMENT_NAMES.get(word.lower(), "")
 _ACCENTED = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "n": "nñ", "o": "oôöó", "u": "uùûü"}
 _CHUNK = re.compile(r"[^\W\d_]+|\d+(?:[.,/]\d+)*|[^\w\s-]")
 

@@ -97,7 +97,8 @@ _AREA = _units(
 _LENGTH = _units(
     "length",
     (r"nm", "nanometer", "nm"),
-    (r"[µμ]m|(?i:microns?)|" + _words("microm[eè]t"), "micrometer", "µm"),
+    # "um" is how a keyboard without µ writes micrometres ("particle size 45 um").
+    (r"[µμu]m|(?i:microns?)|" + _words("microm[eè]t"), "micrometer", "µm"),
     (r"mm|" + _words("millim[eè]t") + "|мм", "millimeter", "mm"),
     (r"cm|" + _words("centim[eè]t") + "|см", "centimeter", "cm"),
     (r"km|" + _words("kilom[eè]t") + "|км", "kilometer", "km"),
@@ -198,7 +199,7 @@ _RATE = re.compile(f"(?P<top>{_alternatives(_RATE_TOPS)}){_PER}(?P<per>{_alterna
 # A unit ends at a word boundary (in any script) and is not the start of a ratio we do not read ("K/sec").
 _UNIT = (
     f"(?:(?:{_alternatives(_RATE_TOPS)}){_PER}(?:{_alternatives(_TIME)})|{_alternatives(_PLAIN)})"
-    r"(?![^\W_]|\s?/\s?[^\W_])"
+    r"(?![^\W_]|\s?/\s?[^\W\d_])"
 )
 
 # "× 10^-6", "x 10 6" and "x 106" (flattened superscripts), "x 10−6"; never "2 x 100". The glued form
@@ -216,8 +217,8 @@ _NUMBER = (
     r"|\d+(?:[.,]\d+)?)"
     rf"(?:{_EXPONENT})?)(?![.,]?\d)"
 )
-# Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89".
-_NOT_IN_A_CODE = r"(?<![\w.,/\-−+^])"
+# Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89"; "+/-0.01 %" is a tolerance.
+_NOT_IN_A_CODE = r"(?:(?<=\+/[-−])|(?<![\w.,/\-−+^]))"
 _QUANTITY = re.compile(
     rf"(?P<between>\bbetween\s+)?{_NOT_IN_A_CODE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
     rf"(?:\s*(?:to|through|à|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
@@ -255,7 +256,7 @@ _SUFFIX, _SUFFIX_OPS = _comparators(
     [(rf"{_MORE}|above|over", ">="), (rf"{_LESS}|below", "<=")],
     anchor="",
 )
-_SUFFIX_LEAD = re.compile(r"\s*(?:by\s+(?:weight|volume|mass)\s+)?or\s+", re.IGNORECASE)
+_SUFFIX_LEAD = re.compile(r"\s*(?:of\s+[^\W\d_]{2,12}\s+)?(?:by\s+(?:weight|volume|mass)\s+)?or\s+", re.IGNORECASE)
 _RANGE_PREFIX = re.compile(r"\b(?:from|in\s+the\s+range\s+(?:of\s+)?|range\s+of|within)\s*\Z", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+\Z", re.IGNORECASE)
 _AND = re.compile(r"\s*and\s*", re.IGNORECASE)
@@ -284,6 +285,8 @@ class _Phrase:
     kind: str
     start: int
     end: int
+    tail: int = 0
+    """Where the period of a rate read with it ends ("50 kg ice per 24 h"); 0 when there is none."""
 
 
 @functools.cache
@@ -347,7 +350,38 @@ def _phrases(text: str) -> list[_Phrase]:
         if (m["u1"] or m["u2"]) and not _misread(text, m) and not _is_grade(m, grades)
     ]
     decimal_commas = any(_uses_decimal_commas(m[n]) for m in matches for n in ("n1", "n2") if m[n])
-    return [_phrase(text, m, decimal_commas) for m in matches]
+    phrases: list[_Phrase] = []
+    taken = 0
+    for m in matches:
+        if m.start() < taken:
+            continue  # the "24 h" of "50 kg ice per 24 h" is the rate's period, not a quantity of its own
+        phrase = _phrase(text, m, decimal_commas)
+        period = _PERIOD.match(text, phrase.end) if phrase.kind in ("mass", "volume") else None
+        if period:
+            phrase, taken = _per_period(text, phrase, period, decimal_commas), period.end()
+        phrases.append(phrase)
+    return phrases
+
+
+# "50 kg ice per 24 h", "10 kg of ice or greater in 24 hours", "1 500 kg/24 h": a rate over a stated period.
+_PERIOD = re.compile(
+    r"(?P<gap>\s*(?:(?:of\s+)?[^\W\d_]{2,12}\s+)?(?:or\s+(?:more|greater|less|above|below)\s+)?)"
+    r"(?:per|in|every|/)\s*(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>(?i:hours?|hrs?|h|days?|d|minutes?|min))(?![^\W_])",
+)
+
+
+def _per_period(text: str, phrase: _Phrase, period: re.Match[str], decimal_commas: bool) -> _Phrase:
+    """The phrase as a rate over the period that follows it; its end stays where the quantity ends, so that
+    a comparator after it ("or greater in 24 hours") is still read."""
+    n = read_number(period["n"], decimal_commas) if period["n"] else 1.0
+    per, _ = _resolve(period["u"].lower() if period["u"].lower() != "h" else "h")
+    text_end = period.end()
+    last = len(phrase.quantities) - 1
+    rates = tuple(
+        Quantity(q.value / n, f"{q.unit}/{per}", text[text.find(q.text, phrase.start) : text_end] if i == last else q.text)
+        for i, q in enumerate(phrase.quantities)
+    )
+    return _Phrase(rates, f"{phrase.kind}/time", phrase.start, phrase.end, text_end)
 
 
 def _misread(text: str, match: re.Match[str]) -> bool:
@@ -416,10 +450,22 @@ class _Group:
 def _restatement_end(text: str, group: _Group, follower: _Phrase) -> int | None:
     """Where `follower` ends (with its closing parenthesis) if it restates `group` in parentheses."""
     opening = _OPEN.match(text, group.end)
-    if not opening or opening.end() != follower.start or follower.kind != group.phrase.kind:
+    if not opening or not _restates(follower.kind, group.phrase.kind):
         return None
-    closing = _CLOSE.match(text, follower.end)
-    return closing.end() if closing else follower.end
+    if opening.end() != follower.start and not _SAME_BOUND.fullmatch(text, opening.end(), follower.start):
+        return None
+    end = max(follower.end, follower.tail)
+    closing = _CLOSE.match(text, end)
+    return closing.end() if closing else end
+
+
+# A restatement may repeat the comparator: "less than 1000 kg of ice ... (less than 1,000 liters of water ...)".
+_SAME_BOUND = re.compile(rf"(?:(?:{_MORE}|{_LESS})\s+than|at\s+(?:least|most))\s*", re.IGNORECASE)
+
+
+def _restates(a: str, b: str) -> bool:
+    """Same kind, or a mass restated as a volume (the lists give "10 kg of ice" as "10 liters of water")."""
+    return a == b or {a, b} in ({"mass", "volume"}, {"mass/time", "volume/time"})
 
 
 def _groups(text: str, phrases: list[_Phrase]) -> list[_Group]:
@@ -427,7 +473,7 @@ def _groups(text: str, phrases: list[_Phrase]) -> list[_Group]:
     for phrase in phrases:
         end = _restatement_end(text, groups[-1], phrase) if groups else None
         if end is None:
-            groups.append(_Group(phrase, phrase.end))
+            groups.append(_Group(phrase, max(phrase.end, phrase.tail)))
         else:
             groups[-1] = _Group(groups[-1].phrase, end)
     return groups
@@ -477,10 +523,11 @@ def _thresholds(text: str, group: _Group) -> list[Threshold]:
     if before:
         start, op = before
         return [Threshold(op, phrase.quantities[0], text[start:end])]
-    after = _suffix(text, end)
+    # A comparator may sit between a rate's quantity and its period: "10 kg of ice or greater in 24 hours".
+    after = _suffix(text, end) or (_suffix(text, phrase.end) if phrase.tail else None)
     if after:
         stop, op = after
-        return [Threshold(op, phrase.quantities[0], text[phrase.start : stop])]
+        return [Threshold(op, phrase.quantities[0], text[phrase.start : max(stop, end)])]
     return []
 
 
@@ -543,6 +590,8 @@ def check_quantities(
 
 
 def _display_unit(unit: str) -> str:
+    if unit == "dimensionless":
+        return ""
     return "/".join(_DISPLAY.get(part, part) for part in unit.split("/"))
 
 
@@ -559,4 +608,4 @@ def parameter_name(q: Quantity) -> str:
 def format_quantity(q: Quantity) -> str:
     """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"."""
     value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
-    return f"{value} {_display_unit(q.unit)}"
+    return f"{value} {_display_unit(q.unit)}".strip()

@@ -7,9 +7,14 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import IngestError
-from assistant.facts import read_facts
+from assistant.evaluate import evaluate
+from assistant.facts import phrase_heads, read_facts
 from assistant.subjects import singular
 from assistant.materials import find_materials, load_materials, materials_table
+from assistant.types import Evaluation, ItemCriteria
+from ingest.criteria import criteria_of
+from ingest.ecfr import read_ecfr
+from tests.conftest import CCL_XML
 
 # Subjects
 
@@ -201,3 +206,188 @@ def test_a_bad_row_is_named_in_the_error(tmp_path: Path) -> None:
     path.write_text("- [unclosed", encoding="utf-8")
     with pytest.raises(IngestError, match="cannot read the materials table"):
         load_materials(path)
+
+
+# Element contents, states, nominal sizes
+
+
+@pytest.mark.parametrize(
+    ("question", "contents"),
+    [
+        ("beryllium copper strip, 2 % Be", [("beryllium content", 2)]),
+        ("nickel powder 99.5 % Ni, mean particle size 45 um", [("nickel content", 99.5)]),
+        ("Ni 99.8 % powder", [("nickel content", 99.8)]),
+        ("alloy with 30% nickel and 20 % chromium", [("nickel content", 30), ("chromium content", 20)]),
+        ("triethanolamine 25 % aqueous solution", [("", 25)]),
+    ],
+)
+def test_a_percentage_that_names_an_element_is_its_content(question: str, contents: list[tuple[str, float]]) -> None:
+    percents = [(q.property, q.value) for q in read_facts(question).quantities if q.unit == "percent"]
+    assert percents == contents
+
+
+def test_a_property_stated_in_two_states_keeps_its_label() -> None:
+    facts = read_facts("maraging steel sheet 3 mm, tensile strength 0.85 GPa solution annealed, 1.40 GPa aged")
+    assert [(q.value, q.property) for q in facts.quantities if q.unit == "gigapascal"] == [
+        (0.85, "tensile strength"), (1.4, "tensile strength")]
+    other = read_facts("tensile strength 0.85 GPa, pressure 1.4 GPa").quantities
+    assert [q.property for q in other] == ["tensile strength", ""]
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [("PTFE lined ball valve DN 8", 8, "millimeter"), ("ball valve DN50, PFA lined", 50, "millimeter"),
+     ("gate valve NPS 3/4", 0.75, "inch")],
+)
+def test_nominal_sizes_by_designation(question: str, value: float, unit: str) -> None:
+    (q,) = read_facts(question).quantities
+    assert (q.value, q.unit, q.property) == (value, unit, "nominal size")
+
+
+def test_phrase_heads_are_the_nouns_that_name() -> None:
+    assert phrase_heads("tungsten alloy gamma-ray collimator, hollow cylinder 25 kg") >= {"collimator", "cylinder"}
+    assert "purification" not in phrase_heads("reverse osmosis water purification unit")
+
+
+# The facts against real entries: like with like
+
+
+@pytest.fixture(scope="module")
+def ccl() -> dict[str, ItemCriteria]:
+    entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
+    return {c.code: c for e in entries for c in criteria_of(e, "us-ccl", "US CCL", "v1")}
+
+
+def _checks(ev: Evaluation) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for c in ev.checks:
+        found.setdefault(c.parameter, []).append((c.verdict, c.asked.text if c.asked else c.stated))
+    return found
+
+
+def test_derived_specific_modulus_and_strength_decide_fibres(ccl: dict[str, ItemCriteria]) -> None:
+    low_fibre = read_facts("carbon fibre tow, tensile strength 2.5 GPa, modulus 100 GPa, density 1.9 g/cm3")
+    low = evaluate(ccl["1C010.b"], low_fibre)
+    assert low.status == "does not apply" and low.deciding.property == "specific modulus"
+    assert [v for v, _ in _checks(low)["specific tensile strength"]] == ["not met"]
+    assert [v for v, _ in _checks(evaluate(ccl["1C210.a"], low_fibre))["specific modulus"]] == ["not met"]
+    high = evaluate(ccl["1C210.a"], read_facts("carbon fibre, tensile strength 5.5 GPa, modulus 290 GPa, "
+                                                "density 1.8 g/cm3"))
+    assert high.status == "applies"
+    # A modulus is no specific modulus: without a density it answers nothing.
+    alone = evaluate(ccl["1C210.a"], read_facts("fibre tow, modulus 600 GPa"))
+    assert _checks(alone)["specific modulus"] == [("not stated", "")]
+
+
+def test_carbon_fibre_is_not_the_glass_fibre_item(ccl: dict[str, ItemCriteria]) -> None:
+    facts = read_facts("carbon fibre tow, tensile strength 2.5 GPa, modulus 100 GPa, density 1.9 g/cm3")
+    assert not evaluate(ccl["1C210.b"], facts).subject_fits
+    assert evaluate(ccl["1C210.a"], facts).subject_fits
+
+
+def test_an_element_content_answers_the_limit_on_that_element(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["1C230"], read_facts("beryllium copper strip, 2 % Be"))
+    assert ev.status == "does not apply" and _checks(ev)["beryllium content"] == [("not met", "2 %")]
+    powder = evaluate(ccl["1C240.a"], read_facts("nickel powder 99.5 % Ni, mean particle size 45 um"))
+    assert powder.status == "does not apply"
+    assert _checks(powder)["nickel purity content"] == [("met", "99.5 %")]
+    assert _checks(powder)["mean particle size"] == [("not met", "45 um")]
+
+
+def test_a_named_grade_gives_its_nominal_composition(ccl: dict[str, ItemCriteria]) -> None:
+    steel = _checks(evaluate(ccl["2B230"], read_facts("pressure transducer, 316L diaphragm, full scale 10 kPa")))
+    assert steel["nickel content"][0][0] == "not met" and "nominal for 316L" in steel["nickel content"][0][1]
+    inconel = _checks(evaluate(ccl["2B230"], read_facts("capacitance manometer, Inconel 600 diaphragm")))
+    assert inconel["nickel content"][0][0] == "met"
+    # A family whose content spans the bound is asked for, never assumed.
+    heavy = evaluate(ccl["1C226"], read_facts("tungsten alloy hollow cylinder inside diameter 150 mm, 25 kg"),
+                     judge_subject=False)
+    assert heavy.status == "undetermined" and _checks(heavy)["tungsten content"][0][0] == "not stated"
+
+
+def test_the_goods_own_words_before_a_figure_are_no_other_part(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["2B350.d"], read_facts("shell and tube heat exchanger 10 m2, Hastelloy C-276"))
+    assert ev.status == "applies"
+    assert {v for v, _ in _checks(ev)["heat transfer surface area"]} == {"met"}
+
+
+def test_a_figure_said_of_the_part_a_leaf_names(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["2B226.a"], read_facts("vacuum induction furnace, 1 700 C, induction coil 900 mm diameter, 50 kW"))
+    assert ev.status == "does not apply" and ev.deciding.property == "induction coils"
+    assert _checks(ev)["operation"] == [("met", "1 700 C")]
+
+
+def test_a_label_that_is_no_property_answers_nothing(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["2B001"], read_facts("CNC lathe, 2 axes, swing 400 mm"), judge_subject=False)
+    assert not any(c.asked and c.asked.text == "400 mm" for c in ev.checks)
+    assert _checks(ev)["axes"][0][1] == "2 axes"
+
+
+def test_alternatives_are_judged_by_the_kind_that_names_the_goods(ccl: dict[str, ItemCriteria]) -> None:
+    vacuum = evaluate(ccl["2B350.i"], read_facts("dry vacuum pump, PTFE-coated wetted parts, pumping speed 3 m3/h"))
+    assert vacuum.status == "does not apply" and vacuum.deciding.bound.value == 5
+    sealless = evaluate(ccl["2B350.i"], read_facts("seal-less pump, PTFE lined, flow rate 3 m3/h"))
+    assert sealless.status == "applies"
+
+
+def test_a_bare_figure_does_not_answer_a_leaf_about_other_goods(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["2B352"], read_facts("shell and tube heat exchanger 10 m2"), judge_subject=False)
+    assert {c.verdict for c in ev.checks if "filtration" in c.parameter} == {"not stated"}
+
+
+def test_exclusions_that_hold(ccl: dict[str, ItemCriteria]) -> None:
+    collimator = evaluate(ccl["1C226"], read_facts("tungsten alloy gamma-ray collimator, hollow cylinder "
+                                                    "inside diameter 150 mm, 25 kg"))
+    assert collimator.status == "does not apply" and "collimators" in collimator.reason
+    balls = evaluate(ccl["1C216"], read_facts("maraging steel balls 50 mm diameter, capable of 2 050 MPa"),
+                     judge_subject=False)
+    assert balls.status == "does not apply"
+    # The exclusion is a check row on what it leaves controlled: "not met" = excluded.
+    assert _checks(balls)["all linear dimensions"] == [("not met", "50 mm")]
+
+
+def test_a_nominal_size_answers_a_valve(ccl: dict[str, ItemCriteria]) -> None:
+    small = evaluate(ccl["2B350.g.1"], read_facts("PTFE lined ball valve DN 8"))
+    assert small.status == "does not apply" and _checks(small)["nominal size"][0] == ("not met", "DN 8")
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [("CNC cylindrical grinding machine, axes X, Z and C", {"axes": 3, "rotary axes": 1}),
+     ("CNC turning centre, 2 axes X/Z", {"axes": 2, "rotary axes": 0}),
+     ("X/Y/Z axes milling machine", {"axes": 3, "rotary axes": 0})],
+)
+def test_axes_named_by_their_letters(question: str, counts: dict[str, int]) -> None:
+    assert read_facts(question).counts == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("centrifugal pump, cast iron casing", "grey cast iron"), ("valve body A216 WCB", "cast carbon steel WCB"),
+     ("ASTM A351 CF3M ball valve", "cast stainless CF8M"), ("pump in Duriron", "ferrosilicon (high-silicon iron)"),
+     ("beryllium copper spring contacts", "beryllium copper C17200")],
+)
+def test_castings_and_copper_alloys_are_in_the_table(text: str, name: str) -> None:
+    (mention,) = find_materials(text)
+    assert mention.material.name == name
+
+
+def test_a_cast_iron_pump_is_no_listed_material_and_rotary_axes_count_apart(ccl: dict[str, ItemCriteria]) -> None:
+    pump = evaluate(ccl["2B350.i"], read_facts("centrifugal pump, cast iron casing, single mechanical seal, 50 m3/h"))
+    assert pump.status == "does not apply" and pump.deciding.kind == "material"
+    assert evaluate(ccl["2B350.i"], read_facts("pump, Duriron casing, 50 m3/h")).status == "applies"
+    grinder = evaluate(ccl["2B001"], read_facts("grinding machine, axes X, Z and C"), judge_subject=False)
+    rotary = [c for c in grinder.checks if "rotary" in c.threshold]
+    assert rotary and all(c.verdict == "not stated" for c in rotary)  # an EDM's rotary axes, not a grinder's
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [("freeze dryer, condenser capacity 50 kg ice per 24 h, steam sterilisable", "applies"),
+     ("laboratory freeze dryer, condenser capacity 4 kg ice in 24 h", "does not apply"),
+     ("production freeze dryer, condenser capacity 1 500 kg ice per 24 h", "does not apply")],
+)
+def test_a_condenser_capacity_per_day_against_the_band(ccl: dict[str, ItemCriteria], question: str, status: str) -> None:
+    ev = evaluate(ccl["2B352.e"], read_facts(question), judge_subject=False)
+    assert ev.status == status
+    assert {c.parameter for c in ev.checks} == {"condenser capacity"}

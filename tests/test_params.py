@@ -350,3 +350,40 @@ def test_a_value_outside_a_threshold_range_meets_neither_end() -> None:
 def test_the_unit_registry_is_public_and_shared() -> None:
     assert unit_registry() is unit_registry()
     assert Quantity(1.0, "frames_per_second", "1 fps").to_pint().to("hertz").magnitude == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mean particle size 45 um", [(45, "micrometer")]),
+        ("frequency stability +/-0.01 %", [(0.01, "percent")]),
+        ("stability ±0.05%", [(0.05, "percent")]),
+        ("CAS 111-48-8, 5/-3 mm", []),
+    ],
+)
+def test_micrometres_typed_as_um_and_tolerances(text: str, expected: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in parse_capabilities(text)] == expected
+
+
+def test_a_count_is_shown_as_its_number() -> None:
+    assert format_quantity(Quantity(5.0, "dimensionless", "5 axes")) == "5"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("condenser capacity 50 kg ice per 24 h", 50 / 24, "kilogram/hour"),
+     ("condenser capacity 4 kg ice in 24 h", 4 / 24, "kilogram/hour"),
+     ("1 500 kg/24 h", 1500 / 24, "kilogram/hour"), ("10 kg per day", 10, "kilogram/day")],
+)
+def test_a_quantity_over_a_stated_period_is_a_rate(text: str, value: float, unit: str) -> None:
+    (q,) = parse_capabilities(text)
+    assert (q.value, q.unit) == (pytest.approx(value), unit)
+
+
+def test_a_rate_bound_with_its_comparator_before_the_period_and_its_water_restatement() -> None:
+    text = ("with a condenser capacity of 10 kg of ice or greater in 24 hours (10 liters of water or greater in "
+            "24 hours) and less than 1000 kg of ice in 24 hours (less than 1,000 liters of water in 24 hours).")
+    bounds = [(t.op, round(t.value.value, 4), t.value.unit) for t in parse_thresholds(text)]
+    assert bounds == [(">=", round(10 / 24, 4), "kilogram/hour"), ("<", round(1000 / 24, 4), "kilogram/hour")]
+    assert verdicts("freeze dryer, condenser capacity 50 kg ice per 24 h", text) == ["met", "met"]
+    assert verdicts("freeze dryer, condenser capacity 4 kg ice in 24 h", text) == ["not met", "met"]
