@@ -2,8 +2,11 @@
 
 Keyword search wins on CAS numbers and exact chemical names, dense search on paraphrase; reciprocal
 rank fusion merges them at passage level, then passages are grouped into the entries they belong to.
-Two repairs widen the net: misspelt words are respelt from the index's own vocabulary, and entries
-that the curriculum names next to the question's words (trade names, abbreviations) are added.
+Repairs widen the net: misspelt words are respelt from the index's own vocabulary, words the lists spell
+two ways get the other spelling, a material's grade or trade name brings its family (the lists name
+families), and entries that the curriculum names next to the question's words (trade names, abbreviations)
+are added. Rank fusion sees only ranks, so an entry's bm25 score also counts on its own: sharing the
+question's rare words with the list text is stronger evidence than sharing a common one.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from dataclasses import dataclass, field, replace
 
 from assistant.codes import find_cas, find_codes, top_level
 from assistant.index import View
-from assistant.snapshot import Snapshot
+from assistant.materials import find_materials
+from assistant.question import is_english
+from assistant.snapshot import Snapshot, tokens
 from assistant.types import Hit, Passage
 
 RRF_K = 60
@@ -28,6 +33,21 @@ DESCENDANT_SHARE = 0.9
 # An entry the curriculum names beside the question's words inherits this share of that passage's score.
 CURRICULUM_SHARE = 0.8
 CURRICULUM_PASSAGES = 3
+# An entry's best bm25 score above the floor (common words shared by chance score below it) adds this much per
+# point: a score of 30 weighs about as much as a first rank in both fused lists (calibrated on bench/devset.yaml).
+KEYWORD_WEIGHT = 0.05 / 30
+KEYWORD_FLOOR = 3.0
+# British and American spellings the lists use side by side (the EU list writes "aluminium", the CCL
+# "aluminum"): each word's other spelling joins the keywords when the index knows it.
+_SPELLINGS = (
+    (re.compile(r"aluminium"), "aluminum"), (re.compile(r"aluminum"), "aluminium"),
+    (re.compile(r"sulph"), "sulf"), (re.compile(r"(?<=[^aeiou])re(s?)$"), r"er\1"),
+    (re.compile(r"(?<=[^aeiou])er(s?)$"), r"re\1"), (re.compile(r"(?<=.{3})our(s?)$"), r"or\1"),
+    (re.compile(r"(?<=.{3})is(e|ed|es|ing|er|ers|ation)$"), r"iz\1"),
+    (re.compile(r"(?<=.{3})iz(e|ed|es|ing|er|ers|ation)$"), r"is\1"),
+    (re.compile(r"ys(e|ed|es|ing|er|ers)$"), r"yz\1"), (re.compile(r"yz(e|ed|es|ing|er|ers)$"), r"ys\1"),
+    (re.compile(r"(?<=.{2})(?:ae|oe)(?=.{3})"), "e"), (re.compile(r"(?<=.{2})ll(ed|ing|er)$"), r"l\1"),
+)
 _STOP = {"with", "from", "that", "this", "have", "into", "used", "type", "model", "serial", "drum", "drums"}
 
 
@@ -52,15 +72,52 @@ class Retrieved:
 
 
 def respell(query: str, snapshot: Snapshot) -> str:
-    """The query plus, for each unknown long word, the closest word of the index ("thiodyglycol")."""
+    """The query plus, for each unknown long word, the closest word of the index ("thiodyglycol").
+
+    Only a word that may be a typo is respelt: not an English word ("spanner" is no misspelt "scanner",
+    "press" no "process"), not another form of a word the index holds ("autoclave" beside "autoclaves",
+    which the stemmed keywords match already), and not part of a material's name ("polypropylene").
+    """
+    materials = " ".join(m.text.lower() for m in find_materials(query))
     fixes = []
     for word in re.findall(r"[a-z]{5,}", query.lower()):
         known = snapshot.words.get(word[0], [])
-        if word in known:
+        if word in known or is_english(word) or word in materials:
             continue
         near = [w for w in known if abs(len(w) - len(word)) <= 2]
-        fixes += difflib.get_close_matches(word, near, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(word, near, n=3, cutoff=0.8)
+        if close and not any(tokens(w) == tokens(word) for w in close):
+            fixes.append(close[0])
     return " ".join([query, *fixes])
+
+
+def other_spellings(query: str, vocabulary: frozenset[str]) -> list[str]:
+    """The other spelling of each word of `query` that the index uses ("fibre" -> "fiber").
+
+    >>> other_spellings("Carbon fibre, sterilised", frozenset({"fiber", "sterilized", "carbon"}))
+    ['fiber', 'sterilized']
+    """
+    words = re.findall(r"[a-z]{4,}", query.lower())
+    found = [pattern.sub(other, w) for w in words for pattern, other in _SPELLINGS if pattern.search(w)]
+    return [w for w in dict.fromkeys(found) if w in vocabulary and w not in words]
+
+
+def material_families(query: str) -> list[str]:
+    """The family of each material `query` names, unless the query already says it ("Hastelloy C-276" ->
+    "nickel alloy"): the lists control "nickel alloys" and "fluoropolymers", not grades and trade names.
+
+    >>> material_families("Hastelloy reactor, PTFE-lined, maraging steel bar")
+    ['nickel alloy', 'fluoropolymer']
+    """
+    said = set(re.findall(r"[a-z]+", query.lower()))
+    families = dict.fromkeys(m.material.family for m in find_materials(query))
+    return [f for f in families if not set(re.findall(r"[a-z]+", f)) <= said]
+
+
+def widen(query: str, snapshot: Snapshot) -> str:
+    """The text searched: the query, respelt, with other spellings and the families of its materials."""
+    respelt = respell(query, snapshot)
+    return " ".join([respelt, *other_spellings(respelt, snapshot.vocabulary), *material_families(query)])
 
 
 def _terms(query: str) -> set[str]:
@@ -164,7 +221,7 @@ def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL, lan
     keywords stemmed for the question's `language` too."""
     snapshot = view.snapshot
     allowed = [p for p in snapshot.passages if scope.allows(p)] if scope else snapshot.passages
-    widened = respell(query, snapshot)
+    widened = widen(query, snapshot)
     keyword = [h for h in snapshot.keyword(widened, pool * 3, language) if scope.allows(h.passage)][:pool]
     versions = sorted({p.version_id for p in allowed})
     dense = [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
@@ -181,4 +238,5 @@ def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL, lan
     for match in entries.values():
         scores = [h.score for h in match.hits]
         match.score += scores[0] + 0.5 * (scores[1] if len(scores) > 1 else 0.0)
+        match.score += KEYWORD_WEIGHT * max(0.0, match.keyword - KEYWORD_FLOOR)
     return Retrieved(sorted(entries.values(), key=lambda m: m.score, reverse=True), guidance)
