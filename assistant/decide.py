@@ -471,7 +471,9 @@ def _catch_all_for(snapshot: Snapshot, considered: Sequence[_Judged], label: str
     materials = [{w for w in words(m.name) if len(w) > 2} for m in facts.materials]
     for code in sorted(c for c in snapshot.by_entry if "." not in c and is_catch_all(c) and c[:2] in groups):
         items = snapshot.entry(code, label)[1]
-        applying = [ev for ev in _judgeable(items, facts) if ev.status == "applies"]
+        subjects = {item.code: item.subject for item in items}
+        applying = [ev for ev in _judgeable(items, facts)
+                    if ev.status == "applies" and names_whole(subjects[ev.code], facts)]
         if applying:
             return applying[0].code
         for item in items:
@@ -488,13 +490,40 @@ def _catch_all_for(snapshot: Snapshot, considered: Sequence[_Judged], label: str
     return "EAR99"
 
 
+def _fully_named(judged: _Judged, facts: Facts, snapshot: Snapshot) -> bool:
+    """Whether a catch-all entry that applies names the goods whole (see `names_whole`)."""
+    if judged.evaluation is None or judged.named:
+        return True
+    code = judged.evaluation.code
+    return names_whole(next((c.subject for c in snapshot.entry(judged.match.entry)[1] if c.code == code), ""), facts)
+
+
+def names_whole(subject: str, facts: Facts) -> bool:
+    """The goods are what one of an item's names says, every word of it ("optical fiber cables"), not only its
+    noun: an ethernet cable is no optical fiber cable. Catch-all items are judged so, being too broad to
+    take every cable, pump or press that shares their noun.
+
+    >>> names_whole("Optical fibers and optical fiber cables", Facts(text="ethernet cable", subject="cable"))
+    False
+    >>> names_whole("Frequency changers", Facts(text="frequency converter 0-500 Hz", subject="frequency converter"))
+    True
+    """
+    said = {*words(facts.text), head_term(facts.subject)}
+    for name in re.split(r",|\bor\b|\band\b", subject):
+        content = [w for w in words(name) if w not in GENERIC and len(w) > 2]
+        if content and all(any(similar(c, w) for w in said) for c in content):
+            return True
+    return False
+
+
 def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dict[str, str]:
     """Per ingested control list, where goods that no specific entry controls fall."""
     out: dict[str, str] = {}
     labels = sorted({p.list_label for p in snapshot.passages if p.kind == "control-list"})
     for label in labels:
         in_list = [j for j in judged if j.hit.passage.list_label == label]
-        applying = [j for j in in_list if j.status == "applies" and is_catch_all(j.match.entry)]
+        applying = [j for j in in_list if j.status == "applies" and is_catch_all(j.match.entry)
+                    and _fully_named(j, facts, snapshot)]
         has_catch_all = any(is_catch_all(p.entry) for p in snapshot.passages if p.list_label == label)
         if applying:
             out[label] = applying[0].evaluation.code if applying[0].evaluation else applying[0].match.entry
@@ -532,7 +561,7 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
         # Needs facts when the best candidates are open; the entries the goods matched best being ruled out
         # by stated facts decides, and weaker open entries are shown as what else to check.
         decision = "needs-facts"
-    elif ruled or any(j.status == "applies" for j in standing):
+    elif ruled or any(j.status == "applies" and _fully_named(j, facts, snapshot) for j in standing):
         decision = "not-controlled-as-described"
     else:
         # Only a US catch-all shares words with the goods and none of its items applies: nothing relevant.

@@ -318,10 +318,44 @@ def _leaf(leaf: Leaf, run: _Run) -> _Result:
         value = _chemical(leaf, run.facts)
         if value is not None:
             _note_check(run, leaf, "chemical", ", ".join((*run.facts.cas, *run.facts.chemicals)), value)
+    elif leaf.kind == "feature":
+        value, said = feature_stated(leaf, run.facts.text)
+        if value is None and not leaf.contrary:
+            # A quality in the item's own words that descriptions rarely deny ("space-qualified") is shown
+            # when stated, and otherwise left to the reader of the quoted text: it never stands alone.
+            return _Result(True, neutral=True)
+        _note_check(run, leaf, leaf.property, said, value)
     else:
         holds = _exclusion_holds(leaf, run)
         return _Result(False, leaf) if holds else _Result(True, neutral=True)
     return _Result(value, leaf, (leaf,) if value is None else (), (leaf,) if value is True else ())
+
+
+def feature_stated(leaf: Leaf, text: str) -> tuple[Value, str]:
+    """Whether a description states a feature leaf's quality (True), denies it (False) or is silent (None),
+    with the words that decided. Denials are read first: "single-phase" must not count as a phase stated.
+
+    >>> leaf = Leaf("feature", "Multiphase", property="multiphase output", names=("three-phase", "3~"),
+    ...             contrary=("single-phase",))
+    >>> feature_stated(leaf, "inverter 3~ 45 kVA"), feature_stated(leaf, "inverter, single-phase output")
+    ((True, '3~'), (False, 'single-phase'))
+    >>> feature_stated(leaf, "inverter 45 kVA")
+    (None, '')
+    """
+    lowered = text.lower()
+    for words_, value in ((leaf.contrary, False), (leaf.names if leaf.contrary else (), True)):
+        for name in words_:
+            if re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", lowered):
+                return value, name
+    if not leaf.contrary and leaf.names and all(_said(name, lowered) for name in leaf.names):
+        return True, " ".join(leaf.names)
+    return None, ""
+
+
+def _said(word: str, lowered: str) -> bool:
+    """A word of a generic feature in the description, in any inflection ("sterilized" for "sterilizable")."""
+    stem = word.lower()[: max(4, len(word) - 3)]
+    return re.search(rf"(?<![\w-]){re.escape(stem)}", lowered) is not None
 
 
 def _note_check(run: _Run, leaf: Leaf, parameter: str, stated: str, value: Value) -> None:
@@ -735,6 +769,11 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
         return "no branch of the item fits the goods" if value is False else ""
     if leaf.kind == "exclusion":
         return f"excluded: {leaf.text}"
+    if leaf.kind == "feature":
+        said = feature_stated(leaf, run.facts.text)[1]
+        if value is None:
+            return f"not stated: {leaf.property} ({leaf.text})"
+        return f"{said} {'meets' if value else 'does not meet'} {leaf.property} ({leaf.text})"
     if leaf.kind == "material":
         names = ", ".join(m.name for m in run.facts.materials)
         if value is None:
@@ -776,6 +815,9 @@ def describe(tree: Node | Leaf | None, depth: int = 0) -> list[str]:
         return [f"{pad}material: {' | '.join(tree.materials)}"]
     if tree.kind == "chemical":
         return [f"{pad}chemical: {' / '.join(tree.names)} (CAS {', '.join(tree.cas)})"]
+    if tree.kind == "feature":
+        denied = f"; denied by: {', '.join(tree.contrary)}" if tree.contrary else ""
+        return [f"{pad}feature: {tree.property} ({tree.text}){denied}"]
     bound = f" [{tree.property} {tree.op} {tree.bound.value:g} {tree.bound.unit}]" if tree.bound else ""
     refers = f" -> {', '.join(tree.refers)}" if tree.refers else ""
     return [f"{pad}exclusion: {tree.text}{refers}{bound}"]

@@ -245,12 +245,15 @@ _PREFIX, _PREFIX_OPS = _comparators(
         (rf"\b{_MORE}\s+than|\bbetter\s*\(\s*{_MORE}\s*\)\s*than|\bexceeding|\bin\s+excess\s+of|\bover|\babove", ">"),
         # "better than 0,2%" (stability, accuracy, control) bounds an error from above, as lists use it.
         (rf"\b{_LESS}\s+than|\bbetter\s*(?:\(\s*{_LESS}\s*\)\s*)?than|\bbelow", "<"),
+        # "A full scale of less 13 kPa" (2B230, as published): the comparator without its "than".
+        (rf"\bof\s+{_MORE}", ">"),
+        (rf"\bof\s+{_LESS}", "<"),
         (r"≥|>=|=>", ">="),
         (r"≤|<=|=<", "<="),
         (r">", ">"),
         (r"<", "<"),
     ],
-    anchor=r"\s*\Z",
+    anchor=r"\s*(?:±|\+/-|\+-)?\s*\Z",  # "better than ±1%": a tolerance bounds its size
 )
 _SUFFIX, _SUFFIX_OPS = _comparators(
     [(rf"{_MORE}|above|over", ">="), (rf"{_LESS}|below", "<=")],

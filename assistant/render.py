@@ -63,6 +63,8 @@ def ask_text(leaf: Leaf, language: str = "en") -> str:
         return message("ask_chemical", language)
     if leaf.kind == "exclusion":
         return message("ask_exclusion", language, text=leaf.text)
+    if leaf.kind == "feature":
+        return message("ask_feature", language, property=leaf.property, text=leaf.text)
     about = message("ask_about", language, subject=leaf.subject.lower()) if _short(leaf.subject) else ""
     return message("ask_property", language, property=leaf.property or message("deciding parameter", language),
                    about=about, text=leaf.text)
@@ -172,6 +174,8 @@ def _turns_on(c: Candidate) -> list[str]:
             out.append("the wetted material")
         elif leaf.kind == "chemical":
             out.append("which chemical it is")
+        elif leaf.kind == "feature":
+            out.append(f"whether it has {leaf.property}")
         else:
             out.append(f"{leaf.property or 'a parameter'} ({leaf.text})")
     return list(dict.fromkeys(out))

@@ -29,6 +29,7 @@ _SYNONYMS = {
     "grinding machine": "machine tool", "grinder": "machine tool", "machining center": "machine tool",
     "machining centre": "machine tool", "turning center": "machine tool", "turning centre": "machine tool",
     "boring machine": "machine tool", "jig grinder": "machine tool", "cnc machine": "machine tool",
+    "manometer": "transducer", "aluminium": "aluminum",
 }
 """Spelling variants and near-synonyms, mapped to one term."""
 

@@ -48,6 +48,10 @@ def fact_ask(entry: str, leaf: Leaf) -> FactAsk:
                        material_options(leaf.materials))
     if leaf.kind == "chemical":
         return FactAsk(entry, "Which chemical (name or CAS number)?", leaf.text, "")
+    if leaf.kind == "feature":
+        # Either answer is a phrase the feature's own words decide: "three-phase" or "single-phase".
+        options = tuple(o for o in (leaf.names[:1] + leaf.contrary[:1]) if o)
+        return FactAsk(entry, f"{leaf.property[0].upper()}{leaf.property[1:]}?", leaf.text, "", options)
     about = f"{leaf.subject.lower()} " if 0 < len(leaf.subject.split()) <= 3 else ""
     name = leaf.property or "deciding parameter"
     if leaf.kind == "count":

@@ -171,7 +171,7 @@ _FAMILIES = [
 
 _POLAR = (
     (re.compile(r"\bmulti-?phase\b|\bpolyphase\b", re.I), "multiphase output",
-     ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph"),
+     ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph", "3~"),
      ("single-phase", "single phase", "monophase", "1-phase", "1 phase", "one-phase")),
     (re.compile(r"\bfully enclosed\b", re.I), "fully enclosed workspace",
      ("fully enclosed", "closed front", "glovebox", "glove box", "class iii"), ("open front", "open-front")),
@@ -179,7 +179,7 @@ _POLAR = (
      ("non-interchangeable", "not interchangeable")),
     (re.compile(r"\bautonomous\b", re.I), "autonomous flight control and navigation",
      ("autonomous", "autopilot", "waypoint"), ("manually piloted", "manual control only", "not autonomous")),
-    (re.compile(r"\bnegative pressure\b", re.I), "negative pressure operation", ("negative pressure",),
+    (re.compile(r"\bnegative pressure\b", re.I), "negative pressure operation", ("negative pressure", "class iii"),
      ("positive pressure only",)),
     (re.compile(r"\bsteri[lz]i[sz]able\b|\bsteri[lz]i[sz]ed in situ\b", re.I), "sterilizable",
      ("sterilizable", "sterilisable", "autoclavable", "sip", "steam sterilizable", "steam sterilisable"),
@@ -214,10 +214,14 @@ def _features(text: str, whole: bool) -> list[Leaf]:
         return found[:1] if whole else found
     shown = _feature_text(text)
     content = [w.lower() for w in re.findall(r"[A-Za-z][\w-]+", shown) if w.lower() not in _FEATURE_STOP and len(w) > 2]
-    if not content or re.search(r"\d", shown) or find_codes(shown):
+    if not content or re.search(r"\d", shown) or find_codes(shown) or _PLACEHOLDER.fullmatch(shown):
         return []
     name = re.sub(r"^(?:an?|the)\s+", "", _PAREN.sub(" ", _QUOTES.sub("", shown)), flags=re.I)
     return [Leaf(kind="feature", text=shown, property=" ".join(name.lower().split()[:8]), names=tuple(content[:4]))]
+
+
+_PLACEHOLDER = re.compile(r"\[?\s*reserved\s*\]?|not\s+used|deleted", re.I)
+"""Lines that hold a place in the numbering and say nothing about the goods."""
 
 
 def _phrase_at(text: str, start: int, end: int) -> str:

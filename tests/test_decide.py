@@ -60,7 +60,7 @@ def test_classes_and_notes_are_read_from_the_list_text() -> None:
 @pytest.mark.parametrize(
     ("question", "note"),
     [
-        ("class II biological safety cabinet, open front, HEPA filtered", "class iii"),
+        ("class II biological safety cabinet, open front, HEPA filtered", "fully enclosed"),
         ("patient isolator designed for transport of infected patients, HEPA filtered, negative pressure",
          "infected patients"),
         ("reverse osmosis water purification unit", "reverse osmosis"),
