@@ -157,17 +157,33 @@ def _ancestors(code: str) -> list[str]:
 
 
 def _judge(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool = False) -> _Judged | None:
-    """The entry's best-fitting item and its evaluation; None when no item of it fits the goods.
+    """The entry's best-fitting item and its evaluation, in the list that says most; None when no item of it
+    fits the goods.
 
+    Each list the entry was found in is judged, best-matched first, until one applies: the lists word and
+    split an entry differently (the EU 2B350.g valves have no figure to check, the US ones do), and goods
+    controlled by either list's text are controlled. Between "ruled out" and "open", open is kept.
     `blind` judges the matched items' criteria without their subject: for when no entry's subject fits the
     goods, yet the description names an item in words our subject rules do not know.
     """
-    best = match.hits[0]
+    found: list[_Judged] = []
+    for source in dict.fromkeys(h.passage.source for h in match.hits):
+        judged = _judge_in(match, facts, snapshot, blind, source)
+        if judged is not None:
+            found.append(judged)
+            if judged.status == "applies":
+                break
+    return max(found, key=lambda j: _RANK[j.status], default=None)
+
+
+def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, source: str) -> _Judged | None:
+    """`_judge` in one list: the items of `source` only."""
+    best = next(h for h in match.hits if h.passage.source == source)
     # A code, a CAS number, or a trade name the curriculum resolves names the entry whatever the goods' noun.
     named = trade_names(facts.text, snapshot.vocabulary)
-    about_named = head_term(facts.subject) in {"", *PACKAGING, *named}
+    noun = (words(facts.subject) or [""])[-1]  # "drum" before synonyms fold it into "tank"
+    about_named = bool({head_term(facts.subject), noun} & {"", *PACKAGING, *named})
     exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
-    source = best.passage.source
     items = [c for c in snapshot.entry(match.entry)[1] if c.source == source]
     if not items:
         # No tree (a curriculum line naming an entry of a list not ingested): a lead when it names the goods.
@@ -490,12 +506,18 @@ def _catch_all_for(snapshot: Snapshot, considered: Sequence[_Judged], label: str
     return "EAR99"
 
 
+def _subject_of(judged: _Judged, snapshot: Snapshot) -> str:
+    if judged.evaluation is None:
+        return ""
+    code = judged.evaluation.code
+    return next((c.subject for c in snapshot.entry(judged.match.entry)[1] if c.code == code), "")
+
+
 def _fully_named(judged: _Judged, facts: Facts, snapshot: Snapshot) -> bool:
     """Whether a catch-all entry that applies names the goods whole (see `names_whole`)."""
     if judged.evaluation is None or judged.named:
         return True
-    code = judged.evaluation.code
-    return names_whole(next((c.subject for c in snapshot.entry(judged.match.entry)[1] if c.code == code), ""), facts)
+    return names_whole(_subject_of(judged, snapshot), facts)
 
 
 def names_whole(subject: str, facts: Facts) -> bool:

@@ -83,9 +83,17 @@ def script(char: str) -> str:
     return "other"
 
 
+_SYMBOLS = frozenset("µμΩΩÅαβγδ")
+"""Letters that are symbols in any language: units (µm, Ω, Å) and chemical prefixes (β-propiolactone)."""
+
+
 def scripts(text: str) -> Counter[str]:
-    """How many letters of each script the text has."""
-    return Counter(script(c) for c in text if c.isalpha())
+    """How many letters of each script the text has (unit and chemical symbols are no script).
+
+    >>> dict(scripts("particles 20 µm")), dict(scripts("пресс"))
+    ({'latin': 10}, {'cyrillic': 5})
+    """
+    return Counter(script(c) for c in text if c.isalpha() and c not in _SYMBOLS)
 
 
 def detect(text: str) -> Detected:

@@ -17,6 +17,9 @@ GENERIC = frozenset(
 )
 """Nouns too general to decide a fit on their own: "coffee machine" is not a "filament winding machine"."""
 
+_PARTS = frozenset("part component assembly accessory spare".split())
+"""Generic nouns for a piece of other goods: the words that say which piece name what it is."""
+
 _SYNONYMS = {
     "frequency converter": "changer", "frequency inverter": "changer", "frequency changer": "changer",
     "frequency drive": "changer", "vfd": "changer",
@@ -157,13 +160,15 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     False
     >>> fits("", (), ("pump",), "Vacuum pumps")
     True
+    >>> fits("part", ("agitator", "impeller"), ("agitator",), "Agitators for use in reaction vessels")
+    True
     """
     if not goods:
         return True
-    head = [head_term(goods)]
-    if head[0] not in terms:
-        return False
-    if head[0] not in GENERIC:
-        return True
+    head = head_term(goods)
+    if head not in GENERIC or (head not in terms and head not in _PARTS):
+        return head in terms
+    # A generic noun fits by the goods' other words; "spare part: agitator impeller" is judged by the words
+    # that say which part even when the item's noun is another ("Agitators"), a coffee machine never so.
     described = {w for w in words(" ".join((goods, *modifiers))) if w not in GENERIC}
     return bool(described & (set(words(subject)) - GENERIC))

@@ -203,7 +203,7 @@ def _features(text: str, whole: bool) -> list[Leaf]:
     >>> _features("An autonomous flight control and navigation capability; or", True)[0].property
     'autonomous flight control and navigation'
     >>> _features("Able to operate at negative pressure;", True)[0].names
-    ('negative pressure',)
+    ('negative pressure', 'class iii')
     >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
     'means to safely manipulate items in the workspace'
     """
