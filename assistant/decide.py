@@ -393,7 +393,10 @@ def _rare_name(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snaps
         return ev
     named = set(words(" ".join([facts.subject, *facts.modifiers]))) - GENERIC - PACKAGING
     rare = {w for w in named if len(w) >= 5 and not is_english(w)}
-    if not rare or 2 * len(rare) < len(named):
+    head = head_term(facts.subject)
+    if not rare or 2 * len(rare) < len(named) or (head not in rare and head not in {*GENERIC, *PACKAGING}):
+        # The goods' own noun must be the rare name ("krytron", "anthrax culture"): an "isostatic press" is a
+        # press, whose figures decide.
         # A description of the goods in words ("patient isolator designed for transport ...") is judged by
         # the item's criteria; a name alone ("krytron", "wheat stem rust fungus") is named or not.
         return ev

@@ -17,6 +17,10 @@ GENERIC = frozenset(
 )
 """Nouns too general to decide a fit on their own: "coffee machine" is not a "filament winding machine"."""
 
+_MILITARY = frozenset("military army navy combat ballistic armour armor armored nij weapon munition defence "
+                      "defense soldier tactical".split())
+"""Words that put goods in a military context: without one, bicycle helmets are no "Military helmets"."""
+
 _PARTS = frozenset("part component assembly accessory spare".split())
 """Generic nouns for a piece of other goods: the words that say which piece name what it is."""
 
@@ -162,9 +166,14 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     True
     >>> fits("part", ("agitator", "impeller"), ("agitator",), "Agitators for use in reaction vessels")
     True
+    >>> fits("helmet", ("bicycle",), ("helmet",), "Military helmets"), fits("helmet", ("nij",), ("helmet",), "Military helmets")
+    (False, True)
     """
     if not goods:
         return True
+    said = set(words(" ".join((goods, *modifiers))))
+    if "military" in words(subject) and not said & _MILITARY:
+        return False
     head = head_term(goods)
     if head not in GENERIC or (head not in terms and head not in _PARTS):
         return head in terms
