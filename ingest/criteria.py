@@ -386,7 +386,7 @@ def _build(
     phrase = subject_phrase(own)
     terms = noun_terms(phrase)
     inherited = inherit or not terms
-    subject, terms = (parent_subject, parent_terms) if inherited else (phrase, terms)
+    subject, terms = (parent_subject, parent_terms) if inherited else (_specific(phrase, parent_subject), terms)
     chemical = chemical_leaf(own)
     if chemical:
         terms = tuple(dict.fromkeys((*parent_terms, "chemical", *words(" ".join(chemical.names)))))
@@ -436,6 +436,29 @@ def _build(
         subject_terms=full_terms, tree=node, exclusions=all_exclusions,
     )
     return _Built([criteria, *(c for b in children for c in b.items)], tree, exclusions, full_terms, inherited)
+
+
+_VAGUE = frozenset("other specific related certain such following general".split())
+"""Words before a parent's noun that say nothing of what kind the goods are ("Other technology")."""
+
+
+def _specific(phrase: str, parent_subject: str) -> str:
+    """A sub-item that names its goods by a bare head noun ("Machines" under "Flow forming machines, spin
+    forming machines") keeps the parent's words for them: what kind of machine is the item's point.
+
+    >>> _specific("Machines", "Flow forming machines, spin forming machines")
+    'Flow forming machines, spin forming machines'
+    >>> _specific("Valves", "Pumps, valves and compressors"), _specific("Technology", "Other technology")
+    ('Valves', 'Technology')
+    """
+    heads = set(noun_terms(phrase))
+    if not heads or set(words(phrase)) - heads:
+        return phrase
+    parts = [" ".join(part.split()) for part in re.split(r",|;|\band\b|\bor\b", parent_subject)
+             if set(noun_terms(part)) & heads]
+    if not any(set(words(part)) - heads - _VAGUE for part in parts):
+        return phrase
+    return ", ".join(parts)
 
 
 def _children_node(text: str, items: list[Item], built: list[_Built], whole: str = "") -> Node | None:

@@ -321,3 +321,10 @@ def test_comparator_asides_restatements_and_periods(ccl: dict[str, ItemCriteria]
         ("condenser capacity", ">=", 10.0, "kilogram/hour"), ("condenser capacity", "<", 1000.0, "kilogram/hour")]
     pumps = {leaf.property for leaf in _kind(ccl["2B350.i"], "threshold")}
     assert pumps == {"manufacturer specified maximum flow-rate"}  # a hyphenated measure gets no kind appended
+
+
+def test_a_sub_item_naming_its_goods_by_a_bare_noun_keeps_the_parents_words(ccl: dict[str, ItemCriteria]) -> None:
+    assert ccl["2B209.a"].subject == "Flow forming machines, spin forming machines"
+    assert ccl["2B209.a.1"].subject == ccl["2B209.a"].subject
+    assert ccl["2B209.b"].subject == "Rotor-forming mandrels"
+    assert "Other" not in ccl["2E003.b"].subject
