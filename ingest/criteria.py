@@ -320,7 +320,22 @@ def subject_phrase(text: str) -> str:
     >>> subject_phrase("“Isostatic presses”, other than those controlled by 2B004 or 2B104, and related equipment")
     'Isostatic presses'
     """
-    text = _AKA.sub(r" or \1", strip_label(text))
+    return _subject_words(strip_label(text))
+
+
+def _subject_words(text: str) -> str:
+    """`subject_phrase` of words already without their label, whose first figure is goods' own ("304 and 316
+    stainless steel valves"); words that open with a quantity ("0.9 GPa in the solution annealed stage")
+    state a property and name no goods.
+
+    >>> _subject_words("304 and 316 stainless steel valves, piping, tanks and vessels.")
+    '304 and 316 stainless steel valves, piping, tanks and vessels'
+    >>> _subject_words("0.9 GPa in the solution annealed stage; or")
+    ''
+    """
+    if (figure := re.match(r"\s*[-−]?\d[\d.,]*\s?\S+", text)) and parse_quantities(figure.group(0)):
+        return ""
+    text = _AKA.sub(r" or \1", text)
     text = re.sub(r"^\s*all\s+(?:types|kinds)\s+of\s+", "", text, flags=re.I)
     text = _PAREN.sub(" ", _QUOTES.sub("", text))
     cut = _SUBJECT_END.search(text)
@@ -383,7 +398,7 @@ def _build(
     notes_above: tuple[str, ...] = (), traits: bool = False,
 ) -> _Built:
     own = strip_label(text)
-    phrase = subject_phrase(own)
+    phrase = _subject_words(own)
     terms = noun_terms(phrase)
     inherited = inherit or not terms
     subject, terms = (parent_subject, parent_terms) if inherited else (_specific(phrase, parent_subject), terms)

@@ -328,3 +328,10 @@ def test_a_sub_item_naming_its_goods_by_a_bare_noun_keeps_the_parents_words(ccl:
     assert ccl["2B209.a.1"].subject == ccl["2B209.a"].subject
     assert ccl["2B209.b"].subject == "Rotor-forming mandrels"
     assert "Other" not in ccl["2E003.b"].subject
+
+
+def test_words_opening_with_a_quantity_name_no_goods_and_a_first_figure_stays(
+        ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]) -> None:
+    assert ccl["1C116.a.1"].subject == ccl["1C116.a.2"].subject == "Maraging steels"
+    assert list_ii["1C116.a.1"].subject.startswith("Maraging steels")
+    assert ccl["2B999.g"].subject.startswith("304 and 316 stainless steel valves")
