@@ -42,6 +42,11 @@ _CHARACTERISTICS = re.compile(  # the CCL ends such a lead-in with a period, the
 _TRAITS = re.compile(
     r"\bcharacteristics?\b|\b(?:having|has|have|with|that|which)\b[^.:;]*\bof the following\s*[:.;]?\s*$", re.I)
 """A lead-in whose sub-items are qualities of the goods (not kinds of goods): each may be a feature."""
+_PURPOSE = re.compile(
+    r"\b(?:against|(?:detection|identification|detecting|identifying|protection|defen[cs]e)(?:\s+(?:or|and)\s+\w+)?"
+    r"\s+(?:of|from))\s+(?:any|one or more|either)\s+of\s+the\s+following\b", re.I)
+"""'designed for defense against any of the following': the sub-items are what the goods serve against or
+detect, qualities of the item's goods, never other kinds of goods."""
 _AS_FOLLOWS = re.compile(r"\bas follows\b|\bcomme suit\b", re.I)
 _ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
 _MATERIAL_CLAUSE = re.compile(
@@ -427,10 +432,11 @@ def _build(
     if parent_leaves and material is None and (specs := material_specs(own)):
         material = Leaf(kind="material", text=own.rstrip(" ;,."), materials=specs)
     folds = material is not None and bool(item.children) and _LISTS_MATERIALS.search(own) is not None
-    characteristics = folds or bool(_CHARACTERISTICS.search(own))
+    purpose = _PURPOSE.search(own) is not None
+    characteristics = folds or purpose or bool(_CHARACTERISTICS.search(own))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else (), notes, _TRAITS.search(own) is not None)
+               (*parent_leaves, *leaves) if folds else (), notes, purpose or _TRAITS.search(own) is not None)
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)

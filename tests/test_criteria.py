@@ -335,3 +335,23 @@ def test_words_opening_with_a_quantity_name_no_goods_and_a_first_figure_stays(
     assert ccl["1C116.a.1"].subject == ccl["1C116.a.2"].subject == "Maraging steels"
     assert list_ii["1C116.a.1"].subject.startswith("Maraging steels")
     assert ccl["2B999.g"].subject.startswith("304 and 316 stainless steel valves")
+
+
+def test_what_goods_defend_against_or_detect_are_qualities_not_other_kinds(ccl: dict[str, ItemCriteria]) -> None:
+    mask = ccl["1A004.a"]
+    assert mask.subject.startswith("Full face masks") and ccl["1A004.a.3"].subject == mask.subject
+    assert {leaf.property for leaf in _kind(mask, "feature")} >= {"biological agents", "chemical warfare agents"}
+    assert not [n for n in _nodes(mask.tree) if n.subject_terms and not n.children]
+    from assistant.facts import read_facts
+
+    said = evaluate(mask, read_facts("gas mask filter canister rated against chemical warfare agents"),
+                    judge_subject=False)
+    assert said.status == "applies"
+    assert {leaf.property for leaf in _kind(ccl["1A004.c"], "feature")} == {
+        "biological agents", "radioactive materials", "chemical warfare agents"}
+
+
+def _nodes(tree: Node | Leaf | None) -> list[Node]:
+    if not isinstance(tree, Node):
+        return []
+    return [tree, *(n for child in tree.children for n in _nodes(child))]
