@@ -551,6 +551,8 @@ _NOT_ALTERNATIVE = re.compile(r"\b(?:\w+\s+or\s+more|or\s+(?:more|less|greater|f
 """'along one or more linear axis', 'with or without agitators': an 'or' that joins no other goods."""
 _ASIDE = re.compile(r"\s*\((?:better|worse|less|more|lower|higher|smaller|larger)\)(?=\s+than\b)", re.I)
 """'equal to or less (better) than 0.9 µm': the aside inside a comparator, read without it."""
+_UP_TO = re.compile(r"(?P<from>\bfrom\s+[-−]?\d[\d.,]*(?:\s?[A-Za-zµ°%]+)?)\s+up\s+to\s+(?=[-−]?\d)", re.I)
+"""'from 300 up to 600 Hz': a band with both ends, read as 'from 300 to 600 Hz' (the 'up to' alone drops the lower)."""
 _OF_MATTER = re.compile(r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+of\s+[a-z]+\s+(?=or\s+(?:greater|more|less)\b)",
                         re.I)
 """'10 kg of ice or greater': the matter measured sits between the figure and its comparator."""
@@ -567,7 +569,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
     if not text:
         return []
     original = text
-    text = _ASIDE.sub("", text)
+    text = _UP_TO.sub(r"\g<from> to ", _ASIDE.sub("", text))
     named = {f"{m['n']} mm": m.group(0) for m in _DN.finditer(text)}
     named |= {m["q"]: m.group(0).rstrip() for m in _OF_MATTER.finditer(text)}
     text = _OF_MATTER.sub(lambda m: f"{m['q']} ", _NPS.sub("", _DN.sub(lambda m: f"{m['n']} mm", text)))
@@ -625,8 +627,9 @@ def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -
 
 
 def _official(shown: str, original: str) -> str:
-    """A leaf's phrase as the list words it, with the asides its reading left out ("less (better) than")."""
-    pattern = r"(?:\s*\([a-z]+\))?\s+".join(map(re.escape, shown.split()))
+    """A leaf's phrase as the list words it, with the asides its reading left out ("less (better) than",
+    "from 300 up to 600 Hz")."""
+    pattern = r"(?:\s*\([a-z]+\))?\s+(?:up\s+(?=to\b))?".join(map(re.escape, shown.split()))
     found = re.search(pattern, original) if pattern else None
     return " ".join(found.group(0).split()) if found else shown
 

@@ -355,3 +355,13 @@ def _nodes(tree: Node | Leaf | None) -> list[Node]:
     if not isinstance(tree, Node):
         return []
     return [tree, *(n for child in tree.children for n in _nodes(child))]
+
+
+def test_a_range_from_one_figure_up_to_another_keeps_both_ends(ccl: dict[str, ItemCriteria]) -> None:
+    from assistant.facts import read_facts
+
+    changers = ccl["3A999.a"]
+    assert sorted((leaf.op, leaf.bound.value) for leaf in _kind(changers, "threshold")) == [("<=", 600.0), (">=", 300.0)]
+    assert _kind(changers, "threshold")[0].text == "from 300 up to 600 Hz"
+    assert evaluate(changers, read_facts("frequency converter 50 Hz"), judge_subject=False).status == "does not apply"
+    assert evaluate(changers, read_facts("frequency changer 400 Hz"), judge_subject=False).status == "applies"
