@@ -602,6 +602,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
         groups[0].append(Leaf(kind="threshold", text=" ".join(m.group(0).split()), property=f"{m['x'].lower()} content",
                               subject=subject, op="<" if m["less"] else ">",
                               bound=Quantity(share, "percent", " ".join(m.group(0).split()))))
+    counted: tuple[int, Leaf, int] | None = None  # the last count: its group, leaf and end
     for m in _COUNT.finditer(text):
         noun = m["noun"].lower()
         if noun in _UNIT_WORDS or noun in _NOT_COUNTED or parse_quantities(f"5 {noun}"):
@@ -610,8 +611,14 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
         op = ">=" if m["n1"] else (">" if m["more"] else "<")
         noun = words(m["noun"])[0]
-        groups[0].append(Leaf(kind="count", text=m.group(0), property=noun, subject=subject, op=op,
-                              bound=Quantity(value, "dimensionless", m.group(0))))
+        leaf = Leaf(kind="count", text=m.group(0), property=noun, subject=subject, op=op,
+                    bound=Quantity(value, "dimensionless", m.group(0)))
+        if counted and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", text[counted[2]:m.start()])):
+            # "12 or more rodents, or two or more animals": the other count stands in the first one's place
+            groups.append([*(other for other in groups[counted[0]] if other is not counted[1]), leaf])
+        else:
+            groups[0].append(leaf)
+        counted = (len(groups) - 1 if groups[-1] and groups[-1][-1] is leaf else 0, leaf, m.end())
     return [g for g in groups if g]
 
 

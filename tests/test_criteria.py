@@ -365,3 +365,12 @@ def test_a_range_from_one_figure_up_to_another_keeps_both_ends(ccl: dict[str, It
     assert _kind(changers, "threshold")[0].text == "from 300 up to 600 Hz"
     assert evaluate(changers, read_facts("frequency converter 50 Hz"), judge_subject=False).status == "does not apply"
     assert evaluate(changers, read_facts("frequency changer 400 Hz"), judge_subject=False).status == "applies"
+
+
+def test_counts_joined_by_or_are_alternatives(ccl: dict[str, ItemCriteria]) -> None:
+    nose = ccl["2B352.h.2"]
+    assert nose.subject == "Nose-only exposure apparatus"
+    assert nose.tree is not None and nose.tree.op == "any"
+    assert sorted((leaf.property, leaf.op, leaf.bound.value) for leaf in _kind(nose, "count")) == [
+        ("animal", ">=", 2.0), ("rodent", ">=", 12.0)]
+    assert [leaf.bound.value for leaf in _kind(ccl["2B001.a"], "count")]
