@@ -192,6 +192,13 @@ _POLAR = (
 )
 """Qualities the lists require in words that a description states or denies: the pattern in the list's
 text, the feature's name, words that show it, words that deny it. A general vocabulary, never one entry's."""
+_TRAIT_POLAR = (
+    (re.compile(r"\bnumerical(?:ly)? control|\bcomputer control", re.I), "numerical or computer control",
+     ("cnc", "numerical control", "numerically controlled", "computer control", "computer controlled",
+      "computer-controlled"), ("non-cnc", "manually operated", "manual machine", "no numerical control")),
+)
+"""Qualities read as `_POLAR`'s only where a sub-item states them as a characteristic of its own ("can be
+equipped with 'numerical control' units or a computer control"); in a heading they only describe the goods."""
 _FEATURE_STOP = frozenset(
     "a an the of and or for to in with by as any all its their that which be is are being capable capability "
     "capabilities able means designed specially having have has following characteristics controlled specified "
@@ -209,12 +216,16 @@ def _features(text: str, whole: bool) -> list[Leaf]:
     'autonomous flight control and navigation'
     >>> _features("Able to operate at negative pressure;", True)[0].names
     ('negative pressure',)
+    >>> _features("According to the manufacturer's specifications, can be equipped with “numerical control” units;",
+    ...           True)[0].property
+    'numerical or computer control'
     >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
     'means to safely manipulate items in the workspace'
     """
     found = [Leaf(kind="feature", text=_feature_text(text) if whole else _phrase_at(text, m.start(), m.end()),
                   property=name, names=shows, contrary=denies)
-             for pattern, name, shows, denies in _POLAR if (m := pattern.search(text))]
+             for pattern, name, shows, denies in (*_POLAR, *(_TRAIT_POLAR if whole else ()))
+             if (m := pattern.search(text))]
     if found or not whole:
         return found[:1] if whole else found
     shown = _feature_text(text)

@@ -374,3 +374,12 @@ def test_counts_joined_by_or_are_alternatives(ccl: dict[str, ItemCriteria]) -> N
     assert sorted((leaf.property, leaf.op, leaf.bound.value) for leaf in _kind(nose, "count")) == [
         ("animal", ">=", 2.0), ("rodent", ">=", 12.0)]
     assert [leaf.bound.value for leaf in _kind(ccl["2B001.a"], "count")]
+
+
+def test_numerical_control_stated_as_a_characteristic_is_a_feature(ccl: dict[str, ItemCriteria]) -> None:
+    from assistant.facts import read_facts
+
+    (control,) = _kind(ccl["2B209.a.2"], "feature")
+    assert control.property == "numerical or computer control" and "cnc" in control.names
+    assert evaluate(ccl["2B209.a.2"], read_facts("CNC flow forming machine"), judge_subject=False).status == "applies"
+    assert not [leaf for leaf in _kind(ccl["2B001"], "feature") if leaf.property == control.property]
