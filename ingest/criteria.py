@@ -215,7 +215,7 @@ def _features(text: str, whole: bool) -> list[Leaf]:
     >>> _features("An autonomous flight control and navigation capability; or", True)[0].property
     'autonomous flight control and navigation'
     >>> _features("Able to operate at negative pressure;", True)[0].names
-    ('negative pressure',)
+    ('negative pressure', 'class iii')
     >>> _features("According to the manufacturer's specifications, can be equipped with “numerical control” units;",
     ...           True)[0].property
     'numerical or computer control'
