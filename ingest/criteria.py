@@ -411,7 +411,7 @@ def chemical_leaf(text: str) -> Leaf | None:
 def _build(
     item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
     inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
-    notes_above: tuple[str, ...] = (), traits: bool = False,
+    notes_above: tuple[str, ...] = (), traits: bool = False, opening: str = "",
 ) -> _Built:
     own = strip_label(text)
     phrase = _subject_words(own)
@@ -429,6 +429,8 @@ def _build(
         body = own[: clause.start()]
     elif chemical is None and material is not None:
         body = _PERCENT_OF.sub(" ", own)  # an alloy's composition is the material's, a purity stays the goods
+    if opening and not phrase and body:
+        body = f"{opening} {body}"
     groups = _threshold_groups(body, subject)
     whole = traits and not parent_leaves and not groups and material is None and chemical is None \
         and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
@@ -447,7 +449,8 @@ def _build(
     characteristics = folds or purpose or bool(_CHARACTERISTICS.search(own))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else (), notes, purpose or _TRAITS.search(own) is not None)
+               (*parent_leaves, *leaves) if folds else (), notes, purpose or _TRAITS.search(own) is not None,
+               _open_comparison(own))
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)
@@ -472,6 +475,26 @@ def _build(
 
 _VAGUE = frozenset("other specific related certain such following general".split())
 """Words before a parent's noun that say nothing of what kind the goods are ("Other technology")."""
+
+
+_OPEN_COMPARISON = re.compile(
+    r"(?:\b(?:equal\s+to\s+or\s+)?(?:greater|more|less|lower|higher|better|worse)\s+than|\bat\s+least|\bexceeding"
+    r"|\bup\s+to)\s*:?\s*$", re.I)
+
+
+def _open_comparison(own: str) -> str:
+    """The words of a lead-in that ends on a comparator ("Having an ultimate tensile strength, measured at 20 °C,
+    equal to or greater than:"), which its sub-items' figures complete ("0.9 GPa in the solution annealed
+    stage"); a measuring temperature between commas is left out, as it would split the property from its figure.
+
+    >>> _open_comparison("Having an ultimate tensile strength, measured at 20 °C, equal to or greater than:")
+    'Having an ultimate tensile strength equal to or greater than'
+    >>> _open_comparison("Valves having both of the following characteristics:")
+    ''
+    """
+    if not _OPEN_COMPARISON.search(own):
+        return ""
+    return " ".join(re.sub(r",\s*(?:when\s+)?measured\s+at\s+[^,]*,", " ", own).rstrip(" :").split())
 
 
 def _specific(phrase: str, parent_subject: str) -> str:
@@ -570,6 +593,8 @@ _OF_MATTER = re.compile(r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+o
 _PERIOD = re.compile(r"^[\s,)]*(?:of\s+[a-z]+\s+)?(?:or\s+(?:greater|more|less)\s+)?(?P<c>(?:in|per)\s+(?:\d+\s*)?(?:hours?|h|days?|minutes?))\b",
                      re.I)
 """A period a capacity is stated over ("10 kg of ice or greater in 24 hours"): the leaf's condition."""
+_STATE = re.compile(r"^[\s,)]*(?P<c>in\s+the\s+(?:[\w-]+\s+){1,3}(?:stage|state|condition))\b", re.I)
+"""The state a value holds in ("0.9 GPa in the solution annealed stage"): the leaf's condition."""
 _NPS = re.compile(r"\s+or\s+NPS\s+\d+(?:\s?/\s?\d+)?\b")
 """A nominal size "DN 10" (ISO 6708) is a diameter in millimetres, which quantities can be compared with;
 the "or NPS 3/8" beside it restates it in inches, never an alternative of other goods."""
@@ -634,7 +659,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
 
 
 def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -> Leaf:
-    condition = _CONDITION.match(after) or _PERIOD.match(after)
+    condition = _CONDITION.match(after) or _PERIOD.match(after) or _STATE.match(after)
     bound = Quantity(threshold.value.value, threshold.value.unit, threshold.value.text)
     if threshold.value.unit == "percent" and re.search(r"\bmixture|concentration|of the weight", prop + after, re.I):
         prop = "concentration"

@@ -383,3 +383,13 @@ def test_numerical_control_stated_as_a_characteristic_is_a_feature(ccl: dict[str
     assert control.property == "numerical or computer control" and "cnc" in control.names
     assert evaluate(ccl["2B209.a.2"], read_facts("CNC flow forming machine"), judge_subject=False).status == "applies"
     assert not [leaf for leaf in _kind(ccl["2B001"], "feature") if leaf.property == control.property]
+
+
+def test_sub_items_figures_complete_a_lead_in_ending_on_a_comparator(
+        ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]) -> None:
+    for items in (ccl, list_ii):
+        strength = sorted((leaf.op, leaf.bound.value, leaf.property) for leaf in _kind(items["1C116.a"], "threshold"))
+        assert strength == [(">=", 0.9, "ultimate tensile strength"), (">=", 1.5, "ultimate tensile strength")]
+    (annealed,) = _kind(ccl["1C116.a.1"], "threshold")
+    assert annealed.condition == "in the solution annealed stage"
+    assert [leaf.bound.value for leaf in _kind(ccl["5A991.b.6.a"], "threshold")] == [31.0]
