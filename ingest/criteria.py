@@ -42,6 +42,11 @@ _CHARACTERISTICS = re.compile(  # the CCL ends such a lead-in with a period, the
 _TRAITS = re.compile(
     r"\bcharacteristics?\b|\b(?:having|has|have|with|that|which)\b[^.:;]*\bof the following\s*[:.;]?\s*$", re.I)
 """A lead-in whose sub-items are qualities of the goods (not kinds of goods): each may be a feature."""
+_PURPOSE = re.compile(
+    r"\b(?:against|(?:detection|identification|detecting|identifying|protection|defen[cs]e)(?:\s+(?:or|and)\s+\w+)?"
+    r"\s+(?:of|from))\s+(?:any|one or more|either)\s+of\s+the\s+following\b", re.I)
+"""'designed for defense against any of the following': the sub-items are what the goods serve against or
+detect, qualities of the item's goods, never other kinds of goods."""
 _AS_FOLLOWS = re.compile(r"\bas follows\b|\bcomme suit\b", re.I)
 _ENDS_AND = re.compile(r"[;,]?\s*\band\s*$", re.I)
 _MATERIAL_CLAUSE = re.compile(
@@ -187,6 +192,13 @@ _POLAR = (
 )
 """Qualities the lists require in words that a description states or denies: the pattern in the list's
 text, the feature's name, words that show it, words that deny it. A general vocabulary, never one entry's."""
+_TRAIT_POLAR = (
+    (re.compile(r"\bnumerical(?:ly)? control|\bcomputer control", re.I), "numerical or computer control",
+     ("cnc", "numerical control", "numerically controlled", "computer control", "computer controlled",
+      "computer-controlled"), ("non-cnc", "manually operated", "manual machine", "no numerical control")),
+)
+"""Qualities read as `_POLAR`'s only where a sub-item states them as a characteristic of its own ("can be
+equipped with 'numerical control' units or a computer control"); in a heading they only describe the goods."""
 _FEATURE_STOP = frozenset(
     "a an the of and or for to in with by as any all its their that which be is are being capable capability "
     "capabilities able means designed specially having have has following characteristics controlled specified "
@@ -204,12 +216,16 @@ def _features(text: str, whole: bool) -> list[Leaf]:
     'autonomous flight control and navigation'
     >>> _features("Able to operate at negative pressure;", True)[0].names
     ('negative pressure', 'class iii')
+    >>> _features("According to the manufacturer's specifications, can be equipped with “numerical control” units;",
+    ...           True)[0].property
+    'numerical or computer control'
     >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
     'means to safely manipulate items in the workspace'
     """
     found = [Leaf(kind="feature", text=_feature_text(text) if whole else _phrase_at(text, m.start(), m.end()),
                   property=name, names=shows, contrary=denies)
-             for pattern, name, shows, denies in _POLAR if (m := pattern.search(text))]
+             for pattern, name, shows, denies in (*_POLAR, *(_TRAIT_POLAR if whole else ()))
+             if (m := pattern.search(text))]
     if found or not whole:
         return found[:1] if whole else found
     shown = _feature_text(text)
@@ -320,7 +336,22 @@ def subject_phrase(text: str) -> str:
     >>> subject_phrase("“Isostatic presses”, other than those controlled by 2B004 or 2B104, and related equipment")
     'Isostatic presses'
     """
-    text = _AKA.sub(r" or \1", strip_label(text))
+    return _subject_words(strip_label(text))
+
+
+def _subject_words(text: str) -> str:
+    """`subject_phrase` of words already without their label, whose first figure is goods' own ("304 and 316
+    stainless steel valves"); words that open with a quantity ("0.9 GPa in the solution annealed stage")
+    state a property and name no goods.
+
+    >>> _subject_words("304 and 316 stainless steel valves, piping, tanks and vessels.")
+    '304 and 316 stainless steel valves, piping, tanks and vessels'
+    >>> _subject_words("0.9 GPa in the solution annealed stage; or")
+    ''
+    """
+    if (figure := re.match(r"\s*[-−]?\d[\d.,]*\s?\S+", text)) and parse_quantities(figure.group(0)):
+        return ""
+    text = _AKA.sub(r" or \1", text)
     text = re.sub(r"^\s*all\s+(?:types|kinds)\s+of\s+", "", text, flags=re.I)
     text = _PAREN.sub(" ", _QUOTES.sub("", text))
     cut = _SUBJECT_END.search(text)
@@ -380,13 +411,13 @@ def chemical_leaf(text: str) -> Leaf | None:
 def _build(
     item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
     inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
-    notes_above: tuple[str, ...] = (), traits: bool = False,
+    notes_above: tuple[str, ...] = (), traits: bool = False, opening: str = "",
 ) -> _Built:
     own = strip_label(text)
-    phrase = subject_phrase(own)
+    phrase = _subject_words(own)
     terms = noun_terms(phrase)
     inherited = inherit or not terms
-    subject, terms = (parent_subject, parent_terms) if inherited else (phrase, terms)
+    subject, terms = (parent_subject, parent_terms) if inherited else (_specific(phrase, parent_subject), terms)
     chemical = chemical_leaf(own)
     if chemical:
         terms = tuple(dict.fromkeys((*parent_terms, "chemical", *words(" ".join(chemical.names)))))
@@ -398,6 +429,8 @@ def _build(
         body = own[: clause.start()]
     elif chemical is None and material is not None:
         body = _PERCENT_OF.sub(" ", own)  # an alloy's composition is the material's, a purity stays the goods
+    if opening and not phrase and body:
+        body = f"{opening} {body}"
     groups = _threshold_groups(body, subject)
     whole = traits and not parent_leaves and not groups and material is None and chemical is None \
         and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
@@ -412,10 +445,12 @@ def _build(
     if parent_leaves and material is None and (specs := material_specs(own)):
         material = Leaf(kind="material", text=own.rstrip(" ;,."), materials=specs)
     folds = material is not None and bool(item.children) and _LISTS_MATERIALS.search(own) is not None
-    characteristics = folds or bool(_CHARACTERISTICS.search(own))
+    purpose = _PURPOSE.search(own) is not None
+    characteristics = folds or purpose or bool(_CHARACTERISTICS.search(own))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else (), notes, _TRAITS.search(own) is not None)
+               (*parent_leaves, *leaves) if folds else (), notes, purpose or _TRAITS.search(own) is not None,
+               _open_comparison(own))
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)
@@ -436,6 +471,49 @@ def _build(
         subject_terms=full_terms, tree=node, exclusions=all_exclusions,
     )
     return _Built([criteria, *(c for b in children for c in b.items)], tree, exclusions, full_terms, inherited)
+
+
+_VAGUE = frozenset("other specific related certain such following general".split())
+"""Words before a parent's noun that say nothing of what kind the goods are ("Other technology")."""
+
+
+_OPEN_COMPARISON = re.compile(
+    r"(?:\b(?:equal\s+to\s+or\s+)?(?:greater|more|less|lower|higher|better|worse)\s+than|\bat\s+least|\bexceeding"
+    r"|\bup\s+to)\s*:?\s*$", re.I)
+
+
+def _open_comparison(own: str) -> str:
+    """The words of a lead-in that ends on a comparator ("Having an ultimate tensile strength, measured at 20 °C,
+    equal to or greater than:"), which its sub-items' figures complete ("0.9 GPa in the solution annealed
+    stage"); a measuring temperature between commas is left out, as it would split the property from its figure.
+
+    >>> _open_comparison("Having an ultimate tensile strength, measured at 20 °C, equal to or greater than:")
+    'Having an ultimate tensile strength equal to or greater than'
+    >>> _open_comparison("Valves having both of the following characteristics:")
+    ''
+    """
+    if not _OPEN_COMPARISON.search(own):
+        return ""
+    return " ".join(re.sub(r",\s*(?:when\s+)?measured\s+at\s+[^,]*,", " ", own).rstrip(" :").split())
+
+
+def _specific(phrase: str, parent_subject: str) -> str:
+    """A sub-item that names its goods by a bare head noun ("Machines" under "Flow forming machines, spin
+    forming machines") keeps the parent's words for them: what kind of machine is the item's point.
+
+    >>> _specific("Machines", "Flow forming machines, spin forming machines")
+    'Flow forming machines, spin forming machines'
+    >>> _specific("Valves", "Pumps, valves and compressors"), _specific("Technology", "Other technology")
+    ('Valves', 'Technology')
+    """
+    heads = set(noun_terms(phrase))
+    if not heads or set(words(phrase)) - heads:
+        return phrase
+    parts = [" ".join(part.split()) for part in re.split(r",|;|\band\b|\bor\b", parent_subject)
+             if set(noun_terms(part)) & heads]
+    if not any(set(words(part)) - heads - _VAGUE for part in parts):
+        return phrase
+    return ", ".join(parts)
 
 
 def _children_node(text: str, items: list[Item], built: list[_Built], whole: str = "") -> Node | None:
@@ -507,12 +585,16 @@ _NOT_ALTERNATIVE = re.compile(r"\b(?:\w+\s+or\s+more|or\s+(?:more|less|greater|f
 """'along one or more linear axis', 'with or without agitators': an 'or' that joins no other goods."""
 _ASIDE = re.compile(r"\s*\((?:better|worse|less|more|lower|higher|smaller|larger)\)(?=\s+than\b)", re.I)
 """'equal to or less (better) than 0.9 µm': the aside inside a comparator, read without it."""
+_UP_TO = re.compile(r"(?P<from>\bfrom\s+[-−]?\d[\d.,]*(?:\s?[A-Za-zµ°%]+)?)\s+up\s+to\s+(?=[-−]?\d)", re.I)
+"""'from 300 up to 600 Hz': a band with both ends, read as 'from 300 to 600 Hz' (the 'up to' alone drops the lower)."""
 _OF_MATTER = re.compile(r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+of\s+[a-z]+\s+(?=or\s+(?:greater|more|less)\b)",
                         re.I)
 """'10 kg of ice or greater': the matter measured sits between the figure and its comparator."""
 _PERIOD = re.compile(r"^[\s,)]*(?:of\s+[a-z]+\s+)?(?:or\s+(?:greater|more|less)\s+)?(?P<c>(?:in|per)\s+(?:\d+\s*)?(?:hours?|h|days?|minutes?))\b",
                      re.I)
 """A period a capacity is stated over ("10 kg of ice or greater in 24 hours"): the leaf's condition."""
+_STATE = re.compile(r"^[\s,)]*(?P<c>in\s+the\s+(?:[\w-]+\s+){1,3}(?:stage|state|condition))\b", re.I)
+"""The state a value holds in ("0.9 GPa in the solution annealed stage"): the leaf's condition."""
 _NPS = re.compile(r"\s+or\s+NPS\s+\d+(?:\s?/\s?\d+)?\b")
 """A nominal size "DN 10" (ISO 6708) is a diameter in millimetres, which quantities can be compared with;
 the "or NPS 3/8" beside it restates it in inches, never an alternative of other goods."""
@@ -523,7 +605,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
     if not text:
         return []
     original = text
-    text = _ASIDE.sub("", text)
+    text = _UP_TO.sub(r"\g<from> to ", _ASIDE.sub("", text))
     named = {f"{m['n']} mm": m.group(0) for m in _DN.finditer(text)}
     named |= {m["q"]: m.group(0).rstrip() for m in _OF_MATTER.finditer(text)}
     text = _OF_MATTER.sub(lambda m: f"{m['q']} ", _NPS.sub("", _DN.sub(lambda m: f"{m['n']} mm", text)))
@@ -556,6 +638,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
         groups[0].append(Leaf(kind="threshold", text=" ".join(m.group(0).split()), property=f"{m['x'].lower()} content",
                               subject=subject, op="<" if m["less"] else ">",
                               bound=Quantity(share, "percent", " ".join(m.group(0).split()))))
+    counted: tuple[int, Leaf, int] | None = None  # the last count: its group, leaf and end
     for m in _COUNT.finditer(text):
         noun = m["noun"].lower()
         if noun in _UNIT_WORDS or noun in _NOT_COUNTED or parse_quantities(f"5 {noun}"):
@@ -564,13 +647,19 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
         op = ">=" if m["n1"] else (">" if m["more"] else "<")
         noun = words(m["noun"])[0]
-        groups[0].append(Leaf(kind="count", text=m.group(0), property=noun, subject=subject, op=op,
-                              bound=Quantity(value, "dimensionless", m.group(0))))
+        leaf = Leaf(kind="count", text=m.group(0), property=noun, subject=subject, op=op,
+                    bound=Quantity(value, "dimensionless", m.group(0)))
+        if counted and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", text[counted[2]:m.start()])):
+            # "12 or more rodents, or two or more animals": the other count stands in the first one's place
+            groups.append([*(other for other in groups[counted[0]] if other is not counted[1]), leaf])
+        else:
+            groups[0].append(leaf)
+        counted = (len(groups) - 1 if groups[-1] and groups[-1][-1] is leaf else 0, leaf, m.end())
     return [g for g in groups if g]
 
 
 def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -> Leaf:
-    condition = _CONDITION.match(after) or _PERIOD.match(after)
+    condition = _CONDITION.match(after) or _PERIOD.match(after) or _STATE.match(after)
     bound = Quantity(threshold.value.value, threshold.value.unit, threshold.value.text)
     if threshold.value.unit == "percent" and re.search(r"\bmixture|concentration|of the weight", prop + after, re.I):
         prop = "concentration"
@@ -581,8 +670,9 @@ def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -
 
 
 def _official(shown: str, original: str) -> str:
-    """A leaf's phrase as the list words it, with the asides its reading left out ("less (better) than")."""
-    pattern = r"(?:\s*\([a-z]+\))?\s+".join(map(re.escape, shown.split()))
+    """A leaf's phrase as the list words it, with the asides its reading left out ("less (better) than",
+    "from 300 up to 600 Hz")."""
+    pattern = r"(?:\s*\([a-z]+\))?\s+(?:up\s+(?=to\b))?".join(map(re.escape, shown.split()))
     found = re.search(pattern, original) if pattern else None
     return " ".join(found.group(0).split()) if found else shown
 

@@ -321,3 +321,75 @@ def test_comparator_asides_restatements_and_periods(ccl: dict[str, ItemCriteria]
         ("condenser capacity", ">=", 10.0, "kilogram/hour"), ("condenser capacity", "<", 1000.0, "kilogram/hour")]
     pumps = {leaf.property for leaf in _kind(ccl["2B350.i"], "threshold")}
     assert pumps == {"manufacturer specified maximum flow-rate"}  # a hyphenated measure gets no kind appended
+
+
+def test_a_sub_item_naming_its_goods_by_a_bare_noun_keeps_the_parents_words(ccl: dict[str, ItemCriteria]) -> None:
+    assert ccl["2B209.a"].subject == "Flow forming machines, spin forming machines"
+    assert ccl["2B209.a.1"].subject == ccl["2B209.a"].subject
+    assert ccl["2B209.b"].subject == "Rotor-forming mandrels"
+    assert "Other" not in ccl["2E003.b"].subject
+
+
+def test_words_opening_with_a_quantity_name_no_goods_and_a_first_figure_stays(
+        ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]) -> None:
+    assert ccl["1C116.a.1"].subject == ccl["1C116.a.2"].subject == "Maraging steels"
+    assert list_ii["1C116.a.1"].subject.startswith("Maraging steels")
+    assert ccl["2B999.g"].subject.startswith("304 and 316 stainless steel valves")
+
+
+def test_what_goods_defend_against_or_detect_are_qualities_not_other_kinds(ccl: dict[str, ItemCriteria]) -> None:
+    mask = ccl["1A004.a"]
+    assert mask.subject.startswith("Full face masks") and ccl["1A004.a.3"].subject == mask.subject
+    assert {leaf.property for leaf in _kind(mask, "feature")} >= {"biological agents", "chemical warfare agents"}
+    assert not [n for n in _nodes(mask.tree) if n.subject_terms and not n.children]
+    from assistant.facts import read_facts
+
+    said = evaluate(mask, read_facts("gas mask filter canister rated against chemical warfare agents"),
+                    judge_subject=False)
+    assert said.status == "applies"
+    assert {leaf.property for leaf in _kind(ccl["1A004.c"], "feature")} == {
+        "biological agents", "radioactive materials", "chemical warfare agents"}
+
+
+def _nodes(tree: Node | Leaf | None) -> list[Node]:
+    if not isinstance(tree, Node):
+        return []
+    return [tree, *(n for child in tree.children for n in _nodes(child))]
+
+
+def test_a_range_from_one_figure_up_to_another_keeps_both_ends(ccl: dict[str, ItemCriteria]) -> None:
+    from assistant.facts import read_facts
+
+    changers = ccl["3A999.a"]
+    assert sorted((leaf.op, leaf.bound.value) for leaf in _kind(changers, "threshold")) == [("<=", 600.0), (">=", 300.0)]
+    assert _kind(changers, "threshold")[0].text == "from 300 up to 600 Hz"
+    assert evaluate(changers, read_facts("frequency converter 50 Hz"), judge_subject=False).status == "does not apply"
+    assert evaluate(changers, read_facts("frequency changer 400 Hz"), judge_subject=False).status == "applies"
+
+
+def test_counts_joined_by_or_are_alternatives(ccl: dict[str, ItemCriteria]) -> None:
+    nose = ccl["2B352.h.2"]
+    assert nose.subject == "Nose-only exposure apparatus"
+    assert nose.tree is not None and nose.tree.op == "any"
+    assert sorted((leaf.property, leaf.op, leaf.bound.value) for leaf in _kind(nose, "count")) == [
+        ("animal", ">=", 2.0), ("rodent", ">=", 12.0)]
+    assert [leaf.bound.value for leaf in _kind(ccl["2B001.a"], "count")]
+
+
+def test_numerical_control_stated_as_a_characteristic_is_a_feature(ccl: dict[str, ItemCriteria]) -> None:
+    from assistant.facts import read_facts
+
+    (control,) = _kind(ccl["2B209.a.2"], "feature")
+    assert control.property == "numerical or computer control" and "cnc" in control.names
+    assert evaluate(ccl["2B209.a.2"], read_facts("CNC flow forming machine"), judge_subject=False).status == "applies"
+    assert not [leaf for leaf in _kind(ccl["2B001"], "feature") if leaf.property == control.property]
+
+
+def test_sub_items_figures_complete_a_lead_in_ending_on_a_comparator(
+        ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]) -> None:
+    for items in (ccl, list_ii):
+        strength = sorted((leaf.op, leaf.bound.value, leaf.property) for leaf in _kind(items["1C116.a"], "threshold"))
+        assert strength == [(">=", 0.9, "ultimate tensile strength"), (">=", 1.5, "ultimate tensile strength")]
+    (annealed,) = _kind(ccl["1C116.a.1"], "threshold")
+    assert annealed.condition == "in the solution annealed stage"
+    assert [leaf.bound.value for leaf in _kind(ccl["5A991.b.6.a"], "threshold")] == [31.0]
