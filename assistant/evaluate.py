@@ -496,8 +496,11 @@ def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
     element = _content_element(leaf)
     if not element or leaf.op is None or leaf.bound is None:
         return None
+    # An element a nominal composition leaves out lies between 0 and the unaccounted rest: it answers only a
+    # limit that rest cannot cross (a 0.35 % rest is no answer to "less than 0.2 % hafnium").
     known = [m for m in facts.materials if m.composition and "not stated" not in m.name
-             and (element in m.composition or sum(m.composition.values()) >= 99.0)]
+             and (element in m.composition or (rest := 100.0 - sum(m.composition.values())) <= 1.0
+                  and rest < leaf.bound.value)]
     if not known or len(known) != len(facts.materials):
         return None
     found = [Quantity(m.composition.get(element, 0.0), "percent",

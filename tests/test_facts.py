@@ -475,7 +475,23 @@ def test_zircaloys_are_zirconium_with_their_nominal_composition(ccl: dict[str, I
     (mention,) = find_materials(text)
     assert mention.material.family == "zirconium" and mention.material.composition["Zr"] > 97
     assert mention.material.composition["Sn"] == pytest.approx(1.45)
-    assert evaluate(ccl["1C234"], read_facts(text), judge_subject=False).status == "applies"
+    named = evaluate(ccl["1C234"], read_facts(text), judge_subject=False)
+    assert _checks(named)["zirconium content"][0][0] == "met"
+    # Hafnium is no nominal element of the grade: it is asked until stated.
+    assert named.status == "undetermined" and _checks(named)["hafnium content"] == [("not stated", "")]
+    stated = evaluate(ccl["1C234"], read_facts(f"{text}, hafnium below 50 ppm"), judge_subject=False)
+    assert stated.status == "applies"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("maraging steel grade 350 bar", "maraging steel 350"), ("Maraging Gr. 300 forging", "maraging steel 300"),
+     ("zirconium grade 702 tube", "zirconium 702"), ("Inconel alloy 625 pipe", "Inconel 625"),
+     ("Ti grade 2 sheet", "titanium grade 2")],
+)
+def test_a_grade_word_before_the_grade_number_is_read(text: str, name: str) -> None:
+    (mention,) = find_materials(text)
+    assert mention.material.name == name
 
 
 @pytest.mark.parametrize(
