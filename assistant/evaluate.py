@@ -438,6 +438,11 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         magnitude = [q.to_pint().to_base_units().magnitude for q in named]
         pick = max if leaf.op in (">", ">=") else min
         return named[magnitude.index(pick(magnitude))]
+    if "dimension" in words(leaf.property) and len(named) > 1:
+        # Several linear dimensions ("4 mm thick, 2 m long"): the largest decides whether all are within a
+        # bound, and whether any exceeds one.
+        magnitude = [q.to_pint().to_base_units().magnitude for q in named]
+        return named[magnitude.index(max(magnitude))]
     return named[0]
 
 
@@ -491,8 +496,11 @@ def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
     element = _content_element(leaf)
     if not element or leaf.op is None or leaf.bound is None:
         return None
+    # An element a nominal composition leaves out lies between 0 and the unaccounted rest: it answers only a
+    # limit that rest cannot cross (a 0.35 % rest is no answer to "less than 0.2 % hafnium").
     known = [m for m in facts.materials if m.composition and "not stated" not in m.name
-             and (element in m.composition or sum(m.composition.values()) >= 99.0)]
+             and (element in m.composition or (rest := 100.0 - sum(m.composition.values())) <= 1.0
+                  and rest < leaf.bound.value)]
     if not known or len(known) != len(facts.materials):
         return None
     found = [Quantity(m.composition.get(element, 0.0), "percent",
@@ -574,8 +582,14 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     if "dimension" in wanted and properties == {"diameter"} and head_term(facts.subject) in _ROUND:
         return 2  # a ball's diameter is all its linear dimensions
     if properties:
-        return 2 if properties & wanted and not properties - wanted else 0
+        if properties & wanted and not properties - wanted:
+            return 2
+        # One linear dimension ("2 m long") is no thickness or wall, but may be one of "all linear dimensions".
+        return 1 if "dimension" in wanted and properties <= _LINEAR else 0
     return 1 if _plain_property(q, leaf, facts) else 0
+
+
+_LINEAR = frozenset({"length", "width", "height", "thickness", "depth"})
 
 
 def _other_goods(leaf: Leaf, item_subject: str, facts: Facts) -> bool:
@@ -648,7 +662,17 @@ def _words_after(q: Quantity, text: str) -> str:
     rest = text[at + len(q.text) : at + len(q.text) + 32]
     end = re.search(r"[,;:()\n]|\d", rest)
     # Words that lead into the next number name that number, not this one.
-    return "" if end and end.group().isdigit() else rest[: end.start() if end else None].strip()
+    if end and end.group().isdigit():
+        return ""
+    # A new phrase ("with jacket", "and heat transfer area", "for pressure service") names other parts.
+    after = _NEW_PHRASE.split(rest[: end.start() if end else None], maxsplit=1)[0].strip()
+    # A dimension said as an adjective after its figure ("2 m long", "5 mm thick") is that dimension.
+    return " ".join(_DIMENSION_ADJECTIVES.get(w.lower(), w) for w in after.split())
+
+
+_NEW_PHRASE = re.compile(r"(?i)(?<![^\W_])(?:with|and|for|including|plus|avec|et|pour)(?![^\W_])")
+_DIMENSION_ADJECTIVES = {"long": "length", "wide": "width", "thick": "thickness", "high": "height", "tall": "height",
+                         "deep": "depth", "longueur": "length", "large": "width", "épais": "thickness"}
 
 
 def _words_before(q: Quantity, text: str) -> str:

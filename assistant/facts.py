@@ -203,7 +203,10 @@ def _continued(text: str, start: int, previous_end: int, q: Quantity, found: lis
 
 
 _CONTENT_AFTER = re.compile(r"\s*(?:(?:by\s+)?(?:weight|mass|wt\.?)\s+)?(?:of\s+)?(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?![^\W_])")
-_CONTENT_BEFORE = re.compile(r"(?<![^\W_])(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?:\s+(?:content|purity))?\s*[:=]?\s*$")
+_CONTENT_BEFORE = re.compile(
+    r"(?<![^\W_])(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?:\s+(?:content|purity))?\s*[:=]?"
+    r"(?:\s*(?:[<≤]|(?i:below|under|less\s+than|max(?:imum)?|at\s+most|not\s+more\s+than))(?![^\W_]))?\s*$"
+)
 
 
 def _content(text: str, start: int, end: int) -> str:
@@ -252,6 +255,29 @@ def _capabilities(text: str, masked: str) -> tuple[list[Quantity], list[tuple[in
         found.append(Quantity(q.value, q.unit, q.text, label))
         spans.append((_range_start(masked, start), end))
     return found, spans, notes
+
+
+_FULL_SCALE = r"(?:full[\s-]?scale|f\.\s?s\.?|FS|pleine\s+[ée]chelle)"
+_OF_FULL_SCALE = re.compile(rf"\s*(?:of\s+(?:the\s+)?|de\s+(?:la\s+)?)?{_FULL_SCALE}(?![^\W_])", re.IGNORECASE)
+_SCALE_BEFORE = re.compile(rf"(?:{_FULL_SCALE}|range|span|[ée]tendue)(?:\s+of)?\s*[:=]?\s*$", re.IGNORECASE)
+
+
+def _full_scale_accuracy(text: str, quantities: list[Quantity], spans: list[tuple[int, int]]) -> list[Quantity]:
+    """An accuracy in % of full scale as the absolute accuracy it is, when the one full scale is stated
+    ("0.1 % of full scale", full scale 100 kPa -> 100 Pa): the lists bound accuracy in the measured unit.
+    The full scale is a quantity called so ("full scale 100 kPa", "range 0-100 kPa", "100 kPa FS") or a range."""
+    shares = [q for q, (_, end) in zip(quantities, spans) if q.unit == "percent" and _OF_FULL_SCALE.match(text, end)]
+    scales = [
+        q for q, (start, end) in zip(quantities, spans)
+        if q.unit != "percent" and (
+            _SCALE_BEFORE.search(text[max(0, start - 30) : start]) or _OF_FULL_SCALE.match(text, end)
+            or start < end - len(q.text)  # a range "0-100 kPa" spans its whole scale
+        )
+    ]
+    if len(shares) != 1 or len({(q.value, q.unit) for q in scales}) != 1:
+        return []
+    share, scale = shares[0], scales[0]
+    return [Quantity(share.value / 100 * scale.value, scale.unit, f"{share.text} of {scale.text}", "accuracy")]
 
 
 def _range_start(text: str, start: int) -> int:
@@ -487,7 +513,7 @@ def read_facts(text: str) -> Facts:
     subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
     chemical_words = {w.lower() for name in chemicals for w in _WORD.findall(name)}
     notes += unit_notes + [n for n in map(_impossible, quantities) if n] + _unread_units(text, spans)
-    derived = _fibre_quantities(text, quantities, materials)
+    derived = _fibre_quantities(text, quantities, materials) + _full_scale_accuracy(text, quantities, spans)
     return Facts(
         text=text,
         subject=subject,

@@ -36,7 +36,7 @@ ELEMENTS: dict[str, str] = {
     "Al": "aluminium", "B": "boron", "Be": "beryllium", "C": "carbon", "Ca": "calcium", "Co": "cobalt",
     "Cr": "chromium", "Cu": "copper", "F": "fluorine", "Fe": "iron", "Hf": "hafnium", "Li": "lithium",
     "Mg": "magnesium", "Mn": "manganese", "Mo": "molybdenum", "Nb": "niobium", "Ni": "nickel", "Si": "silicon",
-    "Ta": "tantalum", "Ti": "titanium", "U": "uranium", "V": "vanadium", "W": "tungsten", "Zn": "zinc",
+    "Sn": "tin", "Ta": "tantalum", "Ti": "titanium", "U": "uranium", "V": "vanadium", "W": "tungsten", "Zn": "zinc",
     "Zr": "zirconium",
 }
 """Element symbols and their English names: "2 % Be" and "beryllium content of more than 50 %" name one
@@ -88,13 +88,22 @@ def alias_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "", _fold(text))
 
 
+_GRADE_WORD = r"(?:(?:grade|gr\.?|type|alloy)[\s\-]*)?"
+"""A grade word datasheets put before a grade number: "maraging steel grade 350" is "maraging steel 350"."""
+
+
 def _alias_pattern(alias: str) -> str:
     """A regex for `alias` with optional separators between its chunks and optional accents:
-    "C-276" -> `c[\\s\\-]*276`, which matches "C276", "C 276" and "C-276"."""
-    chunks = []
-    for chunk in _CHUNK.findall(_fold(alias)):
-        chunks.append("".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in chunk))
-    return r"[\s\-]*".join(chunks)
+    "C-276" -> `c[\\s\\-]*276`, which matches "C276", "C 276" and "C-276"; a grade word may come before
+    a number that follows a name ("maraging steel grade 350")."""
+    chunks = _CHUNK.findall(_fold(alias))
+    out = ""
+    for i, chunk in enumerate(chunks):
+        if i:
+            grade = chunk[0].isdigit() and chunks[i - 1][-1].isalpha() and len(chunks[i - 1]) > 2
+            out += r"[\s\-]*" + (_GRADE_WORD if grade else "")
+        out += "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in chunk)
+    return out
 
 
 def _fail(path: Path, where: str, reason: str) -> IngestError:
@@ -175,6 +184,12 @@ def materials_table() -> MaterialsTable:
 def find_materials(text: str, table: MaterialsTable | None = None) -> list[Mention]:
     """Materials named in `text`, in order, longest alias first: "SS316L / PTFE-lined" -> 316L, PTFE."""
     table = table or materials_table()
-    return [
-        Mention(table.by_key[alias_key(m[0])], m.start(), m.end(), m[0]) for m in table.pattern.finditer(text)
-    ]
+    return [Mention(_material_of(table, m[0]), m.start(), m.end(), m[0]) for m in table.pattern.finditer(text)]
+
+
+def _material_of(table: MaterialsTable, written: str) -> Material:
+    """The material an alias match names; a grade word the alias lacks ("maraging steel grade 350") is dropped."""
+    key = alias_key(written)
+    if key in table.by_key:
+        return table.by_key[key]
+    return table.by_key[re.sub(r"(?<=[^\W\d_])(?:grade|gr\.?|type|alloy)(?=\d)", "", key)]

@@ -180,7 +180,11 @@ _OTHER = [
         (r"[°º˚]\s?F", "degree_Fahrenheit", "°F"),
     ),
     *_units("angle", (r"°|(?i:degrees?|degr[ée]s)", "degree", "°")),
-    *_units("percent", (r"%|(?i:per\s?cent|pour\s?cent)", "percent", "%")),
+    *_units(
+        "percent",
+        (r"%|(?i:per\s?cent|pour\s?cent)", "percent", "%"),
+        (r"ppm|(?i:parts?\s+per\s+million)", "ppm", "ppm"),
+    ),
 ]
 _RATE_TOPS = _VOLUME + _MASS + _LENGTH
 _PLAIN = _OTHER + _VOLUME + _AREA + _MASS + _LENGTH + _DURATION
@@ -420,7 +424,11 @@ def _phrase(text: str, match: re.Match[str], decimal_commas: bool) -> _Phrase:
     def quantity(n: str, u: str, surface: str) -> Quantity:
         end = match.end(u) if match[u] else match.end(n)
         canonical, _ = unit_of(u, surface)
-        return Quantity(read_number(match[n], decimal_commas), canonical, text[match.start(n) : end])
+        value = read_number(match[n], decimal_commas)
+        if canonical == "ppm":
+            # A content in parts per million is a proportion: "50 ppm" answers "less than 0.2 %".
+            return Quantity(value / 10_000, "percent", text[match.start(n) : end])
+        return Quantity(value, canonical, text[match.start(n) : end])
 
     if not match["n2"]:
         _, kind = unit_of("u1", match["u1"])

@@ -410,3 +410,110 @@ def test_a_quality_the_list_states_in_words_is_met_denied_or_asked(
     assert _checks(ev)["multiphase output"][0][0] == verdict
     if status == "undetermined":
         assert [leaf.property for leaf in ev.missing] == ["multiphase output"]
+
+
+# Issue 11: figures against the leaf they are about
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["enamelled reactor 6 300 L with anchor agitator and jacket",
+     "enamelled reactor 6 300 L and heat transfer surface",
+     "enamelled reactor 6 300 L for pressure service"],
+)
+def test_words_that_start_a_new_phrase_after_a_figure_name_other_parts(
+    ccl: dict[str, ItemCriteria], question: str
+) -> None:
+    ev = evaluate(ccl["2B350.a.1"], read_facts(question), judge_subject=False)
+    assert ev.status == "applies"
+    assert _checks(ev)["total internal volume"] == [("met", "6 300 L"), ("met", "6 300 L")]
+
+
+def test_the_words_before_a_figure_are_its_property(ccl: dict[str, ItemCriteria]) -> None:
+    facts = read_facts("photomultiplier, photocathode area 40 cm2, anode pulse rise time 0.7 ns")
+    ev = evaluate(ccl["6A202"], facts)
+    assert ev.status == "applies"
+    assert _checks(ev)["anode pulse rise time"] == [("met", "0.7 ns")]
+    assert _checks(ev)["photocathode area"] == [("met", "40 cm2")]
+    slow = evaluate(ccl["6A202.b"], read_facts("photomultiplier tube, photocathode 3 cm2, rise time 2 ns"))
+    assert slow.status == "does not apply" and _checks(slow)["anode pulse rise time"] == [("not met", "2 ns")]
+
+
+def test_a_length_said_as_long_is_no_thickness_and_a_written_grade_is_read(ccl: dict[str, ItemCriteria]) -> None:
+    facts = read_facts("maraging steel grade 350 round bar, 100 mm diameter, 2 m long")
+    assert [m.name for m in facts.materials] == ["maraging steel 350"]
+    strong = evaluate(ccl["1C216"], facts)
+    assert strong.status == "applies"
+    assert _checks(strong)["ultimate tensile strength"][0][0] == "met"
+    sibling = _checks(evaluate(ccl["1C116"], facts))
+    assert sibling["plate thickness"] == [("not stated", "")]
+    assert sibling["tubular form wall thickness"] == [("not stated", "")]
+    plate = evaluate(ccl["1C116"], read_facts("maraging steel 300 plate, 4 mm thick, 2 m long"))
+    assert _checks(plate)["plate thickness"] == [("met", "4 mm")]
+
+
+def test_the_largest_dimension_decides_the_small_forms_exclusion(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["1C216"], read_facts("maraging steel 300 plate, 4 mm thick, 2 m long"))
+    assert ev.status == "applies" and _checks(ev)["all linear dimension"] == [("met", "2 m")]
+
+
+@pytest.mark.parametrize(
+    ("code", "question", "parameter", "verdict"),
+    [("1C230", "beryllium metal powder, 99 % Be, 5 kg", "beryllium content", ("met", "99 %")),
+     ("1C231", "hafnium sponge 99.5 % Hf", "hafnium content", ("met", "99.5 %")),
+     ("1C234", "zirconium tubes, hafnium below 50 ppm", "hafnium content", ("met", "50 ppm")),
+     ("1C234", "zirconium sponge, Hf < 0.5 %", "hafnium content", ("not met", "0.5 %"))],
+)
+def test_element_contents_in_percent_and_ppm(
+    ccl: dict[str, ItemCriteria], code: str, question: str, parameter: str, verdict: tuple[str, str]
+) -> None:
+    assert _checks(evaluate(ccl[code], read_facts(question)))[parameter] == [verdict]
+
+
+@pytest.mark.parametrize("text", ["Zircaloy-4 cladding tubes", "Zircaloy 2 tube", "Zry-4 sheet"])
+def test_zircaloys_are_zirconium_with_their_nominal_composition(ccl: dict[str, ItemCriteria], text: str) -> None:
+    (mention,) = find_materials(text)
+    assert mention.material.family == "zirconium" and mention.material.composition["Zr"] > 97
+    assert mention.material.composition["Sn"] == pytest.approx(1.45)
+    named = evaluate(ccl["1C234"], read_facts(text), judge_subject=False)
+    assert _checks(named)["zirconium content"][0][0] == "met"
+    # Hafnium is no nominal element of the grade: it is asked until stated.
+    assert named.status == "undetermined" and _checks(named)["hafnium content"] == [("not stated", "")]
+    stated = evaluate(ccl["1C234"], read_facts(f"{text}, hafnium below 50 ppm"), judge_subject=False)
+    assert stated.status == "applies"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("maraging steel grade 350 bar", "maraging steel 350"), ("Maraging Gr. 300 forging", "maraging steel 300"),
+     ("zirconium grade 702 tube", "zirconium 702"), ("Inconel alloy 625 pipe", "Inconel 625"),
+     ("Ti grade 2 sheet", "titanium grade 2")],
+)
+def test_a_grade_word_before_the_grade_number_is_read(text: str, name: str) -> None:
+    (mention,) = find_materials(text)
+    assert mention.material.name == name
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "asked"),
+    [("pressure transducer accuracy 0.1 % of full scale, full scale 100 kPa", "met", "0.1 % of 100 kPa"),
+     ("pressure transducer 0-100 kPa, accuracy ±0.2 % FS", "not met", "0.2 % of 100 kPa"),
+     ("capacitance manometer 100 kPa full scale, accuracy 0.1 %", "not stated", "")],
+)
+def test_an_accuracy_in_percent_of_full_scale_is_absolute_when_the_full_scale_is_stated(
+    ccl: dict[str, ItemCriteria], question: str, verdict: str, asked: str
+) -> None:
+    ev = evaluate(ccl["2B230.c.2"], read_facts(question))
+    assert _checks(ev)["accuracy"] == [(verdict, asked)]
+    assert _checks(ev)["full scale pressure"] == [("met", "100 kPa")]
+
+
+def test_a_vacuum_induction_furnace_is_judged_on_all_three_leaves(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(ccl["2B226.a"], read_facts("vacuum induction furnace, 1 400 °C, induction coil 400 mm diameter, 30 kW"))
+    assert ev.status == "applies"
+    found = _checks(ev)
+    assert found["operation temperature"] == [("met", "1 400 °C")]
+    assert found["induction coil diameter"] == [("met", "400 mm")]
+    assert found["power input"] == [("met", "30 kW")]
+    small = evaluate(ccl["2B226.a"], read_facts("vacuum induction furnace, 1 400 °C, induction coil 800 mm diameter, 30 kW"))
+    assert small.status == "does not apply" and _checks(small)["induction coil diameter"] == [("not met", "800 mm")]

@@ -387,3 +387,10 @@ def test_a_rate_bound_with_its_comparator_before_the_period_and_its_water_restat
     assert bounds == [(">=", round(10 / 24, 4), "kilogram/hour"), ("<", round(1000 / 24, 4), "kilogram/hour")]
     assert verdicts("freeze dryer, condenser capacity 50 kg ice per 24 h", text) == ["met", "met"]
     assert verdicts("freeze dryer, condenser capacity 4 kg ice in 24 h", text) == ["not met", "met"]
+
+
+def test_parts_per_million_is_a_proportion_in_percent() -> None:
+    assert values("hafnium below 50 ppm") == [(0.005, "percent")]
+    assert values("Hf 100 parts per million") == [(0.01, "percent")]
+    assert verdicts("hafnium 50 ppm", "less than 0.2 %") == ["met"]
+    assert verdicts("hafnium 5 000 ppm", "less than 0.2 %") == ["not met"]
