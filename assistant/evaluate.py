@@ -133,14 +133,37 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
     terms = tuple(dict.fromkeys((*item.subject_terms, *noun_terms(item.subject))))
     if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}"):
         return True
-    named = (set(words(item.subject)) | set(terms)) - GENERIC
     head = head_term(facts.subject)
-    if head not in GENERIC and any(similar(head, w) for w in named):
+    if head not in GENERIC and any(similar(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC):
         return True
     if head in FORMS:
+        # A bar or a tube is judged as its material: "aluminum alloys" names it by any word.
+        named = (set(words(item.subject)) | set(terms)) - GENERIC
         made_of = set(words(" ".join([*(f"{m.name} {m.family}" for m in facts.materials), *facts.modifiers])))
         return bool((made_of - GENERIC - FORMS) & named)
     return False
+
+
+def _naming_words(subject: str) -> set[str]:
+    """The words of a subject that say what the goods are: each part's noun and the words before it, and every
+    word of a part whose noun is generic ("fibrous or filamentary materials"); a form or a material before
+    another noun only says what that is made of ("fiber" in "fiber prepregs": a carbon fibre is no prepreg),
+    while a "photomultiplier" is what "photomultiplier tubes" are.
+
+    >>> sorted(_naming_words("Resin impregnated fiber prepregs and metal coated fiber preforms"))
+    ['coated', 'impregnated', 'preform', 'prepreg', 'resin']
+    >>> sorted(_naming_words("Photomultiplier tubes"))
+    ['photomultiplier', 'tube']
+    >>> sorted(_naming_words("Carbon or aramid fibrous or filamentary materials"))
+    ['carbon', 'fiber', 'filament', 'material']
+    """
+    out: set[str] = set()
+    for part in re.split(r",|;|\bor\b|\band\b", subject):
+        found = words(part)
+        if found:
+            out |= set(found) if found[-1] in GENERIC else {found[-1], *(
+                w for w in found[:-1] if w not in FORMS and w not in _MATERIAL_QUALIFIERS)}
+    return out
 
 
 _MATERIAL_QUALIFIERS = frozenset(
