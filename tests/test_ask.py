@@ -75,9 +75,9 @@ def test_a_cas_number_goes_to_the_passage_that_contains_it(assistant: Assistant)
         ("seal-less pump, 2 m3/h, wetted parts Hastelloy C-22", "2B350", "applies", "likely-controlled"),
         ("seal-less pump, 400 L/h, wetted parts Hastelloy C-22", "2B350", "does not apply",
          "not-controlled-as-described"),
-        ("frequency converter 800 Hz, 50 kVA, frequency control better than 0.1%", "3A225", "applies",
+        ("frequency converter 800 Hz, 50 kVA, three-phase, frequency control better than 0.1%", "3A225", "applies",
          "likely-controlled"),
-        ("frequency converter 800 Hz, 50 kVA", "3A225", "undetermined", "needs-facts"),
+        ("frequency converter 800 Hz, 50 kVA, three-phase", "3A225", "undetermined", "needs-facts"),
         ("frequency converter 50 Hz, 50 kVA", "3A225", "does not apply", "not-controlled-as-described"),
         ("glass-lined reactor 3 000 L", "2B350", "applies", "likely-controlled"),
         ("glass-lined reactor 0,05 m3", "2B350", "does not apply", "not-controlled-as-described"),
@@ -104,7 +104,7 @@ def test_ruled_out_goods_say_where_they_fall(assistant: Assistant) -> None:
 
 
 def test_a_needs_facts_answer_asks_for_the_deciding_fact_and_a_follow_up_completes_it(assistant: Assistant) -> None:
-    first = assistant.ask("frequency converter 800 Hz, 50 kVA")
+    first = assistant.ask("frequency converter 800 Hz, 50 kVA, three-phase")
     follow = assistant.ask("frequency control better than 0.1%", history=[first.query])
 
     assert first.decision == "needs-facts"
@@ -218,7 +218,7 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line(home: Path) -> None
                                         "lies inside 0.1 m³ - 20 m³; glass-lined steel is a listed material"),
         ("frequency converter 400 Hz, 50 kVA", "Not controlled as described: 3A225 (US CCL) does not apply: "
                                                "frequency 400 Hz does not meet 600 Hz or more."),
-        ("frequency converter 800 Hz, 50 kVA", "Needs facts: 3A225 (US CCL) may apply; it turns on frequency control "
+        ("frequency converter 800 Hz, 50 kVA, three-phase", "Needs facts: 3A225 (US CCL) may apply; it turns on frequency control "
                                                "(better (less) than 0.2%). Stated: "),
     ],
 )
@@ -237,7 +237,7 @@ def test_cards_are_compact_and_the_full_answer_holds_every_threshold_and_note_on
     card = answer.candidates[0]
 
     assert [ch.verdict for ch in render.shown_checks(card)] == ["met", "not met"]
-    assert "1 more threshold of this entry not shown" in answer.markdown
+    assert "2 more thresholds of this entry not shown" in answer.markdown
     assert "0.2%" not in answer.markdown and "better (less) than 0.2%" in full
     reactor = assistant.ask("glass-lined reactor 3 000 L")
     assert "Technical Note 1" not in reactor.markdown
@@ -267,7 +267,7 @@ def test_a_needs_facts_answer_asks_for_the_wetted_material_and_each_option_decid
 
 
 def test_a_threshold_prompt_takes_the_stated_value(assistant: Assistant) -> None:
-    first = assistant.ask("frequency converter 800 Hz, 50 kVA")
+    first = assistant.ask("frequency converter 800 Hz, 50 kVA, three-phase")
     [control] = fact_asks(first)
 
     follow = assistant.ask(control.follow_up("0.1%"), history=[first.query])
@@ -309,7 +309,7 @@ def test_questions_and_document_text_are_escaped_in_the_export(assistant: Assist
 
 def test_a_bare_reply_to_a_prompt_gives_the_fact_it_asked_for(assistant: Assistant) -> None:
     reactor = fact_asks(assistant.ask("reactor 3 000 L"))
-    converter = fact_asks(assistant.ask("frequency converter 800 Hz, 50 kVA"))
+    converter = fact_asks(assistant.ask("frequency converter 800 Hz, 50 kVA, three-phase"))
 
     assert as_follow_up("Glass-lined steel", reactor) == "wetted parts glass-lined steel"
     assert as_follow_up("0.1%", converter) == "frequency control 0.1%"
@@ -326,7 +326,7 @@ def test_stce_chat_opens_with_the_verdict_and_a_bare_reply_re_decides(home: Path
            "COLUMNS": "200"}
 
     run = subprocess.run([sys.executable, "-c", "from ui.cli import app; app()", "chat"], cwd=ROOT, env=env,
-                         input="frequency converter 800 Hz, 50 kVA\n0.1%\n\n", text=True, capture_output=True,
+                         input="frequency converter 800 Hz, 50 kVA, three-phase\n0.1%\n\n", text=True, capture_output=True,
                          timeout=300, check=True)
 
     needs, likely = run.stdout.index("Needs facts: 3A225"), run.stdout.index("Likely controlled: 3A225")

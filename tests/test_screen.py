@@ -325,7 +325,7 @@ def test_stce_screen_json_lists_every_line_with_its_flag(home: Path, tmp_path: P
 
 def test_stce_screen_csv_and_table(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "goods.txt"
-    path.write_text("Frequency changer 600 Hz 50 kVA, frequency stability 0.1 %, ECCN: EAR99\noffice chairs\n",
+    path.write_text("Frequency changer 600 Hz three-phase 50 kVA, frequency stability 0.1 %, ECCN: EAR99\noffice chairs\n",
                     encoding="utf-8")
 
     as_csv = invoke(home, str(path), "--format", "csv")

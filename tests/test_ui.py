@@ -568,7 +568,7 @@ def test_cards_are_compact_and_expand_to_the_whole_entry(app: AppTest) -> None:
     compact = app.chat_message[1].table[0].value
     assert list(compact["verdict"]) == ["met", "not met"], "only the checks the stated facts answered"
     whole = next(e for e in app.expander if e.label.startswith("Whole entry"))
-    assert len(whole.table[0].value) == len(card.checks) == 3, "every threshold of the entry behind the expander"
+    assert len(whole.table[0].value) == len(card.checks) == 4, "every threshold of the entry behind the expander"
     assert any("better (less) than 0.2%" in m.value for m in whole.markdown), "the whole quote"
 
 
@@ -589,7 +589,7 @@ def test_a_needs_facts_answer_offers_the_fact_and_answering_re_decides(app: AppT
 
 
 def test_a_threshold_fact_is_typed_in_a_short_input(app: AppTest) -> None:
-    ask(app, "frequency converter 800 Hz, 50 kVA")
+    ask(app, "frequency converter 800 Hz, 50 kVA, three-phase")
     prompt = next(t for t in app.text_input if t.label == "Frequency control?")
 
     prompt.input("0.1%").run()
