@@ -367,9 +367,13 @@ def test_axes_named_by_their_letters(question: str, counts: dict[str, int]) -> N
     ("text", "name"),
     [("centrifugal pump, cast iron casing", "grey cast iron"), ("valve body A216 WCB", "cast carbon steel WCB"),
      ("ASTM A351 CF3M ball valve", "cast stainless CF8M"), ("pump in Duriron", "ferrosilicon (high-silicon iron)"),
-     ("beryllium copper spring contacts", "beryllium copper C17200")],
+     ("beryllium copper spring contacts", "beryllium copper C17200"),
+     # A grade word between the material and its grade number is read.
+     ("maraging steel grade 350 bar", "maraging steel 350"), ("Maraging Gr. 300 forging", "maraging steel 300"),
+     ("zirconium grade 702 tube", "zirconium 702"), ("Inconel alloy 625 pipe", "Inconel 625"),
+     ("Ti grade 2 sheet", "titanium grade 2")],
 )
-def test_castings_and_copper_alloys_are_in_the_table(text: str, name: str) -> None:
+def test_castings_copper_alloys_and_written_grades_are_read(text: str, name: str) -> None:
     (mention,) = find_materials(text)
     assert mention.material.name == name
 
@@ -481,17 +485,6 @@ def test_zircaloys_are_zirconium_with_their_nominal_composition(ccl: dict[str, I
     assert named.status == "undetermined" and _checks(named)["hafnium content"] == [("not stated", "")]
     stated = evaluate(ccl["1C234"], read_facts(f"{text}, hafnium below 50 ppm"), judge_subject=False)
     assert stated.status == "applies"
-
-
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [("maraging steel grade 350 bar", "maraging steel 350"), ("Maraging Gr. 300 forging", "maraging steel 300"),
-     ("zirconium grade 702 tube", "zirconium 702"), ("Inconel alloy 625 pipe", "Inconel 625"),
-     ("Ti grade 2 sheet", "titanium grade 2")],
-)
-def test_a_grade_word_before_the_grade_number_is_read(text: str, name: str) -> None:
-    (mention,) = find_materials(text)
-    assert mention.material.name == name
 
 
 @pytest.mark.parametrize(
