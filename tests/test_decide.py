@@ -3,8 +3,6 @@ where ruled-out goods fall; on a real eCFR excerpt, the real model and the start
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.ask import Assistant

@@ -3,8 +3,6 @@ words are widened with, and how entries are ranked."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.index import LiveIndex, View
