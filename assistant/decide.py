@@ -28,7 +28,9 @@ from assistant.notes import excluded, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
-from assistant.subjects import FORMS, GENERIC, PACKAGING, head_term, similar, words
+from assistant.subjects import (
+    FORMS, GENERIC, PACKAGING, another_kind, head_term, listed_kinds, similar, term, words,
+)
 from assistant.types import (
     Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Leaf, Passage, Ruling, Status,
 )
@@ -146,7 +148,18 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
         if ev.subject_fits:
             fitting[item.code] = ev
     has_fitting_descendant = {ancestor for code in fitting for ancestor in _ancestors(code)}
-    return [ev for code, ev in fitting.items() if code not in has_fitting_descendant]
+    return [ev for code, ev in fitting.items() if code not in has_fitting_descendant
+            and not _other_kinds(by_code[code], items, facts)]
+
+
+def _other_kinds(item: ItemCriteria, items: Sequence[ItemCriteria], facts: Facts) -> bool:
+    """The item lists kinds of goods in sub-items of their own ("a. Arc remelt furnaces; b. Electron beam
+    melting furnaces; c. Computer control systems") and the goods are none of them, being another kind of
+    the same noun: they are none of the kinds it controls, whatever its lead-in's figures."""
+    kinds = [c for c in items if _parent(c.code) == item.code and c.subject and c.subject != item.subject]
+    head = head_term(facts.subject)
+    other = [c for c in kinds if another_kind(facts.kind, head, facts.text, c.subject)]
+    return bool(other) and all(c in other or not evaluate(c, facts).subject_fits for c in kinds)
 
 
 def _ancestors(code: str) -> list[str]:
@@ -180,7 +193,7 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     """`_judge` in one list: the items of `source` only."""
     best = next(h for h in match.hits if h.passage.source == source)
     # A code, a CAS number, or a trade name the curriculum resolves names the entry whatever the goods' noun.
-    named = trade_names(facts.text, snapshot.vocabulary)
+    named = [w for w in trade_names(facts.text, snapshot.vocabulary) if term(w) not in snapshot.kinds]
     noun = (words(facts.subject) or [""])[-1]  # "drum" before synonyms fold it into "tank"
     about_named = bool({head_term(facts.subject), noun} & {"", *PACKAGING, *named})
     exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
@@ -207,8 +220,11 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     if blind and (match.similarity >= STRONG_SIMILARITY or _named_in(match.hits[:CONSIDERED], facts)
                   or _named_in(match.hits[:CONSIDERED], facts, whole=True)):
         # The item names the goods in words our subject rules do not know ("spray drying equipment" for a
-        # spray dryer), or the description matches it closely: judge its criteria, not its subject.
-        evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
+        # spray dryer), or the description matches it closely: judge its criteria, not its subject, unless
+        # it names another kind of the goods' noun (spray drying equipment for a freeze dryer).
+        head = head_term(facts.subject)
+        evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items
+                       if not another_kind(facts.kind, head, facts.text, item.subject)]
     if not evaluations:
         ruling = _excluded_entry(items, snapshot, source, facts)
         return None if ruling is None else _Judged(match, _hit_of(ruling, match, snapshot, source), ruling)
@@ -563,6 +579,8 @@ def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dic
 def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision."""
     snapshot = view.snapshot
+    # Only a kind the lists themselves tell apart makes goods another kind than an item names.
+    facts = replace(facts, kind=listed_kinds(facts.kind, head_term(facts.subject), snapshot.qualified))
     matches = [m for m in retrieved.entries[: k * 3] if _relevant(m, facts)]
     if _bare(facts) and any("code" in m.routes for m in matches):
         matches = [m for m in matches if "code" in m.routes]

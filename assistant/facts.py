@@ -480,6 +480,24 @@ def _subject(text: str, french: bool, kind: str) -> str:
     return ""
 
 
+def _kind(text: str, french: bool) -> tuple[str, ...]:
+    """The words before the goods' noun in their own phrase, lower case ("vacuum induction melting furnace" ->
+    vacuum, induction, melting; "freeze" in "freeze dryer"); none in French, whose qualifiers follow the noun.
+
+    >>> _kind("diffusion pump, 160 mm inlet", False), _kind("wooden dining table", False)
+    (('diffusion',), ('wooden', 'dining'))
+    """
+    if french:
+        return ()
+    for chunk in _chunks(text):
+        head = _head(chunk)
+        if head:
+            before = [w.lower() for w in chunk[: len(chunk) - next(
+                i for i, w in enumerate(reversed(chunk)) if singular(w) == head.split()[-1]) - 1]]
+            return tuple(w for w in before if w not in _STOP and len(w) > 2 and not w.isdigit())
+    return ()
+
+
 def _modifiers(text: str, subject: str) -> tuple[str, ...]:
     """The other content words that describe the goods, lower case and in order ("glass-lined" is a
     material, so it is in `materials`; "agitator" in "reactor with agitator" is a modifier)."""
@@ -518,6 +536,7 @@ def read_facts(text: str) -> Facts:
         text=text,
         subject=subject,
         modifiers=tuple(w for w in _modifiers(masked, subject) if w not in chemical_words),
+        kind=_kind(masked, _is_french(text)) if subject and not chemicals else (),
         quantities=tuple(quantities + derived),
         materials=tuple(materials),
         cas=tuple(cas),

@@ -34,6 +34,7 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 from assistant.codes import lineage, top_level
 from assistant.errors import IndexDamaged
 from assistant.language import detect
+from assistant.subjects import noun_terms, qualified_nouns
 from assistant.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity, SourceDocument
 
 log = logging.getLogger(__name__)
@@ -212,6 +213,19 @@ class Snapshot:
             for code in lineage(p.entry):
                 index[code.upper()].append(p)
         return index
+
+    @cached_property
+    def kinds(self) -> frozenset[str]:
+        """Every noun an item's subject names goods by ("fermenter", "pump"): words the lists use for kinds of
+        goods, which our subject rules judge, unlike a trade name only the curriculum resolves."""
+        return frozenset(t for item in self.all_criteria for t in (*item.subject_terms, *noun_terms(item.subject)))
+
+    @cached_property
+    def qualified(self) -> frozenset[tuple[str, str]]:
+        """Every (qualifier, noun) pair by which the lists' text tells kinds of goods apart ("induction
+        furnaces"), see `assistant.subjects.qualified_nouns`."""
+        lines = {line for p in self.passages if p.kind == "control-list" for line in p.text.splitlines()}
+        return frozenset(pair for line in lines for pair in qualified_nouns(line))
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

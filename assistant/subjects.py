@@ -181,3 +181,117 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     # that say which part even when the item's noun is another ("Agitators"), a coffee machine never so.
     described = {w for w in words(" ".join((goods, *modifiers))) if w not in GENERIC}
     return bool(described & (set(words(subject)) - GENERIC))
+
+
+_NOT_KINDS = frozenset(
+    "laboratory lab industrial production pilot portable mobile stationary spare complete automatic automated "
+    "manual electric electrical digital high low large small mini micro compact heavy light standard commercial "
+    "professional custom general purpose multi-purpose single double twin continuous batch closed open new used "
+    "refurbished type style grade class series model modular integrated other related associated specially "
+    "designed prepared seal sealed seal-less sealless multiple-seal multiple less multi".split()
+)
+"""Qualifiers that say how goods are built, sized or used, not which kind of them they are: a "laboratory
+pump" may be a seal-less pump."""
+
+
+def _kind_words(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _NOT_KINDS and w not in GENERIC and w not in _NOT_NOUNS}
+
+
+def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str) -> str:
+    """The kind the item names, when the goods are said to be another kind of the same noun; else "".
+
+    Every part of the item's subject that names the goods' noun qualifies it with words the description
+    (`text`) does not state, while the goods' own qualifiers (`kind`) are not the item's: a diffusion pump is no scroll-type pump, an
+    induction furnace no electron beam furnace, a dining table no positioning table. Goods that state no
+    qualifier of their own ("pump, 160 mm inlet") may be any kind: their figures and the officer decide.
+
+    >>> another_kind(("diffusion",), "pump", "diffusion pump", "Bellows-sealed scroll-type vacuum pumps")
+    'Bellows-sealed scroll-type vacuum pumps'
+    >>> furnace = ("vacuum", "induction", "melting"), "furnace", "vacuum induction melting furnace, 250 kW"
+    >>> another_kind(*furnace, "Vacuum or other controlled atmosphere melting and casting furnaces")
+    ''
+    >>> another_kind(*furnace, "Electron beam melting furnaces and plasma melting furnaces")
+    'Electron beam melting furnaces and plasma melting furnaces'
+    >>> another_kind(("freeze",), "dryer", "freeze dryer", "Spray drying equipment")
+    'Spray drying equipment'
+    >>> another_kind(("centrifugal",), "pump", "centrifugal pump", "Multiple-seal and seal-less pumps")
+    ''
+    """
+    own = _kind_words(" ".join(kind))
+    if not own or head in GENERIC:
+        return ""
+    named = set(words(subject))
+    if not {w for w in own if not any(similar(w, x) for x in named)}:
+        return ""
+    parts = _parts(subject)
+    naming = [i for i, p in enumerate(parts) if any(_same_stem(head, w) for w in p)]
+    if not naming:
+        return ""
+    # "Vacuum or ... melting and casting furnaces": a part without the noun shares the next part's. Only the
+    # words before the noun qualify it ("piping incorporating a leak detection port" is a description).
+    said = set(words(text)) | {head}
+    for part in parts[: naming[-1] + 1]:
+        qualifiers = set(part[: next((i for i, w in enumerate(part) if _same_stem(head, w)), len(part))])
+        if not {q for q in qualifiers if not any(similar(q, w) for w in said)}:
+            return ""
+    return subject.strip()
+
+
+def _parts(subject: str) -> list[list[str]]:
+    """The alternatives of a subject, each as its kind words in order; in "plasma atomization and melting
+    furnaces" the first word of a part without the final noun qualifies the parts after it ("plasma melting").
+    A hyphenated word counts by its parts ("multi-walled" -> walled).
+
+    >>> _parts("Electron beam furnaces and plasma atomization and melting furnaces")
+    [['electron', 'beam', 'furnace'], ['plasma', 'atomization'], ['plasma', 'melting', 'furnace']]
+    """
+    out: list[list[str]] = []
+    for alternative in re.split(r",|;|\bor\b|\(|\)", subject):
+        pieces = [found for piece in re.split(r"\band\b", alternative) if (found := [
+            w for w in words(piece) if "-" not in w and w not in _NOT_KINDS and w not in GENERIC
+            and w not in _NOT_NOUNS])]
+        shared: list[str] = []
+        for found in pieces:
+            out.append(shared + [w for w in found if w not in shared])
+            if len(found) > 1 and found[-1] != pieces[-1][-1] and not shared:
+                shared = [found[0]]
+    return out
+
+
+def qualified_nouns(subject: str) -> set[tuple[str, str]]:
+    """(qualifier, noun stem) pairs of a subject: the kinds of goods a list tells apart by a word before
+    their noun ("induction furnaces", "freeze-drying equipment").
+
+    >>> sorted(qualified_nouns("Vacuum induction furnaces"))
+    [('induction', 'furnac'), ('vacuum', 'furnac'), ('vacuum', 'induct')]
+    """
+    pairs: set[tuple[str, str]] = set()
+    for part in _parts(subject):
+        for i, qualifier in enumerate(part):
+            pairs |= {(qualifier, _stem(noun)) for noun in part[i + 1 : i + 3]}
+    return pairs
+
+
+def listed_kinds(kind: tuple[str, ...], head: str, pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
+    """The goods' qualifiers that the lists themselves use to tell kinds of their noun apart (see
+    `qualified_nouns`): "induction" for a furnace is a kind, "diffusion" for a pump is not one the lists name,
+    so a diffusion pump may still be any pump they control.
+
+    >>> listed_kinds(("vacuum", "induction"), "furnace", frozenset({("induction", "furnac")}))
+    ('induction',)
+    """
+    return tuple(k for k in kind if any((w, _stem(head)) in pairs for w in words(k)))
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two words for one thing: near spellings, or one stem with another ending ("dryer" and "drying").
+
+    >>> _same_stem("dryer", "drying"), _same_stem("centrifuge", "centrifugal"), _same_stem("pump", "pumping")
+    (True, True, True)
+    """
+    return similar(a, b) or _stem(a) == _stem(b)
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:ers?|ing|ion|al|or|e)$", "", word) if len(word) > 4 else word

@@ -148,13 +148,15 @@ class Facts:
 
     `subject` is the goods' head noun in English, singular and lower case ("reactor", "pump", "t-shirt"),
     "" when the question names no goods (a bare code or CAS number); `quantities` are capabilities (a range
-    gives its upper end); `notes` are problems with the input the answer must mention (contradictions,
+    gives its upper end); `kind` the words before the noun in the goods' own phrase, which say what kind of it
+    they are ("diffusion" in "diffusion pump, 160 mm inlet"); `notes` are problems with the input the answer must mention (contradictions,
     impossible values, units that fit no property).
     """
 
     text: str
     subject: str = ""
     modifiers: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     materials: tuple[Material, ...] = ()
     cas: tuple[str, ...] = ()
