@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
-from assistant.evaluate import evaluate
+from assistant.evaluate import evaluate, goods_metals
 from assistant.index import View
+from assistant.materials import ELEMENTS, element_symbol
 from assistant.notes import excluded, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
@@ -123,6 +124,19 @@ def _relevant(match: EntryMatch, facts: Facts) -> bool:
         # the rest of the description matches: leaving it out would read as "not controlled".
         return True
     return match.keyword > 0 and match.similarity >= MIN_SIMILARITY_WITH_KEYWORDS
+
+
+_INTANGIBLE = re.compile(r"(?i)\b(?:technology|technical data|software|firmware|program|source code|know-how|"
+                         r"drawings?|blueprints?|manuals?|documentation|data)\b")
+
+
+def _intangible_for_goods(match: EntryMatch, facts: Facts) -> bool:
+    """A software (xDxxx) or technology (xExxx) entry, found for physical goods: those entries control what
+    is known about goods, not the goods, so a description of goods that names no software or technology
+    is never judged by them (nickel powder is not 1E002 "technology" for zirconia powders)."""
+    category = match.entry[1:2].upper()
+    return (category in {"D", "E"} and match.entry[:1].isdigit() and bool(facts.subject)
+            and not match.routes & {"code", "cas"} and not _INTANGIBLE.search(facts.text))
 
 
 def _parent(code: str) -> str:
@@ -234,6 +248,7 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
     ev = _ancestors_allow(ev, by_code, facts, judge_subject=not (blind or exact))
     ev = _rare_name(_weigh_notes(ev, by_code, snapshot, source, facts), by_code, snapshot, source, facts)
+    ev = _other_metal(ev, snapshot, source, facts)
     return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
 
 
@@ -368,6 +383,26 @@ def _weigh_notes(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Sna
     if note := other_class(texts, facts.text):
         return replace(ev, status="does not apply", deciding=Leaf("exclusion", note), missing=(),
                        reason=f"the goods are of another class than {ev.code} controls: {note}")
+    return ev
+
+
+def _other_metal(ev: Evaluation, snapshot: Snapshot, source: str, facts: Facts) -> Evaluation:
+    """A material item whose own line names the metals it controls ("... consisting of 99 % or more of
+    zirconium, magnesium and alloys thereof", "Spherical aluminum powder") does not control goods made of
+    another metal (nickel powder), whatever their particle size."""
+    metals = goods_metals(facts)
+    if ev.status == "does not apply" or not metals or head_term(facts.subject) not in FORMS:
+        return ev
+    for code in [ev.code, *_ancestors(ev.code)][:-1]:
+        lines = [_LABEL.sub("", body(p).splitlines()[0]) for p in snapshot.by_entry.get(code.upper(), [])
+                 if p.source == source and p.entry.upper() == code.upper() and body(p)]
+        named = {element_symbol(w) for line in lines[:1] for w in re.findall(r"[A-Za-z]+", line)} - {"", "C", "B"}
+        if named:
+            if named & metals:
+                return ev
+            names = ", ".join(sorted(ELEMENTS[n] for n in named))
+            return replace(ev, status="does not apply", missing=(), deciding=Leaf("material", lines[0]),
+                           reason=f"{code} controls {names}; the goods are {', '.join(ELEMENTS[m] for m in sorted(metals))}")
     return ev
 
 
@@ -581,7 +616,7 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     snapshot = view.snapshot
     # Only a kind the lists themselves tell apart makes goods another kind than an item names.
     facts = replace(facts, kind=listed_kinds(facts.kind, head_term(facts.subject), snapshot.qualified))
-    matches = [m for m in retrieved.entries[: k * 3] if _relevant(m, facts)]
+    matches = [m for m in retrieved.entries[: k * 3] if _relevant(m, facts) and not _intangible_for_goods(m, facts)]
     if _bare(facts) and any("code" in m.routes for m in matches):
         matches = [m for m in matches if "code" in m.routes]
     judged = [j for m in matches for j in [_judge(m, facts, snapshot)] if j is not None]

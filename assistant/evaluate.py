@@ -741,9 +741,38 @@ def _any_value(values: Iterable[Value]) -> Value:
     return True if True in seen else (None if None in seen else False)
 
 
+_STEELS = frozenset({"steel", "iron"})
+
+
+def goods_metals(facts: Facts) -> set[str]:
+    """The metals the goods are made of, as element symbols: named ("nickel powder"), the base of a named
+    material (7075-T6 -> Al, maraging steel -> Fe), or a content of half or more ("95 % W").
+
+    >>> sorted(goods_metals(Facts(text="nickel powder 99.5 % Ni", subject="powder", modifiers=("nickel",))))
+    ['Ni']
+    """
+    found = {element_symbol(w) for w in (*facts.kind, *facts.modifiers, *words(facts.subject))} - {""}
+    for m in facts.materials:
+        named = {element_symbol(w) for w in re.findall(r"[A-Za-z]+", f"{m.family} {m.name}")} - {""}
+        if set(words(m.family)) & _STEELS:
+            named.add("Fe")
+        base = max(m.composition, key=m.composition.get) if m.composition else ""
+        found |= named or ({base} if base else set())
+    for q in facts.quantities:
+        symbol = element_symbol(q.property.removesuffix(" content")) if q.property.endswith(" content") else ""
+        if symbol and q.unit == "percent" and q.value >= 50:
+            found.add(symbol)
+    return found
+
+
 def _chemical(leaf: Leaf, facts: Facts) -> Value:
     if set(facts.cas) & set(leaf.cas):
         return True
+    listed_metals = {element_symbol(w) for n in leaf.names for w in re.findall(r"[A-Za-z]+", n)} - {"", "C", "B"}
+    metals = goods_metals(facts)
+    if listed_metals and metals and not listed_metals & metals and not facts.cas:
+        # "Spherical aluminum powder" is not listed for nickel powder, whatever its particle size.
+        return False
     listed = {_chemical_name(n) for n in leaf.names}
     if any(_chemical_name(n) in listed for n in facts.chemicals):
         return True
@@ -829,7 +858,9 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
             return f"{names} is a listed material ({', '.join(listed or leaf.materials)})"
         return f"{names} is not one of the listed materials ({', '.join(leaf.materials)})"
     if leaf.kind == "chemical":
-        stated = ", ".join((*run.facts.cas, *run.facts.chemicals))
+        facts = run.facts
+        stated = ", ".join((*facts.cas, *facts.chemicals)) or " ".join(
+            [*(ELEMENTS[m] for m in sorted(goods_metals(facts))), facts.subject]).strip()
         if value is None:
             return f"not stated: which chemical ({leaf.text} is listed)"
         return f"{stated} {'is' if value else 'is not'} listed ({leaf.names[0]})"
