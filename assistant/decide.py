@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
 from assistant.evaluate import evaluate, goods_metals
+from assistant.facts import is_goods_noun
 from assistant.index import View
 from assistant.materials import ELEMENTS, element_symbol
 from assistant.notes import excluded, other_class, paragraphs, purposes
@@ -207,7 +208,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     """`_judge` in one list: the items of `source` only."""
     best = next(h for h in match.hits if h.passage.source == source)
     # A code, a CAS number, or a trade name the curriculum resolves names the entry whatever the goods' noun.
-    named = [w for w in trade_names(facts.text, snapshot.vocabulary) if term(w) not in snapshot.kinds]
+    named = [w for w in trade_names(facts.text, snapshot.vocabulary)
+             if term(w) not in snapshot.kinds and not is_goods_noun(w)]
     noun = (words(facts.subject) or [""])[-1]  # "drum" before synonyms fold it into "tank"
     about_named = bool({head_term(facts.subject), noun} & {"", *PACKAGING, *named})
     exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
@@ -614,8 +616,11 @@ def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dic
 def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision."""
     snapshot = view.snapshot
-    # Only a kind the lists themselves tell apart makes goods another kind than an item names.
-    facts = replace(facts, kind=listed_kinds(facts.kind, head_term(facts.subject), snapshot.qualified))
+    # Only a kind the lists themselves tell apart, or one that a known compound names ("hair dryer"), makes
+    # goods another kind than an item names.
+    compound = set(facts.subject.split()[:-1])
+    kind = listed_kinds(facts.kind, head_term(facts.subject), snapshot.qualified)
+    facts = replace(facts, kind=tuple(k for k in facts.kind if k in kind or k in compound))
     matches = [m for m in retrieved.entries[: k * 3] if _relevant(m, facts) and not _intangible_for_goods(m, facts)]
     if _bare(facts) and any("code" in m.routes for m in matches):
         matches = [m for m in matches if "code" in m.routes]

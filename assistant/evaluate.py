@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from assistant.params import Threshold, check_quantities, format_quantity, parse_quantities
 from assistant.facts import is_goods_noun, phrase_heads
 from assistant.materials import ELEMENTS, FAMILIES, element_symbol
-from assistant.subjects import FORMS, GENERIC, another_kind, fits, head_term, noun_terms, similar, term, words
+from assistant.subjects import (
+    FORMS, GENERIC, another_kind, fits, head_term, noun_terms, same_stem, similar, term, words,
+)
 from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Op, Quantity, Verdict
 
 log = logging.getLogger(__name__)
@@ -133,7 +135,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
     terms = tuple(dict.fromkeys((*item.subject_terms, *noun_terms(item.subject))))
     head = head_term(facts.subject)
     if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}") or (
-            head not in GENERIC and any(similar(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC)):
+            head not in GENERIC and any(same_stem(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC)):
         return not another_kind(facts.kind, head, facts.text, item.subject)
     if head in FORMS:
         # A bar or a tube is judged as its material: "aluminum alloys" names it by any word.

@@ -13,7 +13,7 @@ import re
 
 GENERIC = frozenset(
     "machine equipment system device unit apparatus component part assembly item material product "
-    "good facility plant accessory instrument tool set kit".split()
+    "good facility plant accessory instrument tool set kit skid rig".split()
 )
 """Nouns too general to decide a fit on their own: "coffee machine" is not a "filament winding machine"."""
 
@@ -23,6 +23,9 @@ _MILITARY = frozenset("military army navy combat ballistic armour armor armored 
 
 _PARTS = frozenset("part component assembly accessory spare".split())
 """Generic nouns for a piece of other goods: the words that say which piece name what it is."""
+
+_WHOLES = frozenset("system equipment skid unit plant installation line machine apparatus station rig".split())
+"""Nouns for goods as a whole: a filtration skid is not one of "filtration parts or components"."""
 
 _SYNONYMS = {
     "frequency converter": "changer", "frequency inverter": "changer", "frequency changer": "changer",
@@ -168,13 +171,17 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     True
     >>> fits("helmet", ("bicycle",), ("helmet",), "Military helmets"), fits("helmet", ("nij",), ("helmet",), "Military helmets")
     (False, True)
+    >>> fits("skid", ("filtration",), ("component",), "Cross flow filtration parts or components")
+    False
     """
     if not goods:
         return True
+    head = head_term(goods)
+    if head in _WHOLES and set(noun_terms(subject)) and set(noun_terms(subject)) <= _PARTS:
+        return False
     said = set(words(" ".join((goods, *modifiers))))
     if "military" in words(subject) and not said & _MILITARY:
         return False
-    head = head_term(goods)
     if head not in GENERIC or (head not in terms and head not in _PARTS):
         return head in terms
     # A generic noun fits by the goods' other words; "spare part: agitator impeller" is judged by the words
@@ -225,14 +232,14 @@ def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str) -> s
     if not {w for w in own if not any(similar(w, x) for x in named)}:
         return ""
     parts = _parts(subject)
-    naming = [i for i, p in enumerate(parts) if any(_same_stem(head, w) for w in p)]
+    naming = [i for i, p in enumerate(parts) if any(same_stem(head, w) for w in p)]
     if not naming:
         return ""
     # "Vacuum or ... melting and casting furnaces": a part without the noun shares the next part's. Only the
     # words before the noun qualify it ("piping incorporating a leak detection port" is a description).
     said = set(words(text)) | {head}
     for part in parts[: naming[-1] + 1]:
-        qualifiers = set(part[: next((i for i, w in enumerate(part) if _same_stem(head, w)), len(part))])
+        qualifiers = set(part[: next((i for i, w in enumerate(part) if same_stem(head, w)), len(part))])
         if not {q for q in qualifiers if not any(similar(q, w) for w in said)}:
             return ""
     return subject.strip()
@@ -284,10 +291,10 @@ def listed_kinds(kind: tuple[str, ...], head: str, pairs: frozenset[tuple[str, s
     return tuple(k for k in kind if any((w, _stem(head)) in pairs for w in words(k)))
 
 
-def _same_stem(a: str, b: str) -> bool:
+def same_stem(a: str, b: str) -> bool:
     """Two words for one thing: near spellings, or one stem with another ending ("dryer" and "drying").
 
-    >>> _same_stem("dryer", "drying"), _same_stem("centrifuge", "centrifugal"), _same_stem("pump", "pumping")
+    >>> same_stem("dryer", "drying"), same_stem("centrifuge", "centrifugal"), same_stem("pump", "pumping")
     (True, True, True)
     """
     return similar(a, b) or _stem(a) == _stem(b)
