@@ -76,6 +76,7 @@ def singular(word: str) -> str:
     return word[:-1] if word.endswith("s") else word
 
 
+@functools.lru_cache(maxsize=65536)
 def term(word: str) -> str:
     """One canonical term for a noun: singular, spelling variants and synonyms folded.
 
@@ -88,12 +89,18 @@ def term(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The terms of every word in `text` (hyphenated words kept whole, and also split)."""
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    """`words`, remembered: item subjects and list lines are read again for every question."""
     out: list[str] = []
     for raw in re.findall(r"[A-Za-z][A-Za-z-]*", text):
         out.append(term(raw))
         if "-" in raw:
             out.extend(term(part) for part in raw.split("-") if len(part) > 2)
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -57,10 +57,19 @@ def words(text: str) -> set[str]:
     return {w for w in text.lower().replace("-", " ").replace("_", " ").split() if w}
 
 
+ALIASES = {"inlet diameter": "input throat size", "enclosure": "fully enclosed workspace"}
+"""Labels of bench/checks.yaml that the lists name otherwise (2B231's "input throat size")."""
+
+
 def same_property(labelled: str, answered: str | None) -> bool:
-    """Property match: the labelled words all occur in the answer's parameter name, or the other way round."""
-    a, b = words(labelled), words(answered or "")
-    return bool(a and b) and (a <= b or b <= a)
+    """Property match: the labelled words all occur in the answer's parameter name, or the other way round
+    (a label is also read as the list's own name for it, see ALIASES).
+
+    >>> same_property("inlet diameter", "input throat size"), same_property("volume", "total internal volume")
+    (True, True)
+    """
+    b = words(answered or "")
+    return any(bool(a and b) and (a <= b or b <= a) for a in (words(labelled), words(ALIASES.get(labelled, ""))))
 
 
 def verdict_of(check: dict[str, Any]) -> str | None:
