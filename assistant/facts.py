@@ -59,6 +59,8 @@ _COUNT_NOUNS = {
     "canaux": "channels", "voie": "channels", "voies": "channels", "stage": "stages", "stages": "stages",
     "étage": "stages", "étages": "stages", "spindle": "spindles", "spindles": "spindles", "broche": "spindles",
     "broches": "spindles", "phase": "phases", "phases": "phases", "head": "heads", "heads": "heads",
+    **dict.fromkeys("mouse mice rat rats rodent rodents hamster hamsters souris rongeurs".split(), "rodents"),
+    **dict.fromkeys("animal animals primate primates monkey monkeys rabbit rabbits".split(), "animals"),
 }
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -337,7 +339,11 @@ def _materials(text: str, mentions: list[Mention]) -> tuple[list[Material], list
 
 
 def _counts(text: str) -> dict[str, int]:
-    """Counted features: "5-axis" -> {"axes": 5}, "two channels" -> {"channels": 2}."""
+    """Counted features: "5-axis" -> {"axes": 5}, "two channels" -> {"channels": 2}.
+
+    >>> _counts("nose-only exposure system for 24 mice")
+    {'rodents': 24}
+    """
     counts: dict[str, int] = {}
     for m in _COUNT.finditer(text):
         n = m["n"].lower()

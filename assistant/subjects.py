@@ -24,7 +24,7 @@ _MILITARY = frozenset("military army navy combat ballistic armour armor armored 
 _PARTS = frozenset("part component assembly accessory spare".split())
 """Generic nouns for a piece of other goods: the words that say which piece name what it is."""
 
-_WHOLES = frozenset("system equipment skid unit plant installation line machine apparatus station rig".split())
+_WHOLES = frozenset("system equipment skid unit plant installation line machine apparatus station rig device".split())
 """Nouns for goods as a whole: a filtration skid is not one of "filtration parts or components"."""
 
 _SYNONYMS = {
@@ -180,6 +180,8 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     (False, True)
     >>> fits("skid", ("filtration",), ("component",), "Cross flow filtration parts or components")
     False
+    >>> fits("system", ("nose-only", "exposure"), ("apparatus",), "Nose-only exposure apparatus")
+    True
     """
     if not goods:
         return True
@@ -189,7 +191,9 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     said = set(words(" ".join((goods, *modifiers))))
     if "military" in words(subject) and not said & _MILITARY:
         return False
-    if head not in GENERIC or (head not in terms and head not in _PARTS):
+    # A "system" may be what an item calls an "apparatus"; a "coffee machine" is named whole by its compound.
+    whole = head in _WHOLES and " " not in goods.strip() and bool(set(terms) & _WHOLES)
+    if head not in GENERIC or (head not in terms and head not in _PARTS and not whole):
         return head in terms
     # A generic noun fits by the goods' other words; "spare part: agitator impeller" is judged by the words
     # that say which part even when the item's noun is another ("Agitators"), a coffee machine never so.
