@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
-from assistant.evaluate import evaluate, goods_metals
+from assistant.evaluate import evaluate, goods_metals, subject_fits
 from assistant.facts import is_goods_noun
 from assistant.index import View
 from assistant.materials import ELEMENTS, element_symbol
@@ -157,7 +157,9 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
     fitting: dict[str, Evaluation] = {}
     for item in items:
         parent = by_code.get(_parent(item.code))
-        if parent is not None and parent.subject == item.subject:
+        # A parent whose own words do not name the goods ("Flow forming machines, spin forming machines and
+        # mandrels", for a flow forming machine) leaves its sub-items to be judged on their own.
+        if parent is not None and parent.subject == item.subject and subject_fits(parent, facts):
             continue
         ev = evaluate(item, facts)
         if ev.subject_fits:

@@ -33,7 +33,7 @@ _NEUTRAL = frozenset(
     "than better worse less more greater lower higher least most over under above below around approximately "
     "the and with of its it is are was only just if what which has have having each per rated stated "
     "plus moins que est avec phase three-phase single-phase three single multiphase polyphase one two "
-    "operation operate capable".split()
+    "operation operate capable for to at in on by from pour jusqu".split()
 )
 _PROPERTY_WORDS = frozenset(
     "volume area surface diameter length width height thickness depth pressure temperature frequency power "
@@ -264,7 +264,9 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
     if isinstance(tree, Leaf):
         return _leaf(tree, run)
     facts = run.facts
-    if run.judge_subject and tree.subject_terms and not fits(facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
+    # A branch whose nouns include the goods' own ("machine") is theirs: the item's words were judged already.
+    if run.judge_subject and tree.subject_terms and head_term(facts.subject) not in tree.subject_terms and not fits(
+            facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
         return _Result(False)
     _note_pairs(tree, run)
     children = _closest(tree.children, facts) if tree.op == "any" else tree.children

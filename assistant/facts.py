@@ -59,6 +59,7 @@ _COUNT_NOUNS = {
     "canaux": "channels", "voie": "channels", "voies": "channels", "stage": "stages", "stages": "stages",
     "étage": "stages", "étages": "stages", "spindle": "spindles", "spindles": "spindles", "broche": "spindles",
     "broches": "spindles", "phase": "phases", "phases": "phases", "head": "heads", "heads": "heads",
+    "roller": "rollers", "rollers": "rollers", "rouleau": "rollers", "rouleaux": "rollers", "galets": "rollers",
     **dict.fromkeys("mouse mice rat rats rodent rodents hamster hamsters souris rongeurs".split(), "rodents"),
     **dict.fromkeys("animal animals primate primates monkey monkeys rabbit rabbits".split(), "animals"),
 }
