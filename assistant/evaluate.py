@@ -134,8 +134,9 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
         return False
     terms = tuple(dict.fromkeys((*item.subject_terms, *noun_terms(item.subject))))
     head = head_term(facts.subject)
-    if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}") or (
-            head not in GENERIC and any(same_stem(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC)):
+    if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}") or (head not in GENERIC and (
+            any(similar(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC)
+            or any(same_stem(head, w) for w in _nouns(item.subject) | set(terms)))):
         return not another_kind(facts.kind, head, facts.text, item.subject)
     if head in FORMS:
         # A bar or a tube is judged as its material: "aluminum alloys" names it by any word.
@@ -143,6 +144,22 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
         made_of = set(words(" ".join([*(f"{m.name} {m.family}" for m in facts.materials), *facts.modifiers])))
         return bool((made_of - GENERIC - FORMS) & named)
     return False
+
+
+def _nouns(subject: str) -> set[str]:
+    """The last word of each part of a subject that is not a generic noun: what each part names ("drying" in
+    "freeze-drying equipment"), which a near form of the goods' noun ("dryer") may match, unlike a qualifier
+    ("freeze" is no freezer).
+
+    >>> sorted(_nouns("Steam, gas or vapor sterilizable freeze-drying equipment"))
+    ['drying', 'gas', 'steam']
+    """
+    out: set[str] = set()
+    for part in re.split(r",|;|\bor\b|\band\b", subject):
+        found = [w for w in words(part) if w not in GENERIC]
+        if found:
+            out.add(found[-1])
+    return out
 
 
 def _naming_words(subject: str) -> set[str]:
@@ -157,14 +174,25 @@ def _naming_words(subject: str) -> set[str]:
     ['photomultiplier', 'tube']
     >>> sorted(_naming_words("Carbon or aramid fibrous or filamentary materials"))
     ['carbon', 'fiber', 'filament', 'material']
+    >>> sorted(_naming_words("Rocket motor cases"))
+    ['case']
     """
     out: set[str] = set()
     for part in re.split(r",|;|\bor\b|\band\b", subject):
         found = words(part)
-        if found:
+        if found and found[-1] in _PART_NOUNS:
+            out.add(found[-1])  # a rocket motor is no "rocket motor case"
+        elif found:
             out |= set(found) if found[-1] in GENERIC else {found[-1], *(
                 w for w in found[:-1] if w not in FORMS and w not in _MATERIAL_QUALIFIERS)}
     return out
+
+
+_PART_NOUNS = frozenset(
+    "case casing housing liner lining shell nozzle blade vane cover lid frame mount bracket seal gasket bearing "
+    "shaft rotor impeller insulation spare".split()
+)
+"""Nouns for a piece of other goods: the goods before them are what the piece belongs to, not what it is."""
 
 
 _MATERIAL_QUALIFIERS = frozenset(
