@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
-from assistant.evaluate import evaluate, goods_metals, subject_fits
+from assistant.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.facts import is_goods_noun
 from assistant.index import View
 from assistant.materials import ELEMENTS, element_symbol
@@ -45,6 +45,8 @@ STRONG_KEYWORD = 8.0
 STRONG_SIMILARITY = 0.50
 """A description this close to an entry's text (ordinary goods stay below 0.48 on bench/devset.yaml) is judged
 by the entry's criteria even when our subject rules cannot tell that the goods are what it names."""
+CLOSER = 0.10
+"""How much closer than every ruled-out entry an entry with nothing to check must match to stay a lead."""
 MAX_NOTES = 3
 MAX_MISSING = 3
 MAX_GUIDANCE = 2
@@ -319,7 +321,12 @@ def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts, snapshot: Sna
     if not shared - set(words(facts.subject)):
         return ev
     head = head_term(facts.subject)
-    if head in FORMS:
+    if facts.chemicals and names_chemical(item.subject, facts.chemicals):
+        # A chemical the item names first, with more of its words ("Lithium enriched in the lithium-6 isotope"
+        # for "lithium fluoride enriched to 95 % lithium-6").
+        if not shared - {words(item.subject)[0]}:
+            return ev
+    elif head in FORMS:
         # A bar, an ingot or a powder is named by what it is made of: one of the item's alternatives whole
         # ("natural uranium" in "Natural uranium or depleted uranium or thorium"), never one word of it
         # ("nickel" in "Nickel aluminides").
@@ -634,8 +641,11 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     decided = any(j.status == "applies" for j in judged) or bool(ruled)
     # An entry undetermined only because nothing in it can be checked is a lead while nothing else decides;
     # beside an entry whose criteria speak to the goods it is noise (a nuclear reactor beside a chemical one).
+    # An entry that matches the goods more closely than every ruled-out one stays a lead even with nothing
+    # to check: ruling out weaker matches never clears goods that a closer entry names.
+    closest_ruled = max((j.match.similarity for j in ruled), default=0.0) + CLOSER
     standing = [j for j in judged if j.status == "applies" or j.asks
-                or (j.status == "undetermined" and not decided
+                or (j.status == "undetermined" and (not decided or j.match.similarity >= closest_ruled)
                     and (j.match.similarity >= MIN_SIMILARITY or j.named or j.evaluation is None))]
     specific = [j for j in standing if not is_catch_all(j.match.entry) or j.match.routes & {"code"}]
     best_ruled = max((j.match.score for j in ruled), default=0.0)

@@ -128,6 +128,8 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
     named chemicals where the item lists chemicals (their identity decides)."""
     if (facts.cas or facts.chemicals) and any(leaf.kind == "chemical" for leaf in leaves(item.tree)):
         return True
+    if facts.chemicals and names_chemical(item.subject, facts.chemicals):
+        return True
     # The terms stored at ingest (an entry's include its sub-items' nouns) and those of the item's own words
     # read now, so a better synonym table helps without a re-ingest.
     if _other_material(item.subject, facts.materials):
@@ -144,6 +146,19 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
         made_of = set(words(" ".join([*(f"{m.name} {m.family}" for m in facts.materials), *facts.modifiers])))
         return bool((made_of - GENERIC - FORMS) & named)
     return False
+
+
+def names_chemical(subject: str, chemicals: tuple[str, ...]) -> bool:
+    """An item whose subject begins with a stated chemical's first word: "Calcium" for "calcium metal",
+    "Lithium enriched in the lithium-6 isotope" for "lithium fluoride enriched to 95 % lithium-6".
+
+    >>> names_chemical("Lithium enriched in the lithium-6 isotope", ("lithium fluoride",))
+    True
+    >>> names_chemical("Chemical manufacturing facilities", ("lithium fluoride",))
+    False
+    """
+    first = (words(subject) or [""])[0]
+    return any(first and first == (words(c) or [""])[0] for c in chemicals)
 
 
 def _nouns(subject: str) -> set[str]:
