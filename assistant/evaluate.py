@@ -523,7 +523,8 @@ _NOMINAL = {"tensile strength": ("tensile_strength_mpa", "megapascal", "MPa"),
 
 def _nominal(leaf: Leaf, facts: Facts) -> Quantity | None:
     """A property the question does not state but its named material has in the materials table (the nominal
-    published value of "maraging 350" for a tensile strength), labelled as such in the check."""
+    published value of "maraging 350" for a tensile strength), labelled as such in the check; a family's
+    generic row gives none."""
     wanted = next((v for k, v in _NOMINAL.items() if k in leaf.property.lower() and "specific" not in
                    leaf.property.lower()), None)
     if wanted is None or leaf.condition and not _condition_stated(leaf.condition, Quantity(20, "degree_Celsius",
@@ -531,7 +532,8 @@ def _nominal(leaf: Leaf, facts: Facts) -> Quantity | None:
         return None
     key, unit, shown = wanted
     for m in facts.materials:
-        if key in m.properties:
+        # A generic row ("glass (type not stated)") is no figure for a lead glass: only a named grade is.
+        if key in m.properties and "not stated" not in m.name:
             value = m.properties[key]
             return Quantity(value, unit, f"{value:g} {shown} (nominal for {m.name})", property=leaf.property)
     return None
