@@ -147,7 +147,7 @@ def _parent(code: str) -> str:
     return chain[-2] if len(chain) > 1 else ""
 
 
-def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
+def _judgeable(items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) -> list[Evaluation]:
     """Evaluations of the most specific items that carry a subject of their own and fit the goods.
 
     A sub-item that only inherits its parent's subject (a material alternative under "reactors", or 3A225's
@@ -164,20 +164,29 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts) -> list[Evaluation]:
         if parent is not None and parent.subject == item.subject and subject_fits(parent, facts):
             continue
         ev = evaluate(item, facts)
-        if ev.subject_fits:
+        if ev.subject_fits and not _kind_conflict(item, facts, snapshot):
             fitting[item.code] = ev
     has_fitting_descendant = {ancestor for code in fitting for ancestor in _ancestors(code)}
     return [ev for code, ev in fitting.items() if code not in has_fitting_descendant
-            and not _other_kinds(by_code[code], items, facts)]
+            and not _other_kinds(by_code[code], items, facts, snapshot)]
 
 
-def _other_kinds(item: ItemCriteria, items: Sequence[ItemCriteria], facts: Facts) -> bool:
+def _kind_conflict(item: ItemCriteria, facts: Facts, snapshot: Snapshot) -> str:
+    """The kind the item names when the goods are said to be another kind of its noun (see
+    `assistant.subjects.another_kind`), its own text counting among its words; else ""."""
+    if not facts.kind:
+        return ""
+    own = " ".join(body(p) for p in snapshot.by_entry.get(item.code.upper(), [])
+                   if p.source == item.source and p.entry.upper() == item.code.upper())
+    return another_kind(facts.kind, head_term(facts.subject), facts.text, item.subject, own)
+
+
+def _other_kinds(item: ItemCriteria, items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) -> bool:
     """The item lists kinds of goods in sub-items of their own ("a. Arc remelt furnaces; b. Electron beam
     melting furnaces; c. Computer control systems") and the goods are none of them, being another kind of
     the same noun: they are none of the kinds it controls, whatever its lead-in's figures."""
     kinds = [c for c in items if _parent(c.code) == item.code and c.subject and c.subject != item.subject]
-    head = head_term(facts.subject)
-    other = [c for c in kinds if another_kind(facts.kind, head, facts.text, c.subject)]
+    other = [c for c in kinds if _kind_conflict(c, facts, snapshot)]
     return bool(other) and all(c in other or not evaluate(c, facts).subject_fits for c in kinds)
 
 
@@ -236,15 +245,14 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
     else:
-        evaluations = _judgeable(items, facts)
+        evaluations = _judgeable(items, facts, snapshot)
     if blind and (match.similarity >= STRONG_SIMILARITY or _named_in(match.hits[:CONSIDERED], facts)
                   or _named_in(match.hits[:CONSIDERED], facts, whole=True)):
         # The item names the goods in words our subject rules do not know ("spray drying equipment" for a
         # spray dryer), or the description matches it closely: judge its criteria, not its subject, unless
         # it names another kind of the goods' noun (spray drying equipment for a freeze dryer).
-        head = head_term(facts.subject)
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items
-                       if not another_kind(facts.kind, head, facts.text, item.subject)]
+                       if not _kind_conflict(item, facts, snapshot)]
     if not evaluations:
         ruling = _excluded_entry(items, snapshot, source, facts)
         return None if ruling is None else _Judged(match, _hit_of(ruling, match, snapshot, source), ruling)
@@ -553,7 +561,7 @@ def _catch_all_for(snapshot: Snapshot, considered: Sequence[_Judged], label: str
     for code in sorted(c for c in snapshot.by_entry if "." not in c and is_catch_all(c) and c[:2] in groups):
         items = snapshot.entry(code, label)[1]
         subjects = {item.code: item.subject for item in items}
-        applying = [ev for ev in _judgeable(items, facts)
+        applying = [ev for ev in _judgeable(items, facts, snapshot)
                     if ev.status == "applies" and names_whole(subjects[ev.code], facts)]
         if applying:
             return applying[0].code

@@ -19,7 +19,7 @@ from assistant.params import Threshold, check_quantities, format_quantity, parse
 from assistant.facts import is_goods_noun, phrase_heads
 from assistant.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.subjects import (
-    FORMS, GENERIC, another_kind, fits, head_term, noun_terms, same_stem, similar, term, words,
+    FORMS, GENERIC, fits, head_term, noun_terms, same_stem, similar, term, words,
 )
 from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Op, Quantity, Verdict
 
@@ -139,7 +139,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
     if fits(facts.subject, facts.modifiers, terms, f"{item.subject} {' '.join(terms)}") or (head not in GENERIC and (
             any(similar(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC)
             or any(same_stem(head, w) for w in _nouns(item.subject) | set(terms)))):
-        return not another_kind(facts.kind, head, facts.text, item.subject)
+        return True
     if head in FORMS:
         # A bar or a tube is judged as its material: "aluminum alloys" names it by any word.
         named = (set(words(item.subject)) | set(terms)) - GENERIC

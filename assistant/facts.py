@@ -111,7 +111,8 @@ telescope binocular lens mirror prism diode transistor thermocouple gauge meter 
 plc software equipment apparatus instrument system unit assembly kit part component spare accessory cloth fabric
 yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
 sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
-helmet vest goggles boot backpack umbrella transmitter
+helmet vest goggles boot backpack umbrella transmitter centre center station lyophilizer lyophiliser window
+electrode sign bench hood block
 """.split())
 
 
@@ -127,7 +128,8 @@ _COMPOUNDS = frozenset({
     "spray dryer", "freeze dryer", "vacuum pump", "power tool", "hand tool", "circuit board", "heat pump",
     "frequency converter", "frequency inverter", "frequency changer", "frequency drive",
     "pressure transmitter", "pressure transducer", "pressure gauge", "pressure sensor", "level transmitter",
-    "flow transmitter", "temperature transmitter", "radio transmitter",
+    "flow transmitter", "temperature transmitter", "radio transmitter", "machining centre", "machining center",
+    "turning centre", "turning center", "filling station", "clean bench",
 })
 _FRENCH: tuple[tuple[str, str], ...] = (
     (r"[ée]changeurs?\s+de\s+chaleur", "heat exchanger"), (r"machines?\s+[àa]\s+caf[ée]", "coffee machine"),

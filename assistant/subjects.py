@@ -39,7 +39,8 @@ _SYNONYMS = {
     "grinding machine": "machine tool", "grinder": "machine tool", "machining center": "machine tool",
     "machining centre": "machine tool", "turning center": "machine tool", "turning centre": "machine tool",
     "boring machine": "machine tool", "jig grinder": "machine tool", "cnc machine": "machine tool",
-    "manometer": "transducer", "aluminium": "aluminum",
+    "manometer": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
+    "lyophilisateur": "dryer",
 }
 """Spelling variants and near-synonyms, mapped to one term."""
 
@@ -216,11 +217,12 @@ def _kind_words(text: str) -> set[str]:
     return {w for w in words(text) if w not in _NOT_KINDS and w not in GENERIC and w not in _NOT_NOUNS}
 
 
-def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str) -> str:
+def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str, context: str = "") -> str:
     """The kind the item names, when the goods are said to be another kind of the same noun; else "".
 
     Every part of the item's subject that names the goods' noun qualifies it with words the description
-    (`text`) does not state, while the goods' own qualifiers (`kind`) are not the item's: a diffusion pump is no scroll-type pump, an
+    (`text`) does not state, while the goods' own qualifiers (`kind`) are not the item's, nor words of its
+    own text (`context`: 1A227's "viewing area of the window" takes a viewing window): a diffusion pump is no scroll-type pump, an
     induction furnace no electron beam furnace, a dining table no positioning table. Goods that state no
     qualifier of their own ("pump, 160 mm inlet") may be any kind: their figures and the officer decide.
 
@@ -239,7 +241,7 @@ def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str) -> s
     own = _kind_words(" ".join(kind))
     if not own or head in GENERIC:
         return ""
-    named = set(words(subject))
+    named = set(words(f"{subject} {context}"))
     if not {w for w in own if not any(similar(w, x) for x in named)}:
         return ""
     parts = _parts(subject)
