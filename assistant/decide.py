@@ -31,7 +31,7 @@ from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
 from assistant.subjects import (
-    FORMS, GENERIC, PACKAGING, another_kind, head_term, listed_kinds, similar, term, words,
+    FORMS, GENERIC, PACKAGING, another_kind, head_term, listed_kinds, military_fits, similar, term, words,
 )
 from assistant.types import (
     Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Leaf, Passage, Ruling, Status,
@@ -252,7 +252,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         # spray dryer), or the description matches it closely: judge its criteria, not its subject, unless
         # it names another kind of the goods' noun (spray drying equipment for a freeze dryer).
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items
-                       if not _kind_conflict(item, facts, snapshot)]
+                       if not _kind_conflict(item, facts, snapshot)
+                       and military_fits(item.subject, set(words(facts.text)))]
     if not evaluations:
         ruling = _excluded_entry(items, snapshot, source, facts)
         return None if ruling is None else _Judged(match, _hit_of(ruling, match, snapshot, source), ruling)

@@ -164,6 +164,15 @@ def head_term(goods: str) -> str:
     return _SYNONYMS.get(goods) or (words(goods) or [term(goods)])[-1]
 
 
+def military_fits(subject: str, said: set[str]) -> bool:
+    """An item worded "Military ..." takes only goods described in a military context (`said`: their terms).
+
+    >>> military_fits("Military helmets", {"bicycle", "helmet"}), military_fits("Military helmets", {"nij", "helmet"})
+    (False, True)
+    """
+    return "military" not in words(subject) or bool(said & _MILITARY)
+
+
 def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject: str) -> bool:
     """Whether goods named `goods` (with `modifiers`) are the kind of thing an item names.
 
@@ -190,7 +199,7 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     if head in _WHOLES and set(noun_terms(subject)) and set(noun_terms(subject)) <= _PARTS:
         return False
     said = set(words(" ".join((goods, *modifiers))))
-    if "military" in words(subject) and not said & _MILITARY:
+    if not military_fits(subject, said):
         return False
     # A "system" may be what an item calls an "apparatus"; a "coffee machine" is named whole by its compound.
     whole = head in _WHOLES and " " not in goods.strip() and bool(set(terms) & _WHOLES)
