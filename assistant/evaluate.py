@@ -42,7 +42,7 @@ _PROPERTY_WORDS = frozenset(
 )
 _PROPERTY_SYNONYMS = {"stability": "control", "accuracy": "control", "precision": "control", "regulation": "control",
                       "flowrate": "flow", "flow-rate": "flow", "throughput": "flow", "weight": "mass",
-                      "dia": "diameter", "bore": "diameter", "inlet": "input",
+                      "dia": "diameter", "bore": "diameter", "inlet": "input", "wall": "thickness",
                       "fout": "frequency", "fmax": "frequency", "vacuum": "pressure"}
 _UNIT_WORDS = frozenset(
     "liter litre meter metre cubic square hour minute second gallon hertz watt volt ampere pascal bar mbar kelvin "
@@ -333,6 +333,10 @@ def _note_pairs(node: Node, run: _Run) -> None:
 
 
 def _leaf(leaf: Leaf, run: _Run) -> _Result:
+    if leaf.kind == "threshold" and run.judge_subject and _other_material(leaf.subject, run.facts.materials):
+        # A branch for goods of another material ("Glass fibrous ... materials" beside "Carbon ...") is no
+        # branch for these goods, whatever their figures.
+        return _Result(False)
     if leaf.kind in ("threshold", "count"):
         value = _threshold(leaf, run)
     elif leaf.kind == "material":
@@ -448,7 +452,8 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         return None if pct is None else Quantity(pct, "percent", f"{pct:g} %")
     assert leaf.bound is not None
     threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
-    same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"]
+    same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"
+                 and _stage_fits(q, leaf, facts)]
     scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
     if item_subject is not None and _other_goods(leaf, item_subject, facts):
         scored = [(score, q) for score, q in scored if score == 2]
@@ -468,6 +473,35 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         magnitude = [q.to_pint().to_base_units().magnitude for q in named]
         return named[magnitude.index(max(magnitude))]
     return named[0]
+
+
+_STAGES = (("hardened", re.compile(r"(?i)\b(?:precipitation[\s-]+hardened|age[\s-]*hardened|aged|hardened|"
+                                   r"heat[\s-]+treated)\b")),
+           ("annealed", re.compile(r"(?i)\b(?:solution[\s-]+annealed|solution[\s-]+treated|annealed)\b")))
+"""The heat-treatment stages a material's figure is stated in: "aged" is the precipitation hardened stage."""
+
+
+def _stage(text: str) -> str:
+    """The heat-treatment stage a text names, or ""."""
+    return next((name for name, pattern in _STAGES if pattern.search(text)), "")
+
+
+def _stage_fits(q: Quantity, leaf: Leaf, facts: Facts) -> bool:
+    """A figure stated for one stage ("0.85 GPa solution annealed", "aged UTS 1.8 GPa") answers only a leaf
+    about that stage or about none: an annealed strength is no measure of the precipitation hardened one.
+
+    >>> leaf = Leaf("threshold", "1.5 GPa", property="ultimate tensile strength",
+    ...             condition="in the precipitation hardened stage")
+    >>> text = "maraging steel sheet, tensile strength 0.85 GPa solution annealed, 1.40 GPa aged"
+    >>> [_stage_fits(Quantity(v, "gigapascal", t), leaf, Facts(text=text)) for v, t in ((0.85, "0.85 GPa"),
+    ...                                                                             (1.4, "1.40 GPa"))]
+    [False, True]
+    """
+    wanted = _stage(leaf.condition)
+    if not wanted:
+        return True
+    stated = _stage(_words_after(q, facts.text)) or _stage(_words_before(q, facts.text))
+    return not stated or stated == wanted
 
 
 _NOMINAL = {"tensile strength": ("tensile_strength_mpa", "megapascal", "MPa"),
@@ -608,8 +642,9 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     if properties:
         if properties & wanted and not properties - wanted:
             return 2
-        # One linear dimension ("2 m long") is no thickness or wall, but may be one of "all linear dimensions".
-        return 1 if "dimension" in wanted and properties <= _LINEAR else 0
+        # One linear dimension ("2 m long", "inside diameter 300 mm") is no thickness or wall, but is one of
+        # "all linear dimensions".
+        return 1 if "dimension" in wanted and properties <= _LINEAR | {"diameter"} else 0
     return 1 if _plain_property(q, leaf, facts) else 0
 
 
