@@ -554,6 +554,16 @@ def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
     element = _content_element(leaf)
     if not element or leaf.op is None or leaf.bound is None:
         return None
+    if leaf.op in (">", ">=") and leaf.bound.value >= 50 and facts.materials and all(
+            m.composition and element not in m.composition and max(m.composition.values()) >= 50
+            for m in facts.materials):
+        # Half of an element the material's own base outweighs is out of reach whatever the grade: a carbon
+        # fibre is no fibre of 50 % silicon.
+        m = facts.materials[0]
+        base = max(m.composition, key=m.composition.__getitem__)
+        rest = 100.0 - m.composition[base]
+        return Quantity(rest, "percent", f"at most {rest:g} % {element} ({m.name} is mostly {ELEMENTS[base]})",
+                        property=f"{ELEMENTS[element]} content")
     # An element a nominal composition leaves out lies between 0 and the unaccounted rest: it answers only a
     # limit that rest cannot cross (a 0.35 % rest is no answer to "less than 0.2 % hafnium").
     known = [m for m in facts.materials if m.composition and "not stated" not in m.name

@@ -16,7 +16,7 @@ from ingest.load import read_bytes
 from tests.conftest import CCL_XML, LIST_II
 
 
-CODES = {"1C002", "1C116", "1C210", "1C216"}
+CODES = {"1C002", "1C010", "1C116", "1C210", "1C216"}
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +93,10 @@ def test_1c002b_production_route_is_asked_never_assumed(items: dict[tuple[str, s
     item = items[(label, "1C002.b.4")]
     assert any(leaf.kind == "feature" and leaf.contrary for leaf in leaves(item.tree))
     assert evaluate(item, read_facts(question)).status == status
+
+
+@pytest.mark.parametrize("label", LISTS)
+def test_carbon_fibre_is_no_silica_fibre(items: dict[tuple[str, str], ItemCriteria], label: str) -> None:
+    """Half of an element the material's own base outweighs is out of reach: carbon fibre is mostly carbon."""
+    result = evaluate(items[(label, "1C010.c.1.a")], read_facts("carbon fibre tow, modulus 100 GPa, density 1.9 g/cm3"))
+    assert result.status == "does not apply" and "silicon" in result.reason
