@@ -562,7 +562,7 @@ def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
         m = facts.materials[0]
         base = max(m.composition, key=m.composition.__getitem__)
         rest = 100.0 - m.composition[base]
-        return Quantity(rest, "percent", f"at most {rest:g} % {element} ({m.name} is mostly {ELEMENTS[base]})",
+        return Quantity(rest, "percent", f"at most {rest:g} % {element} ({m.name} is mostly {ELEMENTS.get(base, base)})",
                         property=f"{ELEMENTS[element]} content")
     # An element a nominal composition leaves out lies between 0 and the unaccounted rest: it answers only a
     # limit that rest cannot cross (a 0.35 % rest is no answer to "less than 0.2 % hafnium").
