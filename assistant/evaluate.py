@@ -475,14 +475,23 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
     return named[0]
 
 
-_STAGES = (("hardened", re.compile(r"(?i)\b(?:precipitation[\s-]+hardened|age[\s-]*hardened|aged|hardened|"
-                                   r"heat[\s-]+treated)\b")),
-           ("annealed", re.compile(r"(?i)\b(?:solution[\s-]+annealed|solution[\s-]+treated|annealed)\b")))
-"""The heat-treatment stages a material's figure is stated in: "aged" is the precipitation hardened stage."""
+_STAGES = (
+    ("annealed", re.compile(r"(?i)\bsolution[\s-]+(?:heat[\s-]+)?(?:annealed|treated)\b|\bmis\s+en\s+solution\b")),
+    ("hardened", re.compile(r"(?i)\b(?:precipitation[\s-]+hardened|age[\s-]*hardened|aged|age?ing|hardened|"
+                            r"heat[\s-]+treated|vieilli|durci)\b")),
+    ("annealed", re.compile(r"(?i)\b(?:annealed|recuit)\b")),
+)
+"""The heat-treatment stages a material's figure is stated in, the solution stage first ("solution heat
+treated" is no heat treatment to full strength): "aged" is the precipitation hardened stage."""
 
 
 def _stage(text: str) -> str:
-    """The heat-treatment stage a text names, or ""."""
+    """The heat-treatment stage a text names, or "".
+
+    >>> [_stage(t) for t in ("solution heat treated", "after ageing", "in the precipitation hardened stage",
+    ...                      "annealed", "measured at 20 °C")]
+    ['annealed', 'hardened', 'hardened', 'annealed', '']
+    """
     return next((name for name, pattern in _STAGES if pattern.search(text)), "")
 
 

@@ -37,6 +37,8 @@ LISTS = ("US CCL", "NO List II")
     ("maraging steel C200 sheet 3 mm, tensile strength 0.85 GPa solution annealed, 1.40 GPa aged", "does not apply"),
     ("maraging steel sheet 3 mm, tensile strength 0.95 GPa solution annealed, 1.40 GPa aged", "applies"),
     ("maraging steel sheet 3 mm, tensile strength 0.85 GPa solution annealed, 1.60 GPa aged", "applies"),
+    ("maraging steel sheet 2 mm, UTS 0.8 GPa solution heat treated, 1.45 GPa after ageing", "does not apply"),
+    ("maraging steel sheet 2 mm, UTS 1.0 GPa solution heat treated, 1.45 GPa after ageing", "applies"),
     # A figure that names no stage still answers either bound.
     ("maraging steel sheet 3 mm, tensile strength 1.6 GPa", "applies"),
     # The wall answers "wall or plate thickness": 20 mm is too thick for sheet or tubing, and a 200 mm bore too
