@@ -267,7 +267,7 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
     if run.judge_subject and tree.subject_terms and not fits(facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
         return _Result(False)
     _note_pairs(tree, run)
-    children = _closest(tree.children, facts) if tree.op == "any" else tree.children
+    children = _own_material(_closest(tree.children, facts), facts) if tree.op == "any" else tree.children
     # Every alternative is still checked, so the answer can say what else the entry states.
     results = [result for child in tree.children if (result := _node(child, run)) and child in children]
     if results and all(r.neutral for r in results):
@@ -288,6 +288,22 @@ def _closest(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Le
         return children
     best = max(scored.values())
     return tuple(c for c in children if scored.get(id(c), best) == best)
+
+
+_MATERIAL_CLASSES = frozenset({"organic", "inorganic"})
+
+
+def _own_material(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Leaf, ...]:
+    """Alternatives for materials by name and by class ("Carbon fibrous ..." beside "Inorganic fibrous ..."):
+    goods whose material one of them names are judged by that one, never by a class's lower bounds."""
+    made = set(words(" ".join(f"{m.name} {m.family}" for m in facts.materials)))
+    if not made:
+        return children
+    named = {id(c): set(words(" ".join(leaf.subject for leaf in leaves(c) if leaf.kind == "threshold")))
+             for c in children}
+    if not any(named[id(c)] & _MATERIAL_QUALIFIERS & made for c in children):
+        return children
+    return tuple(c for c in children if named[id(c)] & _MATERIAL_QUALIFIERS & made or not named[id(c)] & _MATERIAL_CLASSES)
 
 
 def _unknown(results: list[_Result]) -> _Result | None:
@@ -866,12 +882,20 @@ def _names_the_goods(leaf: Leaf, facts: Facts) -> bool:
         return False
     heads = {term(h) for h in phrase_heads(facts.text)} - GENERIC
     said = set(words(facts.text))
-    for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", leaf.text[found.end():]):
+    rest, at = leaf.text[found.end():], 0
+    for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", rest):
+        at = rest.find(phrase, at) + len(phrase)
         content = [w for w in (term(t) for t in re.findall(r"[A-Za-z][A-Za-z-]*", phrase))
                    if w not in _FILLER and len(w) > 2]
-        if content and content[-1] in heads and set(words(" ".join(content))) <= said:
+        if content and content[-1] in heads and set(words(" ".join(content))) <= said \
+                and not _EXCLUSION_TERMS.search(rest[at:]):
             return True
     return False
+
+
+_EXCLUSION_TERMS = re.compile(r"(?i)\b(?:for|having|with|when|if|unless|containing|which|that|whose)\b")
+"""Words that put a purpose or conditions on the goods a Note frees ("... for the repair of civil aircraft
+structures, having all of the following"): naming the goods is then not enough for the Note to hold."""
 
 
 _OTHER_SIDE: dict[str, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}

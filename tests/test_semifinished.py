@@ -102,3 +102,23 @@ def test_carbon_fibre_is_no_silica_fibre(items: dict[tuple[str, str], ItemCriter
     """Half of an element the material's own base outweighs is out of reach: carbon fibre is mostly carbon."""
     result = evaluate(items[(label, "1C010.c.1.a")], read_facts("carbon fibre tow, modulus 100 GPa, density 1.9 g/cm3"))
     assert result.status == "does not apply" and "silicon" in result.reason
+
+
+@pytest.mark.parametrize("label", LISTS)
+@pytest.mark.parametrize(("code", "question", "status"), [
+    # The civil aircraft repair Note frees fibres for that purpose and of those sizes, not every carbon fibre.
+    ("1C010.b", "carbon fibre, tensile strength 6.4 GPa, modulus 294 GPa, density 1.80 g/cm3", "applies"),
+    ("1C010", "carbon fibre, tensile strength 6.4 GPa, modulus 294 GPa, density 1.80 g/cm3", "applies"),
+    # A carbon fibre below 1C010.b is not caught by the lower bound of the inorganic fibres of 1C010.c.
+    ("1C010.b", "carbon fibre, tensile strength 3.5 GPa, modulus 200 GPa, density 1.80 g/cm3", "does not apply"),
+])
+def test_1c010_carbon_fibre(items: dict[tuple[str, str], ItemCriteria], label: str, code: str, question: str,
+                            status: str) -> None:
+    assert evaluate(items[(label, code)], read_facts(question)).status == status
+
+
+@pytest.mark.parametrize("label", LISTS)
+def test_1c010_carbon_fibre_is_not_judged_as_inorganic(items: dict[tuple[str, str], ItemCriteria], label: str) -> None:
+    result = evaluate(items[(label, "1C010")],
+                      read_facts("carbon fibre, tensile strength 3.5 GPa, modulus 200 GPa, density 1.80 g/cm3"))
+    assert result.status != "applies" and not any("sublimation" in leaf.property for leaf in result.missing)
