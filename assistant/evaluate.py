@@ -42,7 +42,7 @@ _PROPERTY_WORDS = frozenset(
 )
 _PROPERTY_SYNONYMS = {"stability": "control", "accuracy": "control", "precision": "control", "regulation": "control",
                       "flowrate": "flow", "flow-rate": "flow", "throughput": "flow", "weight": "mass",
-                      "dia": "diameter", "bore": "diameter", "inlet": "input",
+                      "dia": "diameter", "bore": "diameter", "inlet": "input", "wall": "thickness",
                       "fout": "frequency", "fmax": "frequency", "vacuum": "pressure"}
 _UNIT_WORDS = frozenset(
     "liter litre meter metre cubic square hour minute second gallon hertz watt volt ampere pascal bar mbar kelvin "
@@ -312,7 +312,7 @@ def _node(tree: Node | Leaf, run: _Run) -> _Result:
             facts.subject, facts.modifiers, tree.subject_terms, " ".join(tree.subject_terms)):
         return _Result(False)
     _note_pairs(tree, run)
-    children = _closest(tree.children, facts) if tree.op == "any" else tree.children
+    children = _own_material(_closest(tree.children, facts), facts) if tree.op == "any" else tree.children
     # Every alternative is still checked, so the answer can say what else the entry states.
     results = [result for child in tree.children if (result := _node(child, run)) and child in children]
     if results and all(r.neutral for r in results):
@@ -333,6 +333,22 @@ def _closest(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Le
         return children
     best = max(scored.values())
     return tuple(c for c in children if scored.get(id(c), best) == best)
+
+
+_MATERIAL_CLASSES = frozenset({"organic", "inorganic"})
+
+
+def _own_material(children: tuple[Node | Leaf, ...], facts: Facts) -> tuple[Node | Leaf, ...]:
+    """Alternatives for materials by name and by class ("Carbon fibrous ..." beside "Inorganic fibrous ..."):
+    goods whose material one of them names are judged by that one, never by a class's lower bounds."""
+    made = set(words(" ".join(f"{m.name} {m.family}" for m in facts.materials)))
+    if not made:
+        return children
+    named = {id(c): set(words(" ".join(leaf.subject for leaf in leaves(c) if leaf.kind == "threshold")))
+             for c in children}
+    if not any(named[id(c)] & _MATERIAL_QUALIFIERS & made for c in children):
+        return children
+    return tuple(c for c in children if named[id(c)] & _MATERIAL_QUALIFIERS & made or not named[id(c)] & _MATERIAL_CLASSES)
 
 
 def _unknown(results: list[_Result]) -> _Result | None:
@@ -378,6 +394,10 @@ def _note_pairs(node: Node, run: _Run) -> None:
 
 
 def _leaf(leaf: Leaf, run: _Run) -> _Result:
+    if leaf.kind == "threshold" and run.judge_subject and _other_material(leaf.subject, run.facts.materials):
+        # A branch for goods of another material ("Glass fibrous ... materials" beside "Carbon ...") is no
+        # branch for these goods, whatever their figures.
+        return _Result(False)
     if leaf.kind in ("threshold", "count"):
         value = _threshold(leaf, run)
     elif leaf.kind == "material":
@@ -493,7 +513,8 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         return None if pct is None else Quantity(pct, "percent", f"{pct:g} %")
     assert leaf.bound is not None
     threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
-    same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"]
+    same_kind = [q for q in facts.quantities if check_quantities([q], threshold)[0][2] != "not stated"
+                 and _stage_fits(q, leaf, facts)]
     scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
     if item_subject is not None and _other_goods(leaf, item_subject, facts):
         scored = [(score, q) for score, q in scored if score == 2]
@@ -513,6 +534,44 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         magnitude = [q.to_pint().to_base_units().magnitude for q in named]
         return named[magnitude.index(max(magnitude))]
     return named[0]
+
+
+_STAGES = (
+    ("annealed", re.compile(r"(?i)\bsolution[\s-]+(?:heat[\s-]+)?(?:annealed|treated)\b|\bmis\s+en\s+solution\b")),
+    ("hardened", re.compile(r"(?i)\b(?:precipitation[\s-]+hardened|age[\s-]*hardened|aged|age?ing|hardened|"
+                            r"heat[\s-]+treated|vieilli|durci)\b")),
+    ("annealed", re.compile(r"(?i)\b(?:annealed|recuit)\b")),
+)
+"""The heat-treatment stages a material's figure is stated in, the solution stage first ("solution heat
+treated" is no heat treatment to full strength): "aged" is the precipitation hardened stage."""
+
+
+def _stage(text: str) -> str:
+    """The heat-treatment stage a text names, or "".
+
+    >>> [_stage(t) for t in ("solution heat treated", "after ageing", "in the precipitation hardened stage",
+    ...                      "annealed", "measured at 20 °C")]
+    ['annealed', 'hardened', 'hardened', 'annealed', '']
+    """
+    return next((name for name, pattern in _STAGES if pattern.search(text)), "")
+
+
+def _stage_fits(q: Quantity, leaf: Leaf, facts: Facts) -> bool:
+    """A figure stated for one stage ("0.85 GPa solution annealed", "aged UTS 1.8 GPa") answers only a leaf
+    about that stage or about none: an annealed strength is no measure of the precipitation hardened one.
+
+    >>> leaf = Leaf("threshold", "1.5 GPa", property="ultimate tensile strength",
+    ...             condition="in the precipitation hardened stage")
+    >>> text = "maraging steel sheet, tensile strength 0.85 GPa solution annealed, 1.40 GPa aged"
+    >>> [_stage_fits(Quantity(v, "gigapascal", t), leaf, Facts(text=text)) for v, t in ((0.85, "0.85 GPa"),
+    ...                                                                             (1.4, "1.40 GPa"))]
+    [False, True]
+    """
+    wanted = _stage(leaf.condition)
+    if not wanted:
+        return True
+    stated = _stage(_words_after(q, facts.text)) or _stage(_words_before(q, facts.text))
+    return not stated or stated == wanted
 
 
 _NOMINAL = {"tensile strength": ("tensile_strength_mpa", "megapascal", "MPa"),
@@ -567,6 +626,16 @@ def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
     element = _content_element(leaf)
     if not element or leaf.op is None or leaf.bound is None:
         return None
+    if leaf.op in (">", ">=") and leaf.bound.value >= 50 and facts.materials and all(
+            m.composition and element not in m.composition and max(m.composition.values()) >= 50
+            for m in facts.materials):
+        # Half of an element the material's own base outweighs is out of reach whatever the grade: a carbon
+        # fibre is no fibre of 50 % silicon.
+        m = facts.materials[0]
+        base = max(m.composition, key=m.composition.__getitem__)
+        rest = 100.0 - m.composition[base]
+        return Quantity(rest, "percent", f"at most {rest:g} % {element} ({m.name} is mostly {ELEMENTS.get(base, base)})",
+                        property=f"{ELEMENTS[element]} content")
     # An element a nominal composition leaves out lies between 0 and the unaccounted rest: it answers only a
     # limit that rest cannot cross (a 0.35 % rest is no answer to "less than 0.2 % hafnium").
     known = [m for m in facts.materials if m.composition and "not stated" not in m.name
@@ -655,8 +724,9 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     if properties:
         if properties & wanted and not properties - wanted:
             return 2
-        # One linear dimension ("2 m long") is no thickness or wall, but may be one of "all linear dimensions".
-        return 1 if "dimension" in wanted and properties <= _LINEAR else 0
+        # One linear dimension ("2 m long", "inside diameter 300 mm") is no thickness or wall, but is one of
+        # "all linear dimensions".
+        return 1 if "dimension" in wanted and properties <= _LINEAR | {"diameter"} else 0
     return 1 if _plain_property(q, leaf, facts) else 0
 
 
@@ -859,12 +929,20 @@ def _names_the_goods(leaf: Leaf, facts: Facts) -> bool:
         return False
     heads = {term(h) for h in phrase_heads(facts.text)} - GENERIC
     said = set(words(facts.text))
-    for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", leaf.text[found.end():]):
+    rest, at = leaf.text[found.end():], 0
+    for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", rest):
+        at = rest.find(phrase, at) + len(phrase)
         content = [w for w in (term(t) for t in re.findall(r"[A-Za-z][A-Za-z-]*", phrase))
                    if w not in _FILLER and len(w) > 2]
-        if content and content[-1] in heads and set(words(" ".join(content))) <= said:
+        if content and content[-1] in heads and set(words(" ".join(content))) <= said \
+                and not _EXCLUSION_TERMS.search(rest[at:]):
             return True
     return False
+
+
+_EXCLUSION_TERMS = re.compile(r"(?i)\b(?:for|having|with|when|if|unless|containing|which|that|whose)\b")
+"""Words that put a purpose or conditions on the goods a Note frees ("... for the repair of civil aircraft
+structures, having all of the following"): naming the goods is then not enough for the Note to hold."""
 
 
 _OTHER_SIDE: dict[str, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}

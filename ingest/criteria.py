@@ -108,6 +108,9 @@ _EXCLUDES = re.compile(  # NSG notes: "Paragraph A.1.1. does not include", and a
 _OTHER_THAN = re.compile(
     r"\b(?:other than|except|excluding|not specified in|not controlled by)\b.*?(?=,\s|\(|;|:|\.\s|\.$|$)", re.I | re.S
 )
+_EXCEPT_CLAUSE = re.compile(r"\(\s*except\b[^()]*\)|\bexcept\b[^;()]*", re.I)
+"""An "except ..." phrase in an item's text: its figures bound what the exclusion frees ("except Aramid ...
+having 0.25 percent or more ... of an ester based fiber surface modifier"), never what the item controls."""
 _POINTER = re.compile(r"Related (?:Controls|Definitions)|Reasons? for Control", re.I)
 """Preamble lines that point elsewhere or define terms: never exclusions of this entry."""
 _QUALIFIED = re.compile(r"\b(?:for|designed|specially|used|intended|when|if|unless|containing)\b", re.I)
@@ -174,6 +177,9 @@ _FAMILIES = [
 ]
 
 
+_ROUTE = "made from listed powder or particulate"
+"""The production route a heading sets for all its sub-items ("Metal alloys, as follows, made from the powder
+... controlled by 1C002.c"): each sub-item carries it, so none applies by its figures alone."""
 _POLAR = (
     (re.compile(r"\bmulti-?phase\b|\bpolyphase\b", re.I), "multiphase output",
      ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph", "3~"),
@@ -189,6 +195,10 @@ _POLAR = (
     (re.compile(r"\bsteri[lz]i[sz]able\b|\bsteri[lz]i[sz]ed in situ\b", re.I), "sterilizable",
      ("sterilizable", "sterilisable", "autoclavable", "sip", "steam sterilizable", "steam sterilisable"),
      ("non-sterilizable", "non-sterilisable", "not sterilizable", "not sterilisable")),
+    # A production route the goods cannot show by their figures: unstated, it is asked, never taken as met.
+    (re.compile(r"\bmade\s+from\s+(?:the\s+)?(?:powder|particulate)", re.I), _ROUTE,
+     ("powder metallurgy", "powder-metallurgy", "p/m", "made from powder", "sintered", "hot isostatically pressed"),
+     ("wrought", "ingot metallurgy", "cast", "casting", "conventionally melted")),
 )
 """Qualities the lists require in words that a description states or denies: the pattern in the list's
 text, the feature's name, words that show it, words that deny it. A general vocabulary, never one entry's."""
@@ -431,7 +441,7 @@ def _build(
         body = _PERCENT_OF.sub(" ", own)  # an alloy's composition is the material's, a purity stays the goods
     if opening and not phrase and body:
         body = f"{opening} {body}"
-    groups = _threshold_groups(body, subject)
+    groups = _threshold_groups(_EXCEPT_CLAUSE.sub(" ", body), subject)
     whole = traits and not parent_leaves and not groups and material is None and chemical is None \
         and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
     features = _features(body, whole) if chemical is None else []
@@ -447,9 +457,10 @@ def _build(
     folds = material is not None and bool(item.children) and _LISTS_MATERIALS.search(own) is not None
     purpose = _PURPOSE.search(own) is not None
     characteristics = folds or purpose or bool(_CHARACTERISTICS.search(own))
+    routes = (*(x for x in parent_leaves if x.property == _ROUTE), *(f for f in features if f.property == _ROUTE))
     children = [
         _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else (), notes, purpose or _TRAITS.search(own) is not None,
+               (*parent_leaves, *leaves) if folds else routes, notes, purpose or _TRAITS.search(own) is not None,
                _open_comparison(own))
         for child in item.children
     ]
