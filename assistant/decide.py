@@ -26,7 +26,7 @@ from assistant.evaluate import evaluate, goods_metals
 from assistant.facts import is_goods_noun
 from assistant.index import View
 from assistant.materials import ELEMENTS, element_symbol
-from assistant.notes import excluded, other_class, paragraphs, purposes
+from assistant.notes import conditional, excluded, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
@@ -382,6 +382,9 @@ def _weigh_notes(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Sna
         if phrase := excluded([text], facts.text):
             return replace(ev, status="does not apply", deciding=Leaf("exclusion", text),
                            reason=f"excluded, the goods are what its Note names ({phrase}): {text}", missing=())
+    if found := conditional(texts, facts):
+        return replace(ev, status="does not apply", deciding=Leaf("exclusion", found), missing=(),
+                       reason=f"excluded, the goods meet every condition of its Note: {found}")
     if note := other_class(texts, facts.text):
         return replace(ev, status="does not apply", deciding=Leaf("exclusion", note), missing=(),
                        reason=f"the goods are of another class than {ev.code} controls: {note}")
@@ -433,6 +436,9 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
     for text, code, phrase in found[:1]:
         return Evaluation(code, "does not apply", False, Leaf("exclusion", text),
                           f"excluded, the goods are what its Note names ({phrase}): {text}")
+    if note := conditional(texts, facts, of_kind=False):
+        return Evaluation(texts[note], "does not apply", False, Leaf("exclusion", note),
+                          f"excluded, the goods meet every condition of its Note: {note}")
     return None
 
 
