@@ -1,0 +1,96 @@
+"""Notes whose conditions free goods: each condition must be stated (a figure within the Note's bound, the
+goods' own name or purpose, a listing within the Note's), never merely left uncontradicted; on the real eCFR
+text of 1A004, 2B001 and 2B201, the real model and the starter corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ask import Assistant
+from assistant.index import LiveIndex
+from assistant.notes import conditional
+from assistant.question import read_question
+from assistant.settings import Settings
+from ingest.pipeline import Ingester
+from ingest.starter import ensure_starter_corpus
+from tests.conftest import ccl_excerpt
+
+CODES = ("1A004", "1A995", "2B001", "2B003", "2B201", "2B352", "2B991")
+GRINDER = "CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, axes X, Z and C"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    home = tmp_path_factory.mktemp("notes") / "home"
+    xml = home.parent / "ccl.xml"
+    xml.write_text(ccl_excerpt(CODES), encoding="utf-8")
+    settings = Settings(home=home)
+    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
+    ensure_starter_corpus(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def assistant(settings: Settings) -> Assistant:
+    return Assistant(settings)
+
+
+@pytest.fixture(scope="module")
+def exclusions(settings: Settings) -> dict[str, list[str]]:
+    """Each entry's exclusions in the list's own words, as ingest split them."""
+    snapshot = LiveIndex(settings).view().snapshot
+    return {code: [leaf.text for item in snapshot.entry(code)[1] for leaf in item.exclusions] for code in CODES}
+
+
+def test_a_grinder_within_every_bound_of_the_note_is_not_controlled(assistant: Assistant) -> None:
+    answer = assistant.ask(GRINDER)
+
+    assert answer.decision == "not-controlled-as-described", [c.reason for c in answer.candidates]
+    ruled = {r.entry: r.leaf for r in answer.ruled_out}
+    assert "150 mm" in ruled["2B001"] and "150 mm" in ruled["2B201"], ruled
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        GRINDER.replace("120 mm", "400 mm"),  # beyond the Note's 150 mm
+        "CNC cylindrical grinding machine, axes X, Z and C",  # workpiece size not stated
+        "CNC cylindrical grinding machine, spindle diameter 100 mm, maximum workpiece 400 mm",  # another figure
+    ],
+)
+def test_a_grinder_the_note_does_not_cover_stays_open(exclusions: dict[str, list[str]], question: str) -> None:
+    facts = read_question(question, []).facts
+
+    assert not conditional(exclusions["2B001"], facts)
+    assert not conditional(exclusions["2B201"], facts)
+
+
+def test_every_listed_condition_must_hold(exclusions: dict[str, list[str]]) -> None:
+    more_axes = read_question(GRINDER.replace("Z and C", "Z, C and B"), []).facts
+    unlisted = read_question("CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, 5 axes", []).facts
+
+    # 2B001.c's Note sets no axes; 2B201.c's also limits them to x, z and c.
+    assert "150 mm" in conditional(exclusions["2B001"], more_axes)
+    assert not conditional(exclusions["2B201"], more_axes)
+    assert not conditional(exclusions["2B201"], unlisted)
+
+
+def test_a_machine_named_for_what_the_note_limits_it_to_is_excluded(exclusions: dict[str, list[str]]) -> None:
+    gears = read_question("CNC gear grinding machine, 5 axes", []).facts
+    milling = read_question("CNC 5-axis milling machine", []).facts
+
+    assert "gears" in conditional(exclusions["2B001"], gears, of_kind=False).lower()
+    assert "gears" in conditional(exclusions["2B201"], gears, of_kind=False).lower()
+    assert not conditional(exclusions["2B001"], milling)
+    assert not conditional(exclusions["2B201"], milling)
+
+
+def test_a_respirator_for_a_civil_industry_is_excluded_unless_it_defends_against_agents(
+        assistant: Assistant) -> None:
+    painting = assistant.ask("full face respirator with organic vapour filters for industrial spray painting")
+    agents = assistant.ask("full face respirator with filters rated against chemical warfare agents, "
+                           "for industrial spray painting")
+
+    assert painting.decision == "not-controlled-as-described", [(c.item, c.reason) for c in painting.candidates]
+    assert any(r.entry == "1A004" and "civil industries" in r.leaf for r in painting.ruled_out), painting.ruled_out
+    assert agents.decision == "likely-controlled" and agents.entries[0] == "1A004"
