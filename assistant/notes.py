@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from assistant.codes import find_codes
+from assistant.codes import find_cas, find_codes
 from assistant.params import Threshold, check_quantities, parse_quantities, parse_thresholds
 from assistant.question import is_english
 from assistant.subjects import GENERIC, head_term, similar, singular, term, words
@@ -234,7 +234,19 @@ def conditional(texts: Iterable[str], facts: Facts, of_kind: bool = True) -> str
     texts = list(texts)
     if any(_named_inclusion(text, facts) for text in texts):
         return ""
-    return next((text for text in texts if _conditional_by(text, facts, of_kind)), "")
+    listed = _listed_conditions(texts)
+    return next((text for text in texts if _conditional_by(text, facts, of_kind, listed)), "")
+
+
+def _listed_conditions(texts: list[str]) -> dict[str, list[str]]:
+    """Every condition listed under each "... having all of the following:" lead-in among `texts`: a Note's
+    list may come split, one condition a text ("... having the following characteristics: X-axis travel
+    greater than 2 m; and", "... : Overall positioning accuracy ..."), and each must still hold."""
+    found: dict[str, list[str]] = {}
+    for text in texts:
+        for having in _HAVING.finditer(text):
+            found.setdefault(text[:having.end()].strip(), []).extend(_conditions(text[having.end():]))
+    return found
 
 
 def _named_inclusion(text: str, facts: Facts) -> bool:
@@ -248,7 +260,7 @@ def _named_inclusion(text: str, facts: Facts) -> bool:
     return False
 
 
-def _conditional_by(text: str, facts: Facts, of_kind: bool) -> bool:
+def _conditional_by(text: str, facts: Facts, of_kind: bool, listed: dict[str, list[str]]) -> bool:
     for match in _TRIGGER.finditer(text):
         rest = text[match.end():]
         sentence = rest if _HAVING.search(rest) else _SENTENCE_END.split(rest, maxsplit=1)[0]
@@ -260,8 +272,12 @@ def _conditional_by(text: str, facts: Facts, of_kind: bool) -> bool:
         having = _HAVING.search(sentence)
         limited = _LIMITED.search(sentence)
         if having:
-            head, conditions = sentence[:having.start()], _conditions(sentence[having.end():])
+            lead_in = text[:text.index(sentence) + having.end()].strip() if sentence in text else ""
+            conditions = list(dict.fromkeys(listed.get(lead_in) or _conditions(sentence[having.end():])))
+            head = sentence[:having.start()]
             needs_all = (having.group(1) or "all").lower() in ("all", "both")
+            if any(re.search(r"\bfollowing\b", c, re.I) for c in conditions):
+                continue  # a list within the list: its own all/any is not read here
         elif limited:
             head, conditions, needs_all = sentence[:limited.start()], [sentence[limited.start():]], True
         else:
@@ -375,7 +391,9 @@ def _figure_met(condition: str, limit: str, facts: Facts) -> bool:
     about = (about - _DIMENSIONS) or about
     clauses = [c for c in re.split(r"[,;]", facts.text) if {w for w in words(c)} & about]
     asked = [q for q in facts.quantities if any(q.text in c for c in clauses)]
-    return bool(asked) and all(check_quantities([q], [threshold])[0][2] == "met" for q in asked)
+    verdicts = [check_quantities([q], [threshold])[0][2] for q in asked]
+    verdicts = [v for v in verdicts if v != "not stated"]  # a figure of another kind (µm beside m)
+    return bool(verdicts) and all(v == "met" for v in verdicts)
 
 
 def _listing_met(about: str, limit: str, text: str) -> bool:
@@ -393,3 +411,29 @@ def _listing_met(about: str, limit: str, text: str) -> bool:
         stated |= {t.lower() for t in re.findall(r"\b[a-z0-9]{1,2}\b", re.sub(r"\b(?:and|or)\b", " ", listed,
                                                                              flags=re.I), re.I)}
     return bool(stated) and stated <= allowed
+
+
+_CAS_CONDITION = re.compile(r"%|\bmixtures?\b|\bcontaining\b|\bin which\b|\bwhen\b|\bif\b|\bfor exports?\b|"
+                            r"\bconcentrations?\b|\bother than\b", re.I)
+
+
+def excluded_cas(texts: Iterable[str], cas: Iterable[str]) -> str:
+    """The first Note among `texts` that names a stated CAS number as what it does not control, with no
+    condition on it (no mixture, share or use): "1C450.b.5. does not control the following:
+    N,N-Dimethylaminoethanol (CAS 108-01-0) and corresponding protonated salts" for CAS 108-01-0; or "".
+
+    >>> note = ("Note: 1C450.b.5. does not control the following: N,N-Dimethylaminoethanol (CAS 108-01-0) "
+    ...         "and corresponding protonated salts;")
+    >>> excluded_cas([note], ["108-01-0"]) == note, excluded_cas([note], ["100-37-8"])
+    (True, '')
+    >>> excluded_cas(["1C350 does not control mixtures containing (CAS 108-01-0) in which it is 30 % or less"],
+    ...              ["108-01-0"])
+    ''
+    """
+    stated = set(cas)
+    for text in texts:
+        for match in _TRIGGER.finditer(text):
+            for phrase in re.split(r";|(?:^|\s)[a-z0-9]{1,2}\.\s", text[match.end():]):
+                if stated & set(find_cas(phrase)) and not _CAS_CONDITION.search(phrase):
+                    return text
+    return ""

@@ -1,6 +1,6 @@
 """Notes whose conditions free goods: each condition must be stated (a figure within the Note's bound, the
 goods' own name or purpose, a listing within the Note's), never merely left uncontradicted; on the real eCFR
-text of 1A004, 2B001 and 2B201, the real model and the starter corpus."""
+text of 1A004, 2B001 and 2B201 (the real model and the starter corpus) and the real List II PDF."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import pytest
 
 from assistant.ask import Assistant
 from assistant.index import LiveIndex
-from assistant.notes import conditional
+from assistant.notes import conditional, excluded_cas
 from assistant.question import read_question
 from assistant.settings import Settings
+from ingest.criteria import criteria_of
+from ingest.load import read_bytes
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
-from tests.conftest import ccl_excerpt
+from tests.conftest import LIST_II, ccl_excerpt
 
 CODES = ("1A004", "1A995", "2B001", "2B003", "2B201", "2B352", "2B991")
 GRINDER = "CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, axes X, Z and C"
@@ -40,6 +42,14 @@ def exclusions(settings: Settings) -> dict[str, list[str]]:
     """Each entry's exclusions in the list's own words, as ingest split them."""
     snapshot = LiveIndex(settings).view().snapshot
     return {code: [leaf.text for item in snapshot.entry(code)[1] for leaf in item.exclusions] for code in CODES}
+
+
+@pytest.fixture(scope="module")
+def list_ii() -> dict[str, list[str]]:
+    """List II's exclusions per item, as ingest splits them (its own lettering: 2B201.b grinds)."""
+    entries = read_bytes(LIST_II.read_bytes(), LIST_II).entries
+    items = [c for e in entries for c in criteria_of(e, "no-list-ii", "NO List II", "v1")]
+    return {c.code: [leaf.text for leaf in c.exclusions] for c in items}
 
 
 def test_a_grinder_within_every_bound_of_the_note_is_not_controlled(assistant: Assistant) -> None:
@@ -94,3 +104,26 @@ def test_a_respirator_for_a_civil_industry_is_excluded_unless_it_defends_against
     assert painting.decision == "not-controlled-as-described", [(c.item, c.reason) for c in painting.candidates]
     assert any(r.entry == "1A004" and "civil industries" in r.leaf for r in painting.ruled_out), painting.ruled_out
     assert agents.decision == "likely-controlled" and agents.entries[0] == "1A004"
+
+
+def test_both_lists_grinder_notes_read_alike(list_ii: dict[str, list[str]]) -> None:
+    within = read_question(GRINDER, []).facts
+    beyond = read_question(GRINDER.replace("120 mm", "160 mm"), []).facts
+
+    assert "150 mm" in conditional(list_ii["2B001.c"], within) and "150 mm" in conditional(list_ii["2B201.b"], within)
+    assert not conditional(list_ii["2B001.c"], beyond) and not conditional(list_ii["2B201.b"], beyond)
+
+
+def test_a_note_naming_the_goods_cas_number_frees_only_that_chemical(list_ii: dict[str, list[str]]) -> None:
+    notes = list_ii["1C450.b.5"]
+
+    assert "108-01-0" in excluded_cas(notes, ["108-01-0"])
+    assert not excluded_cas(notes, ["96-80-0"])  # named in the item as specified in 1C350, not freed
+    assert not excluded_cas(list_ii["1C450.b.1"], ["108-01-0"])  # a mixture Note is no carve-out
+
+
+def test_a_note_split_into_one_condition_a_text_still_needs_them_all(list_ii: dict[str, list[str]]) -> None:
+    travel = read_question("CNC milling machine, x-axis travel 3 m", []).facts
+
+    # 2B201.a's Note frees milling machines with x-axis travel over 2 m AND accuracy worse than 30 µm.
+    assert not conditional(list_ii["2B201.a"], travel)
