@@ -26,7 +26,7 @@ from assistant.evaluate import evaluate, goods_metals
 from assistant.facts import is_goods_noun
 from assistant.index import View
 from assistant.materials import ELEMENTS, element_symbol
-from assistant.notes import conditional, excluded, excluded_cas, other_class, paragraphs, purposes
+from assistant.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
@@ -380,11 +380,17 @@ def _weigh_notes(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Sna
     if ev.status == "does not apply":
         return ev
     texts = _note_texts(ev.code, by_code, snapshot, source)
-    for text in texts:
+    # A Note that includes goods whatever their use (1A004's "even if ... used in civil industries"), read in
+    # the passages' own lines since its numbered paragraphs are no Note of their own, keeps goods it names
+    # from the exclusions by use.
+    passages = [body(p) for at in [ev.code, *_ancestors(ev.code)] for p in snapshot.by_entry.get(at.upper(), [])
+                if p.source == source]
+    kept = bool(included([*texts, *passages], facts.text))
+    for text in [] if kept else texts:
         if phrase := excluded([text], facts.text):
             return replace(ev, status="does not apply", deciding=Leaf("exclusion", text),
                            reason=f"excluded, the goods are what its Note names ({phrase}): {text}", missing=())
-    if found := conditional(_note_texts(ev.code, by_code, snapshot, source, bounded=True), facts):
+    if not kept and (found := conditional(_note_texts(ev.code, by_code, snapshot, source, bounded=True), facts)):
         return replace(ev, status="does not apply", deciding=Leaf("exclusion", found), missing=(),
                        reason=f"excluded, the goods meet every condition of its Note: {found}")
     if ev.status == "undetermined" and facts.cas:

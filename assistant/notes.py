@@ -232,7 +232,7 @@ def conditional(texts: Iterable[str], facts: Facts, of_kind: bool = True) -> str
     False
     """
     texts = list(texts)
-    if any(_named_inclusion(text, facts) for text in texts):
+    if included(texts, facts.text):
         return ""
     listed = _listed_conditions(texts)
     return next((text for text in texts if _conditional_by(text, facts, of_kind, listed)), "")
@@ -249,15 +249,28 @@ def _listed_conditions(texts: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def _named_inclusion(text: str, facts: Facts) -> bool:
-    """A Note that includes goods whatever their use ("... even if ..."), whose goods the description names."""
-    said = frozenset(words(facts.text))
-    for match in _INCLUDES.finditer(text):
-        for phrase in re.split(r",|;|\bor\b|\band\b|\bfor\b|\bagainst\b|\bof\b", match.group(1)):
-            own = _content(phrase)
-            if len(own) >= 2 and all(any(_same_word(w, s) for s in said) for w in own):
-                return True
-    return False
+def included(texts: Iterable[str], goods: str) -> str:
+    """The first Note among `texts` that includes goods whatever their use ("1A004 includes equipment ...
+    proven effective for ... defense against ... 'biological agents' ... even if ... used in civil industries
+    such as ... medical"), whose goods the description names: exclusions by use do not free those; or "".
+
+    >>> note = ("Technical Notes: 1. 1A004 includes equipment proven effective for the detection of or defense "
+    ...         "against 'radioactive materials', 'biological agents', chemical warfare agents, even if such "
+    ...         "equipment is used in civil industries such as mining")
+    >>> included([note], "full face mask designed for defence against biological agents, for medical use") == note
+    True
+    >>> included([note], "dust mask for mining")
+    ''
+    """
+    said = frozenset(words(goods))
+    for text in texts:
+        for match in _INCLUDES.finditer(text):
+            for phrase in re.split(r",|;|['\"“”‘’]\s+['\"“”‘’]|\bor\b|\band\b|\bfor\b|\bagainst\b|\bof\b",
+                                   match.group(1)):
+                own = _content(phrase)
+                if len(own) >= 2 and all(any(_same_word(w, s) for s in said) for w in own):
+                    return text
+    return ""
 
 
 def _conditional_by(text: str, facts: Facts, of_kind: bool, listed: dict[str, list[str]]) -> bool:

@@ -127,3 +127,9 @@ def test_a_note_split_into_one_condition_a_text_still_needs_them_all(list_ii: di
 
     # 2B201.a's Note frees milling machines with x-axis travel over 2 m AND accuracy worse than 30 µm.
     assert not conditional(list_ii["2B201.a"], travel)
+
+
+def test_goods_named_by_what_the_entry_includes_whatever_their_use_stay_controlled(assistant: Assistant) -> None:
+    answer = assistant.ask("full face mask designed for defence against biological agents, for medical use")
+
+    assert answer.decision == "likely-controlled" and answer.entries[0] == "1A004", answer.ruled_out
