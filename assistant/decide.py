@@ -26,7 +26,7 @@ from assistant.evaluate import evaluate, goods_metals, names_chemical, subject_f
 from assistant.facts import is_goods_noun
 from assistant.index import View
 from assistant.materials import ELEMENTS, element_symbol
-from assistant.notes import excluded, other_class, paragraphs, purposes
+from assistant.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
@@ -374,13 +374,15 @@ def _states_figure(item: ItemCriteria, snapshot: Snapshot) -> bool:
     return False
 
 
-def _note_texts(code: str, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str) -> list[str]:
-    """The exclusions without a bound and the Notes of an item and of its parents, in the list's words."""
+def _note_texts(code: str, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str,
+                bounded: bool = False) -> list[str]:
+    """The exclusions without a bound (`bounded`: with them) and the Notes of an item and of its parents, in
+    the list's words."""
     texts: list[str] = []
     for at in [code, *_ancestors(code)]:
         item = by_code.get(at)
         if item is not None:
-            texts += [leaf.text for leaf in item.exclusions if leaf.bound is None
+            texts += [leaf.text for leaf in item.exclusions if (bounded or leaf.bound is None)
                       and (not leaf.scope or any(code.upper().startswith(s.upper()) for s in leaf.scope))]
         for p in snapshot.by_entry.get(at.upper(), []):
             if p.source == source:
@@ -396,10 +398,26 @@ def _weigh_notes(ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Sna
     if ev.status == "does not apply":
         return ev
     texts = _note_texts(ev.code, by_code, snapshot, source)
-    for text in texts:
+    # A Note that includes goods whatever their use (1A004's "even if ... used in civil industries"), read in
+    # the passages' own lines since its numbered paragraphs are no Note of their own, keeps goods it names
+    # from the exclusions by use.
+    passages = [body(p) for at in [ev.code, *_ancestors(ev.code)] for p in snapshot.by_entry.get(at.upper(), [])
+                if p.source == source]
+    kept = bool(included([*texts, *passages], facts.text))
+    for text in [] if kept else texts:
         if phrase := excluded([text], facts.text):
             return replace(ev, status="does not apply", deciding=Leaf("exclusion", text),
                            reason=f"excluded, the goods are what its Note names ({phrase}): {text}", missing=())
+    if not kept and (found := conditional(_note_texts(ev.code, by_code, snapshot, source, bounded=True), facts)):
+        return replace(ev, status="does not apply", deciding=Leaf("exclusion", found), missing=(),
+                       reason=f"excluded, the goods meet every condition of its Note: {found}")
+    if ev.status == "undetermined" and facts.cas:
+        # A sub-item's Note that names the goods' own CAS number frees them from the item judged whole.
+        below = [t for code in by_code if code.upper().startswith(f"{ev.code.upper()}.")
+                 for t in _note_texts(code, by_code, snapshot, source)]
+        if note := excluded_cas([*texts, *below], facts.cas):
+            return replace(ev, status="does not apply", deciding=Leaf("exclusion", note), missing=(),
+                           reason=f"excluded, its Note names the goods' CAS number: {note}")
     if note := other_class(texts, facts.text):
         return replace(ev, status="does not apply", deciding=Leaf("exclusion", note), missing=(),
                        reason=f"the goods are of another class than {ev.code} controls: {note}")
@@ -431,8 +449,10 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
     """An entry none of whose items names the goods' kind, but whose own exclusion names these goods
     ("2B352.d.1 does not control reverse osmosis ... equipment" for a reverse osmosis unit): ruled out by it."""
     texts: dict[str, str] = {}
+    every: dict[str, str] = {}
     for item in items:
         for leaf in item.exclusions:
+            every.setdefault(leaf.text, item.code)
             if leaf.bound is None:
                 texts.setdefault(leaf.text, item.code)
         for p in snapshot.by_entry.get(item.code.upper(), []):
@@ -451,6 +471,10 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
     for text, code, phrase in found[:1]:
         return Evaluation(code, "does not apply", False, Leaf("exclusion", text),
                           f"excluded, the goods are what its Note names ({phrase}): {text}")
+    every.update(texts)  # with the exclusions that have a bound: a Note's list may come split across them
+    if note := conditional(every, facts, of_kind=False):
+        return Evaluation(every[note], "does not apply", False, Leaf("exclusion", note),
+                          f"excluded, the goods meet every condition of its Note: {note}")
     return None
 
 
