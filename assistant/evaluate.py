@@ -140,12 +140,27 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
             any(similar(head, w) for w in (_naming_words(item.subject) | set(terms)) - GENERIC)
             or any(same_stem(head, w) for w in _nouns(item.subject) | set(terms)))):
         return True
-    if head in FORMS:
-        # A bar or a tube is judged as its material: "aluminum alloys" names it by any word.
+    if head in FORMS and _names_material(item.subject):
+        # A bar or a tube is judged as its material: "aluminum alloys" names it by any word; "carbon-carbon
+        # thrust chambers" are goods made of it, not it.
         named = (set(words(item.subject)) | set(terms)) - GENERIC
         made_of = set(words(" ".join([*(f"{m.name} {m.family}" for m in facts.materials), *facts.modifiers])))
         return bool((made_of - GENERIC - FORMS) & named)
     return False
+
+
+_MATERIAL_NOUNS = frozenset("steel material compound substance composite ceramic glass graphite carbide".split())
+
+
+def _names_material(subject: str) -> bool:
+    """An item whose nouns are materials or semi-finished forms ("Titanium alloys", "Maraging steels",
+    "Fibrous or filamentary materials"), not goods made of one ("Carbon-carbon thrust chambers").
+
+    >>> _names_material("Maraging steels"), _names_material("Carbon-carbon thrust chambers")
+    (True, False)
+    """
+    nouns = _nouns(subject) | set(noun_terms(subject))
+    return bool(nouns & (FORMS | _MATERIAL_NOUNS | _MATERIAL_QUALIFIERS)) or not nouns
 
 
 def names_chemical(subject: str, chemicals: tuple[str, ...]) -> bool:
@@ -901,10 +916,18 @@ def _chemical(leaf: Leaf, facts: Facts) -> Value:
     return False if facts.cas or facts.chemicals else None
 
 
+_WEAPONS = re.compile(r"(?i)\b(?:warfare|weapons?|munitions?|military|chemical agents?|biological agents?|"
+                      r"nerve agents?|CW|BW|radioactive materials?)\b")
+
+
 def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
     """An exclusion with a plain bound ("all linear dimensions 75 mm or less") holds when a fact meets it;
     others (purpose, "other than 2B104") are for the reader or the decision layer to weigh."""
     if leaf.bound is None or leaf.op is None:
+        # Goods said to defend against, or to serve, weapons and warfare agents are never freed by a Note that
+        # names their civil use ("... for agriculture").
+        if _WEAPONS.search(run.facts.text):
+            return None
         return True if _names_the_goods(leaf, run.facts) else None
     asked = _asked(leaf, run.facts, run.item_subject)
     if asked is None:

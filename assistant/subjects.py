@@ -39,6 +39,8 @@ _SYNONYMS = {
     "grinding machine": "machine tool", "grinder": "machine tool", "machining center": "machine tool",
     "machining centre": "machine tool", "turning center": "machine tool", "turning centre": "machine tool",
     "boring machine": "machine tool", "jig grinder": "machine tool", "cnc machine": "machine tool",
+    "hobbing machine": "machine tool", "shaping machine": "machine tool", "broaching machine": "machine tool",
+    "honing machine": "machine tool", "lapping machine": "machine tool", "drilling machine": "machine tool",
     "manometer": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
     "lyophilisateur": "dryer",
 }
