@@ -150,6 +150,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
 
 
 _MATERIAL_NOUNS = frozenset("steel material compound substance composite ceramic glass graphite carbide".split())
+_ELEMENT_NAMES = frozenset({*ELEMENTS.values(), "aluminum", "thorium", "plutonium", "deuterium", "tritium"})
 
 
 def _names_material(subject: str) -> bool:
@@ -158,9 +159,11 @@ def _names_material(subject: str) -> bool:
 
     >>> _names_material("Maraging steels"), _names_material("Carbon-carbon thrust chambers")
     (True, False)
+    >>> _names_material("Natural uranium or depleted uranium or thorium")
+    True
     """
     nouns = _nouns(subject) | set(noun_terms(subject))
-    return bool(nouns & (FORMS | _MATERIAL_NOUNS | _MATERIAL_QUALIFIERS)) or not nouns
+    return bool(nouns & (FORMS | _MATERIAL_NOUNS | _MATERIAL_QUALIFIERS | _ELEMENT_NAMES)) or not nouns
 
 
 def names_chemical(subject: str, chemicals: tuple[str, ...]) -> bool:

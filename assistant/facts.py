@@ -9,6 +9,7 @@ first goods noun in French word order ("réacteur émaillé" -> "reactor"). Prob
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 
@@ -131,6 +132,8 @@ _COMPOUNDS = frozenset({
     "flow transmitter", "temperature transmitter", "radio transmitter", "machining centre", "machining center",
     "turning centre", "turning center", "filling station", "clean bench",
 })
+_SPELLED = _GOODS | {w for compound in _COMPOUNDS for w in compound.split()}
+"""Words a misspelling is repaired to when it names the goods."""
 _FRENCH: tuple[tuple[str, str], ...] = (
     (r"[ée]changeurs?\s+de\s+chaleur", "heat exchanger"), (r"machines?\s+[àa]\s+caf[ée]", "coffee machine"),
     (r"machines?\s+[àa]\s+laver", "washing machine"), (r"bo[iî]tes?\s+[àa]\s+gants", "glove box"),
@@ -462,7 +465,7 @@ def phrase_heads(text: str) -> set[str]:
 
 def _head(chunk: list[str]) -> str:
     """The goods noun ending the phrase, as a compound where one is known ("coffee machine")."""
-    words = [singular(w) for w in chunk]
+    words = [goods_spelling(singular(w)) for w in chunk]
     heads = [i for i, w in enumerate(words) if w in _GOODS]
     if not heads:
         return ""
@@ -472,6 +475,19 @@ def _head(chunk: list[str]) -> str:
         if i - size + 1 >= 0 and compound in _COMPOUNDS:
             return compound
     return words[i]
+
+
+def goods_spelling(word: str) -> str:
+    """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
+
+    >>> goods_spelling("machne"), goods_spelling("marine"), goods_spelling("frequncy")
+    ('machine', 'marine', 'frequency')
+    """
+    word = word.lower()
+    if word in _SPELLED or len(word) < 5 or not word.isalpha():
+        return word
+    near = difflib.get_close_matches(word, [g for g in _SPELLED if g[0] == word[0]], n=1, cutoff=0.88)
+    return near[0] if near else word
 
 
 def _subject(text: str, french: bool, kind: str) -> str:
@@ -498,15 +514,16 @@ def _kind(text: str, french: bool) -> tuple[str, ...]:
 
     >>> _kind("diffusion pump, 160 mm inlet", False), _kind("wooden dining table", False)
     (('diffusion',), ('wooden', 'dining'))
+    >>> _kind("filament winding machne", False)
+    ('filament', 'winding')
     """
     if french:
         return ()
     for chunk in _chunks(text):
         head = _head(chunk)
         if head:
-            before = [w.lower() for w in chunk[: len(chunk) - next(
-                i for i, w in enumerate(reversed(chunk)) if singular(w) == head.split()[-1]) - 1]]
-            return tuple(w for w in before if w not in _STOP and len(w) > 2 and not w.isdigit())
+            at = max((i for i, w in enumerate(chunk) if goods_spelling(singular(w)) == head.split()[-1]), default=0)
+            return tuple(w.lower() for w in chunk[:at] if w.lower() not in _STOP and len(w) > 2 and not w.isdigit())
     return ()
 
 
