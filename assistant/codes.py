@@ -7,6 +7,7 @@ the Nuclear Suppliers Group numbering keeps its own shape: `B.2.1.2.(a)(1)` and 
 
 from __future__ import annotations
 
+import functools
 import re
 
 ENTRY = r"\d[A-E]\d{3}"
@@ -81,10 +82,16 @@ def lineage(code: str) -> list[str]:
     """The code and the codes it sits in, from its entry down: `2B350.g.1` -> `2B350`, `2B350.g`, `2B350.g.1`;
     `B.2.1.2(a)(1)` -> `B.2.1.2`, `B.2.1.2(a)`, `B.2.1.2(a)(1)` (an NSG entry's dots are its number, not levels).
     """
+    return list(_lineage(code))
+
+
+@functools.lru_cache(maxsize=65536)
+def _lineage(code: str) -> tuple[str, ...]:
+    """`lineage`, remembered: every question walks the same items' codes."""
     entry = top_level(code)
     parts = re.findall(r"\([^()]*\)", code[len(entry):]) if entry != code.split(".")[0] else [
         "." + p for p in code.split(".")[1:]]
-    return [entry + "".join(parts[:depth]) for depth in range(len(parts) + 1)]
+    return tuple(entry + "".join(parts[:depth]) for depth in range(len(parts) + 1))
 def names_item(given: str, expected: str) -> bool:
     """True when the code `given` names the item `expected` at the precision asked, or more precisely.
 

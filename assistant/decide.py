@@ -163,6 +163,8 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) 
         # mandrels", for a flow forming machine) leaves its sub-items to be judged on their own.
         if parent is not None and parent.subject == item.subject and subject_fits(parent, facts):
             continue
+        if not subject_fits(item, facts):
+            continue
         ev = evaluate(item, facts)
         if ev.subject_fits and not _kind_conflict(item, facts, snapshot):
             fitting[item.code] = ev
