@@ -441,8 +441,9 @@ def _other_metal(ev: Evaluation, snapshot: Snapshot, source: str, facts: Facts) 
             if named & metals:
                 return ev
             names = ", ".join(sorted(ELEMENTS[n] for n in named))
+            goods = ", ".join(ELEMENTS[m] for m in sorted(metals))
             return replace(ev, status="does not apply", missing=(), deciding=Leaf("material", lines[0]),
-                           reason=f"{code} controls {names}; the goods are {', '.join(ELEMENTS[m] for m in sorted(metals))}")
+                           reason=f"{code} controls {names}; the goods are {goods}")
     return ev
 
 
