@@ -12,6 +12,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from assistant.settings import Settings  # noqa: E402  (the offline switches must come first)
+from ingest.pipeline import Ingester  # noqa: E402
+from ingest.starter import ensure_starter_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"
@@ -36,6 +38,17 @@ def ccl_excerpt(codes: tuple[str, ...] = SMALL_CCL_CODES) -> str:
     keep = [xml[s:bounds[s]] for s in starts if xml[s + 9 : s + 14] in codes]
     head = xml[: xml.index("<HD1>")]
     return head + "".join(keep) + "</DIV9>\n"
+
+
+def excerpt_home(home: Path, codes: tuple[str, ...]) -> Settings:
+    """A data directory holding a real eCFR excerpt of `codes` as "US CCL" and the starter corpus: what the
+    module-scoped answering tests share."""
+    xml = home.parent / "ccl.xml"
+    xml.write_text(ccl_excerpt(codes), encoding="utf-8")
+    settings = Settings(home=home)
+    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
+    ensure_starter_corpus(settings)
+    return settings
 
 
 @pytest.fixture

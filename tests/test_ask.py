@@ -18,19 +18,13 @@ from assistant.settings import Settings
 from assistant.question import read_question
 from assistant.suggest import as_follow_up, fact_ask, fact_asks, next_questions
 from assistant.types import Leaf, Quantity
-from ingest.pipeline import Ingester
-from ingest.starter import ensure_starter_corpus
-from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
+from tests.conftest import ROOT, SMALL_CCL_CODES, excerpt_home
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("ask") / "home"
-    xml = home.parent / "ccl.xml"
-    xml.write_text(ccl_excerpt((*SMALL_CCL_CODES, "1C351")), encoding="utf-8")
-    settings = Settings(home=home)
-    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
-    ensure_starter_corpus(settings)
+    excerpt_home(home, (*SMALL_CCL_CODES, "1C351"))
     return home
 
 

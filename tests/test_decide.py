@@ -7,10 +7,7 @@ import pytest
 
 from assistant.ask import Assistant
 from assistant.notes import classes, excluded, other_class, paragraphs
-from assistant.settings import Settings
-from ingest.pipeline import Ingester
-from ingest.starter import ensure_starter_corpus
-from tests.conftest import ccl_excerpt
+from tests.conftest import excerpt_home
 
 CODES = ("1A004", "1C350", "1C355", "1C995", "2B350", "2B352", "2B999", "3A225", "3A228", "3A999", "5A991",
          "6A203")
@@ -18,13 +15,7 @@ CODES = ("1A004", "1C350", "1C355", "1C995", "2B350", "2B352", "2B999", "3A225",
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    home = tmp_path_factory.mktemp("decide") / "home"
-    xml = home.parent / "ccl.xml"
-    xml.write_text(ccl_excerpt(CODES), encoding="utf-8")
-    settings = Settings(home=home)
-    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
-    ensure_starter_corpus(settings)
-    return Assistant(settings)
+    return Assistant(excerpt_home(tmp_path_factory.mktemp("decide") / "home", CODES))
 
 
 def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> None:

@@ -13,9 +13,7 @@ from assistant.question import read_question
 from assistant.settings import Settings
 from ingest.criteria import criteria_of
 from ingest.load import read_bytes
-from ingest.pipeline import Ingester
-from ingest.starter import ensure_starter_corpus
-from tests.conftest import LIST_II, ccl_excerpt
+from tests.conftest import LIST_II, excerpt_home
 
 CODES = ("1A004", "1A995", "2B001", "2B003", "2B201", "2B352", "2B991")
 GRINDER = "CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, axes X, Z and C"
@@ -23,13 +21,7 @@ GRINDER = "CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    home = tmp_path_factory.mktemp("notes") / "home"
-    xml = home.parent / "ccl.xml"
-    xml.write_text(ccl_excerpt(CODES), encoding="utf-8")
-    settings = Settings(home=home)
-    Ingester(settings).ingest([xml], name="us-ccl", list_label="US CCL", version_label="2026-06")
-    ensure_starter_corpus(settings)
-    return settings
+    return excerpt_home(tmp_path_factory.mktemp("notes") / "home", CODES)
 
 
 @pytest.fixture(scope="module")
