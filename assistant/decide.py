@@ -31,7 +31,8 @@ from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
 from assistant.snapshot import Snapshot
 from assistant.subjects import (
-    FORMS, GENERIC, PACKAGING, another_kind, head_term, listed_kinds, military_fits, similar, term, words,
+    FORMS, GENERIC, PACKAGING, another_kind, another_process, head_term, listed_kinds, machining, military_fits,
+    other_current, similar, term, words,
 )
 from assistant.types import (
     Candidate, Citation, Decision, Evaluation, Facts, Hit, ItemCriteria, Leaf, Passage, Ruling, Status,
@@ -175,12 +176,27 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) 
 
 def _kind_conflict(item: ItemCriteria, facts: Facts, snapshot: Snapshot) -> str:
     """The kind the item names when the goods are said to be another kind of its noun (see
-    `assistant.subjects.another_kind`), its own text counting among its words; else ""."""
+    `assistant.subjects.another_kind`), its own text counting among its words; else "". Machine tools are
+    told apart by the process their line or an ancestor's names ("a. Machine tools for turning"), power
+    supplies by the current they put out."""
+    if other_current(facts.text, item.subject):
+        return item.subject
+    processes = machining(facts.text)
+    for code in [item.code, *_ancestors(item.code)] if processes else []:
+        for p in _own_passages(code, item.source, snapshot):
+            other = another_process(processes, body(p).split("\n")[0])
+            if other:
+                return other
     if not facts.kind:
         return ""
-    own = " ".join(body(p) for p in snapshot.by_entry.get(item.code.upper(), [])
-                   if p.source == item.source and p.entry.upper() == item.code.upper())
+    own = " ".join(body(p) for p in _own_passages(item.code, item.source, snapshot))
     return another_kind(facts.kind, head_term(facts.subject), facts.text, item.subject, own)
+
+
+def _own_passages(code: str, source: str, snapshot: Snapshot) -> list[Passage]:
+    """The passages of exactly this item (not of its sub-items) in one list."""
+    code = code.upper()
+    return [p for p in snapshot.by_entry.get(code, []) if p.source == source and p.entry.upper() == code]
 
 
 def _other_kinds(item: ItemCriteria, items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) -> bool:
@@ -705,7 +721,8 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
         citations.append(Citation(len(citations) + 1, j.hit.passage, j.hit.score))
         candidates.append(_candidate(j, snapshot, [len(citations)]))
     rulings = [Ruling(j.match.entry, j.hit.passage.list_label, j.evaluation.reason if j.evaluation else "",
-                      j.evaluation.deciding.text if j.evaluation and j.evaluation.deciding else "") for j in ruled]
+                      j.evaluation.deciding.text if j.evaluation and j.evaluation.deciding else "",
+                      tuple(j.evaluation.checks) if j.evaluation else ()) for j in ruled]
     where = falls_to(snapshot, judged, facts) if decision in ("not-controlled-as-described", "no-match") else {}
     guidance = [Citation(len(citations) + i + 1, h.passage, h.score)
                 for i, h in enumerate(retrieved.guidance[:MAX_GUIDANCE])]

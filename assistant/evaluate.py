@@ -38,7 +38,8 @@ _NEUTRAL = frozenset(
 _PROPERTY_WORDS = frozenset(
     "volume area surface diameter length width height thickness depth pressure temperature frequency power "
     "voltage current speed flow flow-rate rate modulus strength tensile stability control mass weight density "
-    "size dimension bore stroke transfer heat specific ultimate fluorine concentration purity resolution".split()
+    "size dimension bore stroke transfer heat specific ultimate fluorine concentration purity resolution "
+    "repeatability".split()
 )
 _PROPERTY_SYNONYMS = {"stability": "control", "accuracy": "control", "precision": "control", "regulation": "control",
                       "flowrate": "flow", "flow-rate": "flow", "throughput": "flow", "weight": "mass",
@@ -419,8 +420,9 @@ def _leaf(leaf: Leaf, run: _Run) -> _Result:
     if leaf.kind in ("threshold", "count"):
         value = _threshold(leaf, run)
     elif leaf.kind == "material":
-        value = _material(leaf, run.facts.materials)
-        _note_check(run, leaf, "material", ", ".join(m.name for m in run.facts.materials), value)
+        value = _material(leaf, run.facts.materials, run.facts.wetted)
+        _note_check(run, leaf, "material", ", ".join(m.name for m in _deciding_materials(leaf, run.facts, value)),
+                    value)
     elif leaf.kind == "chemical":
         value = _chemical(leaf, run.facts)
         if value is not None:
@@ -488,12 +490,17 @@ def _threshold(leaf: Leaf, run: _Run) -> Value:
     return None if verdict == "not stated" else verdict == "met"
 
 
+_ANIMALS = frozenset({"rodents", "animals", "mice", "rats", "primates"})
+
+
 def leaf_parameter(leaf: Leaf) -> str:
     """The leaf's property as a check shows it; an element's limit says whose content it bounds ("alloys ...
     more than 50%" of beryllium is the "beryllium content")."""
     if leaf.kind == "count":
-        # What is counted, in the plural: "axes", "channels".
-        return "axes" if leaf.property == "axis" else leaf.property if leaf.property.endswith("s") else f"{leaf.property}s"
+        # What is counted, in the plural: "axes", "channels"; animals counted are what an exposure chamber
+        # holds, its "capacity for exposure of 12 or more rodents".
+        counted = "axes" if leaf.property == "axis" else leaf.property.removesuffix("s") + "s"
+        return f"capacity ({counted})" if counted in _ANIMALS else counted
     element = _content_element(leaf)
     if element and not {"content", "purity"} & set(words(leaf.property)):
         return f"{ELEMENTS[element]} content"
@@ -788,7 +795,8 @@ _PLAIN = {
     "[length] ** 3 / [time]": "flow rate capacity speed throughput", "1 / [time]": "frequency",
     "[mass] * [length] ** 2 / [time] ** 3": "power output rating", "[mass] / [length] / [time] ** 2": "pressure strength tensile",
     "[temperature]": "temperature", "[mass]": "mass weight", "[mass] / [time]": "flow rate capacity",
-    "[time]": "time duration",
+    "[time]": "time duration", "[mass] * [length] ** 2 / [time] ** 3 / [current]": "voltage",
+    "[current]": "current", "[length] / [time]": "velocity speed", "[mass] * [length] ** 2 / [time] ** 2": "energy",
 }
 """What a bare quantity ("3 000 L", "800 Hz") can only be about: the plain property of its kind. A bare
 "120 mm" answers a diameter or a length, never a wavelength; a bare "25 m2" never a filtration area."""
@@ -864,13 +872,28 @@ def _kelvin(q: Quantity) -> float | None:
         return None
 
 
-def _material(leaf: Leaf, materials: tuple[Material, ...]) -> Value:
+def _material(leaf: Leaf, materials: tuple[Material, ...], wetted: tuple[Material, ...] = ()) -> Value:
+    """Whether the surfaces in contact are of a listed material. Of materials said to be wetted, each must be
+    (a PTFE lining does not make a 316 ball listed); of others named, one listed material is taken as the
+    wetted one."""
     if not materials:
         return None
+    if wetted:
+        values = [_any_value(material_fits(spec, m) for spec in leaf.materials) for m in wetted]
+        return False if False in values else None if None in values else True
     values = [_any_value(material_fits(spec, m) for spec in leaf.materials) for m in materials]
     if True in values:
         return True
     return False if all(v is False for v in values) else None
+
+
+def _deciding_materials(leaf: Leaf, facts: Facts, value: Value) -> tuple[Material, ...]:
+    """The materials a material check names: the wetted ones, and of those only the unlisted when it fails."""
+    if not facts.wetted:
+        return facts.materials
+    if value is False:
+        return tuple(m for m in facts.wetted if _any_value(material_fits(s, m) for s in leaf.materials) is False)
+    return facts.wetted
 
 
 def _any_value(values: Iterable[Value]) -> Value:
@@ -1003,7 +1026,7 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
             return f"not stated: {leaf.property} ({leaf.text})"
         return f"{said} {'meets' if value else 'does not meet'} {leaf.property} ({leaf.text})"
     if leaf.kind == "material":
-        names = ", ".join(m.name for m in run.facts.materials)
+        names = ", ".join(m.name for m in _deciding_materials(leaf, run.facts, value))
         if value is None:
             return f"not stated: the material of the wetted surfaces ({leaf.text})"
         if value:

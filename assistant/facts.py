@@ -113,7 +113,7 @@ plc software equipment apparatus instrument system unit assembly kit part compon
 yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
 sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
 helmet vest goggles boot backpack umbrella transmitter centre center station lyophilizer lyophiliser window
-electrode sign bench hood block
+electrode sign bench hood block skid rig tower
 """.split())
 
 
@@ -130,7 +130,8 @@ _COMPOUNDS = frozenset({
     "frequency converter", "frequency inverter", "frequency changer", "frequency drive",
     "pressure transmitter", "pressure transducer", "pressure gauge", "pressure sensor", "level transmitter",
     "flow transmitter", "temperature transmitter", "radio transmitter", "machining centre", "machining center",
-    "turning centre", "turning center", "filling station", "clean bench",
+    "turning centre", "turning center", "filling station", "clean bench", "storage vessel", "receiver vessel",
+    "receiving vessel", "holding vessel", "storage tank",
 })
 _SPELLED = _GOODS | {w for compound in _COMPOUNDS for w in compound.split()}
 """Words a misspelling is repaired to when it names the goods."""
@@ -330,6 +331,27 @@ def _lining(text: str, mention: Mention) -> bool:
     return mention.material.family == "glass" and "lined" in mention.text.lower() or bool(
         re.search(r"lined|lining|coated|revêtu|émaill|emaill|enamel", around)
     )
+
+
+_WETTED_PART = r"(?:balls?|dis[ck]s?|plugs?|impellers?|diaphragms?|seats?|trim|rotors?|bellows|internals|blades?|" \
+    r"tubes?|tubing|wetted\s+parts?)"
+_WETTED_AFTER = re.compile(rf"(?i)^[\s-]*(?:steel\s+|alloy\s+)?{_WETTED_PART}\b")
+_WETTED_BEFORE = re.compile(rf"(?i)\b{_WETTED_PART}\s*(?:of|in|made\s+of|:)?\s*$")
+
+
+def _wetted(text: str, mentions: list[Mention]) -> list[Material]:
+    """The materials said to touch the process: a lining, or the material of a wetted part ("316 stainless ball",
+    "impeller in Hastelloy C-276"). A valve's ball, a pump's impeller, a heat exchanger's tubes are wetted
+    whatever its body is lined with, so each of them must be of a listed material.
+
+    >>> [m.name for m in _wetted("PTFE-lined ball valve DN 50 with 316 stainless ball",
+    ...                          find_materials("PTFE-lined ball valve DN 50 with 316 stainless ball"))]
+    ['PTFE', '316 stainless steel']
+    """
+    found = {m.material.name: m.material for m in mentions if _lining(text, m)
+             or _WETTED_AFTER.search(text[m.end : m.end + 24])
+             or _WETTED_BEFORE.search(text[max(0, m.start - 24) : m.start])}
+    return list(found.values())
 
 
 def _materials(text: str, mentions: list[Mention]) -> tuple[list[Material], list[str]]:
@@ -568,6 +590,7 @@ def read_facts(text: str) -> Facts:
         kind=_kind(masked, _is_french(text)) if subject and not chemicals else (),
         quantities=tuple(quantities + derived),
         materials=tuple(materials),
+        wetted=tuple(m for m in _wetted(text, mentions) if m in materials),
         cas=tuple(cas),
         chemicals=tuple(chemicals),
         concentration_pct=_concentration(text, quantities, bool(chemicals or cas)),

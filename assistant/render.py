@@ -377,7 +377,15 @@ def verdict_json(answer: Answer) -> dict[str, Any]:
 
 
 def ruling_json(r: Ruling) -> dict[str, Any]:
-    return {"entry": r.entry, "list": r.list_label, "reason": r.reason, "leaf": r.leaf}
+    return {"entry": r.entry, "list": r.list_label, "reason": r.reason, "leaf": r.leaf,
+            "checks": [check_json(ch) for ch in r.checks]}
+
+
+def all_checks(answer: Answer) -> list[Check]:
+    """Every check the answer made: on the entries shown, then on those ruled out and not shown."""
+    shown = {(c.entry, c.list_label) for c in answer.candidates}
+    return [ch for c in answer.candidates for ch in c.checks] + [
+        ch for r in answer.ruled_out if (r.entry, r.list_label) not in shown for ch in r.checks]
 
 
 def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
@@ -405,7 +413,7 @@ def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
         "falls_to": answer.falls_to,
         "ask": [ask_json(c.entry, leaf) for c in standing for leaf in c.missing],
         "citations": [citation_json(c, with_text) for c in answer.citations + answer.guidance],
-        "checks": [check_json(ch) for c in answer.candidates for ch in c.checks],
+        "checks": [check_json(ch) for ch in all_checks(answer)],
         "notes": list(answer.facts.notes) if answer.facts else [],
         "took_ms": round(answer.took_ms, 1),
     }

@@ -33,7 +33,8 @@ _SYNONYMS = {
     "fibre": "fiber", "fibrous": "fiber", "filamentary": "filament",
     "mould": "mold", "analyser": "analyzer", "centre": "center", "metre": "meter",
     "container": "tank", "receiver": "tank", "drum": "tank", "vat": "tank",
-    "reaction vessel": "reactor", "vessel": "reactor", "bioreactor": "fermenter", "fermentor": "fermenter",
+    "reaction vessel": "reactor", "vessel": "reactor", "storage vessel": "tank", "receiver vessel": "tank",
+    "receiving vessel": "tank", "holding vessel": "tank", "bioreactor": "fermenter", "fermentor": "fermenter",
     "column": "column", "tower": "column", "valf": "valve", "piping": "pipe", "pipework": "pipe",
     "machine tool": "machine tool", "lathe": "machine tool", "milling machine": "machine tool",
     "grinding machine": "machine tool", "grinder": "machine tool", "machining center": "machine tool",
@@ -42,7 +43,8 @@ _SYNONYMS = {
     "hobbing machine": "machine tool", "shaping machine": "machine tool", "broaching machine": "machine tool",
     "honing machine": "machine tool", "lapping machine": "machine tool", "drilling machine": "machine tool",
     "manometer": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
-    "lyophilisateur": "dryer",
+    "lyophilisateur": "dryer", "drone": "uav", "uas": "uav", "quadcopter": "uav", "multicopter": "uav",
+    "aerial vehicle": "uav",
 }
 """Spelling variants and near-synonyms, mapped to one term."""
 
@@ -249,12 +251,21 @@ def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str, cont
     'Spray drying equipment'
     >>> another_kind(("centrifugal",), "pump", "centrifugal pump", "Multiple-seal and seal-less pumps")
     ''
+    >>> another_kind(("high-voltage",), "capacitor", "high-voltage pulse capacitor", "Pulse discharge capacitors",
+    ...              "voltage rating greater than 1.4 kV")
+    ''
     """
     own = _kind_words(" ".join(kind))
     if not own or head in GENERIC:
         return ""
     named = set(words(f"{subject} {context}"))
-    if not {w for w in own if not any(similar(w, x) for x in named)}:
+
+    def said_by_item(word: str) -> bool:
+        # A hyphenated qualifier is the item's when its telling parts are: "high-voltage" for "voltage rating".
+        parts = [p for p in word.split("-") if len(p) > 2 and p not in _NOT_KINDS] if "-" in word else [word]
+        return bool(parts) and all(any(similar(p, x) for x in named) for p in parts)
+
+    if all(said_by_item(w) for w in own):
         return ""
     parts = _parts(subject)
     naming = [i for i, p in enumerate(parts) if any(same_stem(head, w) for w in p)]
@@ -268,6 +279,55 @@ def another_kind(kind: tuple[str, ...], head: str, text: str, subject: str, cont
         if not {q for q in qualifiers if not any(similar(q, w) for w in said)}:
             return ""
     return subject.strip()
+
+
+_PROCESSES = {
+    "turning": re.compile(r"(?i)\blathes?\b|\bturning\b|\bturn-mill"),
+    "milling": re.compile(r"(?i)\bmill(?:ing)?\b|\bmachining\s+cent(?:re|er)s?\b|\bturn-mill"),
+    "grinding": re.compile(r"(?i)\bgrind(?:er|ers|ing)\b"),
+}
+_FOR_PROCESS = re.compile(r"(?i)\bmachine\s+tools?\s+for\s+(turning|milling|grinding)\b")
+
+
+def machining(text: str) -> frozenset[str]:
+    """The machining processes a description names: the lists tell machine tools apart by them.
+
+    >>> sorted(machining("CNC lathe, 2 axes")), sorted(machining("turn-mill centre")), sorted(machining("pump"))
+    (['turning'], ['milling', 'turning'], [])
+    """
+    return frozenset(process for process, pattern in _PROCESSES.items() if pattern.search(text))
+
+
+def another_process(stated: frozenset[str], line: str) -> str:
+    """The line's "Machine tools for <process>" when the goods are machine tools for other processes only: a
+    lathe is no machine tool for milling; "" otherwise.
+
+    >>> another_process(frozenset({"turning"}), "b. Machine tools for milling, having any of the following")
+    'Machine tools for milling'
+    >>> another_process(frozenset({"turning"}), "a. Machine tools for turning having two or more axes")
+    ''
+    """
+    m = _FOR_PROCESS.search(line)
+    return m.group(0) if m and stated and m.group(1).lower() not in stated else ""
+
+
+_AC_OUTPUT = re.compile(
+    r"(?i)\b(?:three|3|single|1|multi|poly|two|2)[\s-]?phase\s+(?:ac\s+)?output|\bac\s+output|alternating[\s-]current"
+    r"\s+output|\buninterruptible\s+power|\bUPS\b|\boutputs?\s*:?\s*\d+(?:[.,]\d+)?\s*(?:-\s*\d+\s*)?Hz\b"
+)
+
+
+def other_current(text: str, subject: str) -> str:
+    """The item's subject when it names direct-current goods and the description says the goods put out
+    alternating current (a UPS, a "three-phase output"); else "". A mains input ("input 230 V, 50 Hz") says
+    nothing about what a power supply puts out.
+
+    >>> other_current("UPS 10 kVA, 50 Hz three-phase output", "High-power direct current power supplies")
+    'High-power direct current power supplies'
+    >>> other_current("power supply 30 kV, input 230 V 50 Hz", "High-voltage direct current power supplies")
+    ''
+    """
+    return subject if "direct current" in subject.lower() and _AC_OUTPUT.search(text) else ""
 
 
 def _parts(subject: str) -> list[list[str]]:

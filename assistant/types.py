@@ -149,8 +149,9 @@ class Facts:
     `subject` is the goods' head noun in English, singular and lower case ("reactor", "pump", "t-shirt"),
     "" when the question names no goods (a bare code or CAS number); `quantities` are capabilities (a range
     gives its upper end); `kind` the words before the noun in the goods' own phrase, which say what kind of it
-    they are ("diffusion" in "diffusion pump, 160 mm inlet"); `notes` are problems with the input the answer must mention (contradictions,
-    impossible values, units that fit no property).
+    they are ("diffusion" in "diffusion pump, 160 mm inlet"); `wetted` the materials said to touch the process
+    (a lining, or a wetted part's material: "316 stainless ball"); `notes` are problems with the input the answer
+    must mention (contradictions, impossible values, units that fit no property).
     """
 
     text: str
@@ -159,6 +160,7 @@ class Facts:
     kind: tuple[str, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     materials: tuple[Material, ...] = ()
+    wetted: tuple[Material, ...] = ()
     cas: tuple[str, ...] = ()
     chemicals: tuple[str, ...] = ()
     concentration_pct: float | None = None
@@ -317,12 +319,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Ruling:
-    """An entry found for the goods and ruled out by the stated facts, with the leaf that ruled it out."""
+    """An entry found for the goods and ruled out by the stated facts, with the leaf that ruled it out and
+    the checks made on it (an officer asks why not, as much as why)."""
 
     entry: str
     list_label: str
     reason: str
     leaf: str
+    checks: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -53,12 +53,19 @@ def same_item(labelled: str, answered: str) -> bool:
     return a[:5] == b[:5] and (a.startswith(b) or b.startswith(a))
 
 
+SAME_WORD = {"inside": "inner", "internal": "inner", "outside": "outer", "external": "outer"}
+"""Words the lists and the labels use for the same thing ("inside diameter", "inner diameter")."""
+
+
 def words(text: str) -> set[str]:
-    return {w for w in text.lower().replace("-", " ").replace("_", " ").split() if w}
+    """The words of a property name, singular and in one spelling: "all linear dimensions" ~ "dimension"."""
+    found = text.lower().replace("-", " ").replace("_", " ").split()
+    return {SAME_WORD.get(w, w.removesuffix("s") if len(w) > 3 and not w.endswith("ss") else w) for w in found}
 
 
-ALIASES = {"inlet diameter": "input throat size", "enclosure": "fully enclosed workspace"}
-"""Labels of bench/checks.yaml that the lists name otherwise (2B231's "input throat size")."""
+ALIASES = {"inlet diameter": "input throat size", "enclosure": "fully enclosed workspace", "chamber volume": "capacity"}
+"""Labels of bench/checks.yaml that the lists name otherwise (2B231's "input throat size", 2B352's
+"exposure chambers having a capacity of 1 m3")."""
 
 
 def same_property(labelled: str, answered: str | None) -> bool:
@@ -66,6 +73,8 @@ def same_property(labelled: str, answered: str | None) -> bool:
     (a label is also read as the list's own name for it, see ALIASES).
 
     >>> same_property("inlet diameter", "input throat size"), same_property("volume", "total internal volume")
+    (True, True)
+    >>> same_property("inside diameter", "inner diameter"), same_property("dimensions", "all linear dimension")
     (True, True)
     """
     b = words(answered or "")
@@ -77,11 +86,23 @@ def verdict_of(check: dict[str, Any]) -> str | None:
     return "not stated" if verdict in NOT_STATED else str(verdict).lower()
 
 
-def check_right(row: dict[str, Any], answer: dict[str, Any]) -> bool:
-    """A row is right when some check of the answer on that entry and property has the labelled verdict."""
+def letterings(row: dict[str, Any], case: dict[str, Any]) -> list[str]:
+    """The row's sub-item and the other letterings its question declares for it (`gold_items` of the same
+    entry and depth: US 2B352.h.2 is EU 2B352.g.2)."""
+    entry, declared = row["entry"], case.get("gold_items", [])
+    if entry not in declared:
+        return [entry]
+    return [entry] + [item for item in declared
+                      if item != entry and item[:5] == entry[:5] and item.count(".") == entry.count(".")]
+
+
+def check_right(row: dict[str, Any], answer: dict[str, Any], case: dict[str, Any] | None = None) -> bool:
+    """A row is right when some check of the answer on that entry (in either list's lettering) and property
+    has the labelled verdict."""
+    items = letterings(row, case or {})
     return any(
-        same_item(row["entry"], check.get("entry", "")) and same_property(row["property"], check.get("parameter"))
-        and verdict_of(check) == row["expected"]
+        any(same_item(item, check.get("entry", "")) for item in items)
+        and same_property(row["property"], check.get("parameter")) and verdict_of(check) == row["expected"]
         for check in answer.get("checks") or []
     )
 
@@ -139,8 +160,9 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
                   f" :: {case['question']}")
 
     checks_right = []
+    by_id = {case["id"]: case for case in cases}
     for row in rows:
-        right = check_right(row, answers[row["id"]])
+        right = check_right(row, answers[row["id"]], by_id[row["id"]])
         checks_right.append(right)
         if show_misses and not right:
             got = [(c.get("entry"), c.get("parameter"), c.get("verdict")) for c in answers[row["id"]].get("checks") or []

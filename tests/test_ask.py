@@ -95,6 +95,8 @@ def test_ruled_out_goods_say_where_they_fall(assistant: Assistant) -> None:
     assert "3A225" in [r.entry for r in answer.ruled_out]
     assert answer.falls_to["US CCL"] in ("3A999.a", "EAR99")
     assert "3A225" not in answer.entries
+    ruling = next(r for r in answer.ruled_out if r.entry == "3A225")
+    assert ("frequency", "not met") in [(c.parameter, c.verdict) for c in ruling.checks]
 
 
 def test_a_needs_facts_answer_asks_for_the_deciding_fact_and_a_follow_up_completes_it(assistant: Assistant) -> None:

@@ -9,8 +9,8 @@ from assistant.ask import Assistant
 from assistant.notes import classes, excluded, other_class, paragraphs
 from tests.conftest import excerpt_home
 
-CODES = ("1A004", "1C350", "1C355", "1C995", "2B350", "2B352", "2B999", "3A225", "3A228", "3A999", "5A991",
-         "6A203")
+CODES = ("1A004", "1C350", "1C355", "1C995", "2B001", "2B201", "2B350", "2B352", "2B999", "3A225", "3A226", "3A227",
+         "3A228", "3A999", "5A991", "6A203", "9A120")
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +117,52 @@ def test_a_purpose_the_note_excludes_frees_only_goods_of_the_entrys_kind(assista
 
     assert shoes.decision == "not-controlled-as-described" and "1A004" in [r.entry for r in shoes.ruled_out]
     assert chair.decision == "no-match" and chair.ruled_out == []
+
+
+def test_a_storage_vessel_is_judged_as_a_tank_not_a_reactor(assistant: Assistant) -> None:
+    answer = assistant.ask("tantalum-lined storage vessel 50 L")
+
+    assert answer.decision == "not-controlled-as-described"
+    ruling = next(r for r in answer.ruled_out if r.entry == "2B350")
+    assert [(c.entry, c.verdict) for c in ruling.checks if "volume" in c.parameter] == [("2B350.c.1", "not met")]
+
+
+def test_a_lathe_is_judged_by_the_items_for_turning(assistant: Assistant) -> None:
+    answer = assistant.ask("CNC lathe, 2 axes, positioning accuracy 12 um (ISO 230-2:2006), repeatability 4 um")
+
+    checks = [(c.entry, c.parameter, c.verdict) for r in answer.ruled_out for c in r.checks]
+    assert ("2B201.a", "positioning accuracy", "not met") in checks, checks
+    assert not any(entry.startswith(("2B201.b", "2B201.c", "2B001.b", "2B001.c")) for entry, _, _ in checks)
+
+
+def test_a_spraying_drone_is_an_unmanned_aerial_vehicle(assistant: Assistant) -> None:
+    small = assistant.ask("crop spraying drone, autonomous flight, 16 litre spray tank")
+    large = assistant.ask("crop spraying drone, autonomous flight, 30 litre spray tank")
+
+    assert small.decision == "not-controlled-as-described" and "9A120" in [r.entry for r in small.ruled_out]
+    assert large.decision == "likely-controlled" and large.entries[0] == "9A120"
+
+
+def test_a_supply_that_puts_out_alternating_current_is_no_direct_current_supply(assistant: Assistant) -> None:
+    ups = assistant.ask("uninterruptible power supply 10 kVA, 50 Hz three-phase output")
+    dc = assistant.ask("DC power supply 30 kV, stability 0.05 %")
+
+    assert not {"3A226", "3A227"} & {*ups.entries, *(r.entry for r in ups.ruled_out)}
+    assert dc.decision == "likely-controlled" and dc.entries[0] == "3A227"
+
+
+def test_every_wetted_part_must_be_of_a_listed_material(assistant: Assistant) -> None:
+    lined = assistant.ask("PTFE-lined ball valve DN 50")
+    steel_ball = assistant.ask("PTFE-lined ball valve DN 50 with 316 stainless ball")
+
+    assert lined.decision == "likely-controlled" and lined.entries[0] == "2B350"
+    assert steel_ball.decision == "not-controlled-as-described"
+    ruling = next(r for r in steel_ball.ruled_out if r.entry == "2B350")
+    assert "316" in ruling.reason and "PTFE" not in ruling.reason
+
+
+def test_a_skid_is_goods_not_a_trade_name(assistant: Assistant) -> None:
+    answer = assistant.ask("tangential flow filtration skid, 0.5 m2 total membrane area, autoclavable")
+
+    assert answer.decision == "not-controlled-as-described"
+    assert ("2B352.d.1", "not met") in [(c.entry, c.verdict) for r in answer.ruled_out for c in r.checks]
