@@ -20,9 +20,16 @@ Conventions:
 - Exponents flattened by PDF text are repaired: "14,65 x 106 m" is 14.65e6 m, "1 x 10-6" is 1e-6.
 - Units in English, French, Spanish and a few in Cyrillic and Arabic script ("litres", "mètres cubes
   par heure", "litros", "мм", "МПа", "кг", "كغ").
+- Electrical and other units: capacitance (µF, μF or "uF", nF, pF), inductance (nH, µH, mH), energy
+  (J, kJ, MJ, mJ, eV to GeV), total impulse ("1,1 MNs", "40 N·s", "N-s", "kN s"; a specific impulse
+  "kNs/kg" is not read), activity (Bq to TBq, µCi to kCi) and frame rate ("fps", "frames/s"). A micro
+  prefix may be typed "u" ("2 us", "0.1 uF"). No bare "F" or "H": a Fahrenheit without its degree sign,
+  a hydrogen or an hour is no farad nor henry.
+- A number word after the digits multiplies them: "10 million frames per second" is 1e7 fps ("thousand",
+  "million", "billion"). "1280 x 800" (a resolution) is two numbers, never a product or an exponent.
 - `check_quantities` compares quantities of the same pint dimensionality (so VA with W, L with m3, but
-  never flow with volume); percent and rpm compare only with themselves. A value outside a stated range
-  fails both of its bounds.
+  never flow with volume); percent and rpm compare only with themselves, and an activity never with a
+  frequency (both are per second to pint). A value outside a stated range fails both of its bounds.
 """
 
 from __future__ import annotations
