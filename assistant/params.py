@@ -20,9 +20,16 @@ Conventions:
 - Exponents flattened by PDF text are repaired: "14,65 x 106 m" is 14.65e6 m, "1 x 10-6" is 1e-6.
 - Units in English, French, Spanish and a few in Cyrillic and Arabic script ("litres", "mètres cubes
   par heure", "litros", "мм", "МПа", "кг", "كغ").
+- Electrical and other units: capacitance (µF, μF or "uF", nF, pF), inductance (nH, µH, mH), energy
+  (J, kJ, MJ, mJ, eV to GeV), total impulse ("1,1 MNs", "40 N·s", "N-s", "kN s"; a specific impulse
+  "kNs/kg" is not read), activity (Bq to TBq, µCi to kCi) and frame rate ("fps", "frames/s"). A micro
+  prefix may be typed "u" ("2 us", "0.1 uF"). No bare "F" or "H": a Fahrenheit without its degree sign,
+  a hydrogen or an hour is no farad nor henry.
+- A number word after the digits multiplies them: "10 million frames per second" is 1e7 fps ("thousand",
+  "million", "billion"). "1280 x 800" (a resolution) is two numbers, never a product or an exponent.
 - `check_quantities` compares quantities of the same pint dimensionality (so VA with W, L with m3, but
-  never flow with volume); percent and rpm compare only with themselves. A value outside a stated range
-  fails both of its bounds.
+  never flow with volume); percent and rpm compare only with themselves, and an activity never with a
+  frequency (both are per second to pint). A value outside a stated range fails both of its bounds.
 """
 
 from __future__ import annotations
@@ -128,7 +135,8 @@ _OTHER = [
     *_units("rotation", (r"rpm|RPM|r/min|rev/min|(?i:revolutions?\s+per\s+minute|tours?/min)", "revolutions_per_minute", "rpm")),
     *_units(
         "frame rate",
-        (r"fps|(?i:frames?\s+(?:per|a)\s+second|images?\s+par\s+seconde|im/s)", "frames_per_second", "fps"),
+        (r"fps|(?i:frames?\s+(?:per|a)\s+second|frames?\s?/\s?s(?:ec)?|images?\s+par\s+seconde|im/s)",
+         "frames_per_second", "fps"),
     ),
     *_units(
         "angular rate",
@@ -159,6 +167,51 @@ _OTHER = [
         (r"W|Вт", "watt", "W"),
     ),
     *_units("voltage", (r"kV", "kilovolt", "kV"), (r"V", "volt", "V")),
+    # No bare "F" (a Fahrenheit typed without its degree sign) nor bare "H" (hydrogen, hours).
+    *_units(
+        "capacitance",
+        (r"[µμu]F|(?i:microfarads?)", "microfarad", "µF"),
+        (r"nF|(?i:nanofarads?)", "nanofarad", "nF"),
+        (r"pF|(?i:picofarads?)", "picofarad", "pF"),
+        (r"(?i:farads?)", "farad", "F"),
+    ),
+    *_units(
+        "inductance",
+        (r"nH|(?i:nanohenr(?:y|ies|ys))", "nanohenry", "nH"),
+        (r"[µμu]H|(?i:microhenr(?:y|ies|ys))", "microhenry", "µH"),
+        (r"mH|(?i:millihenr(?:y|ies|ys))", "millihenry", "mH"),
+        (r"(?i:henr(?:y|ies|ys))", "henry", "H"),
+    ),
+    *_units(
+        "energy",
+        (r"MJ|(?i:megajoules?)", "megajoule", "MJ"),
+        (r"kJ|(?i:kilojoules?)", "kilojoule", "kJ"),
+        (r"mJ|(?i:millijoules?)", "millijoule", "mJ"),
+        (r"J|(?i:joules?)", "joule", "J"),
+        (r"GeV", "gigaelectron_volt", "GeV"),
+        (r"MeV", "megaelectron_volt", "MeV"),
+        (r"keV", "kiloelectron_volt", "keV"),
+        (r"eV", "electron_volt", "eV"),
+    ),
+    # Total impulse: "1,1 MNs", "40 N·s", "40 N-s", "5 kN s"; a specific impulse ("2,4 kNs/kg") is not read.
+    *_units(
+        "impulse",
+        (r"MN\s?[·⋅*-]?\s?s", "meganewton*second", "MN·s"),
+        (r"kN\s?[·⋅*-]?\s?s", "kilonewton*second", "kN·s"),
+        (r"N\s?[·⋅*-]?\s?s|(?i:newton[\s-]seconds?)", "newton*second", "N·s"),
+    ),
+    *_units(
+        "activity",
+        (r"TBq", "terabecquerel", "TBq"),
+        (r"GBq", "gigabecquerel", "GBq"),
+        (r"MBq", "megabecquerel", "MBq"),
+        (r"kBq", "kilobecquerel", "kBq"),
+        (r"Bq|(?i:becquerels?)", "becquerel", "Bq"),
+        (r"kCi", "kilocurie", "kCi"),
+        (r"mCi", "millicurie", "mCi"),
+        (r"[µμu]Ci", "microcurie", "µCi"),
+        (r"Ci|(?i:curies?)", "curie", "Ci"),
+    ),
     *_units(
         "pressure",
         (r"GPa|ГПа", "gigapascal", "GPa"),
@@ -211,6 +264,9 @@ _UNIT = (
 # scientific notation; "3 x 105 mm" stays three pieces of 105 mm.
 _EXPONENT = r"\s?[×x*]\s?10(?:\^\s?|\s{1,2}|(?=[-−]))([-−]?\d{1,2})"
 _GLUED_EXPONENT = r"\s?[×x]\s?10([1-9])(?!\d)"
+# "10 million frames per second": a number word after the digits multiplies them.
+_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_MULTIPLIED = re.compile(rf"\s({'|'.join(_MULTIPLIERS)})$", re.IGNORECASE)
 # A number: a power of ten ("10^30"), E notation ("1.5e6"), a fraction, space- or comma-grouped
 # thousands, decimal point or comma, optional exponent.
 _NUMBER = (
@@ -219,7 +275,7 @@ _NUMBER = (
     r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)(?:[.,]\d+)?"
     r"|\d+(?:,\d{3})+(?:\.\d+)?"
     r"|\d+(?:[.,]\d+)?)"
-    rf"(?:{_EXPONENT})?)(?![.,]?\d)"
+    rf"(?:{_EXPONENT})?)(?![.,]?\d)(?:\s(?i:{'|'.join(_MULTIPLIERS)})(?![^\W_]))?"
 )
 # Not inside a code, a CAS number or an HS code: "2B350", "111-48-8", "8419.89"; "+/-0.01 %" is a tolerance.
 _NOT_IN_A_CODE = r"(?:(?<=\+/[-−])|(?<![\w.,/\-−+^]))"
@@ -324,9 +380,12 @@ def _uses_decimal_commas(raw: str) -> bool:
 def read_number(raw: str, decimal_commas: bool = False) -> float:
     """The value of a number as written; the one reader of numbers (see the module docstring for commas).
 
-    >>> read_number("3 000"), read_number("1,500"), read_number("2,5"), read_number("0,500")
-    (3000.0, 1500.0, 2.5, 0.5)
+    >>> read_number("3 000"), read_number("1,500"), read_number("2,5"), read_number("0,500"), read_number("1.5 million")
+    (3000.0, 1500.0, 2.5, 0.5, 1500000.0)
     """
+    word = _MULTIPLIED.search(raw)
+    if word:
+        return _MULTIPLIERS[word[1].lower()] * read_number(raw[: word.start()], decimal_commas)
     exponent = 0
     scientific = _SCIENTIFIC.search(raw)
     if scientific:
@@ -562,9 +621,12 @@ def parse_thresholds(text: str) -> list[Threshold]:
 
 @functools.lru_cache(maxsize=256)
 def _dimension(unit: str) -> str:
-    """What may be compared: pint dimensionality, except that percent and rpm only match themselves."""
+    """What may be compared: pint dimensionality, except that percent and rpm only match themselves and an
+    activity (becquerels, per second to pint) never matches a frequency."""
     if unit in ("percent", "revolutions_per_minute"):
         return unit
+    if _KIND.get(unit) == "activity":
+        return "activity"
     return str(unit_registry().Unit(unit).dimensionality)
 
 

@@ -394,3 +394,78 @@ def test_parts_per_million_is_a_proportion_in_percent() -> None:
     assert values("Hf 100 parts per million") == [(0.01, "percent")]
     assert verdicts("hafnium 50 ppm", "less than 0.2 %") == ["met"]
     assert verdicts("hafnium 5 000 ppm", "less than 0.2 %") == ["not met"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pulse discharge capacitor 40 kV, 1.5 uF, series inductance 25 nH, stored energy 1 200 J",
+         [(40, "kilovolt"), (1.5, "microfarad"), (25, "nanohenry"), (1200, "joule")]),
+        ("snubber capacitor 470 nF, 2 µH choke, 10 mH reactor", [(470, "nanofarad"), (2, "microhenry"), (10, "millihenry")]),
+        ("flash X-ray generator, electron energy 25 MeV, 500 kJ bank", [(25, "megaelectron_volt"), (500, "kilojoule")]),
+        ("solid propellant rocket motor, total impulse 1.5 MNs", [(1.5, "meganewton*second")]),
+        ("model rocket motors 40 Ns, 40 N·s, 40 N-s, 5 kN s", [(40, "newton*second")] * 3 + [(5, "kilonewton*second")]),
+        ("self-luminous tritium exit signs, 20 Ci each", [(20, "curie")]),
+        ("sealed source 3.7 GBq (100 mCi), check source 5 uCi", [(3.7, "gigabecquerel"), (100, "millicurie"), (5, "microcurie")]),
+    ],
+)
+def test_electrical_energy_impulse_and_activity_units(text: str, expected: list[tuple[float, str]]) -> None:
+    assert values(text) == expected
+
+
+def test_a_specific_impulse_is_no_total_impulse() -> None:
+    assert parse_quantities("specific impulse of 2,4 kNs/kg or more") == []
+
+
+def test_the_list_side_reads_the_same_units() -> None:
+    text = ("Voltage rating greater than 1.4 kV, energy storage greater than 10 J, capacitance greater than 0.5 µF, "
+            "and series inductance less than 50 nH")
+    assert [(t.op, t.value.value, t.value.unit) for t in parse_thresholds(text)] == [
+        (">", 1.4, "kilovolt"), (">", 10, "joule"), (">", 0.5, "microfarad"), ("<", 50, "nanohenry")]
+    (greek_mu,) = parse_thresholds("Capacitance greater than 0,25 μF")
+    assert (greek_mu.value.value, greek_mu.value.unit) == (0.25, "microfarad")
+    (impulse,) = parse_thresholds("Total impulse capacity exceeding 1,1 MNs")
+    assert (impulse.op, impulse.value.value, impulse.value.unit) == (">", 1.1, "meganewton*second")
+
+
+@pytest.mark.parametrize(
+    ("question", "rule", "expected"),
+    [
+        ("pulse capacitor 10 kV, 0.1 uF, series inductance 40 nH", "capacitance greater than 0.5 µF", ["not met"]),
+        ("pulse capacitor 10 kV, 1 500 nF", "capacitance greater than 0.5 µF", ["met"]),
+        ("pulse capacitor, series inductance 40 nH", "series inductance less than 0.01 µH", ["not met"]),
+        ("capacitor bank, stored energy 1 200 J", "energy storage greater than 10 J", ["met"]),
+        ("total impulse 1.5 MNs", "Total impulse capacity exceeding 1,1 MNs", ["met"]),
+        ("model rocket motor, total impulse 40 Ns", "exceeding 1,1 MNs", ["not met"]),
+        ("motor, total impulse 900 kN s", "equal to or greater than 8.41 × 10^5 Ns", ["met"]),
+        ("tritium exit sign 20 Ci", "less than 1.48 × 10^3 GBq", ["met"]),
+    ],
+)
+def test_new_kinds_compare_across_prefixes(question: str, rule: str, expected: list[Verdict]) -> None:
+    assert verdicts(question, rule) == expected
+
+
+def test_an_activity_is_never_compared_with_a_frequency() -> None:
+    assert verdicts("source 20 Ci", "frequency of 600 Hz or more") == ["not stated"]
+    assert verdicts("inverter 800 Hz", "activity exceeding 37 GBq") == ["not stated"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ultra-high-speed framing camera, 10 million frames per second, exposure time 5 ns",
+         [(1e7, "frames_per_second"), (5, "nanosecond")]),
+        ("high-speed video camera, 20 000 frames/s at 1280 x 800, minimum exposure 2 us",
+         [(20000, "frames_per_second"), (2, "microsecond")]),
+        ("streak camera 1.5 million fps", [(1.5e6, "frames_per_second")]),
+        ("generator 2 thousand Hz", [(2000, "hertz")]),
+    ],
+)
+def test_frame_rates_number_words_and_a_resolution_that_is_no_product(text: str, expected: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in parse_capabilities(text)] == expected
+
+
+def test_a_frame_rate_in_millions_exceeds_the_framing_camera_bound() -> None:
+    rule = "Framing cameras with recording rates greater than 225,000 frames per second"
+    assert verdicts("framing camera, 10 million frames per second", rule) == ["met"]
+    assert verdicts("video camera, 20 000 frames/s at 1280 x 800", rule) == ["not met"]
