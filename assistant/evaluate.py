@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.params import Threshold, check_quantities, format_quantity, parse_quantities
-from assistant.facts import is_goods_noun, phrase_heads
+from assistant.facts import goods_spelling, is_goods_noun, phrase_heads
 from assistant.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.subjects import (
     FORMS, GENERIC, fits, head_term, noun_terms, same_stem, similar, term, words,
@@ -39,12 +39,13 @@ _PROPERTY_WORDS = frozenset(
     "volume area surface diameter length width height thickness depth pressure temperature frequency power "
     "voltage current speed flow flow-rate rate modulus strength tensile stability control mass weight density "
     "size dimension bore stroke transfer heat specific ultimate fluorine concentration purity resolution "
-    "repeatability".split()
+    "repeatability capacitance inductance energy impulse".split()
 )
 _PROPERTY_SYNONYMS = {"stability": "control", "accuracy": "control", "precision": "control", "regulation": "control",
                       "flowrate": "flow", "flow-rate": "flow", "throughput": "flow", "weight": "mass",
                       "dia": "diameter", "bore": "diameter", "inlet": "input", "wall": "thickness",
-                      "fout": "frequency", "fmax": "frequency", "vacuum": "pressure"}
+                      "fout": "frequency", "fmax": "frequency", "vacuum": "pressure", "velocity": "speed",
+                      "stored": "storage"}
 _UNIT_WORDS = frozenset(
     "liter litre meter metre cubic square hour minute second gallon hertz watt volt ampere pascal bar mbar kelvin "
     "degree celsius fahrenheit percent cent per gram kilogram tonne ton inch foot feet rpm kva mva khz mhz ghz "
@@ -707,7 +708,7 @@ def _own_words(before: str, subject: str) -> str:
     the heat exchanger, so nothing but the goods is before its area."""
     tokens = re.findall(r"[^\W\d_][\w'-]*", before)
     heads = {term(w) for w in subject.split()[-1:]}
-    cut = max((i for i, w in enumerate(tokens) if term(w) in heads), default=-1)
+    cut = max((i for i, w in enumerate(tokens) if term(goods_spelling(w)) in heads), default=-1)
     return " ".join(tokens[cut + 1 :])
 
 
@@ -792,10 +793,12 @@ def _dimension(q: Quantity) -> str:
 _PLAIN = {
     "[length]": "length diameter size dimension width height thickness depth bore stroke travel wall span",
     "[length] ** 3": "volume capacity", "[length] ** 2": "area surface",
-    "[length] ** 3 / [time]": "flow rate capacity speed throughput", "1 / [time]": "frequency",
+    "[length] ** 3 / [time]": "flow rate capacity speed throughput", "1 / [time]": "frequency rate",
     "[mass] * [length] ** 2 / [time] ** 3": "power output rating", "[mass] / [length] / [time] ** 2": "pressure strength tensile",
     "[temperature]": "temperature", "[mass]": "mass weight", "[mass] / [time]": "flow rate capacity",
     "[time]": "time duration", "[mass] * [length] ** 2 / [time] ** 3 / [current]": "voltage",
+    "[current] ** 2 * [time] ** 4 / [mass] / [length] ** 2": "capacitance",
+    "[mass] * [length] ** 2 / [time] ** 2 / [current] ** 2": "inductance", "[mass] * [length] / [time]": "impulse",
     "[current]": "current", "[length] / [time]": "velocity speed", "[mass] * [length] ** 2 / [time] ** 2": "energy",
 }
 """What a bare quantity ("3 000 L", "800 Hz") can only be about: the plain property of its kind. A bare

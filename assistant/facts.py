@@ -334,7 +334,7 @@ def _lining(text: str, mention: Mention) -> bool:
 
 
 _WETTED_PART = r"(?:balls?|dis[ck]s?|plugs?|impellers?|diaphragms?|seats?|trim|rotors?|bellows|internals|blades?|" \
-    r"tubes?|tubing|wetted\s+parts?)"
+    r"scrolls?|vanes?|tubes?|tubing|wetted\s+parts?)"
 _WETTED_AFTER = re.compile(rf"(?i)^[\s-]*(?:steel\s+|alloy\s+)?{_WETTED_PART}\b")
 _WETTED_BEFORE = re.compile(rf"(?i)\b{_WETTED_PART}\s*(?:of|in|made\s+of|:)?\s*$")
 

@@ -85,7 +85,8 @@ _MEASURES = frozenset(
     "current speed rate modulus strength stability mass weight density size dimension bore stroke capacity purity "
     "resolution accuracy repeatability content concentration energy force torque vacuum time flow flux range "
     "efficiency resistance conductivity output input throughput load thrust impulse velocity acceleration "
-    "sensitivity bandwidth wavelength span travel error drift noise fluence dose yield precision".split()
+    "sensitivity bandwidth wavelength span travel error drift noise fluence dose yield precision capacitance "
+    "inductance activity".split()
 )
 """Nouns that name a measurable property: picked words without one ("operation" above 1 123 K) are no
 property's name, so the quantity's kind names it."""
