@@ -25,7 +25,7 @@ from assistant.codes import CATCH_ALL, find_codes, lineage, top_level
 from assistant.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.facts import is_goods_noun
 from assistant.index import View
-from assistant.materials import ELEMENTS, element_symbol
+from assistant.materials import ELEMENTS, element_symbol, find_materials
 from assistant.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.question import is_english, trade_names
 from assistant.retrieve import EntryMatch, Retrieved
@@ -48,6 +48,9 @@ STRONG_SIMILARITY = 0.50
 by the entry's criteria even when our subject rules cannot tell that the goods are what it names."""
 CLOSER = 0.10
 """How much closer than every ruled-out entry an entry with nothing to check must match to stay a lead."""
+NEAR_RULED = 0.75
+"""The share of the best ruled-out entry's score at which an open entry that only lacks the wetted material
+still keeps the goods open (2B350.i beside a ruled-out 2B231 for a 30 m3/h vacuum pump)."""
 MAX_NOTES = 3
 MAX_MISSING = 3
 MAX_GUIDANCE = 2
@@ -94,6 +97,15 @@ class _Judged:
         """Undetermined for want of a fact the officer can give (not for want of any checkable criterion)."""
         return self.status == "undetermined" and (bool(self.evaluation and self.evaluation.missing)
                                                   or bool(self.match.routes & {"code", "cas"}))
+
+
+def _supported(judged: _Judged) -> bool:
+    """Open only for want of the wetted material, while the figures the goods state already meet the item's:
+    ruling out a neighbour that matched a little better does not clear goods this item may well take (a
+    30 m3/h vacuum pump of unstated material is 2B350.i's, whatever 2B231's throat size says)."""
+    ev = judged.evaluation
+    return (judged.asks and ev is not None and bool(ev.missing) and all(leaf.kind == "material" for leaf in ev.missing)
+            and any(c.verdict == "met" for c in ev.checks if c.parameter != "material"))
 
 
 def body(p: Passage) -> str:
@@ -239,8 +251,10 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     """`_judge` in one list: the items of `source` only."""
     best = next(h for h in match.hits if h.passage.source == source)
     # A code, a CAS number, or a trade name the curriculum resolves names the entry whatever the goods' noun.
+    # A material named only by its family ("stainless steel") is no trade name either.
+    families = {w for m in facts.materials if "not stated" in m.name for w in words(m.name)}
     named = [w for w in trade_names(facts.text, snapshot.vocabulary)
-             if term(w) not in snapshot.kinds and not is_goods_noun(w)]
+             if term(w) not in snapshot.kinds and not is_goods_noun(w) and term(w) not in families]
     noun = (words(facts.subject) or [""])[-1]  # "drum" before synonyms fold it into "tank"
     about_named = bool({head_term(facts.subject), noun} & {"", *PACKAGING, *named})
     exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
@@ -258,7 +272,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
         # our reading of the goods' noun, says what they are; their criteria still decide.
         evaluations = [_named(evaluate(item, facts, judge_subject=False), listed) for item in hit_items]
-        ev = _weigh_notes(max(evaluations, key=lambda e: _RANK[e.status]), by_code, snapshot, source, facts)
+        ev = _ancestors_allow(max(evaluations, key=lambda e: _RANK[e.status]), by_code, facts, judge_subject=False)
+        ev = _weigh_notes(ev, by_code, snapshot, source, facts)
         return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
@@ -306,11 +321,22 @@ def _listed_name(hits: Sequence[Hit], question: str) -> str:
     for h in hits:
         for line in body(h.passage).splitlines():
             name = " ".join(re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", " ", _LABEL.sub("", line)).lower()))
-            if not 4 <= len(name) <= 60 or _NOTE.match(line) or f" {name} " not in asked:
+            if not 4 <= len(name) <= 60 or _NOTE.match(line) or f" {name} " not in asked or _only_material(name):
                 continue
             if " " in name or not is_english(name):
                 return line.strip()
     return ""
+
+
+def _only_material(name: str) -> bool:
+    """A line that names an alloy or material family ("b. Stainless steel;" in a wetted-materials clause) says
+    what goods are made of, not what they are; an element ("Zirconium") is goods the lists control by name.
+
+    >>> _only_material("stainless steel"), _only_material("ricin"), _only_material("zirconium")
+    (True, False, False)
+    """
+    elements = {e.lower() for e in ELEMENTS.values()} | {"aluminum"}
+    return not set(name.split()) & elements and any(m.end - m.start >= len(name) - 2 for m in find_materials(name))
 
 
 def _named(ev: Evaluation, line: str) -> Evaluation:
@@ -546,9 +572,19 @@ def _named_in(hits: Sequence[Hit], facts: Facts, whole: bool = False) -> bool:
     if len(head) < 4 or head in GENERIC or (whole and is_english(head)):
         return False
     if not whole:
-        return any(similar(head, w) for h in hits for w in words(body(h.passage).split("\n")[0]))
+        return any(similar(head, w) for h in hits for w in _line_nouns(body(h.passage).split("\n")[0]))
     said = set(words(facts.subject)) - GENERIC
-    return any(all(any(similar(s, w) for w in words(body(h.passage))) for s in said) for h in hits)
+    return any(all(any(similar(s, w) for w in _line_nouns(body(h.passage))) for s in said) for h in hits)
+
+
+def _line_nouns(line: str) -> list[str]:
+    """The terms of a line's words, a hyphenated word by its last part: "freeze-drying" is drying equipment,
+    so a freezer is not named by it.
+
+    >>> _line_nouns("e. Freeze-drying equipment")
+    ['e', 'drying', 'equipment']
+    """
+    return [term(token.split("-")[-1]) for token in re.findall(r"[A-Za-z][A-Za-z-]*", line)]
 
 
 def _bare(facts: Facts) -> bool:
@@ -701,7 +737,8 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
                     and (j.match.similarity >= MIN_SIMILARITY or j.named or j.evaluation is None))]
     specific = [j for j in standing if not is_catch_all(j.match.entry) or j.match.routes & {"code"}]
     best_ruled = max((j.match.score for j in ruled), default=0.0)
-    open_ = [j for j in specific if j.match.score >= best_ruled]
+    open_ = [j for j in specific if j.match.score >= best_ruled
+             or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)]
     if any(j.status == "applies" for j in specific):
         decision: Decision = "likely-controlled"
     elif any(j.asks for j in open_) or (specific and not ruled):

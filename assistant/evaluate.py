@@ -211,6 +211,8 @@ def _naming_words(subject: str) -> set[str]:
     ['carbon', 'fiber', 'filament', 'material']
     >>> sorted(_naming_words("Rocket motor cases"))
     ['case']
+    >>> sorted(_naming_words("Freeze-drying equipment"))
+    ['drying', 'equipment', 'freeze-drying']
     """
     out: set[str] = set()
     for part in re.split(r",|;|\bor\b|\band\b", subject):
@@ -218,7 +220,9 @@ def _naming_words(subject: str) -> set[str]:
         if found and found[-1] in _PART_NOUNS:
             out.add(found[-1])  # a rocket motor is no "rocket motor case"
         elif found:
-            out |= set(found) if found[-1] in GENERIC else {found[-1], *(
+            # The first parts of a hyphenated word qualify its last: "freeze-drying" names drying, not freezing.
+            qualifiers = {term(p) for w in re.findall(r"[A-Za-z][A-Za-z-]*", part) if "-" in w for p in w.split("-")[:-1]}
+            out |= set(found) - qualifiers if found[-1] in GENERIC else {found[-1], *(
                 w for w in found[:-1] if w not in FORMS and w not in _MATERIAL_QUALIFIERS)}
     return out
 
@@ -736,9 +740,11 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     named_goods = [facts.subject, *(f"{m.name} {m.family}" for m in facts.materials),
                    *(facts.modifiers if properties else ())]
     goods = set(words(" ".join(named_goods)))
-    about = set(words(f"{leaf.subject} {leaf.property}"))
+    about = set(words(f"{leaf.subject} {leaf.property} {leaf.text}"))
     if others - goods - about:
         return 0
+    if others and not properties and others - goods <= set(words(leaf.text)) - _NEUTRAL:
+        return 2  # the quantity's own words are the threshold's: "ice capacity 4 kg per 24 h" for "10 kg of ice"
     wanted = terms(leaf.property) & _PROPERTY_WORDS
     part = set(words(leaf.property)) - _NEUTRAL
     if not wanted and part and part <= context:

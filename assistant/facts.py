@@ -113,7 +113,7 @@ plc software equipment apparatus instrument system unit assembly kit part compon
 yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
 sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
 helmet vest goggles boot backpack umbrella transmitter centre center station lyophilizer lyophiliser window
-electrode sign bench hood block skid rig tower
+electrode sign bench hood block skid rig tower supply
 """.split())
 
 
@@ -131,7 +131,7 @@ _COMPOUNDS = frozenset({
     "pressure transmitter", "pressure transducer", "pressure gauge", "pressure sensor", "level transmitter",
     "flow transmitter", "temperature transmitter", "radio transmitter", "machining centre", "machining center",
     "turning centre", "turning center", "filling station", "clean bench", "storage vessel", "receiver vessel",
-    "receiving vessel", "holding vessel", "storage tank",
+    "receiving vessel", "holding vessel", "storage tank", "uninterruptible power supply",
 })
 _SPELLED = _GOODS | {w for compound in _COMPOUNDS for w in compound.split()}
 """Words a misspelling is repaired to when it names the goods."""
@@ -336,7 +336,7 @@ def _lining(text: str, mention: Mention) -> bool:
 _WETTED_PART = r"(?:balls?|dis[ck]s?|plugs?|impellers?|diaphragms?|seats?|trim|rotors?|bellows|internals|blades?|" \
     r"scrolls?|vanes?|tubes?|tubing|wetted\s+parts?)"
 _WETTED_AFTER = re.compile(rf"(?i)^[\s-]*(?:steel\s+|alloy\s+)?{_WETTED_PART}\b")
-_WETTED_BEFORE = re.compile(rf"(?i)\b{_WETTED_PART}\s*(?:of|in|made\s+of|:)?\s*$")
+_WETTED_BEFORE = re.compile(rf"(?i)\b{_WETTED_PART}\s*(?:of|in|made\s+of|are|were|:)?\s*$")
 
 
 def _wetted(text: str, mentions: list[Mention]) -> list[Material]:
@@ -530,23 +530,31 @@ def _subject(text: str, french: bool, kind: str) -> str:
     return ""
 
 
+_IMPLIED_KIND = {r"lyophili[sz]|freeze[\s-]?dr": ("freeze",)}
+"""Nouns that name a kind of their goods by themselves, in any word order: a lyophilizer is a freeze dryer,
+and so is a "freeze dryer of laboratory" read from French."""
+
+
 def _kind(text: str, french: bool) -> tuple[str, ...]:
     """The words before the goods' noun in their own phrase, lower case ("vacuum induction melting furnace" ->
-    vacuum, induction, melting; "freeze" in "freeze dryer"); none in French, whose qualifiers follow the noun.
+    vacuum, induction, melting; "freeze" in "freeze dryer"), after the kind a noun implies ("lyophilizer":
+    freeze); in French only that, as its qualifiers follow the noun.
 
     >>> _kind("diffusion pump, 160 mm inlet", False), _kind("wooden dining table", False)
     (('diffusion',), ('wooden', 'dining'))
     >>> _kind("filament winding machne", False)
     ('filament', 'winding')
     """
+    implied = next((kind for noun, kind in _IMPLIED_KIND.items() if re.search(rf"(?i)\b{noun}", text)), ())
     if french:
-        return ()
+        return implied
     for chunk in _chunks(text):
         head = _head(chunk)
         if head:
             at = max((i for i, w in enumerate(chunk) if goods_spelling(singular(w)) == head.split()[-1]), default=0)
-            return tuple(w.lower() for w in chunk[:at] if w.lower() not in _STOP and len(w) > 2 and not w.isdigit())
-    return ()
+            own = tuple(w.lower() for w in chunk[:at] if w.lower() not in _STOP and len(w) > 2 and not w.isdigit())
+            return tuple(dict.fromkeys(implied + own))
+    return implied
 
 
 def _modifiers(text: str, subject: str) -> tuple[str, ...]:

@@ -678,7 +678,17 @@ def parameter_name(q: Quantity) -> str:
     return _KIND_NAMES.get(kind, kind)
 
 
+_OVER_PERIOD = re.compile(r"(?i)(?:per|in|/)\s*\d+\s*h")
+
+
 def format_quantity(q: Quantity) -> str:
-    """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"."""
+    """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"; a rate over a stated period as written, so it
+    reads like the lists' "10 kg of ice in 24 hours".
+
+    >>> format_quantity(parse_quantities("condenser 4 kg ice per 24 h")[0])
+    '4 kg ice per 24 h'
+    """
+    if _OVER_PERIOD.search(q.text):
+        return " ".join(q.text.split())
     value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
     return f"{value} {_display_unit(q.unit)}".strip()

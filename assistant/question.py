@@ -69,7 +69,8 @@ def _merge(before: Facts, now: Facts, query: str) -> Facts:
     kinds = {parameter_name(q) for q in now.quantities}
     kept = tuple(q for q in before.quantities if parameter_name(q) not in kinds)
     return replace(before, text=query, quantities=now.quantities + kept,
-                   materials=now.materials or before.materials, cas=now.cas or before.cas,
+                   materials=now.materials or before.materials,
+                   wetted=now.wetted if now.materials else before.wetted, cas=now.cas or before.cas,
                    chemicals=now.chemicals or before.chemicals,
                    concentration_pct=now.concentration_pct if now.concentration_pct is not None
                    else before.concentration_pct,

@@ -9,8 +9,8 @@ from assistant.ask import Assistant
 from assistant.notes import classes, excluded, other_class, paragraphs
 from tests.conftest import excerpt_home
 
-CODES = ("1A004", "1C350", "1C355", "1C995", "2B001", "2B201", "2B350", "2B352", "2B999", "3A201", "3A225", "3A226",
-         "3A227", "3A228", "3A999", "5A991", "6A203", "9A120")
+CODES = ("1A004", "1C216", "1C350", "1C355", "1C995", "2B001", "2B201", "2B231", "2B233", "2B350", "2B352", "2B999",
+         "3A201", "3A225", "3A226", "3A227", "3A228", "3A999", "5A991", "6A203", "9A120")
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +148,7 @@ def test_a_supply_that_puts_out_alternating_current_is_no_direct_current_supply(
     dc = assistant.ask("high-voltage direct current power supply, 30 kV output")
 
     assert not {"3A226", "3A227"} & {*ups.entries, *(r.entry for r in ups.ruled_out)}
+    assert ups.decision == "not-controlled-as-described" and "3A225" in [r.entry for r in ups.ruled_out]
     assert "3A227" in dc.entries
 
 
@@ -174,3 +175,35 @@ def test_a_capacitor_is_decided_by_each_of_its_figures(assistant: Assistant) -> 
 
     assert small.decision == "not-controlled-as-described" and "3A201" in [r.entry for r in small.ruled_out]
     assert large.decision == "likely-controlled" and large.entries[0] == "3A201"
+
+
+def test_a_mixture_below_the_concentration_the_list_names_is_not_controlled(assistant: Assistant) -> None:
+    answer = assistant.ask("thiodiglycol 5 % aqueous solution, 1 000 L")
+
+    assert answer.decision == "not-controlled-as-described" and answer.falls_to["US CCL"] == "1C995"
+    assert "1C350" in [r.entry for r in answer.ruled_out]
+
+
+def test_a_freeze_dryer_is_decided_by_its_condenser_capacity_a_freezer_is_none(assistant: Assistant) -> None:
+    french = assistant.ask("lyophilisateur de laboratoire, capacité du condenseur 2 kg de glace en 24 h, "
+                           "stérilisable à la vapeur")
+    freezer = assistant.ask("chest freezer 300 L, -18 C")
+
+    assert french.decision == "not-controlled-as-described"
+    ruling = next(r for r in french.ruled_out if r.entry == "2B352")
+    assert [(c.parameter, c.verdict) for c in ruling.checks][0] == ("condenser capacity", "not met")
+    assert freezer.decision == "no-match"
+
+
+def test_an_entry_lacking_only_the_wetted_material_keeps_the_goods_open(assistant: Assistant) -> None:
+    answer = assistant.ask("dry scroll vacuum pump 30 m3/h, oil-free")
+
+    assert answer.decision == "needs-facts" and "2B350" in answer.entries
+    assert "material" in [leaf.kind for c in answer.candidates if c.entry == "2B350" for leaf in c.missing]
+
+
+def test_a_material_family_names_no_goods(assistant: Assistant) -> None:
+    """Neither as a trade name (1C216's curriculum line) nor as a line of a wetted-materials list (2B233)."""
+    answer = assistant.ask("stainless steel vacuum flask 1 L")
+
+    assert not {"1C216", "2B233"} & {*answer.entries, *(r.entry for r in answer.ruled_out)}
