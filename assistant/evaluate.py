@@ -10,6 +10,7 @@ condition ("at 473 K"). Exclusions that hold defeat the item; one whose facts ar
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -537,7 +538,7 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         for name in names:
             if name in facts.counts:
                 return Quantity(float(facts.counts[name]), "dimensionless", f"{facts.counts[name]} {name}")
-        return None
+        return _animal_capacity(leaf, facts)
     if leaf.property == "concentration":
         pct = facts.concentration_pct
         return None if pct is None else Quantity(pct, "percent", f"{pct:g} %")
@@ -564,6 +565,23 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         magnitude = [q.to_pint().to_base_units().magnitude for q in named]
         return named[magnitude.index(max(magnitude))]
     return named[0]
+
+
+_ANIMAL_CLASSES = {"rodent": re.compile(r"(?i)\b(?:rodents?|mice|mouse|rats?|hamsters?)\b"),
+                   "animal": re.compile(r"(?i)\b(?:primates?|monkeys?|rabbits?|ferrets?|dogs?|pigs?)\b")}
+
+
+def _animal_capacity(leaf: Leaf, facts: Facts) -> Quantity | None:
+    """An exposure apparatus's capacity for one class of animals: its ports, when the goods are for that class
+    ("24 ports ... for rodent studies"); none, when the capacity stated is for the other class ("for 8 rats"
+    has no capacity for 2 animals other than rodents)."""
+    mine = leaf.property.removesuffix("s")
+    if mine not in _ANIMAL_CLASSES:
+        return None
+    if "ports" in facts.counts and _ANIMAL_CLASSES[mine].search(facts.text):
+        return Quantity(float(facts.counts["ports"]), "dimensionless", f"{facts.counts['ports']} ports")
+    other = "animals" if mine == "rodent" else "rodents"
+    return Quantity(0.0, "dimensionless", f"0 {leaf.property}s") if other in facts.counts else None
 
 
 _STAGES = (
@@ -716,6 +734,18 @@ def _own_words(before: str, subject: str) -> str:
     return " ".join(tokens[cut + 1 :])
 
 
+@functools.lru_cache(maxsize=4096)
+def _property_spelling(word: str) -> str:
+    """A near misspelling of a property word, repaired ("stabilty" -> "stability"); other words as they are.
+
+    >>> _property_spelling("stabilty"), _property_spelling("frequncy"), _property_spelling("swing")
+    ('stability', 'frequency', 'swing')
+    """
+    if word in _PROPERTY_WORDS or word in _PROPERTY_SYNONYMS or len(word) < 6:
+        return word
+    return next((known for known in sorted(_PROPERTY_WORDS | set(_PROPERTY_SYNONYMS)) if similar(word, known)), word)
+
+
 def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     """2 when the quantity's own words name the leaf's property, 1 when they name nothing, 0 when they name
     another property or another part of the goods ("filter area" for a heat exchanger's area)."""
@@ -725,7 +755,7 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
 
     def terms(text: str) -> set[str]:
         # A pump's "pumping speed" in m3/h is its flow rate, as the lists' "flow-rate" is.
-        found = {_PROPERTY_SYNONYMS.get(w, w) for w in words(text) if w not in _UNIT_WORDS}
+        found = {_PROPERTY_SYNONYMS.get(w, w) for w in map(_property_spelling, words(text)) if w not in _UNIT_WORDS}
         return {"flow" if flow and w == "speed" else w for w in found}
 
     # Words in the quantity's own text before its number name it ("filter area 5 m2"); those after it are its

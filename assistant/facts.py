@@ -61,6 +61,7 @@ _COUNT_NOUNS = {
     "étage": "stages", "étages": "stages", "spindle": "spindles", "spindles": "spindles", "broche": "spindles",
     "broches": "spindles", "phase": "phases", "phases": "phases", "head": "heads", "heads": "heads",
     "roller": "rollers", "rollers": "rollers", "rouleau": "rollers", "rouleaux": "rollers", "galets": "rollers",
+    "port": "ports", "ports": "ports",
     **dict.fromkeys("mouse mice rat rats rodent rodents hamster hamsters souris rongeurs".split(), "rodents"),
     **dict.fromkeys("animal animals primate primates monkey monkeys rabbit rabbits".split(), "animals"),
 }
@@ -131,7 +132,8 @@ _COMPOUNDS = frozenset({
     "pressure transmitter", "pressure transducer", "pressure gauge", "pressure sensor", "level transmitter",
     "flow transmitter", "temperature transmitter", "radio transmitter", "machining centre", "machining center",
     "turning centre", "turning center", "filling station", "clean bench", "storage vessel", "receiver vessel",
-    "receiving vessel", "holding vessel", "storage tank", "uninterruptible power supply",
+    "receiving vessel", "holding vessel", "storage tank", "uninterruptible power supply", "exposure tower",
+    "inhalation tower",
 })
 _SPELLED = _GOODS | {w for compound in _COMPOUNDS for w in compound.split()}
 """Words a misspelling is repaired to when it names the goods."""

@@ -66,6 +66,10 @@ def ask_text(leaf: Leaf, language: str = "en") -> str:
     if leaf.kind == "feature":
         return message("ask_feature", language, property=leaf.property, text=leaf.text)
     about = message("ask_about", language, subject=leaf.subject.lower()) if _short(leaf.subject) else ""
+    if leaf.kind == "count":
+        # "How many axes?", "How many rodents?": what is counted, in the plural.
+        counted = "axes" if leaf.property == "axis" else leaf.property.removesuffix("s") + "s"
+        return message("ask_count", language, property=counted, text=leaf.text)
     return message("ask_property", language, property=leaf.property or message("deciding parameter", language),
                    about=about, text=leaf.text)
 

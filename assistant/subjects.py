@@ -44,7 +44,8 @@ _SYNONYMS = {
     "honing machine": "machine tool", "lapping machine": "machine tool", "drilling machine": "machine tool",
     "manometer": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
     "lyophilisateur": "dryer", "drone": "uav", "uas": "uav", "quadcopter": "uav", "multicopter": "uav",
-    "aerial vehicle": "uav", "uninterruptible power supply": "inverter",
+    "aerial vehicle": "uav", "uninterruptible power supply": "inverter", "exposure tower": "apparatus",
+    "inhalation tower": "apparatus",
 }
 """Spelling variants and near-synonyms, mapped to one term."""
 

@@ -207,3 +207,17 @@ def test_a_material_family_names_no_goods(assistant: Assistant) -> None:
     answer = assistant.ask("stainless steel vacuum flask 1 L")
 
     assert not {"1C216", "2B233"} & {*answer.entries, *(r.entry for r in answer.ruled_out)}
+
+
+def test_an_exposure_tower_is_judged_by_the_animals_it_takes(assistant: Assistant) -> None:
+    rats = assistant.ask("nose-only inhalation tower for 8 rats")
+    ports = assistant.ask("Nose-only exposure tower, 24 ports, directed aerosol flow, for rodent challenge studies")
+
+    assert rats.decision == "not-controlled-as-described" and "2B352" in [r.entry for r in rats.ruled_out]
+    assert ports.decision == "likely-controlled" and ports.entries[0] == "2B352"
+
+
+def test_misspelt_goods_and_property_words_are_read(assistant: Assistant) -> None:
+    answer = assistant.ask("frequncy convertor 1000 Hz 3 phase 20 kVA, stabilty 0.05 %")
+
+    assert answer.decision == "likely-controlled" and answer.entries[0] == "3A225"
