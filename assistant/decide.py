@@ -183,7 +183,16 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) 
             fitting[item.code] = ev
     has_fitting_descendant = {ancestor for code in fitting for ancestor in _ancestors(code)}
     return [ev for code, ev in fitting.items() if code not in has_fitting_descendant
-            and not _other_kinds(by_code[code], items, facts, snapshot)]
+            and not _other_kinds(by_code[code], items, facts, snapshot) and not _refused_below(by_code[code], items, facts)]
+
+
+def _refused_below(item: ItemCriteria, items: Sequence[ItemCriteria], facts: Facts) -> bool:
+    """A sub-item or a sibling names the goods' noun and does not take them ("c. Military helmets" for bicycle
+    helmets): the item above it, or beside it in general terms ("y. Other commodities"), does not either."""
+    head, said = head_term(facts.subject), set(words(facts.text))
+    parent = _parent(item.code)
+    return any((c.code.startswith(f"{item.code}.") or parent and c.code.startswith(f"{parent}.") and c is not item)
+               and head in words(c.subject) and not military_fits(c.subject, said) for c in items)
 
 
 def _kind_conflict(item: ItemCriteria, facts: Facts, snapshot: Snapshot) -> str:
@@ -285,7 +294,7 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         # spray dryer), or the description matches it closely: judge its criteria, not its subject, unless
         # it names another kind of the goods' noun (spray drying equipment for a freeze dryer).
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items
-                       if not _kind_conflict(item, facts, snapshot)
+                       if not _kind_conflict(item, facts, snapshot) and not _refused_below(item, items, facts)
                        and military_fits(item.subject, set(words(facts.text)))]
     if not evaluations:
         ruling = _excluded_entry(items, snapshot, source, facts)

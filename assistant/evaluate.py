@@ -20,7 +20,7 @@ from assistant.params import Threshold, check_quantities, format_quantity, parse
 from assistant.facts import goods_spelling, is_goods_noun, phrase_heads
 from assistant.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.subjects import (
-    FORMS, GENERIC, fits, head_term, noun_terms, same_stem, similar, term, words,
+    FORMS, GENERIC, fits, head_term, military_fits, noun_terms, same_stem, similar, term, words,
 )
 from assistant.types import Check, Evaluation, Facts, ItemCriteria, Leaf, Material, Node, Op, Quantity, Verdict
 
@@ -135,7 +135,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
         return True
     # The terms stored at ingest (an entry's include its sub-items' nouns) and those of the item's own words
     # read now, so a better synonym table helps without a re-ingest.
-    if _other_material(item.subject, facts.materials):
+    if _other_material(item.subject, facts.materials) or not military_fits(item.subject, set(words(facts.text))):
         return False
     terms = tuple(dict.fromkeys((*item.subject_terms, *noun_terms(item.subject))))
     head = head_term(facts.subject)

@@ -42,7 +42,7 @@ _SYNONYMS = {
     "boring machine": "machine tool", "jig grinder": "machine tool", "cnc machine": "machine tool",
     "hobbing machine": "machine tool", "shaping machine": "machine tool", "broaching machine": "machine tool",
     "honing machine": "machine tool", "lapping machine": "machine tool", "drilling machine": "machine tool",
-    "manometer": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
+    "manometer": "transducer", "pressure transmitter": "transducer", "pressure sensor": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
     "lyophilisateur": "dryer", "drone": "uav", "uas": "uav", "quadcopter": "uav", "multicopter": "uav",
     "aerial vehicle": "uav", "uninterruptible power supply": "inverter", "exposure tower": "apparatus",
     "inhalation tower": "apparatus",

@@ -9,8 +9,8 @@ from assistant.ask import Assistant
 from assistant.notes import classes, excluded, other_class, paragraphs
 from tests.conftest import excerpt_home
 
-CODES = ("1A004", "1C216", "1C350", "1C355", "1C995", "2B001", "2B201", "2B231", "2B233", "2B350", "2B352", "2B999",
-         "3A201", "3A225", "3A226", "3A227", "3A228", "3A999", "5A991", "6A203", "9A120")
+CODES = ("1A004", "1A613", "1C216", "1C350", "1C355", "1C995", "2B001", "2B201", "2B230", "2B231", "2B233", "2B350",
+         "2B352", "2B999", "3A201", "3A225", "3A226", "3A227", "3A228", "3A999", "5A991", "6A203", "9A120")
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +221,14 @@ def test_misspelt_goods_and_property_words_are_read(assistant: Assistant) -> Non
     answer = assistant.ask("frequncy convertor 1000 Hz 3 phase 20 kVA, stabilty 0.05 %")
 
     assert answer.decision == "likely-controlled" and answer.entries[0] == "3A225"
+
+
+def test_a_military_item_refuses_civil_goods_for_its_whole_entry(assistant: Assistant) -> None:
+    assert assistant.ask("bicycle helmets, size M").decision == "no-match"
+    assert assistant.ask("military combat helmet, NIJ level IIIA").entries[0] == "1A613"
+
+
+def test_a_pressure_transmitter_is_a_pressure_transducer(assistant: Assistant) -> None:
+    answer = assistant.ask("pressure transmitter, 17-4PH stainless steel diaphragm, range 0-100 kPa, accuracy 0.25 % FS")
+
+    assert answer.decision == "not-controlled-as-described" and "2B230" in [r.entry for r in answer.ruled_out]
