@@ -34,7 +34,7 @@ _NEUTRAL = frozenset(
     "than better worse less more greater lower higher least most over under above below around approximately "
     "the and with of its it is are was only just if what which has have having each per rated stated "
     "plus moins que est avec phase three-phase single-phase three single multiphase polyphase one two "
-    "operation operate capable for to at in on by from pour jusqu".split()
+    "operation operate capable for to at in on by from pour jusqu equivalent".split()
 )
 _PROPERTY_WORDS = frozenset(
     "volume area surface diameter length width height thickness depth pressure temperature frequency power "
@@ -775,6 +775,9 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
         return 0
     if others and not properties and others - goods <= set(words(leaf.text)) - _NEUTRAL:
         return 2  # the quantity's own words are the threshold's: "ice capacity 4 kg per 24 h" for "10 kg of ice"
+    element = _content_element(leaf)
+    if element and not properties and any(element_symbol(w) == element for w in context):
+        return 2  # "boron equivalent 0.8 ppm" is a boron content
     wanted = terms(leaf.property) & _PROPERTY_WORDS
     part = set(words(leaf.property)) - _NEUTRAL
     if not wanted and part and part <= context:

@@ -146,7 +146,8 @@ _OTHER = [
     *_units("acceleration", (r"m\s?/\s?s\s?[2²]|m\s?s[-−]2", "meter/second**2", "m/s²")),
     *_units(
         "density",
-        (r"g\s?/\s?cm\s?[3³]|g\s?/\s?cc", "gram/centimeter**3", "g/cm³"),
+        (r"g\s?/\s?cm\s?[3³]|g\s?/\s?cc|(?i:grams?\s+per\s+cubic\s+cent[ie]met(?:er|re)s?)", "gram/centimeter**3",
+         "g/cm³"),
         (r"kg\s?/\s?m\s?[3³]", "kilogram/meter**3", "kg/m³"),
     ),
     *_units(
@@ -685,10 +686,12 @@ def format_quantity(q: Quantity) -> str:
     """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"; a rate over a stated period as written, so it
     reads like the lists' "10 kg of ice in 24 hours".
 
-    >>> format_quantity(parse_quantities("condenser 4 kg ice per 24 h")[0])
-    '4 kg ice per 24 h'
+    >>> format_quantity(parse_quantities("condenser 4 kg ice per 24 h")[0]), format_quantity(parse_quantities("B 0.8 ppm")[0])
+    ('4 kg ice per 24 h', '0.8 ppm')
     """
     if _OVER_PERIOD.search(q.text):
         return " ".join(q.text.split())
+    if q.unit == "percent" and 0 < abs(q.value) < 0.01:
+        return f"{q.value * 1e4:.6g} ppm"  # "0.8 ppm", not "8e-05 %"
     value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
     return f"{value} {_display_unit(q.unit)}".strip()
