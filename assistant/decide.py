@@ -169,21 +169,29 @@ def _judgeable(items: Sequence[ItemCriteria], facts: Facts, snapshot: Snapshot) 
     tree also holds siblings of other kinds.
     """
     by_code = {c.code: c for c in items}
+    fits: dict[str, bool] = {}  # items share subjects with their parents: each is read once
+
+    def fits_goods(item: ItemCriteria) -> bool:
+        if item.code not in fits:
+            fits[item.code] = subject_fits(item, facts)
+        return fits[item.code]
+
     fitting: dict[str, Evaluation] = {}
     for item in items:
         parent = by_code.get(_parent(item.code))
         # A parent whose own words do not name the goods ("Flow forming machines, spin forming machines and
         # mandrels", for a flow forming machine) leaves its sub-items to be judged on their own.
-        if parent is not None and parent.subject == item.subject and subject_fits(parent, facts):
+        if parent is not None and parent.subject == item.subject and fits_goods(parent):
             continue
-        if not subject_fits(item, facts):
+        if not fits_goods(item):
             continue
         ev = evaluate(item, facts)
         if ev.subject_fits and not _kind_conflict(item, facts, snapshot):
             fitting[item.code] = ev
     has_fitting_descendant = {ancestor for code in fitting for ancestor in _ancestors(code)}
     return [ev for code, ev in fitting.items() if code not in has_fitting_descendant
-            and not _other_kinds(by_code[code], items, facts, snapshot) and not _refused_below(by_code[code], items, facts)]
+            and not _other_kinds(by_code[code], items, facts, snapshot)
+            and not _refused_below(by_code[code], items, facts)]
 
 
 def _refused_below(item: ItemCriteria, items: Sequence[ItemCriteria], facts: Facts) -> bool:

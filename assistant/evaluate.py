@@ -182,7 +182,8 @@ def names_chemical(subject: str, chemicals: tuple[str, ...]) -> bool:
     return any(first and first == (words(c) or [""])[0] for c in chemicals)
 
 
-def _nouns(subject: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def _nouns(subject: str) -> frozenset[str]:
     """The last word of each part of a subject that is not a generic noun: what each part names ("drying" in
     "freeze-drying equipment"), which a near form of the goods' noun ("dryer") may match, unlike a qualifier
     ("freeze" is no freezer).
@@ -195,10 +196,11 @@ def _nouns(subject: str) -> set[str]:
         found = [w for w in words(part) if w not in GENERIC]
         if found:
             out.add(found[-1])
-    return out
+    return frozenset(out)
 
 
-def _naming_words(subject: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def _naming_words(subject: str) -> frozenset[str]:
     """The words of a subject that say what the goods are: each part's noun and the words before it, and every
     word of a part whose noun is generic ("fibrous or filamentary materials"); a form or a material before
     another noun only says what that is made of ("fiber" in "fiber prepregs": a carbon fibre is no prepreg),
@@ -222,10 +224,11 @@ def _naming_words(subject: str) -> set[str]:
             out.add(found[-1])  # a rocket motor is no "rocket motor case"
         elif found:
             # The first parts of a hyphenated word qualify its last: "freeze-drying" names drying, not freezing.
-            qualifiers = {term(p) for w in re.findall(r"[A-Za-z][A-Za-z-]*", part) if "-" in w for p in w.split("-")[:-1]}
+            hyphenated = [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", part) if "-" in w]
+            qualifiers = {term(p) for w in hyphenated for p in w.split("-")[:-1]}
             out |= set(found) - qualifiers if found[-1] in GENERIC else {found[-1], *(
                 w for w in found[:-1] if w not in FORMS and w not in _MATERIAL_QUALIFIERS)}
-    return out
+    return frozenset(out)
 
 
 _PART_NOUNS = frozenset(

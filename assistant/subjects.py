@@ -42,7 +42,8 @@ _SYNONYMS = {
     "boring machine": "machine tool", "jig grinder": "machine tool", "cnc machine": "machine tool",
     "hobbing machine": "machine tool", "shaping machine": "machine tool", "broaching machine": "machine tool",
     "honing machine": "machine tool", "lapping machine": "machine tool", "drilling machine": "machine tool",
-    "manometer": "transducer", "pressure transmitter": "transducer", "pressure sensor": "transducer", "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
+    "manometer": "transducer", "pressure transmitter": "transducer", "pressure sensor": "transducer",
+    "aluminium": "aluminum", "lyophilizer": "dryer", "lyophiliser": "dryer",
     "lyophilisateur": "dryer", "drone": "uav", "uas": "uav", "quadcopter": "uav", "multicopter": "uav",
     "aerial vehicle": "uav", "uninterruptible power supply": "inverter", "exposure tower": "apparatus",
     "inhalation tower": "apparatus",
@@ -146,6 +147,7 @@ PACKAGING = frozenset(
 """What goods come in, or the form of a sample: "TDG, 200 kg drums" is about the TDG, not the drums."""
 
 
+@functools.lru_cache(maxsize=65536)
 def similar(a: str, b: str) -> bool:
     """Two words that differ by a typo or a spelling variant ("reacter" ~ "reactor", "fermentor" ~ "fermenter").
 

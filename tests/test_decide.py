@@ -229,6 +229,7 @@ def test_a_military_item_refuses_civil_goods_for_its_whole_entry(assistant: Assi
 
 
 def test_a_pressure_transmitter_is_a_pressure_transducer(assistant: Assistant) -> None:
-    answer = assistant.ask("pressure transmitter, 17-4PH stainless steel diaphragm, range 0-100 kPa, accuracy 0.25 % FS")
+    answer = assistant.ask("pressure transmitter, 17-4PH stainless steel diaphragm, range 0-100 kPa, "
+                           "accuracy 0.25 % FS")
 
     assert answer.decision == "not-controlled-as-described" and "2B230" in [r.entry for r in answer.ruled_out]
