@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
+from assistant.answer.ask import Assistant
+from assistant.answer.render import answer_json
+from assistant.storage.embeddings import MiniLMEmbeddings
 from bench.common import ROOT, bench_home, median_seconds
-from assistant.ask import Assistant
-from assistant.embeddings import MiniLMEmbeddings
-from assistant.render import answer_json
 
 DEVSET = ROOT / "bench" / "devset.yaml"
 CHECKS = ROOT / "bench" / "checks.yaml"
@@ -92,8 +92,9 @@ def letterings(row: dict[str, Any], case: dict[str, Any]) -> list[str]:
     entry, declared = row["entry"], case.get("gold_items", [])
     if entry not in declared:
         return [entry]
-    return [entry] + [item for item in declared
-                      if item != entry and item[:5] == entry[:5] and item.count(".") == entry.count(".")]
+    return [entry] + [
+        item for item in declared if item != entry and item[:5] == entry[:5] and item.count(".") == entry.count(".")
+    ]
 
 
 def check_right(row: dict[str, Any], answer: dict[str, Any], case: dict[str, Any] | None = None) -> bool:
@@ -102,7 +103,8 @@ def check_right(row: dict[str, Any], answer: dict[str, Any], case: dict[str, Any
     items = letterings(row, case or {})
     return any(
         any(same_item(item, check.get("entry", "")) for item in items)
-        and same_property(row["property"], check.get("parameter")) and verdict_of(check) == row["expected"]
+        and same_property(row["property"], check.get("parameter"))
+        and verdict_of(check) == row["expected"]
         for check in answer.get("checks") or []
     )
 
@@ -125,8 +127,7 @@ def mark(value: float, target: float, higher_is_better: bool = True) -> str:
     return "ok" if ok else "below target" if higher_is_better else "above target"
 
 
-def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[str, Any]],
-             show_misses: bool) -> None:
+def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[str, Any]], show_misses: bool) -> None:
     assistant.ask("warm-up: glass-lined reactor")
     answers: dict[str, dict[str, Any]] = {}
     latencies: list[float] = []
@@ -141,8 +142,10 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
             rank = rank_of(answers[case["id"]], case["gold"])
             ranks.append(rank)
             if show_misses and rank != 1:
-                print(f"  miss {case['id']} rank={rank} gold={case['gold']} got={entry_ids(answers[case['id']])[:5]}"
-                      f" :: {case['question']}")
+                print(
+                    f"  miss {case['id']} rank={rank} gold={case['gold']} got={entry_ids(answers[case['id']])[:5]}"
+                    f" :: {case['question']}"
+                )
 
     by_class: dict[str, list[bool]] = defaultdict(list)
     ordinary, falls = [], []
@@ -156,8 +159,10 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
         if case.get("falls_to"):
             falls.append(falls_right(case["falls_to"], answer))
         if show_misses and not right:
-            print(f"  wrong decision {case['id']} want={case['decision']} got={got} entries={entry_ids(answer)[:3]}"
-                  f" :: {case['question']}")
+            print(
+                f"  wrong decision {case['id']} want={case['decision']} got={got} entries={entry_ids(answer)[:3]}"
+                f" :: {case['question']}"
+            )
 
     checks_right = []
     by_id = {case["id"]: case for case in cases}
@@ -165,8 +170,11 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
         right = check_right(row, answers[row["id"]], by_id[row["id"]])
         checks_right.append(right)
         if show_misses and not right:
-            got = [(c.get("entry"), c.get("parameter"), c.get("verdict")) for c in answers[row["id"]].get("checks") or []
-                   if (c.get("entry") or "")[:5] == row["entry"][:5]]
+            got = [
+                (c.get("entry"), c.get("parameter"), c.get("verdict"))
+                for c in answers[row["id"]].get("checks") or []
+                if (c.get("entry") or "")[:5] == row["entry"][:5]
+            ]
             print(f"  wrong check {row['id']} {row['entry']} {row['property']} want={row['expected']} got={got[:4]}")
 
     embed_ms = 1000 * median_seconds(lambda: MiniLMEmbeddings()(["glass-lined reactor 3000 L"]))
@@ -186,18 +194,26 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
         print(f"  {decision:<28} {share(sum(results), len(results))}")
     print(f"  {'all':<28} {share(sum(sum(v) for v in by_class.values()), len(cases))}")
     value = sum(ruled_out) / len(ruled_out) if ruled_out else 0.0
-    print(f"below-threshold and look-alike goods decided right: {share(sum(ruled_out), len(ruled_out))}"
-          f" (target >= {TARGETS['ruled_out']:.2f}: {mark(value, TARGETS['ruled_out'])})")
+    print(
+        f"below-threshold and look-alike goods decided right: {share(sum(ruled_out), len(ruled_out))}"
+        f" (target >= {TARGETS['ruled_out']:.2f}: {mark(value, TARGETS['ruled_out'])})"
+    )
     value = sum(ordinary) / len(ordinary) if ordinary else 0.0
-    print(f"ordinary goods given no-match: {share(sum(ordinary), len(ordinary))}"
-          f" (target >= {TARGETS['ordinary']:.2f}: {mark(value, TARGETS['ordinary'])})")
+    print(
+        f"ordinary goods given no-match: {share(sum(ordinary), len(ordinary))}"
+        f" (target >= {TARGETS['ordinary']:.2f}: {mark(value, TARGETS['ordinary'])})"
+    )
     print(f"falls_to right where labelled: {share(sum(falls), len(falls))}")
     value = sum(checks_right) / len(checks_right) if checks_right else 0.0
-    print(f"check rows right: {share(sum(checks_right), len(checks_right))}"
-          f" (target >= {TARGETS['checks']:.2f}: {mark(value, TARGETS['checks'])})")
-    print(f"latency p50 {p50:.1f} ms, p95 {p95:.1f} ms; one query embedding {embed_ms:.1f} ms; "
-          f"p50 = {p50 / embed_ms:.1f}x embedding (target <= {TARGETS['latency']:.0f}x: "
-          f"{mark(p50 / embed_ms, TARGETS['latency'], higher_is_better=False)})")
+    print(
+        f"check rows right: {share(sum(checks_right), len(checks_right))}"
+        f" (target >= {TARGETS['checks']:.2f}: {mark(value, TARGETS['checks'])})"
+    )
+    print(
+        f"latency p50 {p50:.1f} ms, p95 {p95:.1f} ms; one query embedding {embed_ms:.1f} ms; "
+        f"p50 = {p50 / embed_ms:.1f}x embedding (target <= {TARGETS['latency']:.0f}x: "
+        f"{mark(p50 / embed_ms, TARGETS['latency'], higher_is_better=False)})"
+    )
 
 
 def main() -> None:

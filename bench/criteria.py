@@ -16,10 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from assistant.core.settings import Settings
+from assistant.core.types import ItemCriteria, Leaf, Node
+from assistant.storage.index import LiveIndex
 from bench.common import LISTS, ingest_lists
-from assistant.index import LiveIndex
-from assistant.settings import Settings
-from assistant.types import ItemCriteria, Leaf, Node
 from ingest.criteria import criteria_of
 from ingest.load import read_bytes
 
@@ -74,8 +74,10 @@ def report(items: list[ItemCriteria]) -> None:
     featured = coverage(items, WITH_FEATURES)
     for label, (done, total) in coverage(items).items():
         more = featured[label][0]
-        print(f"{label}: {done}/{total} items with a checkable leaf ({done / total:.1%}); "
-              f"counting features: {more}/{total} ({more / total:.1%})")
+        print(
+            f"{label}: {done}/{total} items with a checkable leaf ({done / total:.1%}); "
+            f"counting features: {more}/{total} ({more / total:.1%})"
+        )
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant.core.settings import Settings
+from assistant.storage.embeddings import MiniLMEmbeddings, load_model
+from assistant.storage.index import LiveIndex
 from bench.common import ingest_lists
-from assistant.embeddings import MiniLMEmbeddings, load_model
-from assistant.index import LiveIndex
-from assistant.settings import Settings
 
 
 def main() -> None:
@@ -36,10 +36,14 @@ def main() -> None:
     passages = sum(r.passages for r in cold)
     floor = passages / rate
     for r in cold:
-        print(f"{Path(r.path).name}: {r.status}, {r.passages} passages, {r.entries} entries, {r.seconds:.1f} s {r.error}")
+        print(
+            f"{Path(r.path).name}: {r.status}, {r.passages} passages, {r.entries} entries, {r.seconds:.1f} s {r.error}"
+        )
     print(f"cold ingest: {passages} passages, {sum(r.entries for r in cold)} entries, {cold_s:.1f} s")
-    print(f"embedding floor: {floor:.1f} s ({rate:.1f} passages/s over {len(sample)} passages); "
-          f"cold / floor = {cold_s / floor:.2f} (target <= 1.3)")
+    print(
+        f"embedding floor: {floor:.1f} s ({rate:.1f} passages/s over {len(sample)} passages); "
+        f"cold / floor = {cold_s / floor:.2f} (target <= 1.3)"
+    )
     print(f"unchanged re-ingest: {unchanged_s:.2f} s ({', '.join(r.status for r in again)}) (target < 5 s)")
 
 

@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
+from assistant.answer.ask import Assistant
+from assistant.answer.render import answer_json
+from assistant.text.messages import MESSAGES
 from bench.answers import entry_ids, rank_of
 from bench.common import ROOT, bench_home
-from assistant.ask import Assistant
-from assistant.messages import MESSAGES
-from assistant.render import answer_json
 
 CASES = ROOT / "bench" / "multilingual.yaml"
 TARGETS = {"fr": (0.80, 0.90), "es": (0.0, 0.80), "ru": (0.0, 0.80), "ar": (0.0, 0.80)}
@@ -40,8 +40,10 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], show_misses: boo
         by_language[case["language"]].append((case, answer_json(assistant.ask(case["question"], llm=False))))
 
     print(f"questions: {len(cases)}")
-    print(f"{'lang':<5}{'n':>4}{'R@1':>8}{'R@5':>8}{'not underst.':>14}{'wrong':>7}{'ordinary ok':>13}"
-          f"{'unreadable ok':>15}{'no-match if not underst.':>26}  target")
+    print(
+        f"{'lang':<5}{'n':>4}{'R@1':>8}{'R@5':>8}{'not underst.':>14}{'wrong':>7}{'ordinary ok':>13}"
+        f"{'unreadable ok':>15}{'no-match if not underst.':>26}  target"
+    )
     for language, pairs in by_language.items():
         controlled = [(c, a) for c, a in pairs if c["expect"] == "controlled"]
         ranks = [rank_of(a, c["gold"]) for c, a in controlled]
@@ -58,14 +60,18 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], show_misses: boo
         if want:
             ok = r1 >= want[0] and r5 >= want[1] and no_match == 0
             target = f"R@1>={want[0]:.2f} R@5>={want[1]:.2f}: {'ok' if ok else 'below target'}"
-        print(f"{language:<5}{n:>4}{r1:>8.3f}{r5:>8.3f}{not_understood:>14}{wrong:>7}"
-              f"{sum(ordinary):>8}/{len(ordinary):<4}{sum(unreadable):>10}/{len(unreadable):<4}{no_match:>26}  {target}")
+        print(
+            f"{language:<5}{n:>4}{r1:>8.3f}{r5:>8.3f}{not_understood:>14}{wrong:>7}"
+            f"{sum(ordinary):>8}/{len(ordinary):<4}{sum(unreadable):>10}/{len(unreadable):<4}{no_match:>26}  {target}"
+        )
         if show_misses:
             for (case, answer), rank in zip(controlled, ranks, strict=True):
                 if rank != 1:
                     how = "not understood" if not answer["understood"] else f"rank={rank}"
-                    print(f"    miss {case['id']} {how} gold={case['gold']} got={entry_ids(answer)[:5]}"
-                          f" read={answer['query']!r} :: {case['question']}")
+                    print(
+                        f"    miss {case['id']} {how} gold={case['gold']} got={entry_ids(answer)[:5]}"
+                        f" read={answer['query']!r} :: {case['question']}"
+                    )
 
 
 def main() -> None:

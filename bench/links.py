@@ -17,17 +17,19 @@ from pathlib import Path
 
 import yaml
 
-from assistant.index import LiveIndex
-from assistant.settings import Settings
-from assistant.types import ItemLink, SourceDocument
+from assistant.core.settings import Settings
+from assistant.core.types import ItemLink, SourceDocument
+from assistant.storage.index import LiveIndex
 from bench.common import LISTS, ROOT, SOURCES, ingest_lists
 from ingest.criteria import criteria_of
 from ingest.links import link_lists
 from ingest.load import read_bytes
 from ingest.pipeline import Ingester
 
-NSG = [(SOURCES / "ca-nuclear" / "SOR-2000-210.xml", "ca-nsg", "CA NSG"),
-       (SOURCES / "ca-nuclear" / "DORS-2000-210.xml", "ca-nsg-fr", "CA NSG (fr)")]
+NSG = [
+    (SOURCES / "ca-nuclear" / "SOR-2000-210.xml", "ca-nsg", "CA NSG"),
+    (SOURCES / "ca-nuclear" / "DORS-2000-210.xml", "ca-nsg-fr", "CA NSG (fr)"),
+]
 LABELS = ROOT / "bench" / "links.yaml"
 
 
@@ -50,8 +52,9 @@ def parsed_links() -> list[ItemLink]:
     sources, criteria, titles = [], [], {}
     for path, name, label in [*LISTS, *NSG]:
         loaded = read_bytes(path.read_bytes(), path)
-        sources.append(SourceDocument(name, label, loaded.kind, "", "", 0, 0, "", name, path.name, loaded.language,
-                                      loaded.work))
+        sources.append(
+            SourceDocument(name, label, loaded.kind, "", "", 0, 0, "", name, path.name, loaded.language, loaded.work)
+        )
         for entry in loaded.entries:
             titles[(name, entry.code)] = entry.title
             criteria += criteria_of(entry, name, label, name)
@@ -89,8 +92,11 @@ def report(links: list[ItemLink]) -> None:
         print(f"all labelled links made: precision {sum(right.values())}/{total} = {sum(right.values()) / total:.1%}")
     by_confidence: dict[bool, list[int]] = defaultdict(lambda: [0, 0])
     for row in labelled:
-        link = made.get(frozenset({(_split(row["a"])[0], _split(row["a"])[1].upper()),
-                                   (_split(row["b"])[0], _split(row["b"])[1].upper())}))
+        link = made.get(
+            frozenset(
+                {(_split(row["a"])[0], _split(row["a"])[1].upper()), (_split(row["b"])[0], _split(row["b"])[1].upper())}
+            )
+        )
         if link is not None:
             by_confidence[link.confidence >= 0.8][0] += row["same"]
             by_confidence[link.confidence >= 0.8][1] += 1

@@ -26,8 +26,10 @@ def pdf_bytes(pages: Sequence[Sequence[Cell]], font_size: float = 9) -> bytes:
     for i, cells in enumerate(pages):
         content = "".join(f"BT /F1 {font_size} Tf {x} {y} Td ({_escape(text)}) Tj ET\n" for x, y, text in cells)
         data = content.encode("cp1252")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
-                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
+        )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data))
     return assemble(objects)
 
@@ -46,8 +48,9 @@ def assemble(objects: Sequence[bytes]) -> bytes:
     return bytes(out)
 
 
-def table_page(lines: Sequence[str | Sequence[str]], columns: Sequence[float], top: float = 800,
-               leading: float = 13) -> list[Cell]:
+def table_page(
+    lines: Sequence[str | Sequence[str]], columns: Sequence[float], top: float = 800, leading: float = 13
+) -> list[Cell]:
     """Cells for one page: a string is a line at the left margin, a sequence is a table row, one cell per column.
 
     An empty cell is skipped, so a row `["", "wrapped text"]` continues the description column.

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from assistant.answer.ask import Assistant
+from assistant.core.codes import top_level
+from assistant.core.settings import Settings
 from bench.common import ROOT
-from assistant.ask import Assistant
-from assistant.codes import top_level
-from assistant.settings import Settings
 from ingest.starter import ensure_starter_corpus
 
 
@@ -44,8 +44,9 @@ def main() -> None:
                 quiet.append(answer.decision in ("not-controlled-as-described", "no-match"))
     print(f"scenarios: {len(scenarios)} ({len(hits)} with expected entries, {len(quiet)} not controlled)")
     print(f"expected entry in the first 5: {sum(hits)}/{len(hits)} = {sum(hits) / len(hits):.3f} (target >= 0.80)")
-    print(f"not controlled, decided not controlled or no match: {sum(quiet)}/{len(quiet)} = "
-          f"{sum(quiet) / len(quiet):.3f}")
+    print(
+        f"not controlled, decided not controlled or no match: {sum(quiet)}/{len(quiet)} = {sum(quiet) / len(quiet):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 End to end is reading the PDF, splitting it into line items and answering every line; loading the model
 and the index happens once per process and is reported apart. Target: 100 lines under 20 s.
 Nearly all the time is the query embedding, one short text at a time, on the one torch thread that
-`assistant.embeddings` sets when the model loads.
+`assistant.storage.embeddings` sets when the model loads.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from assistant.answer.ask import Assistant
+from assistant.answer.screen import FLAGS, screen
+from assistant.core.settings import Settings
 from bench.common import ingest_lists
 from bench.pdfwriter import pdf_bytes, table_page
-from assistant.ask import Assistant
-from assistant.screen import FLAGS, screen
-from assistant.settings import Settings
 from ingest.lineitems import read_line_items
 
 TARGET_S = 20.0
@@ -61,8 +61,13 @@ def invoice(lines: int) -> bytes:
         rows.append((str(pos), text.format(n=size), str(pos % 7 + 1), "pcs", hs, declared, f"{pos * 137:,}.00"))
     pages = []
     for start in range(0, len(rows), ROWS_PER_PAGE):
-        page = ["NordChem Process Equipment AS", "Invoice no. INV-2026-0999", "", HEADER,
-                *rows[start : start + ROWS_PER_PAGE]]
+        page = [
+            "NordChem Process Equipment AS",
+            "Invoice no. INV-2026-0999",
+            "",
+            HEADER,
+            *rows[start : start + ROWS_PER_PAGE],
+        ]
         pages.append(table_page(page + [f"Page {len(pages) + 1}"], COLUMNS, leading=11))
     return pdf_bytes(pages, font_size=8)
 
@@ -83,10 +88,15 @@ def run(settings: Settings, lines: int) -> None:
     flags = Counter(r.flag for r in results)
     print(f"model and index loaded once: {loaded:.1f} s (not counted)")
     print(f"line items read: {len(items)} of {lines} in {read:.2f} s")
-    print("flags: " + ", ".join(f"{flags[f]} {f}" for f in FLAGS)
-          + f"; {sum(bool(r.disagreement) for r in results)} disagreements")
-    print(f"screened end to end: {total:.1f} s, {len(items) / total:.1f} items/s "
-          f"(target: {lines} lines under {TARGET_S * lines / 100:.0f} s)")
+    print(
+        "flags: "
+        + ", ".join(f"{flags[f]} {f}" for f in FLAGS)
+        + f"; {sum(bool(r.disagreement) for r in results)} disagreements"
+    )
+    print(
+        f"screened end to end: {total:.1f} s, {len(items) / total:.1f} items/s "
+        f"(target: {lines} lines under {TARGET_S * lines / 100:.0f} s)"
+    )
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from assistant.types import Passage
+from assistant.core.types import Passage
 from ingest.entries import Entry
 
 ADDRESSES_ASSISTANT = re.compile(
@@ -31,9 +31,12 @@ def duplicate_codes(entries: Iterable[Entry]) -> list[str]:
     pages: dict[str, list[int | None]] = defaultdict(list)
     for entry in entries:
         pages[entry.code].append(entry.page)
-    return [f"entry {code} appears {len(where)} times" + _on_pages(where) + ": answers cite only one of them; "
-            "correct the document and ingest it again"
-            for code, where in pages.items() if len(where) > 1]
+    return [
+        f"entry {code} appears {len(where)} times" + _on_pages(where) + ": answers cite only one of them; "
+        "correct the document and ingest it again"
+        for code, where in pages.items()
+        if len(where) > 1
+    ]
 
 
 def _on_pages(pages: list[int | None]) -> str:
@@ -50,6 +53,8 @@ def addressed_to_assistant(passages: Iterable[Passage]) -> list[str]:
             start = max(0, found.start() - 20)
             quote = " ".join(p.text[start : found.end() + _QUOTE_CHARS].split())
             where = (p.entry or p.title) + (f", p. {p.page}" if p.page else "")
-            out.append(f"text addressed to the assistant in {where}: \"{quote}\"; check who wrote it before "
-                       "relying on this source")
+            out.append(
+                f'text addressed to the assistant in {where}: "{quote}"; check who wrote it before '
+                "relying on this source"
+            )
     return out

@@ -7,7 +7,7 @@ materials" clause folds its children into one material leaf; a listed chemical i
 and "other than ..." phrases give exclusions, which defeat an item and are never thresholds to meet.
 
 Material leaves hold specs "family [El>pct ...]" ("alloy Ni>25 Cr>20", "fluoropolymer F>35", "glass"),
-which `assistant.evaluate` reads; a clause that names its materials by reference ("materials identified in
+which `assistant.decision.evaluate` reads; a clause that names its materials by reference ("materials identified in
 Technical Note 1", "'corrosion resistant materials'") takes them from the nearest Note that lists them.
 Qualities stated in words become feature leaves: a characteristic without figures under a lead-in of
 characteristics, or a quality of a small vocabulary that descriptions state or deny ("multiphase" against
@@ -20,10 +20,10 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from assistant.codes import find_cas, find_codes
-from assistant.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
-from assistant.subjects import noun_terms, singular, words
-from assistant.types import ItemCriteria, Leaf, Node, Quantity
+from assistant.core.codes import find_cas, find_codes
+from assistant.core.types import ItemCriteria, Leaf, Node, Quantity
+from assistant.knowledge.subjects import noun_terms, singular, words
+from assistant.text.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
 from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
@@ -40,11 +40,14 @@ _CHARACTERISTICS = re.compile(  # the CCL ends such a lead-in with a period, the
     re.I,
 )
 _TRAITS = re.compile(
-    r"\bcharacteristics?\b|\b(?:having|has|have|with|that|which)\b[^.:;]*\bof the following\s*[:.;]?\s*$", re.I)
+    r"\bcharacteristics?\b|\b(?:having|has|have|with|that|which)\b[^.:;]*\bof the following\s*[:.;]?\s*$", re.I
+)
 """A lead-in whose sub-items are qualities of the goods (not kinds of goods): each may be a feature."""
 _PURPOSE = re.compile(
     r"\b(?:against|(?:detection|identification|detecting|identifying|protection|defen[cs]e)(?:\s+(?:or|and)\s+\w+)?"
-    r"\s+(?:of|from))\s+(?:any|one or more|either)\s+of\s+the\s+following\b", re.I)
+    r"\s+(?:of|from))\s+(?:any|one or more|either)\s+of\s+the\s+following\b",
+    re.I,
+)
 """'designed for defense against any of the following': the sub-items are what the goods serve against or
 detect, qualities of the item's goods, never other kinds of goods."""
 _AS_FOLLOWS = re.compile(r"\bas follows\b|\bcomme suit\b", re.I)
@@ -93,18 +96,23 @@ property's name, so the quantity's kind names it."""
 _OF_FIGURE = re.compile(r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,4})\s+of\s+(?=\d)")
 _IN_DIMENSION = re.compile(
     r"^\s*(?:or\s+(?:more|less|greater)\s+)?in\s+(?P<dim>diameter|length|width|height|thickness|depth|size|"
-    r"diagonal|span)\b", re.I,
+    r"diagonal|span)\b",
+    re.I,
 )
 _UNIT_WORDS = frozenset(
     "hour hours minute minutes second seconds day days liter liters litre litres meter meters metre metres kg "
     "gram grams percent parts part mm cm".split()
 )
 _COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
-_CONDITION = re.compile(r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
-                        r"(?:\s*\([^()]*\))?", re.I)
+_CONDITION = re.compile(
+    r"^[\s,)]*(?:when\s+measured\s+)?at\s+(?:a\s+temperature\s+of\s+)?(?P<q>[-−]?\d[\d.,\s]*\s?(?:K|°\s?C|ºC))"
+    r"(?:\s*\([^()]*\))?",
+    re.I,
+)
 _EXCLUDES = re.compile(  # NSG notes: "Paragraph A.1.1. does not include", and an "except:" list
     r"\b(?:does|do)\s+not\s+(?:control|apply)|\bnot\s+controlled\b|\bexclude[sd]\b|\bdecontrol|\bis\s+not\s+subject\b"
-    r"|\b(?:paragraph|le\s+paragraphe)\s+[\w.()]+\s+(?:does\s+not\s+include|ne\s+vise\s+pas)\b|^(?:except|sauf)\s*:", re.I
+    r"|\b(?:paragraph|le\s+paragraphe)\s+[\w.()]+\s+(?:does\s+not\s+include|ne\s+vise\s+pas)\b|^(?:except|sauf)\s*:",
+    re.I,
 )
 _OTHER_THAN = re.compile(
     r"\b(?:other than|except|excluding|not specified in|not controlled by)\b.*?(?=,\s|\(|;|:|\.\s|\.$|$)", re.I | re.S
@@ -124,7 +132,8 @@ _NOTE_CLAUSE = re.compile(r"\n(?=[a-z]\.\s|\(?[a-z]\)\s)")
 _MIXTURE_NOTE = re.compile(
     r"mixtures\W*\s+containing\s+one\s+or\s+more\s+of\s+the\s+chemicals\s+specified\s+(?:in|by)\s+entr(?:y|ies)\s+"
     r"(?P<entries>[\dA-Ea-e.,\s]+?(?:\s+and\s+\.?[\da-e.]+)?)\s+in\s+which\s+no\s+individually\s+specified\s+chemical\s+"
-    r"constitutes\s+more\s+than\s+(?P<pct>\d+(?:[.,]\d+)?)\s?%", re.I,
+    r"constitutes\s+more\s+than\s+(?P<pct>\d+(?:[.,]\d+)?)\s?%",
+    re.I,
 )
 _DESTINATION = re.compile(
     r"\bfor\s+(?:exports?|shipments?|transfers?)\s+to\b|\b(?:when|if)\s+(?:exported|shipped|transferred)\s+to\b"
@@ -143,16 +152,28 @@ _COUNT = re.compile(
 """A count of parts ("Five or more axes", "12 or more rodents", "two or more electron-beam sources")."""
 _PARTS = re.compile(
     r"\b(?:(?P<less>less|fewer)|more|greater)\s+than\s+(?P<a>\d+)\s+parts?\s+(?P<x>[a-z]+)\s+(?:to|per|in)\s+"
-    r"(?P<b>\d[\d,\s]*?)\s+parts?\s+(?P<y>[a-z]+)", re.I,
+    r"(?P<b>\d[\d,\s]*?)\s+parts?\s+(?P<y>[a-z]+)",
+    re.I,
 )
 """A proportion stated in parts ("less than 1 part hafnium to 500 parts zirconium"): a share in percent."""
-_NOT_COUNTED = frozenset("times percent cycles decibels degrees bits bytes watts volts amperes pascals kelvins hertz "
-                         "tonnes tons grams pounds inches feet minutes years samples rads grays msps words frames "
-                         "flashes calculations gigabytes megabytes lines features frequencies particles ohms".split())
+_NOT_COUNTED = frozenset(
+    "times percent cycles decibels degrees bits bytes watts volts amperes pascals kelvins hertz "
+    "tonnes tons grams pounds inches feet minutes years samples rads grays msps words frames "
+    "flashes calculations gigabytes megabytes lines features frequencies particles ohms".split()
+)
 """Plural nouns after "N or more" that are units or measures, not parts to count."""
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_ELEMENTS = {"nickel": "Ni", "chromium": "Cr", "fluorine": "F", "molybdenum": "Mo", "iron": "Fe", "silicon": "Si",
-             "copper": "Cu", "cobalt": "Co", "titanium": "Ti"}
+_ELEMENTS = {
+    "nickel": "Ni",
+    "chromium": "Cr",
+    "fluorine": "F",
+    "molybdenum": "Mo",
+    "iron": "Fe",
+    "silicon": "Si",
+    "copper": "Cu",
+    "cobalt": "Co",
+    "titanium": "Ti",
+}
 _PERCENT_OF = re.compile(
     r"(?P<more>more than|at least|over|exceeding)?\s*(?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|per\s?cent)\s*(?P<or_more>or more\s+)?"
     r"(?:by weight\s+)?(?:of\s+)?(?P<el>" + "|".join(_ELEMENTS) + r")\b",
@@ -182,31 +203,66 @@ _ROUTE = "made from listed powder or particulate"
 """The production route a heading sets for all its sub-items ("Metal alloys, as follows, made from the powder
 ... controlled by 1C002.c"): each sub-item carries it, so none applies by its figures alone."""
 _POLAR = (
-    (re.compile(r"\bmulti-?phase\b|\bpolyphase\b", re.I), "multiphase output",
-     ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph", "3~"),
-     ("single-phase", "single phase", "monophase", "1-phase", "1 phase", "one-phase")),
-    (re.compile(r"\bfully enclosed\b", re.I), "fully enclosed workspace",
-     ("fully enclosed", "closed front", "glovebox", "glove box", "class iii"), ("open front", "open-front")),
-    (re.compile(r"\binterchangeable\b", re.I), "interchangeable", ("interchangeable", "replaceable"),
-     ("non-interchangeable", "not interchangeable")),
-    (re.compile(r"\bautonomous\b", re.I), "autonomous flight control and navigation",
-     ("autonomous", "autopilot", "waypoint"), ("manually piloted", "manual control only", "not autonomous")),
-    (re.compile(r"\bnegative pressure\b", re.I), "negative pressure operation", ("negative pressure", "class iii"),
-     ("positive pressure only",)),
-    (re.compile(r"\bsteri[lz]i[sz]able\b|\bsteri[lz]i[sz]ed in situ\b", re.I), "sterilizable",
-     ("sterilizable", "sterilisable", "autoclavable", "sip", "steam sterilizable", "steam sterilisable"),
-     ("non-sterilizable", "non-sterilisable", "not sterilizable", "not sterilisable")),
+    (
+        re.compile(r"\bmulti-?phase\b|\bpolyphase\b", re.I),
+        "multiphase output",
+        ("multiphase", "multi-phase", "polyphase", "three-phase", "three phase", "3-phase", "3 phase", "3ph", "3~"),
+        ("single-phase", "single phase", "monophase", "1-phase", "1 phase", "one-phase"),
+    ),
+    (
+        re.compile(r"\bfully enclosed\b", re.I),
+        "fully enclosed workspace",
+        ("fully enclosed", "closed front", "glovebox", "glove box", "class iii"),
+        ("open front", "open-front"),
+    ),
+    (
+        re.compile(r"\binterchangeable\b", re.I),
+        "interchangeable",
+        ("interchangeable", "replaceable"),
+        ("non-interchangeable", "not interchangeable"),
+    ),
+    (
+        re.compile(r"\bautonomous\b", re.I),
+        "autonomous flight control and navigation",
+        ("autonomous", "autopilot", "waypoint"),
+        ("manually piloted", "manual control only", "not autonomous"),
+    ),
+    (
+        re.compile(r"\bnegative pressure\b", re.I),
+        "negative pressure operation",
+        ("negative pressure", "class iii"),
+        ("positive pressure only",),
+    ),
+    (
+        re.compile(r"\bsteri[lz]i[sz]able\b|\bsteri[lz]i[sz]ed in situ\b", re.I),
+        "sterilizable",
+        ("sterilizable", "sterilisable", "autoclavable", "sip", "steam sterilizable", "steam sterilisable"),
+        ("non-sterilizable", "non-sterilisable", "not sterilizable", "not sterilisable"),
+    ),
     # A production route the goods cannot show by their figures: unstated, it is asked, never taken as met.
-    (re.compile(r"\bmade\s+from\s+(?:the\s+)?(?:powder|particulate)", re.I), _ROUTE,
-     ("powder metallurgy", "powder-metallurgy", "p/m", "made from powder", "sintered", "hot isostatically pressed"),
-     ("wrought", "ingot metallurgy", "cast", "casting", "conventionally melted")),
+    (
+        re.compile(r"\bmade\s+from\s+(?:the\s+)?(?:powder|particulate)", re.I),
+        _ROUTE,
+        ("powder metallurgy", "powder-metallurgy", "p/m", "made from powder", "sintered", "hot isostatically pressed"),
+        ("wrought", "ingot metallurgy", "cast", "casting", "conventionally melted"),
+    ),
 )
 """Qualities the lists require in words that a description states or denies: the pattern in the list's
 text, the feature's name, words that show it, words that deny it. A general vocabulary, never one entry's."""
 _TRAIT_POLAR = (
-    (re.compile(r"\bnumerical(?:ly)? control|\bcomputer control", re.I), "numerical or computer control",
-     ("cnc", "numerical control", "numerically controlled", "computer control", "computer controlled",
-      "computer-controlled"), ("non-cnc", "manually operated", "manual machine", "no numerical control")),
+    (
+        re.compile(r"\bnumerical(?:ly)? control|\bcomputer control", re.I),
+        "numerical or computer control",
+        (
+            "cnc",
+            "numerical control",
+            "numerically controlled",
+            "computer control",
+            "computer controlled",
+            "computer-controlled",
+        ),
+        ("non-cnc", "manually operated", "manual machine", "no numerical control"),
+    ),
 )
 """Qualities read as `_POLAR`'s only where a sub-item states them as a characteristic of its own ("can be
 equipped with 'numerical control' units or a computer control"); in a heading they only describe the goods."""
@@ -233,10 +289,17 @@ def _features(text: str, whole: bool) -> list[Leaf]:
     >>> _features("Means to safely manipulate items in the workspace; and", True)[0].property
     'means to safely manipulate items in the workspace'
     """
-    found = [Leaf(kind="feature", text=_feature_text(text) if whole else _phrase_at(text, m.start(), m.end()),
-                  property=name, names=shows, contrary=denies)
-             for pattern, name, shows, denies in (*_POLAR, *(_TRAIT_POLAR if whole else ()))
-             if (m := pattern.search(text))]
+    found = [
+        Leaf(
+            kind="feature",
+            text=_feature_text(text) if whole else _phrase_at(text, m.start(), m.end()),
+            property=name,
+            names=shows,
+            contrary=denies,
+        )
+        for pattern, name, shows, denies in (*_POLAR, *(_TRAIT_POLAR if whole else ()))
+        if (m := pattern.search(text))
+    ]
     if found or not whole:
         return found[:1] if whole else found
     shown = _feature_text(text)
@@ -277,10 +340,21 @@ def criteria_of(entry: Entry, source: str, list_label: str, version_id: str) -> 
     meta = (source, list_label, version_id)
     preamble = _note_blocks([line for line in entry.text.split("\n")[1:] if not _POINTER.match(line)])
     exclusions = tuple(_exclusions_in(line, entry.code) for line in preamble if _EXCLUDES.search(line))
-    built = _build(entry, entry.title or entry.text, meta, "", (), tuple(x for xs in exclusions for x in xs), False, (),
-                   ("\n".join(preamble),))
-    return [replace(c, exclusions=_strictest_mixture_bounds([x for x in c.exclusions if _covers(x, c.code)]))
-            for c in built.items]
+    built = _build(
+        entry,
+        entry.title or entry.text,
+        meta,
+        "",
+        (),
+        tuple(x for xs in exclusions for x in xs),
+        False,
+        (),
+        ("\n".join(preamble),),
+    )
+    return [
+        replace(c, exclusions=_strictest_mixture_bounds([x for x in c.exclusions if _covers(x, c.code)]))
+        for c in built.items
+    ]
 
 
 def _note_blocks(lines: list[str]) -> list[str]:
@@ -293,8 +367,12 @@ def _note_blocks(lines: list[str]) -> list[str]:
     """
     blocks: list[str] = []
     for line in lines:
-        if blocks and blocks[-1].rstrip().endswith((":", ";")) and re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line) \
-                and _EXCLUDES.search(blocks[-1]):
+        if (
+            blocks
+            and blocks[-1].rstrip().endswith((":", ";"))
+            and re.match(r"^\(?[a-z0-9]{1,3}[.)]\s", line)
+            and _EXCLUDES.search(blocks[-1])
+        ):
             blocks[-1] += "\n" + line
         else:
             blocks.append(line)
@@ -307,8 +385,9 @@ def _covers(note: Leaf, code: str) -> bool:
     >>> _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350.1"), _covers(Leaf(kind="exclusion", text="", scope=("1C350.1",)), "1C350")
     (True, False)
     """
-    return not note.scope or any(code.upper() == s.upper() or code.upper().startswith(s.upper() + ".")
-                                 for s in note.scope)
+    return not note.scope or any(
+        code.upper() == s.upper() or code.upper().startswith(s.upper() + ".") for s in note.scope
+    )
 
 
 def _strictest_mixture_bounds(notes: list[Leaf]) -> tuple[Leaf, ...]:
@@ -317,6 +396,7 @@ def _strictest_mixture_bounds(notes: list[Leaf]) -> tuple[Leaf, ...]:
     destination is not a fact of the goods, so goods between the two stay open, never cleared. A Note
     freeing goods up to a bound is strictest at its lowest bound, one freeing goods above it at its highest;
     the other Notes keep their words without a bound."""
+
     def key(note: Leaf) -> tuple[tuple[str, ...], str, bool] | None:
         if note.bound is None or note.op is None or not _DESTINATION.search(note.text):
             return None
@@ -329,7 +409,8 @@ def _strictest_mixture_bounds(notes: list[Leaf]) -> tuple[Leaf, ...]:
             strictest[k] = pick(strictest.get(k, note.bound.value), note.bound.value)
     return tuple(
         replace(note, property="", op=None, bound=None)
-        if (k := key(note)) is not None and note.bound is not None and note.bound.value != strictest[k] else note
+        if (k := key(note)) is not None and note.bound is not None and note.bound.value != strictest[k]
+        else note
         for note in notes
     )
 
@@ -391,7 +472,7 @@ def material_specs(text: str) -> tuple[str, ...]:
 
 
 def _limits(line: str) -> str:
-    """"more than 25% nickel and 20% chromium" -> "Ni>25 Cr>20" (a bare second figure keeps the comparator)."""
+    """ "more than 25% nickel and 20% chromium" -> "Ni>25 Cr>20" (a bare second figure keeps the comparator)."""
     out, op = [], ">"
     for m in _PERCENT_OF.finditer(line):
         op = ">=" if m["or_more"] else (">" if m["more"] else op)
@@ -420,9 +501,17 @@ def chemical_leaf(text: str) -> Leaf | None:
 
 
 def _build(
-    item: Item, text: str, meta: tuple[str, str, str], parent_subject: str, parent_terms: tuple[str, ...],
-    inherited_exclusions: tuple[Leaf, ...], inherit: bool, parent_leaves: tuple[Leaf, ...],
-    notes_above: tuple[str, ...] = (), traits: bool = False, opening: str = "",
+    item: Item,
+    text: str,
+    meta: tuple[str, str, str],
+    parent_subject: str,
+    parent_terms: tuple[str, ...],
+    inherited_exclusions: tuple[Leaf, ...],
+    inherit: bool,
+    parent_leaves: tuple[Leaf, ...],
+    notes_above: tuple[str, ...] = (),
+    traits: bool = False,
+    opening: str = "",
 ) -> _Built:
     own = strip_label(text)
     phrase = _subject_words(own)
@@ -443,8 +532,16 @@ def _build(
     if opening and not phrase and body:
         body = f"{opening} {body}"
     groups = _threshold_groups(_EXCEPT_CLAUSE.sub(" ", body), subject)
-    whole = traits and not parent_leaves and not groups and material is None and chemical is None \
-        and not item.children and not _EXCLUDES.search(own) and not _OTHER_THAN.search(own)
+    whole = (
+        traits
+        and not parent_leaves
+        and not groups
+        and material is None
+        and chemical is None
+        and not item.children
+        and not _EXCLUDES.search(own)
+        and not _OTHER_THAN.search(own)
+    )
     features = _features(body, whole) if chemical is None else []
     if features:
         groups = [[*group, *features] for group in groups] or [features]
@@ -460,9 +557,19 @@ def _build(
     characteristics = folds or purpose or bool(_CHARACTERISTICS.search(own))
     routes = (*(x for x in parent_leaves if x.property == _ROUTE), *(f for f in features if f.property == _ROUTE))
     children = [
-        _build(child, child.text, meta, subject, terms, all_exclusions, characteristics,
-               (*parent_leaves, *leaves) if folds else routes, notes, purpose or _TRAITS.search(own) is not None,
-               _open_comparison(own))
+        _build(
+            child,
+            child.text,
+            meta,
+            subject,
+            terms,
+            all_exclusions,
+            characteristics,
+            (*parent_leaves, *leaves) if folds else routes,
+            notes,
+            purpose or _TRAITS.search(own) is not None,
+            _open_comparison(own),
+        )
         for child in item.children
     ]
     own_tree = _any_of_groups(groups)
@@ -479,8 +586,14 @@ def _build(
         full_terms = tuple(dict.fromkeys((*terms, *(t for c in children if not c.inherited for t in c.terms))))
     node = tree if isinstance(tree, Node) or tree is None else Node("all", (tree,))
     criteria = ItemCriteria(
-        code=item.code, source=meta[0], list_label=meta[1], version_id=meta[2], subject=subject,
-        subject_terms=full_terms, tree=node, exclusions=all_exclusions,
+        code=item.code,
+        source=meta[0],
+        list_label=meta[1],
+        version_id=meta[2],
+        subject=subject,
+        subject_terms=full_terms,
+        tree=node,
+        exclusions=all_exclusions,
     )
     return _Built([criteria, *(c for b in children for c in b.items)], tree, exclusions, full_terms, inherited)
 
@@ -491,7 +604,9 @@ _VAGUE = frozenset("other specific related certain such following general".split
 
 _OPEN_COMPARISON = re.compile(
     r"(?:\b(?:equal\s+to\s+or\s+)?(?:greater|more|less|lower|higher|better|worse)\s+than|\bat\s+least|\bexceeding"
-    r"|\bup\s+to)\s*:?\s*$", re.I)
+    r"|\bup\s+to)\s*:?\s*$",
+    re.I,
+)
 
 
 def _open_comparison(own: str) -> str:
@@ -521,8 +636,11 @@ def _specific(phrase: str, parent_subject: str) -> str:
     heads = set(noun_terms(phrase))
     if not heads or set(words(phrase)) - heads:
         return phrase
-    parts = [" ".join(part.split()) for part in re.split(r",|;|\band\b|\bor\b", parent_subject)
-             if set(noun_terms(part)) & heads]
+    parts = [
+        " ".join(part.split())
+        for part in re.split(r",|;|\band\b|\bor\b", parent_subject)
+        if set(noun_terms(part)) & heads
+    ]
     if not any(set(words(part)) - heads - _VAGUE for part in parts):
         return phrase
     return ", ".join(parts)
@@ -571,25 +689,51 @@ def _material_leaf(item: Item, own: str, notes: tuple[str, ...] = ()) -> Leaf | 
     clause = _MATERIAL_CLAUSE.search(own)
     if not clause:
         made = _MADE_OF.search(own)
-        specs = [s for part in re.split(r";|\bor\b|,", made.group(0)) for s in material_specs(
-            re.sub(r"^(?:made (?:of|from)|(?:made of or )?protected by|lined with)\s+", "", part.strip(), flags=re.I))
-            ] if made else []
+        specs = (
+            [
+                s
+                for part in re.split(r";|\bor\b|,", made.group(0))
+                for s in material_specs(
+                    re.sub(
+                        r"^(?:made (?:of|from)|(?:made of or )?protected by|lined with)\s+",
+                        "",
+                        part.strip(),
+                        flags=re.I,
+                    )
+                )
+            ]
+            if made
+            else []
+        )
         if not specs:
             return None
-        return Leaf(kind="material", text=" ".join(made.group(0).strip(" ,;.").split()),
-                    materials=tuple(dict.fromkeys(specs)))
+        return Leaf(
+            kind="material", text=" ".join(made.group(0).strip(" ,;.").split()), materials=tuple(dict.fromkeys(specs))
+        )
     specs = [s for child in item.children for s in material_specs(child.text)]
     specs += [s for child in item.children for grand in child.children for s in material_specs(grand.text)]
     if not specs:
         tail = clause.group(0).split("following materials", 1)[-1]
         specs = [s for part in re.split(r";|\bor\b|,", tail) for s in material_specs(part)]
     if not specs:
-        specs = next((found for note in notes if _DEFINES_MATERIALS.search(note)
-                      if (found := [s for line in note.split("\n")[1:] if not _AS_FOLLOWS.search(line)
-                                    for s in material_specs(line)])), [])
+        specs = next(
+            (
+                found
+                for note in notes
+                if _DEFINES_MATERIALS.search(note)
+                if (
+                    found := [
+                        s for line in note.split("\n")[1:] if not _AS_FOLLOWS.search(line) for s in material_specs(line)
+                    ]
+                )
+            ),
+            [],
+        )
     if not specs:
         return None
-    return Leaf(kind="material", text=" ".join(clause.group(0).strip(" ,").split()), materials=tuple(dict.fromkeys(specs)))
+    return Leaf(
+        kind="material", text=" ".join(clause.group(0).strip(" ,").split()), materials=tuple(dict.fromkeys(specs))
+    )
 
 
 _DN = re.compile(r"\bDN\s?(?P<n>\d{1,4})\b")
@@ -599,11 +743,14 @@ _ASIDE = re.compile(r"\s*\((?:better|worse|less|more|lower|higher|smaller|larger
 """'equal to or less (better) than 0.9 µm': the aside inside a comparator, read without it."""
 _UP_TO = re.compile(r"(?P<from>\bfrom\s+[-−]?\d[\d.,]*(?:\s?[A-Za-zµ°%]+)?)\s+up\s+to\s+(?=[-−]?\d)", re.I)
 """'from 300 up to 600 Hz': a band with both ends, read as 'from 300 to 600 Hz' (the 'up to' alone drops the lower)."""
-_OF_MATTER = re.compile(r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+of\s+[a-z]+\s+(?=or\s+(?:greater|more|less)\b)",
-                        re.I)
+_OF_MATTER = re.compile(
+    r"(?P<q>\d[\d.,]*\s?(?:kg|g|t|l|liters?|litres?|m3))\s+of\s+[a-z]+\s+(?=or\s+(?:greater|more|less)\b)", re.I
+)
 """'10 kg of ice or greater': the matter measured sits between the figure and its comparator."""
-_PERIOD = re.compile(r"^[\s,)]*(?:of\s+[a-z]+\s+)?(?:or\s+(?:greater|more|less)\s+)?(?P<c>(?:in|per)\s+(?:\d+\s*)?(?:hours?|h|days?|minutes?))\b",
-                     re.I)
+_PERIOD = re.compile(
+    r"^[\s,)]*(?:of\s+[a-z]+\s+)?(?:or\s+(?:greater|more|less)\s+)?(?P<c>(?:in|per)\s+(?:\d+\s*)?(?:hours?|h|days?|minutes?))\b",
+    re.I,
+)
 """A period a capacity is stated over ("10 kg of ice or greater in 24 hours"): the leaf's condition."""
 _STATE = re.compile(r"^[\s,)]*(?P<c>in\s+the\s+(?:[\w-]+\s+){1,3}(?:stage|state|condition))\b", re.I)
 """The state a value holds in ("0.9 GPa in the solution annealed stage"): the leaf's condition."""
@@ -629,8 +776,12 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
             continue
         end = start + len(threshold.text)
         gap = text[previous_end:start]
-        if groups[-1] and start >= previous_end and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", gap)) \
-                and len(gap.split()) >= 3:
+        if (
+            groups[-1]
+            and start >= previous_end
+            and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", gap))
+            and len(gap.split()) >= 3
+        ):
             groups.append([])
             side_subject = subject_phrase(re.split(r"\bor\b", gap, maxsplit=1)[-1]) or subject
         before = text[previous_end if start >= previous_end else 0 : start]
@@ -647,9 +798,16 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
         cursor, previous_end, previous_property = start, max(previous_end, end), prop
     for m in _PARTS.finditer(text):
         share = 100.0 * float(m["a"]) / read_number(m["b"])
-        groups[0].append(Leaf(kind="threshold", text=" ".join(m.group(0).split()), property=f"{m['x'].lower()} content",
-                              subject=subject, op="<" if m["less"] else ">",
-                              bound=Quantity(share, "percent", " ".join(m.group(0).split()))))
+        groups[0].append(
+            Leaf(
+                kind="threshold",
+                text=" ".join(m.group(0).split()),
+                property=f"{m['x'].lower()} content",
+                subject=subject,
+                op="<" if m["less"] else ">",
+                bound=Quantity(share, "percent", " ".join(m.group(0).split())),
+            )
+        )
     counted: tuple[int, Leaf, int] | None = None  # the last count: its group, leaf and end
     for m in _COUNT.finditer(text):
         noun = m["noun"].lower()
@@ -659,9 +817,15 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
         op = ">=" if m["n1"] else (">" if m["more"] else "<")
         noun = words(m["noun"])[0]
-        leaf = Leaf(kind="count", text=m.group(0), property=noun, subject=subject, op=op,
-                    bound=Quantity(value, "dimensionless", m.group(0)))
-        if counted and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", text[counted[2]:m.start()])):
+        leaf = Leaf(
+            kind="count",
+            text=m.group(0),
+            property=noun,
+            subject=subject,
+            op=op,
+            bound=Quantity(value, "dimensionless", m.group(0)),
+        )
+        if counted and re.search(r"\bor\b", _NOT_ALTERNATIVE.sub(" ", text[counted[2] : m.start()])):
             # "12 or more rodents, or two or more animals": the other count stands in the first one's place
             groups.append([*(other for other in groups[counted[0]] if other is not counted[1]), leaf])
         else:
@@ -676,8 +840,13 @@ def _threshold_leaf(threshold: Threshold, prop: str, subject: str, after: str) -
     if threshold.value.unit == "percent" and re.search(r"\bmixture|concentration|of the weight", prop + after, re.I):
         prop = "concentration"
     return Leaf(
-        kind="threshold", text=" ".join(threshold.text.split()), property=prop, subject=subject, op=threshold.op,
-        bound=bound, condition=_condition_text(condition),
+        kind="threshold",
+        text=" ".join(threshold.text.split()),
+        property=prop,
+        subject=subject,
+        op=threshold.op,
+        bound=bound,
+        condition=_condition_text(condition),
     )
 
 
@@ -742,8 +911,9 @@ def _named_property(before: str, after: str, kind: str = "", subject: str = "") 
     while tokens and tokens[-1].lower() in ("of", "by"):
         tokens.pop()
     if tokens and tokens[-1].lower() in _COMPOSITION_VERBS:
-        follow = re.findall(r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by (?:weight|volume))?\s*(?:of)?\s*",
-                                                        "", after))
+        follow = re.findall(
+            r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by (?:weight|volume))?\s*(?:of)?\s*", "", after)
+        )
         element = [w.lower() for w in follow[:1] if w.lower() not in _PROPERTY_STOP | _UNIT_WORDS]
         if element:
             return f"{element[0]} content"
@@ -757,16 +927,32 @@ def _named_property(before: str, after: str, kind: str = "", subject: str = "") 
     if not picked and tokens and tokens[-1].lower() in _UNIT_WORDS and (named := _OF_FIGURE.findall(text)):
         named_words = [w.lower() for w in named[-1].split()]
         stops = [i for i, w in enumerate(named_words) if w in _PROPERTY_STOP]
-        picked = named_words[stops[-1] + 1:] if stops else named_words
-    part = re.search(r"(?:^|\b(?:a|an|the)\s+)(?P<part>[A-Za-z-]+(?:\s+[A-Za-z-]+)?)\s+with\s+(?:an?\s+|the\s+)?"
-                     + r"\s+".join(map(re.escape, picked)) + r"\W*$", text, re.I) if picked else None
-    if part and not set(words(part["part"])) & set(words(subject)) and not {
-            w.lower() for w in part["part"].split()} & _PROPERTY_STOP:
+        picked = named_words[stops[-1] + 1 :] if stops else named_words
+    part = (
+        re.search(
+            r"(?:^|\b(?:a|an|the)\s+)(?P<part>[A-Za-z-]+(?:\s+[A-Za-z-]+)?)\s+with\s+(?:an?\s+|the\s+)?"
+            + r"\s+".join(map(re.escape, picked))
+            + r"\W*$",
+            text,
+            re.I,
+        )
+        if picked
+        else None
+    )
+    if (
+        part
+        and not set(words(part["part"])) & set(words(subject))
+        and not {w.lower() for w in part["part"].split()} & _PROPERTY_STOP
+    ):
         picked = [*part["part"].lower().split(), *picked]
     if dimension := _IN_DIMENSION.match(after):
         return " ".join([*picked[-3:], dimension["dim"].lower()])
-    if picked and kind and kind not in ("proportion", "dimensionless") and not any(
-            _singular(part) in _MEASURES for w in picked for part in w.split("-")):
+    if (
+        picked
+        and kind
+        and kind not in ("proportion", "dimensionless")
+        and not any(_singular(part) in _MEASURES for w in picked for part in w.split("-"))
+    ):
         picked.append(kind)
     return " ".join(picked)
 
@@ -814,8 +1000,14 @@ def _mixture_note(text: str) -> Leaf | None:
     if not scope:
         return None
     pct = float(m.group("pct").replace(",", "."))
-    return Leaf(kind="exclusion", text=" ".join(text.split()), property="concentration", op="<=",
-                bound=Quantity(pct, "percent", f"{m.group('pct')}%"), scope=tuple(scope))
+    return Leaf(
+        kind="exclusion",
+        text=" ".join(text.split()),
+        property="concentration",
+        op="<=",
+        bound=Quantity(pct, "percent", f"{m.group('pct')}%"),
+        scope=tuple(scope),
+    )
 
 
 def _exclusion(clause: str, lead: str, own_codes: set[str]) -> Leaf:
@@ -830,10 +1022,14 @@ def _exclusion(clause: str, lead: str, own_codes: set[str]) -> Leaf:
         return Leaf(kind="exclusion", text=text, refers=refers)
     th = thresholds[0]
     before = body[: body.find(th.text)] if th.text in body else body
-    after = body[body.find(th.text) + len(th.text):] if th.text in body else ""
+    after = body[body.find(th.text) + len(th.text) :] if th.text in body else ""
     goods = re.split(r"\b(?:having|with|in which|whose|of which)\b", _EXCLUDED_GOODS.sub("", before), maxsplit=1)
     return Leaf(
-        kind="exclusion", text=text, refers=refers, property=_property(before, after) or parameter_name(th.value),
+        kind="exclusion",
+        text=text,
+        refers=refers,
+        property=_property(before, after) or parameter_name(th.value),
         subject=" ".join(goods[0].split()).strip(" ,;:") if len(goods) > 1 else "",
-        op=th.op, bound=Quantity(th.value.value, th.value.unit, th.value.text),
+        op=th.op,
+        bound=Quantity(th.value.value, th.value.unit, th.value.text),
     )

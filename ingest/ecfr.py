@@ -18,8 +18,8 @@ from xml.parsers.expat import ErrorString
 from defusedxml import DTDForbidden
 from defusedxml.ElementTree import fromstring
 
-from assistant.codes import ENTRY
-from assistant.errors import IngestError
+from assistant.core.codes import ENTRY
+from assistant.core.errors import IngestError
 from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def _label_and_text(el: Element) -> tuple[str, str]:
     label = _lead_in(el)
     if not label or not text.startswith(label):
         return "", text
-    rest = text[len(label):].strip()
+    rest = text[len(label) :].strip()
     if _FIELD_LABEL.fullmatch(label.strip()):
         label = label.strip() + ":"
     return label, f"{label} {rest}".strip()

@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from assistant.codes import NSG_ENTRY
-from assistant.errors import IngestError
+from assistant.core.codes import NSG_ENTRY
+from assistant.core.errors import IngestError
+from assistant.text.language import document_language
 from ingest.ecfr import parse_safely
 from ingest.entries import Entry, Item
-from assistant.language import document_language
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,14 @@ def read_justice(data: bytes, path: str) -> JusticeDocument:
         raise IngestError(path, "no numbered schedule items found (expected provisions labelled like A.1.1 or B.2.1.1)")
     language = _language(root, entries)
     number = " ".join("".join(root.findtext(".//InstrumentNumber") or "").split())
-    log.info("%s: %d entries, %d items, language %s, %s", path, len(entries),
-             sum(len(e.walk()) - 1 for e in entries), language or "unknown", number)
+    log.info(
+        "%s: %d entries, %d items, language %s, %s",
+        path,
+        len(entries),
+        sum(len(e.walk()) - 1 for e in entries),
+        language or "unknown",
+        number,
+    )
     return JusticeDocument(entries, language, _work(number), _text(root.find(".//LongTitle")))
 
 

@@ -55,9 +55,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.codes import ENTRY, ML_ENTRY, SUB_ITEMS, find_codes
-from assistant.errors import IngestError
-from assistant.params import parse_quantities, read_number
+from assistant.core.codes import ENTRY, ML_ENTRY, SUB_ITEMS, find_codes
+from assistant.core.errors import IngestError
+from assistant.text.params import parse_quantities, read_number
 from ingest.load import SCREENED, check_bytes, described, read_file
 from ingest.pdf import read_pdf_pages
 
@@ -73,10 +73,12 @@ _LABEL = (
     r"|(?:export\s+)?classification|dual[- ]use(?:\s+code)?"
 )
 _DECLARED_LABELLED = re.compile(
-    rf"\b(?:{_LABEL})(?:\s*(?:no\.|nr\.?|number|\#))?\s*[:=-]?\s*(?P<value>{_DECLARED_NOT_CONTROLLED}|{_CODE})", re.IGNORECASE
+    rf"\b(?:{_LABEL})(?:\s*(?:no\.|nr\.?|number|\#))?\s*[:=-]?\s*(?P<value>{_DECLARED_NOT_CONTROLLED}|{_CODE})",
+    re.IGNORECASE,
 )
-_DECLARED_BARE = re.compile(r"\b(?:EAR\s?99|NLR|not\s+(?:listed|controlled)|non-?\s?controlled|uncontrolled)\b",
-                            re.IGNORECASE)
+_DECLARED_BARE = re.compile(
+    r"\b(?:EAR\s?99|NLR|not\s+(?:listed|controlled)|non-?\s?controlled|uncontrolled)\b", re.IGNORECASE
+)
 _BARE_CODE = re.compile(rf"(?<![\w.-])(?:{ENTRY}|{ML_ENTRY}){SUB_ITEMS}(?![\w-])")
 _NOT_CONTROLLED = re.compile(rf"^(?:{_DECLARED_NOT_CONTROLLED})$", re.IGNORECASE)
 
@@ -200,15 +202,17 @@ class _Draft:
     lines: list[str] = field(default_factory=list)
 
 
-def read_line_items(path: Path, column: str | None = None, max_bytes: int | None = None,
-                    password: str | None = None) -> list[LineItem]:
+def read_line_items(
+    path: Path, column: str | None = None, max_bytes: int | None = None, password: str | None = None
+) -> list[LineItem]:
     """The line items of the document at `path`; raise IngestError naming the file and the problem."""
     data = read_file(path, max_bytes if max_bytes is not None else sys.maxsize)
     return line_items_from_bytes(data, str(path), column, password)
 
 
-def line_items_from_bytes(data: bytes, name: str, column: str | None = None,
-                          password: str | None = None, max_bytes: int | None = None) -> list[LineItem]:
+def line_items_from_bytes(
+    data: bytes, name: str, column: str | None = None, password: str | None = None, max_bytes: int | None = None
+) -> list[LineItem]:
     """The line items of a document given as bytes (an upload); `name` is used for its type and in errors."""
     fmt = check_bytes(data, name, SCREENED, max_bytes)
     if fmt == "pdf":
@@ -263,7 +267,7 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[str, str]:
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
-    return f"{text[: match.start()]} {text[match.end():]}"
+    return f"{text[: match.start()]} {text[match.end() :]}"
 
 
 def _drop_prices(found: Fields) -> bool:
@@ -280,8 +284,14 @@ def _drop_prices(found: Fields) -> bool:
 
 def _take_quantity(found: Fields, bare: bool, leading: bool) -> None:
     """The first quantity pattern that matches; a mass ending the line after a count is the gross weight."""
-    patterns = (_COUNT, _QTY_LABEL, _TIMES, *((_BARE_START,) if leading else ()), _MASS_END,
-                *((_BARE_END,) if bare else ()))
+    patterns = (
+        _COUNT,
+        _QTY_LABEL,
+        _TIMES,
+        *((_BARE_START,) if leading else ()),
+        _MASS_END,
+        *((_BARE_END,) if bare else ()),
+    )
     for pattern in patterns:
         match = pattern.search(found.rest.strip())
         if pattern is _BARE_START and _starts_measure(found.rest.strip()):
@@ -327,8 +337,10 @@ def _layout(header: str) -> Layout:
     """HS column or not; Qty before the goods column ("Item Qty Description ...": "Item" is the position)."""
     goods = _DESCRIPTION_COLUMN.search(header) or _GOODS_COLUMN.search(header)
     quantity = _QUANTITY_COLUMN.search(header)
-    return Layout(hs_column=bool(_HS_COLUMN.search(header)),
-                  quantity_first=bool(goods and quantity and quantity.start() < goods.start()))
+    return Layout(
+        hs_column=bool(_HS_COLUMN.search(header)),
+        quantity_first=bool(goods and quantity and quantity.start() < goods.start()),
+    )
 
 
 def _content_lines(pages: Sequence[tuple[int | None, str]], table: bool) -> tuple[list[tuple[int | None, str]], Layout]:
@@ -395,13 +407,18 @@ def _items_from_pages(pages: Sequence[tuple[int | None, str]], table: bool) -> l
         if not _TWO_LETTERS.search(description):
             continue
         quantity = next((p for p in parts if p.quantity is not None), None)
-        items.append(LineItem(
-            line=draft.position or 0, description=description,
-            quantity=quantity.quantity if quantity else None, unit=quantity.unit if quantity else "",
-            hs_code=next((p.hs_code for p in parts if p.hs_code), ""),
-            declared=next((p.declared for p in parts if p.declared), ""),
-            page=draft.page, raw=" / ".join(draft.lines),
-        ))
+        items.append(
+            LineItem(
+                line=draft.position or 0,
+                description=description,
+                quantity=quantity.quantity if quantity else None,
+                unit=quantity.unit if quantity else "",
+                hs_code=next((p.hs_code for p in parts if p.hs_code), ""),
+                declared=next((p.declared for p in parts if p.declared), ""),
+                page=draft.page,
+                raw=" / ".join(draft.lines),
+            )
+        )
     return _numbered_lines(items)
 
 
@@ -443,8 +460,13 @@ def _items_from_csv(text: str, name: str, column: str | None) -> list[LineItem]:
     goods = _goods_column(header, column, name)
     used = {goods}
     columns: dict[str, int | None] = {}
-    for kind, pattern in (("qty", _CSV_QUANTITY), ("unit", _CSV_UNIT), ("hs", _CSV_HS), ("declared", _CSV_DECLARED),
-                          ("line", _CSV_LINE)):
+    for kind, pattern in (
+        ("qty", _CSV_QUANTITY),
+        ("unit", _CSV_UNIT),
+        ("hs", _CSV_HS),
+        ("declared", _CSV_DECLARED),
+        ("line", _CSV_LINE),
+    ):
         columns[kind] = _find_column(header, pattern, used)
         used.add(_or(columns[kind]))
     items = []
@@ -455,12 +477,18 @@ def _items_from_csv(text: str, name: str, column: str | None) -> list[LineItem]:
             continue
         quantity, unit = _csv_quantity(cells, columns, found)
         line = cells.get(_or(columns["line"]), "")
-        items.append(LineItem(
-            line=int(line) if line.isdigit() else 0, description=found.rest, quantity=quantity, unit=unit,
-            hs_code=cells.get(_or(columns["hs"]), "") or found.hs_code,
-            declared=cells.get(_or(columns["declared"]), "") or found.declared,
-            page=None, raw=f"row {number}: " + " | ".join(c.strip() for c in row),
-        ))
+        items.append(
+            LineItem(
+                line=int(line) if line.isdigit() else 0,
+                description=found.rest,
+                quantity=quantity,
+                unit=unit,
+                hs_code=cells.get(_or(columns["hs"]), "") or found.hs_code,
+                declared=cells.get(_or(columns["declared"]), "") or found.declared,
+                page=None,
+                raw=f"row {number}: " + " | ".join(c.strip() for c in row),
+            )
+        )
     return _numbered_lines(items)
 
 
@@ -486,8 +514,10 @@ def _goods_column(header: list[str], column: str | None, name: str) -> int:
         for i, h in enumerate(header):
             if re.match(rf"(?:{guess})s?\b", h.lower()):
                 return i
-    raise IngestError(name, "cannot tell which column describes the goods; name it with --column "
-                            f"(the columns are: {', '.join(header)})")
+    raise IngestError(
+        name,
+        f"cannot tell which column describes the goods; name it with --column (the columns are: {', '.join(header)})",
+    )
 
 
 def _find_column(header: list[str], pattern: re.Pattern[str], used: set[int]) -> int | None:

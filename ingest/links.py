@@ -24,10 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from assistant.codes import NSG_ENTRY, lineage, top_level
-from assistant.evaluate import leaves
-from assistant.subjects import term
-from assistant.types import ItemCriteria, ItemLink, SourceDocument
+from assistant.core.codes import NSG_ENTRY, lineage, top_level
+from assistant.core.types import ItemCriteria, ItemLink, SourceDocument, leaves
+from assistant.knowledge.subjects import term
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +79,22 @@ def borrow_criteria(criteria: list[ItemCriteria], links: Iterable[ItemLink]) -> 
     for code to its English twin keeps its own subject words for display and takes the twin's tree,
     subject terms and exclusions, so that its decision is the English text's.
     """
-    twin = {(link.source, link.code): (link.other_source, link.other_code)
-            for link in links if link.kind == "parallel version"}
+    twin = {
+        (link.source, link.code): (link.other_source, link.other_code)
+        for link in links
+        if link.kind == "parallel version"
+    }
     if not twin:
         return criteria
     by_key = {(c.source, c.code): c for c in criteria}
     out = []
     for c in criteria:
         base = by_key.get(twin.get((c.source, c.code), ("", "")))
-        out.append(c if base is None else replace(c, subject_terms=base.subject_terms, tree=base.tree,
-                                                   exclusions=base.exclusions))
+        out.append(
+            c
+            if base is None
+            else replace(c, subject_terms=base.subject_terms, tree=base.tree, exclusions=base.exclusions)
+        )
     return out
 
 
@@ -107,7 +112,7 @@ def link_lists(
     nsg = {s.name for s in lists if items[s.name] and all(_NSG.fullmatch(top_level(i.code)) for i in items[s.name])}
     numbered = [s for s in lists if s.name not in nsg and items[s.name]]
     for i, a in enumerate(numbered):
-        for b in numbered[i + 1:]:
+        for b in numbered[i + 1 :]:
             if a.list_label != b.list_label:
                 out.links += _same_code(items[a.name], items[b.name])
     english = [s for s in lists if s.name in nsg and s.name not in twins]
@@ -115,8 +120,12 @@ def link_lists(
         for b in numbered:
             out.links += _same_item(items[a.name], items[b.name], _idf(items[a.name] + items[b.name]))
     out.links += _through_twins(out.links, twins)
-    log.info("%d links among %d lists (%s)", len(out.links), len(lists),
-             ", ".join(f"{n} {k}" for k, n in Counter(link.kind for link in out.links).items()))
+    log.info(
+        "%d links among %d lists (%s)",
+        len(out.links),
+        len(lists),
+        ", ".join(f"{n} {k}" for k, n in Counter(link.kind for link in out.links).items()),
+    )
     return out
 
 
@@ -145,7 +154,7 @@ def _base(value: float, unit: str) -> tuple[str, float]:
 
 @lru_cache(maxsize=1)
 def _registry():  # type: ignore[no-untyped-def]
-    from assistant.params import unit_registry
+    from assistant.core.units import unit_registry
 
     return unit_registry()
 
@@ -181,8 +190,17 @@ def _parallel(lists: list[SourceDocument], by_source: Mapping[str, list[ItemCrit
                 continue
             twins.add(other.name)
             out.links += [
-                ItemLink(code, other.name, other.list_label, code, base.name, base.list_label, "parallel version", 1.0,
-                         f"{other.language} and {base.language} versions of {work}, same code")
+                ItemLink(
+                    code,
+                    other.name,
+                    other.list_label,
+                    code,
+                    base.name,
+                    base.list_label,
+                    "parallel version",
+                    1.0,
+                    f"{other.language} and {base.language} versions of {work}, same code",
+                )
                 for code in sorted(own)
             ]
     return twins
@@ -208,8 +226,19 @@ def _same_code(a: list[_Item], b: list[_Item]) -> list[ItemLink]:
         why = f"same code; subject words {', '.join(common[:4])}" if common else "same code"
         if values:
             why += f"; {len(values)} threshold value(s) agree"
-        out.append(ItemLink(item.code, item.source, item.list_label, other.code, other.source, other.list_label,
-                            "same code", confidence, why))
+        out.append(
+            ItemLink(
+                item.code,
+                item.source,
+                item.list_label,
+                other.code,
+                other.source,
+                other.list_label,
+                "same code",
+                confidence,
+                why,
+            )
+        )
     return out
 
 
@@ -277,8 +306,17 @@ def _parent_code(code: str) -> str:
 
 
 def _link(a: _Item, b: _Item, confidence: float, why: str) -> ItemLink:
-    return ItemLink(a.code, a.source, a.list_label, b.code, b.source, b.list_label, "same item",
-                    round(min(confidence, 0.95), 2), why)
+    return ItemLink(
+        a.code,
+        a.source,
+        a.list_label,
+        b.code,
+        b.source,
+        b.list_label,
+        "same item",
+        round(min(confidence, 0.95), 2),
+        why,
+    )
 
 
 def _through_twins(links: list[ItemLink], twins: set[str]) -> list[ItemLink]:
@@ -294,6 +332,17 @@ def _through_twins(links: list[ItemLink], twins: set[str]) -> list[ItemLink]:
         if source not in twins:
             continue
         for link in by_item.get((parallel.other_code, parallel.other_source), []):
-            out.append(ItemLink(code, source, parallel.list_label, link.other_code, link.other_source, link.other_list,
-                                link.kind, link.confidence, f"{link.reason} (through {parallel.other_source})"))
+            out.append(
+                ItemLink(
+                    code,
+                    source,
+                    parallel.list_label,
+                    link.other_code,
+                    link.other_source,
+                    link.other_list,
+                    link.kind,
+                    link.confidence,
+                    f"{link.reason} (through {parallel.other_source})",
+                )
+            )
     return out

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.codes import ENTRY, ML_ENTRY
+from assistant.core.codes import ENTRY, ML_ENTRY
 from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ def _split_line(line: str, indent: int) -> list[tuple[str, int | None]]:
     """One text line as body lines: furniture dropped, glued headings and double labels split apart."""
     heading = _GROUP_HEADING.fullmatch(line)
     if heading and heading.group("before") and heading.group("before")[-1] in ".;:":
-        return [(heading.group("before"), indent), (line[heading.start("group"):], None)]
+        return [(heading.group("before"), indent), (line[heading.start("group") :], None)]
     double = _DOUBLE_LABEL.fullmatch(line)
     if double:
         return [(double.group(1), indent), (double.group(2), None)]

@@ -22,12 +22,12 @@ from xml.parsers import expat
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from assistant.errors import IngestError
-from assistant.types import Kind
+from assistant.core.errors import IngestError
+from assistant.core.types import Kind
+from assistant.text.language import document_language
 from ingest.ecfr import looks_like_ecfr, read_ecfr
 from ingest.entries import Entry
 from ingest.justice import looks_like_justice, read_justice
-from assistant.language import document_language
 from ingest.listtext import split_list_pages
 from ingest.pdf import read_pdf_pages
 
@@ -35,19 +35,32 @@ log = logging.getLogger(__name__)
 
 Format = Literal["pdf", "xml", "csv", "text"]
 SUFFIXES: dict[Format, tuple[str, ...]] = {
-    "pdf": (".pdf",), "xml": (".xml",), "csv": (".csv", ".tsv"), "text": (".md", ".markdown", ".txt", ".text"),
+    "pdf": (".pdf",),
+    "xml": (".xml",),
+    "csv": (".csv", ".tsv"),
+    "text": (".md", ".markdown", ".txt", ".text"),
 }
-INGESTED: dict[Format, str] = {"pdf": "PDF", "xml": "eCFR or Justice Canada XML", "text": "Markdown (.md) or plain text (.txt)"}
+INGESTED: dict[Format, str] = {
+    "pdf": "PDF",
+    "xml": "eCFR or Justice Canada XML",
+    "text": "Markdown (.md) or plain text (.txt)",
+}
 """What `stce ingest` and the Sources page take, as the refusal names it."""
-SCREENED: dict[Format, str] = {"pdf": "PDF", "csv": "CSV (with a description column)",
-                               "text": "text with one item per line (.txt)"}
+SCREENED: dict[Format, str] = {
+    "pdf": "PDF",
+    "csv": "CSV (with a description column)",
+    "text": "text with one item per line (.txt)",
+}
 """What screening takes."""
 CURRICULUM_LIST = "STCE curriculum"
 """The one list label of curriculum documents: the starter modules and an editor's own modules join it."""
 DEFAULT_LISTS: dict[Kind, str] = {"curriculum": CURRICULUM_LIST, "other": "Other documents"}
 """The list label of a document that is not a control list, unless the editor gives one."""
-KIND_LABELS: dict[Kind, str] = {"control-list": "control list", "curriculum": "curriculum",
-                                "other": "other (guidance only)"}
+KIND_LABELS: dict[Kind, str] = {
+    "control-list": "control list",
+    "curriculum": "curriculum",
+    "other": "other (guidance only)",
+}
 """Each kind as an editor chooses it."""
 
 DETECT_PAGES = 24
@@ -96,8 +109,11 @@ def check_bytes(
     if suffix in SUFFIXES["pdf"]:
         raise IngestError(path, "not a PDF (no %PDF header)")
     if head.startswith(_ZIP):
-        raise IngestError(path, "a spreadsheet, office document or ZIP archive: save the sheet as CSV or the "
-                                f"document as PDF; accepted: {described(accepted)}")
+        raise IngestError(
+            path,
+            "a spreadsheet, office document or ZIP archive: save the sheet as CSV or the "
+            f"document as PDF; accepted: {described(accepted)}",
+        )
     if b"\x00" in data:
         raise IngestError(path, f"binary content (NUL bytes), not a document; accepted: {described(accepted)}")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
@@ -221,7 +237,7 @@ def source_names(files: list[Path]) -> dict[Path, str]:
             break
         depth += 1
         for path in clashes:
-            parts = [*path.parent.parts[-(depth - 1):], path.stem]
+            parts = [*path.parent.parts[-(depth - 1) :], path.stem]
             names[path] = safe_file_name("-".join(parts))
     return names
 
@@ -248,19 +264,35 @@ def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind 
         _check_depth(data, path)
         if looks_like_ecfr(data):
             entries = read_ecfr(data, str(path))
-            loaded = Loaded("control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries))
+            loaded = Loaded(
+                "control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries)
+            )
         elif looks_like_justice(data):
             document = read_justice(data, str(path))
             label = "CA NSG" + (f" ({document.language})" if document.language not in ("en", "") else "")
-            loaded = Loaded("control-list", "justice", entries=document.entries, default_list=label,
-                            language=document.language, work=document.work)
+            loaded = Loaded(
+                "control-list",
+                "justice",
+                entries=document.entries,
+                default_list=label,
+                language=document.language,
+                work=document.work,
+            )
         else:
-            raise IngestError(path, "XML that is not an eCFR Commerce Control List or a Justice Canada regulation; "
-                                    "accepted: " + described(INGESTED))
+            raise IngestError(
+                path,
+                "XML that is not an eCFR Commerce Control List or a Justice Canada regulation; "
+                "accepted: " + described(INGESTED),
+            )
     else:
         text = _decode(data, path)
-        loaded = Loaded("curriculum", "markdown", pages=[(None, text)], default_list=CURRICULUM_LIST,
-                        language=document_language(text))
+        loaded = Loaded(
+            "curriculum",
+            "markdown",
+            pages=[(None, text)],
+            default_list=CURRICULUM_LIST,
+            language=document_language(text),
+        )
     return loaded if kind in (None, loaded.kind) else _as_kind(loaded, kind, path)
 
 
@@ -300,8 +332,9 @@ def _pdf_sample(data: bytes) -> bytes | None:
 def _as_kind(loaded: Loaded, kind: Kind, path: Path) -> Loaded:
     """The document as the kind the editor chose, or IngestError when its content cannot be that kind."""
     if kind == "control-list":
-        raise IngestError(path, f"no control-list entries found (it reads as {KIND_LABELS[loaded.kind]}); "
-                                "choose curriculum or other")
+        raise IngestError(
+            path, f"no control-list entries found (it reads as {KIND_LABELS[loaded.kind]}); choose curriculum or other"
+        )
     if loaded.entries:
         raise IngestError(path, "an XML control list is a control list; ingest it as a control list")
     return Loaded(kind, loaded.format, pages=loaded.pages, default_list=DEFAULT_LISTS[kind], language=loaded.language)
@@ -312,11 +345,21 @@ def _read_pdf(data: bytes, path: Path, password: str | None, split: bool = True)
     entries = split_list_pages(pages) if split else []
     if entries:
         military = all(e.code.upper().startswith("ML") for e in entries)
-        return Loaded("control-list", "pdf", entries=entries,
-                      default_list="Military list" if military else "Dual-use list", language=_language_of(entries))
+        return Loaded(
+            "control-list",
+            "pdf",
+            entries=entries,
+            default_list="Military list" if military else "Dual-use list",
+            language=_language_of(entries),
+        )
     unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
-    return Loaded("other", "pdf", pages=unindented, default_list=DEFAULT_LISTS["other"],
-                  language=document_language(" ".join(t for _, t in pages[:10])))
+    return Loaded(
+        "other",
+        "pdf",
+        pages=unindented,
+        default_list=DEFAULT_LISTS["other"],
+        language=document_language(" ".join(t for _, t in pages[:10])),
+    )
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -328,8 +371,11 @@ def _decode(data: bytes, path: Path) -> str:
         raise IngestError(path, "no text in the file")
     longest, number = max((len(line), n) for n, line in enumerate(text.splitlines(), 1))
     if longest > MAX_LINE_CHARS:
-        raise IngestError(path, f"line {number} is {longest:,} characters long, the limit is {MAX_LINE_CHARS:,} "
-                                "(a file without line breaks is no document)")
+        raise IngestError(
+            path,
+            f"line {number} is {longest:,} characters long, the limit is {MAX_LINE_CHARS:,} "
+            "(a file without line breaks is no document)",
+        )
     return text
 
 
@@ -363,7 +409,8 @@ def _check_depth(data: bytes, path: Path) -> None:
     try:
         parser.Parse(data, True)
     except _TooDeep:
-        raise IngestError(path, f"XML nested deeper than {MAX_XML_DEPTH} levels (line {parser.CurrentLineNumber})"
-                          ) from None
+        raise IngestError(
+            path, f"XML nested deeper than {MAX_XML_DEPTH} levels (line {parser.CurrentLineNumber})"
+        ) from None
     except expat.ExpatError:
         return

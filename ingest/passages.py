@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from assistant.embeddings import count_tokens, load_model
-from assistant.types import Passage
+from assistant.core.types import Passage
+from assistant.storage.embeddings import count_tokens, load_model
 from ingest.entries import Entry, Item
 
 Make = Callable[..., Passage]
@@ -34,7 +34,9 @@ def _length(text: str) -> int:
 
 
 def _splitter(budget: int) -> RecursiveCharacterTextSplitter:
-    return RecursiveCharacterTextSplitter(chunk_size=budget, chunk_overlap=min(24, budget // 8), length_function=_length)
+    return RecursiveCharacterTextSplitter(
+        chunk_size=budget, chunk_overlap=min(24, budget // 8), length_function=_length
+    )
 
 
 def _opening(text: str) -> str:
@@ -84,15 +86,25 @@ def _item_passages(
     if own and not top and _fits(f"{context}\n{own}", budget):
         group, lines, group_context = [item], [own], context
     else:
-        out += [make(text=piece, entry=item.code, parent=parent, page=item.page, **common)
-                for piece in _chunks(context, own, budget) if own]
+        out += [
+            make(text=piece, entry=item.code, parent=parent, page=item.page, **common)
+            for piece in _chunks(context, own, budget)
+            if own
+        ]
         group_context = deeper
 
     def flush() -> None:
         if lines:
             code = group[0].code if len(group) == 1 else item.code
-            out.append(make(text="\n".join([group_context, *lines]), entry=code,
-                            parent=parent if code == item.code else item.code, page=group[0].page, **common))
+            out.append(
+                make(
+                    text="\n".join([group_context, *lines]),
+                    entry=code,
+                    parent=parent if code == item.code else item.code,
+                    page=group[0].page,
+                    **common,
+                )
+            )
 
     together = "\n".join(child.full_text() for child in item.children)
     if top and item.children and _fits(f"{context}\n{together}", budget):

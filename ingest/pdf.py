@@ -24,7 +24,7 @@ from multiprocessing.context import BaseContext
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
-from assistant.errors import IngestError
+from assistant.core.errors import IngestError
 
 log = logging.getLogger(__name__)
 

@@ -32,21 +32,27 @@ import numpy as np
 from chromadb.api import ClientAPI
 from filelock import FileLock, Timeout
 
-from assistant.codes import top_level
-from assistant.errors import IndexBusyError, IndexDamaged, IngestError, plain_reason
-from assistant.integrity import check_vectors, kept_path, live_snapshot
-from assistant.private import make_private, private_dir, private_files
-from assistant.registry import Registry
-from assistant.settings import Settings
-from assistant.snapshot import Snapshot, file_checksum
-from assistant.store import PassageStore, make_client
-from assistant.types import ChangeReport, ItemCriteria, Kind, Passage, Phase, Progress, SourceDocument
-from ingest.load import (
-    Loaded, collect_files, read_bytes, read_file, safe_file_name, safe_typed_name, source_names,
-)
+from assistant.core.codes import top_level
+from assistant.core.errors import IndexBusyError, IndexDamaged, IngestError, plain_reason
+from assistant.core.private import make_private, private_dir, private_files
+from assistant.core.settings import Settings
+from assistant.core.types import ChangeReport, ItemCriteria, Kind, Passage, Phase, Progress, SourceDocument
+from assistant.storage.integrity import check_vectors, kept_path, live_snapshot
+from assistant.storage.registry import Registry
+from assistant.storage.snapshot import Snapshot, file_checksum
+from assistant.storage.store import PassageStore, make_client
 from ingest.checks import addressed_to_assistant, duplicate_codes
 from ingest.criteria import criteria_of
 from ingest.links import borrow_criteria, link_lists
+from ingest.load import (
+    Loaded,
+    collect_files,
+    read_bytes,
+    read_file,
+    safe_file_name,
+    safe_typed_name,
+    source_names,
+)
 from ingest.passages import entry_passages, text_passages
 
 log = logging.getLogger(__name__)
@@ -120,8 +126,14 @@ class Ingester:
         self.close()
 
     def ingest(
-        self, paths: Iterable[Path], name: str | None = None, version_label: str = "", list_label: str | None = None,
-        password: str | None = None, progress: OnProgress | None = None, force: bool = False,
+        self,
+        paths: Iterable[Path],
+        name: str | None = None,
+        version_label: str = "",
+        list_label: str | None = None,
+        password: str | None = None,
+        progress: OnProgress | None = None,
+        force: bool = False,
         kind: Kind | None = None,
     ) -> list[FileResult]:
         """Ingest every file; a failing file, whatever it raised, is reported and the others go on.
@@ -137,10 +149,14 @@ class Ingester:
         results = []
         with self._writer():
             for path in files:
-                results.append(self._ingest_one(path, name or names[path], version_label, list_label, password,
-                                                progress, force, kind))
-        return results + [FileResult(str(s.path), "", "failed" if s.refused else "skipped", error=s.reason)
-                          for s in skipped]
+                results.append(
+                    self._ingest_one(
+                        path, name or names[path], version_label, list_label, password, progress, force, kind
+                    )
+                )
+        return results + [
+            FileResult(str(s.path), "", "failed" if s.refused else "skipped", error=s.reason) for s in skipped
+        ]
 
     def remove(self, name: str) -> bool:
         """Remove a source and all its passages; False when there is no such source."""
@@ -179,8 +195,10 @@ class Ingester:
         try:
             lock.acquire()
         except Timeout:
-            raise IndexBusyError(f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
-                                 f"{self.settings.lock_timeout_s:g} s, try again when it ends") from None
+            raise IndexBusyError(
+                f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
+                f"{self.settings.lock_timeout_s:g} s, try again when it ends"
+            ) from None
         try:
             with private_files():
                 write_holder(self.settings.lock_path, self.holder)
@@ -212,8 +230,15 @@ class Ingester:
         self.registry.clear_pending([version_id])
 
     def _ingest_one(
-        self, path: Path, name: str | None, version_label: str, list_label: str | None, password: str | None,
-        progress: OnProgress | None, force: bool = False, kind: Kind | None = None,
+        self,
+        path: Path,
+        name: str | None,
+        version_label: str,
+        list_label: str | None,
+        password: str | None,
+        progress: OnProgress | None,
+        force: bool = False,
+        kind: Kind | None = None,
     ) -> FileResult:
         started = time.perf_counter()
         name = safe_typed_name(name or "") or safe_file_name(path.stem)
@@ -227,18 +252,36 @@ class Ingester:
             data = read_file(path, int(self.settings.max_file_mb * 1e6))
             existing = self.registry.source(name)
             content_hash = hashlib.sha256(data).hexdigest()
-            if not force and existing and (
-                existing.content_hash, existing.version_label, existing.list_label, existing.kind
-            ) == (content_hash, version_label, list_label or existing.list_label, kind or existing.kind
+            if (
+                not force
+                and existing
+                and (existing.content_hash, existing.version_label, existing.list_label, existing.kind)
+                == (content_hash, version_label, list_label or existing.list_label, kind or existing.kind)
             ):
                 keep_copy(kept_path(self.settings, existing), data)  # an index older than kept copies gets one
-                return FileResult(str(path), name, "unchanged", existing.passages, existing.entries,
-                                  seconds=time.perf_counter() - started,
-                                  warnings=tuple(self.registry.warnings().get(name, ())))
+                return FileResult(
+                    str(path),
+                    name,
+                    "unchanged",
+                    existing.passages,
+                    existing.entries,
+                    seconds=time.perf_counter() - started,
+                    warnings=tuple(self.registry.warnings().get(name, ())),
+                )
             loaded = read_bytes(data, path, password, kind)
             report("split")
-            result = self._write(path, name, loaded, version_label, list_label or loaded.default_list, content_hash,
-                                 existing, report, data, force)
+            result = self._write(
+                path,
+                name,
+                loaded,
+                version_label,
+                list_label or loaded.default_list,
+                content_hash,
+                existing,
+                report,
+                data,
+                force,
+            )
         except IngestError as err:
             log.warning("%s", err)
             return FileResult(str(path), name, "failed", error=err.reason, seconds=time.perf_counter() - started)
@@ -251,19 +294,38 @@ class Ingester:
         return FileResult(**{**result.__dict__, "seconds": time.perf_counter() - started})
 
     def _write(
-        self, path: Path, name: str, loaded: Loaded, version_label: str, list_label: str, content_hash: str,
-        existing: SourceDocument | None, report: Report, data: bytes, force: bool = False,
+        self,
+        path: Path,
+        name: str,
+        loaded: Loaded,
+        version_label: str,
+        list_label: str,
+        content_hash: str,
+        existing: SourceDocument | None,
+        report: Report,
+        data: bytes,
+        force: bool = False,
     ) -> FileResult:
         list_label = list_label or name
         ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # A forced re-ingest of the same content is a new version, switched to and retired like any other.
         salt = f"\0{time.time_ns()}" if force else ""
         version_id = hashlib.sha256(
-            f"{name}\0{list_label}\0{version_label}\0{content_hash}\0{loaded.kind}{salt}".encode()).hexdigest()[:16]
+            f"{name}\0{list_label}\0{version_label}\0{content_hash}\0{loaded.kind}{salt}".encode()
+        ).hexdigest()[:16]
         source = SourceDocument(
-            name=name, list_label=list_label, kind=loaded.kind, version_label=version_label,
-            content_hash=content_hash, passages=0, entries=0, version_id=version_id, path=path.name,
-            ingested_at=ingested_at, language=loaded.language, work=loaded.work,
+            name=name,
+            list_label=list_label,
+            kind=loaded.kind,
+            version_label=version_label,
+            content_hash=content_hash,
+            passages=0,
+            entries=0,
+            version_id=version_id,
+            path=path.name,
+            ingested_at=ingested_at,
+            language=loaded.language,
+            work=loaded.work,
         )
         passages = self.passages_of(loaded, source)
         if not passages:
@@ -281,14 +343,24 @@ class Ingester:
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
         warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages)
-        notes = self.commit(keep + passages, criteria, upsert=source, change=changes if existing else None,
-                             warnings=warnings)
+        notes = self.commit(
+            keep + passages, criteria, upsert=source, change=changes if existing else None, warnings=warnings
+        )
         if existing and existing.version_id != version_id:
             self._retire(existing.version_id)
         status: Status = "updated" if existing else "added"
         mine = tuple(note for note in notes if name in note)
-        return FileResult(str(path), name, status, len(passages), entries, embedded, changes=changes, notes=mine,
-                          warnings=tuple(warnings))
+        return FileResult(
+            str(path),
+            name,
+            status,
+            len(passages),
+            entries,
+            embedded,
+            changes=changes,
+            notes=mine,
+            warnings=tuple(warnings),
+        )
 
     def passages_of(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
         """One source version's passages, numbered in its version (repair splits kept copies again with it)."""
@@ -296,9 +368,15 @@ class Ingester:
 
         def make(text: str, **fields: Any) -> Passage:
             return Passage(
-                id=f"{source.version_id}:{next(counter):06d}", text=text, source=source.name,
-                list_label=source.list_label, version=source.version, version_id=source.version_id,
-                kind=source.kind, language=source.language, **fields,
+                id=f"{source.version_id}:{next(counter):06d}",
+                text=text,
+                source=source.name,
+                list_label=source.list_label,
+                version=source.version,
+                version_id=source.version_id,
+                kind=source.kind,
+                language=source.language,
+                **fields,
             )
 
         budget = self.settings.max_passage_tokens
@@ -324,8 +402,12 @@ class Ingester:
         return live_snapshot(self.settings, self.registry, name, checksum)
 
     def commit(
-        self, passages: list[Passage], criteria: list[ItemCriteria], upsert: SourceDocument | None = None,
-        remove: str | None = None, **change: Any,
+        self,
+        passages: list[Passage],
+        criteria: list[ItemCriteria],
+        upsert: SourceDocument | None = None,
+        remove: str | None = None,
+        **change: Any,
     ) -> list[str]:
         """Write the next snapshot (the links among all the lists it holds and a manifest included) and switch
         to it; the linking's notes for the editor."""
@@ -393,7 +475,9 @@ def _changes(
         removed=sorted(before.keys() - after.keys()),
         changed=changed,
         diffs={
-            k: "\n".join(difflib.unified_diff(before[k].splitlines(), after[k].splitlines(), "before", "after", lineterm=""))
+            k: "\n".join(
+                difflib.unified_diff(before[k].splitlines(), after[k].splitlines(), "before", "after", lineterm="")
+            )
             for k in changed[:50]
         },
     )

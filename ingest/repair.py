@@ -22,13 +22,13 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
-from assistant.errors import IngestError
-from assistant.integrity import Problem, check, kept_path, snapshot_folders
-from assistant.registry import Registry
-from assistant.settings import Settings
-from assistant.snapshot import Snapshot, damage, file_checksum
-from assistant.store import PassageStore
-from assistant.types import ItemCriteria, Passage, SourceDocument
+from assistant.core.errors import IngestError
+from assistant.core.settings import Settings
+from assistant.core.types import ItemCriteria, Passage, SourceDocument
+from assistant.storage.integrity import Problem, check, kept_path, snapshot_folders
+from assistant.storage.registry import Registry
+from assistant.storage.snapshot import Snapshot, damage, file_checksum
+from assistant.storage.store import PassageStore
 from ingest.criteria import criteria_of
 from ingest.load import read_bytes, read_file
 from ingest.pipeline import Ingester, keep_copy
@@ -210,6 +210,8 @@ def _repair_vectors(ingester: Ingester, passages: list[Passage]) -> list[str]:
             known.update(zip(chunk, ingester.store.embedding(chunk), strict=True))
         ingester.store.add(missing, [known[p.text] for p in missing])
         embedded = set(new_texts)
-        actions.append(f"added {len(missing)} missing vectors ({sum(p.text in embedded for p in missing)} embedded, "
-                       f"{sum(p.text not in embedded for p in missing)} reused)")
+        actions.append(
+            f"added {len(missing)} missing vectors ({sum(p.text in embedded for p in missing)} embedded, "
+            f"{sum(p.text not in embedded for p in missing)} reused)"
+        )
     return actions

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from chromadb.api import ClientAPI
 
-from assistant.errors import IndexBusyError, IndexDamaged, plain_reason
-from assistant.registry import Registry
-from assistant.settings import Settings
+from assistant.core.errors import IndexBusyError, IndexDamaged, plain_reason
+from assistant.core.settings import Settings
+from assistant.storage.registry import Registry
 from ingest.load import CURRICULUM_LIST, collect_files, source_names
 from ingest.pipeline import FileResult, Ingester
 
@@ -53,7 +53,9 @@ def _up_to_date(settings: Settings, files: list[Path]) -> bool:
     for path, name in source_names(files).items():
         source = known.get(name)
         if source is None or (source.content_hash, source.version_label, source.list_label) != (
-            hashlib.sha256(path.read_bytes()).hexdigest(), STARTER_VERSION, STARTER_LIST
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            STARTER_VERSION,
+            STARTER_LIST,
         ):
             return False
     return True

@@ -11,7 +11,7 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from assistant.settings import Settings  # noqa: E402  (the offline switches must come first)
+from assistant.core.settings import Settings  # noqa: E402  (the offline switches must come first)
 from ingest.pipeline import Ingester  # noqa: E402
 from ingest.starter import ensure_starter_corpus  # noqa: E402
 
@@ -35,7 +35,7 @@ def ccl_excerpt(codes: tuple[str, ...] = SMALL_CCL_CODES) -> str:
     xml = CCL_XML.read_text(encoding="utf-8")
     starts = [m.start() for m in re.finditer(r"<FP-2><B>\d[A-E]\d{3} ", xml)]
     bounds = dict(zip(starts, starts[1:] + [xml.rindex("</DIV9>")]))
-    keep = [xml[s:bounds[s]] for s in starts if xml[s + 9 : s + 14] in codes]
+    keep = [xml[s : bounds[s]] for s in starts if xml[s + 9 : s + 14] in codes]
     head = xml[: xml.index("<HD1>")]
     return head + "".join(keep) + "</DIV9>\n"
 

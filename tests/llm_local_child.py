@@ -17,11 +17,11 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from assistant.ask import Assistant  # noqa: E402  (the offline switches must come first)
-from assistant.grounding import cited_numbers, same_quantity  # noqa: E402
-from assistant.llm import LLMAnswerer  # noqa: E402
-from assistant.params import parse_quantities  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.answer.ask import Assistant  # noqa: E402  (the offline switches must come first)
+from assistant.answer.grounding import cited_numbers, same_quantity  # noqa: E402
+from assistant.answer.llm import LLMAnswerer  # noqa: E402
+from assistant.core.settings import Settings  # noqa: E402
+from assistant.text.params import parse_quantities  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 from tests.conftest import ccl_excerpt  # noqa: E402
 
@@ -40,8 +40,8 @@ class _Checked(logging.Handler):
 
 
 def main(gguf: Path, home: Path, report: Path) -> None:
-    logging.getLogger("assistant.grounding").addHandler(_Checked())
-    logging.getLogger("assistant.grounding").setLevel(logging.INFO)
+    logging.getLogger("assistant.answer.grounding").addHandler(_Checked())
+    logging.getLogger("assistant.answer.grounding").setLevel(logging.INFO)
     source = home / "ccl-excerpt.xml"
     source.write_text(ccl_excerpt(), encoding="utf-8")
     settings = Settings(home=home / "home", llm_provider="llamacpp", llm_model_path=gguf, llm_timeout_s=300.0)
@@ -53,20 +53,24 @@ def main(gguf: Path, home: Path, report: Path) -> None:
     answer, stats = stream.answer, stream.stats
     rewritten = answerer.stand_alone(FOLLOW_UP, [QUESTION])
     [asked] = parse_quantities(FOLLOW_UP)
-    report.write_text(json.dumps({
-        "unavailable": answerer.unavailable,
-        "mode": answer.mode,
-        "chunks": stats.chunks,
-        "first_chunk_s": stats.first_chunk_s,
-        "seconds": stats.seconds,
-        "checked": _Checked.seen,
-        "joined_is_answer": "".join(chunks) == answer.markdown,
-        "cited": sorted(set(cited_numbers(answer.markdown))),
-        "given": sorted({c.n for c in extractive.citations + extractive.guidance}),
-        "ends_with_extractive": answer.markdown.endswith(extractive.markdown),
-        "rewrite_keeps_quantity": rewritten == FOLLOW_UP
-        or any(same_quantity(asked, q) for q in parse_quantities(rewritten)),
-    }))
+    report.write_text(
+        json.dumps(
+            {
+                "unavailable": answerer.unavailable,
+                "mode": answer.mode,
+                "chunks": stats.chunks,
+                "first_chunk_s": stats.first_chunk_s,
+                "seconds": stats.seconds,
+                "checked": _Checked.seen,
+                "joined_is_answer": "".join(chunks) == answer.markdown,
+                "cited": sorted(set(cited_numbers(answer.markdown))),
+                "given": sorted({c.n for c in extractive.citations + extractive.guidance}),
+                "ends_with_extractive": answer.markdown.endswith(extractive.markdown),
+                "rewrite_keeps_quantity": rewritten == FOLLOW_UP
+                or any(same_quantity(asked, q) for q in parse_quantities(rewritten)),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

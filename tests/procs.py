@@ -20,12 +20,12 @@ from types import FrameType
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from assistant.ask import Assistant  # noqa: E402  (the offline switches must come first)
-from assistant.audit import AuditLog  # noqa: E402
-from assistant.embeddings import load_model  # noqa: E402
-from assistant.errors import StceError  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.types import Answer, Candidate, Citation, Passage, Progress  # noqa: E402
+from assistant.answer.ask import Assistant  # noqa: E402  (the offline switches must come first)
+from assistant.answer.audit import AuditLog  # noqa: E402
+from assistant.core.errors import StceError  # noqa: E402
+from assistant.core.settings import Settings  # noqa: E402
+from assistant.core.types import Answer, Candidate, Citation, Passage, Progress  # noqa: E402
+from assistant.storage.embeddings import load_model  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 
 QUESTIONS = (
@@ -63,9 +63,7 @@ def ingest(home: Path, path: Path, name: str, version: str, die_at: str | None =
     _say("ready")
     if die_at:
         die_on_call(die_at)
-    results = Ingester(Settings(home=home)).ingest(
-        [path], name=name, version_label=version, progress=after_reading
-    )
+    results = Ingester(Settings(home=home)).ingest([path], name=name, version_label=version, progress=after_reading)
     _say("done", results=[{"status": r.status, "error": r.error, "passages": r.passages} for r in results])
 
 
@@ -79,8 +77,13 @@ def read(home: Path, source: str, stop: Path, after: int, pause_s: float, limit_
         try:
             answer = assistant.ask(question)
             cited = [c.passage for c in answer.citations if c.passage.source == source]
-            _say("answer", question=question, stopped=stopped, entries=answer.entries,
-                 versions=sorted({p.version_id for p in cited}))
+            _say(
+                "answer",
+                question=question,
+                stopped=stopped,
+                entries=answer.entries,
+                versions=sorted({p.version_id for p in cited}),
+            )
         except StceError as error:
             _say("refused", question=question, stopped=stopped, error=str(error))
         except Exception:  # noqa: BLE001  (a reader must report every failure, not die on the first)
@@ -93,12 +96,30 @@ def read(home: Path, source: str, stop: Path, after: int, pause_s: float, limit_
 
 def sample_answer(question: str) -> Answer:
     """An answer as `Assistant.ask` gives it, citing one sub-item of one list version."""
-    passage = Passage(id="0f3a:000041", text="2B350 Chemical manufacturing facilities ...\ni. Pumps ...",
-                      source="ccl", list_label="US CCL", version="2026-06 (0f3a9c2b71d4)", version_id="0f3a9c2b71d4e5f6",
-                      kind="control-list", entry="2B350.i", parent="2B350", title="Chemical manufacturing facilities")
-    candidate = Candidate(entry="2B350", item="2B350.i", title=passage.title, list_label=passage.list_label,
-                          version=passage.version, quote=passage.text, notes=[], citations=[1], checks=[],
-                          status="applies")
+    passage = Passage(
+        id="0f3a:000041",
+        text="2B350 Chemical manufacturing facilities ...\ni. Pumps ...",
+        source="ccl",
+        list_label="US CCL",
+        version="2026-06 (0f3a9c2b71d4)",
+        version_id="0f3a9c2b71d4e5f6",
+        kind="control-list",
+        entry="2B350.i",
+        parent="2B350",
+        title="Chemical manufacturing facilities",
+    )
+    candidate = Candidate(
+        entry="2B350",
+        item="2B350.i",
+        title=passage.title,
+        list_label=passage.list_label,
+        version=passage.version,
+        quote=passage.text,
+        notes=[],
+        citations=[1],
+        checks=[],
+        status="applies",
+    )
     markdown = "**Control entries that may apply**, best first:\n\n1. **2B350.i** " + "pump " * 80
     return Answer(question, markdown, [candidate], [Citation(1, passage, 0.91)], [], 12.5)
 

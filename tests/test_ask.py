@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant import render
-from assistant.ask import Assistant
-from assistant.codes import find_cas, find_codes
-from assistant.errors import QuestionError
-from assistant.settings import Settings
-from assistant.question import read_question
-from assistant.suggest import as_follow_up, fact_ask, fact_asks, next_questions
-from assistant.types import Leaf, Quantity
+from assistant.answer import render
+from assistant.answer.ask import Assistant
+from assistant.core.codes import find_cas, find_codes
+from assistant.core.errors import QuestionError
+from assistant.core.settings import Settings
+from assistant.core.types import Leaf, Quantity
+from assistant.decision.suggest import as_follow_up, fact_ask, fact_asks, next_questions
+from assistant.reading.question import read_question
 from tests.conftest import ROOT, SMALL_CCL_CODES, excerpt_home
 
 
@@ -35,8 +35,16 @@ def assistant(home: Path) -> Assistant:
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("2B350i", "2B350.i"), ("2b350.i", "2B350.i"), ("2 B 350 i", "2B350.i"), ("ECCN 2B350", "2B350"),
-     ("ML8", "ML8"), ("ml 8.a", "ML8.a"), ("2B-350", "2B350"), ("is 2B350.g.1.a listed?", "2B350.g.1.a")],
+    [
+        ("2B350i", "2B350.i"),
+        ("2b350.i", "2B350.i"),
+        ("2 B 350 i", "2B350.i"),
+        ("ECCN 2B350", "2B350"),
+        ("ML8", "ML8"),
+        ("ml 8.a", "ML8.a"),
+        ("2B-350", "2B350"),
+        ("is 2B350.g.1.a listed?", "2B350.g.1.a"),
+    ],
 )
 def test_control_codes_in_any_spelling_are_normalised(typed: str, code: str) -> None:
     assert find_codes(typed) == [code]
@@ -67,20 +75,33 @@ def test_a_cas_number_goes_to_the_passage_that_contains_it(assistant: Assistant)
     ("question", "entry", "status", "decision"),
     [
         ("seal-less pump, 2 m3/h, wetted parts Hastelloy C-22", "2B350", "applies", "likely-controlled"),
-        ("seal-less pump, 400 L/h, wetted parts Hastelloy C-22", "2B350", "does not apply",
-         "not-controlled-as-described"),
-        ("frequency converter 800 Hz, 50 kVA, three-phase, frequency control better than 0.1%", "3A225", "applies",
-         "likely-controlled"),
+        (
+            "seal-less pump, 400 L/h, wetted parts Hastelloy C-22",
+            "2B350",
+            "does not apply",
+            "not-controlled-as-described",
+        ),
+        (
+            "frequency converter 800 Hz, 50 kVA, three-phase, frequency control better than 0.1%",
+            "3A225",
+            "applies",
+            "likely-controlled",
+        ),
         ("frequency converter 800 Hz, 50 kVA, three-phase", "3A225", "undetermined", "needs-facts"),
         ("frequency converter 50 Hz, 50 kVA", "3A225", "does not apply", "not-controlled-as-described"),
         ("glass-lined reactor 3 000 L", "2B350", "applies", "likely-controlled"),
         ("glass-lined reactor 0,05 m3", "2B350", "does not apply", "not-controlled-as-described"),
-        ("reactor 3 000 L, wetted parts 316L stainless steel", "2B350", "does not apply",
-         "not-controlled-as-described"),
+        (
+            "reactor 3 000 L, wetted parts 316L stainless steel",
+            "2B350",
+            "does not apply",
+            "not-controlled-as-described",
+        ),
     ],
 )
-def test_the_criteria_of_real_entries_decide(assistant: Assistant, question: str, entry: str, status: str,
-                                             decision: str) -> None:
+def test_the_criteria_of_real_entries_decide(
+    assistant: Assistant, question: str, entry: str, status: str, decision: str
+) -> None:
     answer = assistant.ask(question)
 
     candidate = next(c for c in answer.candidates if c.entry == entry)
@@ -134,8 +155,15 @@ def test_goods_the_list_names_in_a_line_of_their_own_are_controlled(assistant: A
     assert "the list names the goods" in answer.candidates[0].reason
 
 
-@pytest.mark.parametrize("question", ["office swivel chairs with armrests", "fresh bananas, 20 boxes",
-                                      "cotton T-shirts, size M", "domestic coffee machine 1.5 L"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "office swivel chairs with armrests",
+        "fresh bananas, 20 boxes",
+        "cotton T-shirts, size M",
+        "domestic coffee machine 1.5 L",
+    ],
+)
 def test_ordinary_goods_match_nothing(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
 
@@ -188,20 +216,48 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line(home: Path) -> None
     questions = "glass-lined reactor 3 000 L\n\nCAS 111-48-8\n"
     env = {"STCE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
 
-    run = subprocess.run([str(Path(sys.executable).parent / "stce"), "ask", "--json", "-"], input=questions, text=True,
-                         capture_output=True, cwd=ROOT, env=env, timeout=300)
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "stce"), "ask", "--json", "-"],
+        input=questions,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
 
     assert run.returncode == 2, "the empty question failed, so the batch ends non-zero after answering the rest"
     lines = run.stdout.splitlines()
     assert len(lines) == 3
     first, empty, cas = (json.loads(line) for line in lines)
-    assert set(first) >= {"question", "answer", "entries", "citations", "checks", "took_ms", "mode", "decision",
-                          "ruled_out", "falls_to", "ask", "query", "read_as"}
+    assert set(first) >= {
+        "question",
+        "answer",
+        "entries",
+        "citations",
+        "checks",
+        "took_ms",
+        "mode",
+        "decision",
+        "ruled_out",
+        "falls_to",
+        "ask",
+        "query",
+        "read_as",
+    }
     assert first["decision"] == "likely-controlled" and first["entries"][0] == "2B350"
     assert set(first["citations"][0]) >= {"n", "entry", "list", "source", "version", "page", "text", "score"}
     volume = next(c for c in first["checks"] if "volume" in c["parameter"])
-    assert set(volume) == {"entry", "parameter", "subject", "asked", "asked_value", "threshold", "threshold_value",
-                           "verdict"}
+    assert set(volume) == {
+        "entry",
+        "parameter",
+        "subject",
+        "asked",
+        "asked_value",
+        "threshold",
+        "threshold_value",
+        "verdict",
+    }
     assert volume["asked_value"] == {"value": 3000.0, "unit": "liter"} and volume["verdict"] == "met"
     assert "error" in empty
     assert cas["entries"][0] == "1C350"
@@ -210,16 +266,25 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line(home: Path) -> None
 @pytest.mark.parametrize(
     ("question", "line"),
     [
-        ("glass-lined reactor 3 000 L", "Likely controlled: 2B350.a.1 (US CCL) applies: total internal volume 3000 L "
-                                        "lies inside 0.1 m³ - 20 m³; glass-lined steel is a listed material"),
-        ("frequency converter 400 Hz, 50 kVA", "Not controlled as described: 3A225 (US CCL) does not apply: "
-                                               "frequency 400 Hz does not meet 600 Hz or more."),
-        ("frequency converter 800 Hz, 50 kVA, three-phase", "Needs facts: 3A225 (US CCL) may apply; it turns on frequency control "
-                                               "(better (less) than 0.2%). Stated: "),
+        (
+            "glass-lined reactor 3 000 L",
+            "Likely controlled: 2B350.a.1 (US CCL) applies: total internal volume 3000 L "
+            "lies inside 0.1 m³ - 20 m³; glass-lined steel is a listed material",
+        ),
+        (
+            "frequency converter 400 Hz, 50 kVA",
+            "Not controlled as described: 3A225 (US CCL) does not apply: "
+            "frequency 400 Hz does not meet 600 Hz or more.",
+        ),
+        (
+            "frequency converter 800 Hz, 50 kVA, three-phase",
+            "Needs facts: 3A225 (US CCL) may apply; it turns on frequency control (better (less) than 0.2%). Stated: ",
+        ),
     ],
 )
-def test_the_verdict_line_names_the_entry_and_the_checks_that_decided(assistant: Assistant, question: str,
-                                                                      line: str) -> None:
+def test_the_verdict_line_names_the_entry_and_the_checks_that_decided(
+    assistant: Assistant, question: str, line: str
+) -> None:
     answer = assistant.ask(question)
 
     assert render.decision_line(answer).startswith(line), render.decision_line(answer)
@@ -246,11 +311,17 @@ def test_cards_are_compact_and_the_full_answer_holds_every_threshold_and_note_on
         assert not re.search(r"\b[0-9a-f]{12}\b", text), "versions show their label, never a hash"
 
 
-@pytest.mark.parametrize(("material", "decision"), [("glass-lined steel", "likely-controlled"),
-                                                    ("tantalum", "likely-controlled"),
-                                                    ("316L stainless steel", "not-controlled-as-described")])
+@pytest.mark.parametrize(
+    ("material", "decision"),
+    [
+        ("glass-lined steel", "likely-controlled"),
+        ("tantalum", "likely-controlled"),
+        ("316L stainless steel", "not-controlled-as-described"),
+    ],
+)
 def test_a_needs_facts_answer_asks_for_the_wetted_material_and_each_option_decides(
-        assistant: Assistant, material: str, decision: str) -> None:
+    assistant: Assistant, material: str, decision: str
+) -> None:
     first = assistant.ask("reactor 3 000 L")
     [wetted] = fact_asks(first)
 
@@ -311,19 +382,33 @@ def test_a_bare_reply_to_a_prompt_gives_the_fact_it_asked_for(assistant: Assista
     assert as_follow_up("0.1%", converter) == "frequency control 0.1%"
     assert as_follow_up("and if it is only 50 litres?", reactor) == "and if it is only 50 litres?"
     assert as_follow_up("0.1%", []) == "0.1%"
-    axes = fact_ask("2B001", Leaf("count", "2 or more contouring axes", property="axes", op=">=",
-                                  bound=Quantity(2.0, "dimensionless", "2")))
+    axes = fact_ask(
+        "2B001",
+        Leaf("count", "2 or more contouring axes", property="axes", op=">=", bound=Quantity(2.0, "dimensionless", "2")),
+    )
     assert (axes.label, axes.follow_up("5")) == ("How many axes?", "5 axes")
     assert read_question(as_follow_up("5", [axes]), ["milling machine"]).facts.counts == {"axes": 5}
 
 
 def test_stce_chat_opens_with_the_verdict_and_a_bare_reply_re_decides(home: Path) -> None:
-    env = {"STCE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin",
-           "COLUMNS": "200"}
+    env = {
+        "STCE_HOME": str(home),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PATH": "/usr/bin:/bin",
+        "COLUMNS": "200",
+    }
 
-    run = subprocess.run([sys.executable, "-c", "from ui.cli import app; app()", "chat"], cwd=ROOT, env=env,
-                         input="frequency converter 800 Hz, 50 kVA, three-phase\n0.1%\n\n", text=True, capture_output=True,
-                         timeout=300, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", "from ui.cli import app; app()", "chat"],
+        cwd=ROOT,
+        env=env,
+        input="frequency converter 800 Hz, 50 kVA, three-phase\n0.1%\n\n",
+        text=True,
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
 
     needs, likely = run.stdout.index("Needs facts: 3A225"), run.stdout.index("Likely controlled: 3A225")
     assert needs < run.stdout.index("Read as: frequency converter, 800 Hz, 50 kVA") < likely

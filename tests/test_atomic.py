@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from assistant.ask import Assistant
-from assistant.registry import Registry
-from assistant.settings import Settings
+from assistant.answer.ask import Assistant
+from assistant.core.settings import Settings
+from assistant.storage.registry import Registry
 from ingest.pipeline import Ingester
 from tests.conftest import ROOT, SMALL_CCL_CODES, ccl_excerpt
 from ui.cli import app
@@ -158,8 +158,9 @@ def observe(home: Path, assistant: Assistant, versions: Versions) -> State:
     pending = set(registry.pending())
     assert set(vectors) - {row["version_id"]} <= pending, "vectors of a version nobody will clean up"
     snapshots = sorted(p.name for p in (home / "snapshots").iterdir())
-    return State(versions.label_of(row["content_hash"]), row["version_id"], pending, vectors, registry.state()[1],
-                 snapshots)
+    return State(
+        versions.label_of(row["content_hash"]), row["version_id"], pending, vectors, registry.state()[1], snapshots
+    )
 
 
 def landed(before: State, after: State, events: list[dict[str, Any]]) -> str:
@@ -252,10 +253,14 @@ def test_four_readers_see_one_version_per_answer_and_then_the_new_one(
     readers = []
     for log in logs:
         with log.open("wb") as out, log.with_suffix(".err").open("wb") as err:
-            readers.append(subprocess.Popen(
-                [sys.executable, "-m", "tests.procs", "read", str(home), SOURCE, str(stop), "--after", "3"],
-                cwd=ROOT, stdout=out, stderr=err,
-            ))
+            readers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "tests.procs", "read", str(home), SOURCE, str(stop), "--after", "3"],
+                    cwd=ROOT,
+                    stdout=out,
+                    stderr=err,
+                )
+            )
     try:
         deadline = time.monotonic() + 180
         while not all(answers(log) for log in logs):
@@ -285,8 +290,10 @@ def test_four_readers_see_one_version_per_answer_and_then_the_new_one(
     after = [e for e in events if e["stopped"]]
     assert during, "no reader answered while the list was re-ingested"
     assert len(after) >= 4 * 3 and all(e["versions"] == [new.version_id] for e in after), "a reader kept the old list"
-    print(f"\n{len(events)} answers by 4 readers, {len(during)} during the {ended - started:.1f} s re-ingest, "
-          f"{len(errors)} errors; versions seen: old {seen[old.version_id]}, new {seen[new.version_id]}")
+    print(
+        f"\n{len(events)} answers by 4 readers, {len(during)} during the {ended - started:.1f} s re-ingest, "
+        f"{len(errors)} errors; versions seen: old {seen[old.version_id]}, new {seen[new.version_id]}"
+    )
 
 
 def answers(log: Path) -> list[dict[str, Any]]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ask import Assistant
-from assistant.audit import LEGACY_BACKUPS, AuditLog, archives
-from assistant.registry import Registry
-from assistant.settings import Settings
+from assistant.answer.ask import Assistant
+from assistant.answer.audit import LEGACY_BACKUPS, AuditLog, archives
+from assistant.core.settings import Settings
+from assistant.storage.registry import Registry
 from ingest.pipeline import Ingester
 from tests.conftest import ROOT
 from tests.procs import sample_answer
@@ -89,8 +89,10 @@ def test_the_trail_is_private(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_processes_writing_the_trail_at_once_lose_no_line(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    writers = [subprocess.Popen([sys.executable, "-m", "tests.procs", "audit", str(home), "60", "80000"], cwd=ROOT)
-               for _ in range(4)]
+    writers = [
+        subprocess.Popen([sys.executable, "-m", "tests.procs", "audit", str(home), "60", "80000"], cwd=ROOT)
+        for _ in range(4)
+    ]
 
     assert [w.wait(timeout=120) for w in writers] == [0] * 4
     entries = AuditLog(Settings(home=home)).entries()

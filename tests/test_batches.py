@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.errors import plain_reason
-from assistant.index import LiveIndex
-from assistant.registry import Registry
-from assistant.settings import Settings
+from assistant.core.errors import plain_reason
+from assistant.core.settings import Settings
+from assistant.storage.index import LiveIndex
+from assistant.storage.registry import Registry
 from ingest.load import MAX_LINE_CHARS, MAX_XML_DEPTH
 from ingest.passages import CHARS_PER_TOKEN
 from ingest.pipeline import FileResult, Ingester
@@ -40,7 +40,9 @@ MARKUP_TITLE = "Valves [/dim] and [bold]seals"
 
 
 def deep_xml(depth: int) -> str:
-    return "<ECFR><DIV9><FP-2><B>2B350 Pumps</B></FP-2><P>" + "<E>" * depth + "x" + "</E>" * depth + "</P></DIV9></ECFR>"
+    return (
+        "<ECFR><DIV9><FP-2><B>2B350 Pumps</B></FP-2><P>" + "<E>" * depth + "x" + "</E>" * depth + "</P></DIV9></ECFR>"
+    )
 
 
 def twice_3a225() -> str:
@@ -81,17 +83,23 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     write_folder(folder)
     with Ingester(settings) as ingester:
         results = ingester.ingest([folder, UNREADABLE])
-    return Batch(settings, folder, {str(Path(r.path).relative_to(folder)) if r.path.startswith(str(folder))
-                                    else r.path: r for r in results})
+    return Batch(
+        settings,
+        folder,
+        {str(Path(r.path).relative_to(folder)) if r.path.startswith(str(folder)) else r.path: r for r in results},
+    )
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("deep.xml", f"XML nested deeper than {MAX_XML_DEPTH} levels"),
-    ("oneline.md", f"line 1 is 20,000,000 characters long, the limit is {MAX_LINE_CHARS:,}"),
-    ("passwd.md", "a link to /etc/passwd, outside the folder: refused"),
-    ("pipe.md", "not a regular file"),
-    (str(UNREADABLE), "Input/output error"),
-])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("deep.xml", f"XML nested deeper than {MAX_XML_DEPTH} levels"),
+        ("oneline.md", f"line 1 is 20,000,000 characters long, the limit is {MAX_LINE_CHARS:,}"),
+        ("passwd.md", "a link to /etc/passwd, outside the folder: refused"),
+        ("pipe.md", "not a regular file"),
+        (str(UNREADABLE), "Input/output error"),
+    ],
+)
 def test_each_failure_of_any_kind_is_reported_with_the_file_and_reason(batch: Batch, name: str, reason: str) -> None:
     result = batch.results[name]
 
@@ -101,8 +109,11 @@ def test_each_failure_of_any_kind_is_reported_with_the_file_and_reason(batch: Ba
 def test_the_other_files_of_the_batch_go_in(batch: Batch) -> None:
     registry = Registry(batch.settings.registry_path)
 
-    assert {r.status for name, r in batch.results.items() if name in ("a/notes.md", "b/notes.md", "ccl.xml",
-                                                                     "orders.md", "nospace.md")} == {"added"}
+    assert {
+        r.status
+        for name, r in batch.results.items()
+        if name in ("a/notes.md", "b/notes.md", "ccl.xml", "orders.md", "nospace.md")
+    } == {"added"}
     assert sorted(s.name for s in registry.sources()) == ["a-notes", "b-notes", "ccl", "nospace", "orders"]
 
 
@@ -118,7 +129,9 @@ def test_the_folder_ingest_stays_inside_the_folder(batch: Batch) -> None:
 
     assert not any("root:" in p.text for p in passages), "nothing of /etc/passwd is searchable"
     assert (batch.results[".hidden.md"].status, batch.results[".hidden.md"].error) == (
-        "skipped", "hidden: its name starts with a dot")
+        "skipped",
+        "hidden: its name starts with a dot",
+    )
 
 
 def test_a_run_without_spaces_is_cut_into_passages_of_bounded_size(batch: Batch) -> None:
@@ -176,8 +189,10 @@ def test_a_full_disk_is_named_plainly() -> None:
 
 
 def _tree(root: Path) -> list[tuple[str, int, int, int]]:
-    return sorted((str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_mode)
-                  for p in [root, *root.rglob("*")])
+    return sorted(
+        (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_mode)
+        for p in [root, *root.rglob("*")]
+    )
 
 
 def _without_override() -> None:
@@ -191,9 +206,16 @@ def _without_override() -> None:
 
 def _stce(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", "from ui.cli import app; app(prog_name='stce')", *args]
-    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=600, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-                          preexec_fn=_without_override if os.geteuid() == 0 else None)
+    return subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        preexec_fn=_without_override if os.geteuid() == 0 else None,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -220,8 +242,11 @@ def test_questions_are_answered_from_a_read_only_home_which_stays_untouched(read
     env = {"STCE_HOME": str(read_only_home), "STCE_CORPUS_DIR": str(read_only_home.parent / "corpus")}
     before = _tree(read_only_home)
     probe = read_only_home / "probe"
-    written = subprocess.run([sys.executable, "-c", f"open({str(probe)!r}, 'w')"], capture_output=True,
-                             preexec_fn=_without_override if os.geteuid() == 0 else None)
+    written = subprocess.run(
+        [sys.executable, "-c", f"open({str(probe)!r}, 'w')"],
+        capture_output=True,
+        preexec_fn=_without_override if os.geteuid() == 0 else None,
+    )
     assert written.returncode != 0 and "Permission denied" in written.stderr.decode(), "the home is read-only"
 
     asked = _stce(["ask", "--json", "-"], env, "seal-less pump, 2 m3/h, wetted parts Hastelloy\nnameplate lining\n")
@@ -239,8 +264,11 @@ def test_questions_are_answered_from_a_read_only_home_which_stays_untouched(read
 def test_reading_leaves_no_copy_behind(read_only_home: Path, tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {"STCE_HOME": str(read_only_home), "STCE_CORPUS_DIR": str(read_only_home.parent / "corpus"),
-           "TMPDIR": str(temp)}
+    env = {
+        "STCE_HOME": str(read_only_home),
+        "STCE_CORPUS_DIR": str(read_only_home.parent / "corpus"),
+        "TMPDIR": str(temp),
+    }
 
     asked = _stce(["ask", "--json", "2B350"], env)
 
@@ -260,8 +288,13 @@ def test_the_data_directory_is_private(batch: Batch) -> None:
 
 def _mount_tmpfs(where: Path, size: str) -> bool:
     where.mkdir()
-    return os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                                                capture_output=True).returncode == 0
+    return (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def test_questions_are_answered_from_a_full_disk_and_an_ingest_says_it_is_full(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.pipeline import Ingester
 from tests.conftest import SMALL_CCL_CODES, ccl_excerpt
 
@@ -28,8 +28,16 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 STARTUP_TIMEOUT_S = 60
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PASSWORD = "browser test password"
@@ -41,7 +49,9 @@ Frequency changer, 3-phase, 800 Hz, 50 kVA
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Debian chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="no Debian chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
 ]
 
 
@@ -68,13 +78,22 @@ def wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
 @contextmanager
 def stce_ui(root: Path, **settings: str) -> Iterator[str]:
     """`stce ui` on a free local port over `root`'s home and corpus, with more STCE_ `settings`; its URL."""
-    env = {**os.environ, "STCE_HOME": str(root / "home"), "STCE_CORPUS_DIR": str(root / "corpus"),
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           **{f"STCE_{name.upper()}": value for name, value in settings.items()}}
+    env = {
+        **os.environ,
+        "STCE_HOME": str(root / "home"),
+        "STCE_CORPUS_DIR": str(root / "corpus"),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        **{f"STCE_{name.upper()}": value for name, value in settings.items()},
+    }
     port = free_port()
     stce = Path(sys.executable).with_name("stce")
-    server = subprocess.Popen([str(stce), "ui", "--server.address", "127.0.0.1", "--server.port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=(root / "server.log").open("wb"))
+    server = subprocess.Popen(
+        [str(stce), "ui", "--server.address", "127.0.0.1", "--server.port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(root / "server.log").open("wb"),
+    )
     try:
         wait_healthy(f"http://127.0.0.1:{port}", server)
         yield f"http://127.0.0.1:{port}"
@@ -161,7 +180,8 @@ def test_an_officer_asks_about_a_reactor_and_sees_the_cited_entry(url: str, tmp_
         page.reload()
         page.get_by_role("link", name="Chat").click()
         expect(page.get_by_test_id("stChatMessage").nth(1).get_by_text("[1] 2B350.a.1").first).to_be_visible(
-            timeout=60_000)
+            timeout=60_000
+        )
 
         follow_up = page.get_by_placeholder("Describe the goods")
         follow_up.fill("and if it is only 50 litres?")
@@ -203,7 +223,6 @@ def test_a_needs_facts_answer_offers_the_fact_and_clicking_it_changes_the_decisi
         page.screenshot(path=tmp_path / "fact.png")
         browser.close()
     assert (tmp_path / "fact.png").stat().st_size > 10_000
-
 
 
 def test_a_manifest_is_screened_line_by_line(page: Page, tmp_path: Path) -> None:

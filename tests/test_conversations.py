@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conversations import ConversationStore, StoredTurn, from_json
-from assistant.types import Leaf, Node, Quantity
+from assistant.core.types import Leaf, Node, Quantity
+from assistant.storage.conversations import ConversationStore, StoredTurn, from_json
 
 OWNER = "k" * 32
 
@@ -21,7 +21,9 @@ def test_a_question_stored_before_its_answer_is_replaced_in_place(tmp_path: Path
     store.save(OWNER, "c1", StoredTurn("t1", "glass-lined reactor", None, "the question has no words"))
 
     assert [(t.id, t.error) for t in store.turns(OWNER, "c1")] == [
-        ("t1", "the question has no words"), ("t2", "pending")]
+        ("t1", "the question has no words"),
+        ("t2", "pending"),
+    ]
     assert [s.title for s in store.list(OWNER)] == ["glass-lined reactor"]
 
 
@@ -40,7 +42,12 @@ def test_only_the_owner_reads_writes_or_deletes(tmp_path: Path) -> None:
 
 def test_records_come_back_from_json_with_unions_and_tuples() -> None:
     bound = Quantity(0.1, "meter**3", "0.1 m3", "volume")
-    tree = Node("all", (Leaf("threshold", "greater than 0.1 m3", property="volume", op=">", bound=bound),
-                        Node("any", (Leaf("material", "glass", materials=("glass",)),))))
+    tree = Node(
+        "all",
+        (
+            Leaf("threshold", "greater than 0.1 m3", property="volume", op=">", bound=bound),
+            Node("any", (Leaf("material", "glass", materials=("glass",)),)),
+        ),
+    )
 
     assert from_json(Node, asdict(tree)) == tree

@@ -31,9 +31,7 @@ SECTIONS = [
     "Checklist",
 ]
 MAX_CHUNK_WORDS = 180
-SCENARIO_KEYS = {
-    "id", "module", "title", "goods", "question", "expected", "not_controlled_reason", "teaching_points"
-}
+SCENARIO_KEYS = {"id", "module", "title", "goods", "question", "expected", "not_controlled_reason", "teaching_points"}
 
 CODE_RE = re.compile(r"(?<![\w.])(?P<base>\d[A-E]\d{3}|ML\d{1,2})(?P<sub>(?:\.(?:[a-z]{1,2}|\d{1,2})(?!\w))*)")
 CAS_RE = re.compile(r"\b\d{2,7}-\d{2}-\d\b")

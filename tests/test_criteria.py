@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import evaluate, leaves, material_fits, nearest_listed
-from assistant.snapshot import Snapshot, criteria_from_json, criteria_to_json
-from assistant.types import Facts, ItemCriteria, Leaf, Material, Node, Quantity
+from assistant.core.types import Facts, ItemCriteria, Leaf, Material, Node, Quantity, leaves
+from assistant.decision.evaluate import evaluate, material_fits, nearest_listed
+from assistant.storage.snapshot import Snapshot, criteria_from_json, criteria_to_json
 from ingest.criteria import criteria_of
 from ingest.ecfr import read_ecfr
 from ingest.load import read_bytes
@@ -88,11 +88,18 @@ def test_1c216_small_forms_note_is_an_exclusion_not_a_threshold(ccl: dict[str, I
     small = [x for x in item.exclusions if x.bound is not None]
     assert [(x.op, x.bound.value, x.bound.unit) for x in small] == [("<=", 75.0, "millimeter")]
     assert any("1C116" in x.refers for x in item.exclusions)
-    steel = Facts(text="maraging steel bar", subject="steel", modifiers=("maraging",),
-                  quantities=(Quantity(2000.0, "megapascal", "2000 MPa"), Quantity(300.0, "millimeter", "300 mm")))
+    steel = Facts(
+        text="maraging steel bar",
+        subject="steel",
+        modifiers=("maraging",),
+        quantities=(Quantity(2000.0, "megapascal", "2000 MPa"), Quantity(300.0, "millimeter", "300 mm")),
+    )
     assert evaluate(item, steel).status == "applies"
-    small_bar = Facts(text="maraging steel bar", subject="steel",
-                      quantities=(Quantity(2000.0, "megapascal", "2000 MPa"), Quantity(50.0, "millimeter", "50 mm")))
+    small_bar = Facts(
+        text="maraging steel bar",
+        subject="steel",
+        quantities=(Quantity(2000.0, "megapascal", "2000 MPa"), Quantity(50.0, "millimeter", "50 mm")),
+    )
     result = evaluate(item, small_bar)
     assert result.status == "does not apply" and result.deciding is not None and result.deciding.kind == "exclusion"
 
@@ -112,7 +119,9 @@ def test_list_ii_flattened_exponents_are_repaired(list_ii: dict[str, ItemCriteri
 
 
 def test_1c350_chemicals_have_names_and_cas(ccl: dict[str, ItemCriteria]) -> None:
-    chemicals = {cas: leaf for item in ("1C350.b", "1C350.c") for leaf in _kind(ccl[item], "chemical") for cas in leaf.cas}
+    chemicals = {
+        cas: leaf for item in ("1C350.b", "1C350.c") for leaf in _kind(ccl[item], "chemical") for cas in leaf.cas
+    }
     assert "thiodiglycol" in chemicals["111-48-8"].names
     assert "triethyl phosphite" in chemicals["122-52-1"].names
     assert "dimethyl hydrogen phosphite" in chemicals["868-85-9"].names
@@ -129,16 +138,22 @@ def test_2b204_other_than_2b104_is_an_exclusion(ccl: dict[str, ItemCriteria]) ->
     item = ccl["2B204.a"]
     assert any({"2B004", "2B104"} <= set(x.refers) for x in item.exclusions)
     assert all(leaf.kind != "exclusion" or leaf.refers for leaf in leaves(item.tree))
-    press = Facts(text="isostatic press", subject="press", modifiers=("isostatic",),
-                  quantities=(Quantity(200.0, "megapascal", "200 MPa"), Quantity(300.0, "millimeter", "300 mm")))
+    press = Facts(
+        text="isostatic press",
+        subject="press",
+        modifiers=("isostatic",),
+        quantities=(Quantity(200.0, "megapascal", "200 MPa"), Quantity(300.0, "millimeter", "300 mm")),
+    )
     assert evaluate(item, press).status == "applies"
 
 
 def test_glass_lined_reactor_of_3000_litres_applies(ccl: dict[str, ItemCriteria]) -> None:
     result = evaluate(ccl["2B350.a"], _reactor(3000, GLASS))
     assert result.status == "applies" and result.subject_fits
-    assert result.reason == ("3000 L lies inside greater than 0.1 m3 (100 liters) and less than 20 m3 (20,000 liters); "
-                             "glass-lined steel is a listed material (glass)")
+    assert result.reason == (
+        "3000 L lies inside greater than 0.1 m3 (100 liters) and less than 20 m3 (20,000 liters); "
+        "glass-lined steel is a listed material (glass)"
+    )
     assert {c.verdict for c in result.checks} == {"met"}
 
 
@@ -163,8 +178,11 @@ def test_materials_decide_the_reactor(ccl: dict[str, ItemCriteria]) -> None:
 
 def test_frequency_changer_without_stability_is_undetermined(ccl: dict[str, ItemCriteria]) -> None:
     def changer(hz: float, *more: Quantity) -> Facts:
-        return Facts(text="frequency changer", subject="frequency changer",
-                     quantities=(Quantity(hz, "hertz", f"{hz:g} Hz"), Quantity(50.0, "kilovolt_ampere", "50 kVA"), *more))
+        return Facts(
+            text="frequency changer",
+            subject="frequency changer",
+            quantities=(Quantity(hz, "hertz", f"{hz:g} Hz"), Quantity(50.0, "kilovolt_ampere", "50 kVA"), *more),
+        )
 
     result = evaluate(ccl["3A225"], changer(800))
     assert result.status == "undetermined"
@@ -177,11 +195,21 @@ def test_frequency_changer_without_stability_is_undetermined(ccl: dict[str, Item
 
 
 def test_a_quantity_about_another_part_or_condition_does_not_answer(ccl: dict[str, ItemCriteria]) -> None:
-    exchanger = Facts(text="heat exchanger", subject="heat exchanger", materials=(GLASS,),
-                      quantities=(Quantity(5.0, "meter**2", "filter area 5 m2"),))
+    exchanger = Facts(
+        text="heat exchanger",
+        subject="heat exchanger",
+        materials=(GLASS,),
+        quantities=(Quantity(5.0, "meter**2", "filter area 5 m2"),),
+    )
     assert evaluate(ccl["2B350.d"], exchanger).status == "undetermined"
-    hot = Leaf(kind="threshold", text="more than 1 000 MPa", property="tensile strength", op=">",
-               bound=Quantity(1000.0, "megapascal", "1 000 MPa"), condition="at 473 K")
+    hot = Leaf(
+        kind="threshold",
+        text="more than 1 000 MPa",
+        property="tensile strength",
+        op=">",
+        bound=Quantity(1000.0, "megapascal", "1 000 MPa"),
+        condition="at 473 K",
+    )
     item = ItemCriteria("X1", "s", "L", "v", "alloys", ("alloy",), Node("all", (hot,)))
     cold = Facts(text="alloy 1 200 MPa", quantities=(Quantity(1200.0, "megapascal", "tensile strength 1 200 MPa"),))
     assert evaluate(item, cold).status == "undetermined"
@@ -190,8 +218,7 @@ def test_a_quantity_about_another_part_or_condition_does_not_answer(ccl: dict[st
 
 
 def test_other_goods_do_not_fit_the_subject(ccl: dict[str, ItemCriteria]) -> None:
-    coffee = Facts(text="domestic coffee machine", subject="machine", modifiers=("coffee",),
-                   quantities=(_litres(1.5),))
+    coffee = Facts(text="domestic coffee machine", subject="machine", modifiers=("coffee",), quantities=(_litres(1.5),))
     result = evaluate(ccl["2B350.i"], coffee)
     assert not result.subject_fits and result.status == "does not apply"
     assert evaluate(ccl["2B350.c.1"], Facts(text="tank", subject="tank")).subject_fits
@@ -201,10 +228,18 @@ def test_other_goods_do_not_fit_the_subject(ccl: dict[str, ItemCriteria]) -> Non
 def test_criteria_round_trip_through_json_and_the_snapshot(ccl: dict[str, ItemCriteria], tmp_path: Path) -> None:
     items = [ccl[code] for code in ("2B350.a", "3A225", "1C216", "1C350.b")]
     assert [criteria_from_json(criteria_to_json(c)) for c in items] == items
-    from assistant.types import Passage
+    from assistant.core.types import Passage
 
-    passage = Passage(id="v1:0", text="2B350 ...", source="us-ccl", list_label="US CCL", version="v1",
-                      version_id="v1", kind="control-list", entry="2B350")
+    passage = Passage(
+        id="v1:0",
+        text="2B350 ...",
+        source="us-ccl",
+        list_label="US CCL",
+        version="v1",
+        version_id="v1",
+        kind="control-list",
+        entry="2B350",
+    )
     written = Snapshot.write(tmp_path / "g1", [passage], items)
     loaded = Snapshot.load(tmp_path / "g1")
     assert loaded.criteria("2b350.A") == [ccl["2B350.a"]]
@@ -216,11 +251,12 @@ def test_criteria_round_trip_through_json_and_the_snapshot(ccl: dict[str, ItemCr
 def test_list_ii_1c350_mixture_notes_free_weak_mixtures_of_the_items_they_name(
     list_ii: dict[str, ItemCriteria],
 ) -> None:
-    from assistant.facts import read_facts
+    from assistant.reading.facts import read_facts
 
     tdg, pocl3 = list_ii["1C350.1"], list_ii["1C350.2"]
     assert [(x.bound.value, x.scope[:2]) for x in tdg.exclusions if x.bound is not None] == [
-        (10.0, ("1C350.1", "1C350.3"))]  # Note 2's 30 % holds only for States Party: the lower limit decides
+        (10.0, ("1C350.1", "1C350.3"))
+    ]  # Note 2's 30 % holds only for States Party: the lower limit decides
     assert [x.bound.value for x in pocl3.exclusions if x.bound is not None] == [30.0]  # Note 3
     assert evaluate(tdg, read_facts("thiodiglycol 5 % aqueous solution, 1 000 L")).status == "does not apply"
     assert evaluate(tdg, read_facts("thiodiglycol 20 % solution")).status == "applies"
@@ -266,9 +302,13 @@ def test_materials_come_from_the_note_the_clause_refers_to(ccl: dict[str, ItemCr
     crucible = ccl["2A225.b"]  # "Made of or lined with tantalum, having a purity of 99.9% or greater by weight"
     assert _kind(crucible, "material")[0].materials == ("tantalum",)
     assert _leaf(crucible, "threshold", "purity").bound.value == 99.9
-    assert evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(PTFE,))).status != "does not apply"
-    assert evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(STAINLESS_316L,))).status == \
-        "does not apply"
+    assert (
+        evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(PTFE,))).status != "does not apply"
+    )
+    assert (
+        evaluate(ccl["2B350.g.1"], Facts(text="valve", subject="valve", materials=(STAINLESS_316L,))).status
+        == "does not apply"
+    )
 
 
 def test_decontrol_clauses_on_preamble_lines_and_bounds_of_named_goods(ccl: dict[str, ItemCriteria]) -> None:
@@ -291,9 +331,15 @@ def test_features_and_counts_stated_in_words(ccl: dict[str, ItemCriteria]) -> No
     assert (rodents.op, rodents.bound.value) == (">=", 12.0)
     assert not _kind(ccl["3A225"], "exclusion")  # features are never read as exclusions
     # A feature the description denies decides as a figure would.
-    changer = Facts(text="single-phase frequency changer", subject="frequency changer",
-                    quantities=(Quantity(800.0, "hertz", "800 Hz"), Quantity(50.0, "kilovolt_ampere", "50 kVA"),
-                                Quantity(0.1, "percent", "frequency stability 0.1%")))
+    changer = Facts(
+        text="single-phase frequency changer",
+        subject="frequency changer",
+        quantities=(
+            Quantity(800.0, "hertz", "800 Hz"),
+            Quantity(50.0, "kilovolt_ampere", "50 kVA"),
+            Quantity(0.1, "percent", "frequency stability 0.1%"),
+        ),
+    )
     denied = evaluate(ccl["3A225"], changer)
     assert denied.status == "does not apply" and denied.deciding.property == "multiphase output"
 
@@ -318,7 +364,9 @@ def test_comparator_asides_restatements_and_periods(ccl: dict[str, ItemCriteria]
     assert repeatability.text == "equal to or less (better) than 0.9 µm"  # the list's own words
     freeze = _kind(ccl["2B352.e"], "threshold")  # "10 kg of ice or greater in 24 hours (10 liters of water ...)"
     assert [(leaf.property, leaf.op, round(leaf.bound.value * 24, 6), leaf.bound.unit) for leaf in freeze] == [
-        ("condenser capacity", ">=", 10.0, "kilogram/hour"), ("condenser capacity", "<", 1000.0, "kilogram/hour")]
+        ("condenser capacity", ">=", 10.0, "kilogram/hour"),
+        ("condenser capacity", "<", 1000.0, "kilogram/hour"),
+    ]
     pumps = {leaf.property for leaf in _kind(ccl["2B350.i"], "threshold")}
     assert pumps == {"manufacturer specified maximum flow-rate"}  # a hyphenated measure gets no kind appended
 
@@ -331,7 +379,8 @@ def test_a_sub_item_naming_its_goods_by_a_bare_noun_keeps_the_parents_words(ccl:
 
 
 def test_words_opening_with_a_quantity_name_no_goods_and_a_first_figure_stays(
-        ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]) -> None:
+    ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]
+) -> None:
     assert ccl["1C116.a.1"].subject == ccl["1C116.a.2"].subject == "Maraging steels"
     assert list_ii["1C116.a.1"].subject.startswith("Maraging steels")
     assert ccl["2B999.g"].subject.startswith("304 and 316 stainless steel valves")
@@ -342,13 +391,17 @@ def test_what_goods_defend_against_or_detect_are_qualities_not_other_kinds(ccl: 
     assert mask.subject.startswith("Full face masks") and ccl["1A004.a.3"].subject == mask.subject
     assert {leaf.property for leaf in _kind(mask, "feature")} >= {"biological agents", "chemical warfare agents"}
     assert not [n for n in _nodes(mask.tree) if n.subject_terms and not n.children]
-    from assistant.facts import read_facts
+    from assistant.reading.facts import read_facts
 
-    said = evaluate(mask, read_facts("gas mask filter canister rated against chemical warfare agents"),
-                    judge_subject=False)
+    said = evaluate(
+        mask, read_facts("gas mask filter canister rated against chemical warfare agents"), judge_subject=False
+    )
     assert said.status == "applies"
     assert {leaf.property for leaf in _kind(ccl["1A004.c"], "feature")} == {
-        "biological agents", "radioactive materials", "chemical warfare agents"}
+        "biological agents",
+        "radioactive materials",
+        "chemical warfare agents",
+    }
 
 
 def _nodes(tree: Node | Leaf | None) -> list[Node]:
@@ -358,10 +411,13 @@ def _nodes(tree: Node | Leaf | None) -> list[Node]:
 
 
 def test_a_range_from_one_figure_up_to_another_keeps_both_ends(ccl: dict[str, ItemCriteria]) -> None:
-    from assistant.facts import read_facts
+    from assistant.reading.facts import read_facts
 
     changers = ccl["3A999.a"]
-    assert sorted((leaf.op, leaf.bound.value) for leaf in _kind(changers, "threshold")) == [("<=", 600.0), (">=", 300.0)]
+    assert sorted((leaf.op, leaf.bound.value) for leaf in _kind(changers, "threshold")) == [
+        ("<=", 600.0),
+        (">=", 300.0),
+    ]
     assert _kind(changers, "threshold")[0].text == "from 300 up to 600 Hz"
     assert evaluate(changers, read_facts("frequency converter 50 Hz"), judge_subject=False).status == "does not apply"
     assert evaluate(changers, read_facts("frequency changer 400 Hz"), judge_subject=False).status == "applies"
@@ -372,12 +428,14 @@ def test_counts_joined_by_or_are_alternatives(ccl: dict[str, ItemCriteria]) -> N
     assert nose.subject == "Nose-only exposure apparatus"
     assert nose.tree is not None and nose.tree.op == "any"
     assert sorted((leaf.property, leaf.op, leaf.bound.value) for leaf in _kind(nose, "count")) == [
-        ("animal", ">=", 2.0), ("rodent", ">=", 12.0)]
+        ("animal", ">=", 2.0),
+        ("rodent", ">=", 12.0),
+    ]
     assert [leaf.bound.value for leaf in _kind(ccl["2B001.a"], "count")]
 
 
 def test_numerical_control_stated_as_a_characteristic_is_a_feature(ccl: dict[str, ItemCriteria]) -> None:
-    from assistant.facts import read_facts
+    from assistant.reading.facts import read_facts
 
     (control,) = _kind(ccl["2B209.a.2"], "feature")
     assert control.property == "numerical or computer control" and "cnc" in control.names
@@ -386,7 +444,8 @@ def test_numerical_control_stated_as_a_characteristic_is_a_feature(ccl: dict[str
 
 
 def test_sub_items_figures_complete_a_lead_in_ending_on_a_comparator(
-        ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]) -> None:
+    ccl: dict[str, ItemCriteria], list_ii: dict[str, ItemCriteria]
+) -> None:
     for items in (ccl, list_ii):
         strength = sorted((leaf.op, leaf.bound.value, leaf.property) for leaf in _kind(items["1C116.a"], "threshold"))
         assert strength == [(">=", 0.9, "ultimate tensile strength"), (">=", 1.5, "ultimate tensile strength")]

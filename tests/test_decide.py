@@ -5,12 +5,35 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ask import Assistant
-from assistant.notes import classes, excluded, other_class, paragraphs
+from assistant.answer.ask import Assistant
+from assistant.decision.notes import classes, excluded, other_class, paragraphs
 from tests.conftest import excerpt_home
 
-CODES = ("1A004", "1A613", "1C216", "1C350", "1C355", "1C995", "2B001", "2B201", "2B230", "2B231", "2B233", "2B350",
-         "2B352", "2B999", "3A201", "3A225", "3A226", "3A227", "3A228", "3A999", "5A991", "6A203", "9A120")
+CODES = (
+    "1A004",
+    "1A613",
+    "1C216",
+    "1C350",
+    "1C355",
+    "1C995",
+    "2B001",
+    "2B201",
+    "2B230",
+    "2B231",
+    "2B233",
+    "2B350",
+    "2B352",
+    "2B999",
+    "3A201",
+    "3A225",
+    "3A226",
+    "3A227",
+    "3A228",
+    "3A999",
+    "5A991",
+    "6A203",
+    "9A120",
+)
 
 
 @pytest.fixture(scope="module")
@@ -19,27 +42,35 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> None:
-    note = "Note 2: 2B352.f.2. does not include isolators specially designed for barrier nursing or " \
-           "transportation of infected patients."
+    note = (
+        "Note 2: 2B352.f.2. does not include isolators specially designed for barrier nursing or "
+        "transportation of infected patients."
+    )
     assert excluded([note], "patient isolator designed for transport of infected patients")
     assert not excluded([note], "glove box isolator for virus work")
-    civil = "Note 2: 7A003 does not control inertial measurement equipment which are certified for use on " \
-            "civil aircraft by civil aviation authorities"
+    civil = (
+        "Note 2: 7A003 does not control inertial measurement equipment which are certified for use on "
+        "civil aircraft by civil aviation authorities"
+    )
     assert not excluded([civil], "strapdown inertial measurement unit for ballistic missile guidance")
     elsewhere = "Note: This entry does not control the detonators and other items described in ECCN 1A007."
     assert not excluded([elsewhere], "firing set for exploding bridgewire detonators")
 
 
 def test_a_single_word_of_an_exclusion_counts_only_as_the_stated_purpose() -> None:
-    note = "Note: 1A004 does not control: Occupational health or safety equipment limited by design or " \
-           "function to protect against hazards specific to civil industries, including: 1. mining; 2. quarrying"
+    note = (
+        "Note: 1A004 does not control: Occupational health or safety equipment limited by design or "
+        "function to protect against hazards specific to civil industries, including: 1. mining; 2. quarrying"
+    )
     assert excluded([note], "disposable dust mask for mining") == "mining"
     assert not excluded([note], "mining truck gas mask")
 
 
 def test_classes_and_notes_are_read_from_the_list_text() -> None:
-    text = "g.2. Biocontainment chambers\nNote 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety\n" \
-           "cabinets, as specified.\ng.2.a. Fully enclosed workspace"
+    text = (
+        "g.2. Biocontainment chambers\nNote 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety\n"
+        "cabinets, as specified.\ng.2.a. Fully enclosed workspace"
+    )
     assert paragraphs(text) == ("Note 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety cabinets, as specified.",)
     assert classes("Class 2 and class IV") == {2, 4}
     assert other_class(paragraphs(text), "class II biological safety cabinet")
@@ -50,8 +81,10 @@ def test_classes_and_notes_are_read_from_the_list_text() -> None:
     ("question", "note"),
     [
         ("class II biological safety cabinet, open front, HEPA filtered", "fully enclosed"),
-        ("patient isolator designed for transport of infected patients, HEPA filtered, negative pressure",
-         "infected patients"),
+        (
+            "patient isolator designed for transport of infected patients, HEPA filtered, negative pressure",
+            "infected patients",
+        ),
         ("reverse osmosis water purification unit", "reverse osmosis"),
         ("disposable dust mask for mining", "mining"),
     ],
@@ -100,11 +133,14 @@ def test_only_a_catch_all_sharing_a_word_is_no_match(assistant: Assistant) -> No
 
 @pytest.mark.parametrize(
     ("question", "falls"),
-    [("reactor 2 000 L with agitator, wetted parts 316L stainless steel", "2B999.g"),
-     ("carbon steel storage tank 30 m3 for diesel", "EAR99")],
+    [
+        ("reactor 2 000 L with agitator, wetted parts 316L stainless steel", "2B999.g"),
+        ("carbon steel storage tank 30 m3 for diesel", "EAR99"),
+    ],
 )
-def test_ruled_out_goods_fall_to_the_catch_all_that_names_their_material(assistant: Assistant, question: str,
-                                                                         falls: str) -> None:
+def test_ruled_out_goods_fall_to_the_catch_all_that_names_their_material(
+    assistant: Assistant, question: str, falls: str
+) -> None:
     answer = assistant.ask(question)
 
     assert answer.decision == "not-controlled-as-described"
@@ -185,8 +221,9 @@ def test_a_mixture_below_the_concentration_the_list_names_is_not_controlled(assi
 
 
 def test_a_freeze_dryer_is_decided_by_its_condenser_capacity_a_freezer_is_none(assistant: Assistant) -> None:
-    french = assistant.ask("lyophilisateur de laboratoire, capacité du condenseur 2 kg de glace en 24 h, "
-                           "stérilisable à la vapeur")
+    french = assistant.ask(
+        "lyophilisateur de laboratoire, capacité du condenseur 2 kg de glace en 24 h, stérilisable à la vapeur"
+    )
     freezer = assistant.ask("chest freezer 300 L, -18 C")
 
     assert french.decision == "not-controlled-as-described"
@@ -229,7 +266,8 @@ def test_a_military_item_refuses_civil_goods_for_its_whole_entry(assistant: Assi
 
 
 def test_a_pressure_transmitter_is_a_pressure_transducer(assistant: Assistant) -> None:
-    answer = assistant.ask("pressure transmitter, 17-4PH stainless steel diaphragm, range 0-100 kPa, "
-                           "accuracy 0.25 % FS")
+    answer = assistant.ask(
+        "pressure transmitter, 17-4PH stainless steel diaphragm, range 0-100 kPa, accuracy 0.25 % FS"
+    )
 
     assert answer.decision == "not-controlled-as-described" and "2B230" in [r.entry for r in answer.ruled_out]

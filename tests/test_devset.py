@@ -22,8 +22,20 @@ CHECKS = ROOT / "bench" / "checks.yaml"
 CCL_XML = SOURCES / "us-ccl" / "ccl_supp1.xml"
 LIST_II_PDF = SOURCES / "no-export-control" / "list-ii-dual-use-goods.pdf"
 
-KINDS = {"description", "tradename", "cas", "misspelling", "spec-met", "below-threshold", "not-controlled", "code",
-         "look-alike", "material", "invoice", "ordinary"}
+KINDS = {
+    "description",
+    "tradename",
+    "cas",
+    "misspelling",
+    "spec-met",
+    "below-threshold",
+    "not-controlled",
+    "code",
+    "look-alike",
+    "material",
+    "invoice",
+    "ordinary",
+}
 EXPECTS = {"controlled", "below-threshold", "not-controlled"}
 DECISIONS = {"likely-controlled", "needs-facts", "not-controlled-as-described", "no-match"}
 VERDICTS = {"met", "not met", "not stated"}
@@ -101,9 +113,11 @@ def test_expectation_agrees_with_kind_and_gold(devset: list[dict[str, Any]]) -> 
 
 def test_decision_agrees_with_expectation(devset: list[dict[str, Any]]) -> None:
     """Controlled goods are decided or need facts; ruled-out goods name the entry that was ruled out."""
-    allowed = {"controlled": {"likely-controlled", "needs-facts"},
-               "below-threshold": {"not-controlled-as-described"},
-               "not-controlled": {"not-controlled-as-described", "no-match"}}
+    allowed = {
+        "controlled": {"likely-controlled", "needs-facts"},
+        "below-threshold": {"not-controlled-as-described"},
+        "not-controlled": {"not-controlled-as-described", "no-match"},
+    }
     for q in devset:
         assert q["decision"] in allowed[q["expect"]], q["id"]
         assert (q["decision"] == "no-match") == (not q["gold"]), q["id"]

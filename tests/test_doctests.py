@@ -11,8 +11,9 @@ import pytest
 import assistant
 import ingest
 
-MODULES = sorted(f"{package.__name__}.{m.name}" for package in (assistant, ingest)
-                 for m in pkgutil.iter_modules(package.__path__))
+MODULES = sorted(
+    f"{package.__name__}.{m.name}" for package in (assistant, ingest) for m in pkgutil.iter_modules(package.__path__)
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import IngestError
+from assistant.core.errors import IngestError
 from ingest.ecfr import looks_like_ecfr, read_ecfr
 from ingest.entries import Entry, Item
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import IngestError
-from assistant.evaluate import evaluate
-from assistant.facts import phrase_heads, read_facts
-from assistant.subjects import singular
-from assistant.materials import find_materials, load_materials, materials_table
-from assistant.types import Evaluation, ItemCriteria
+from assistant.core.errors import IngestError
+from assistant.core.types import Evaluation, ItemCriteria
+from assistant.decision.evaluate import evaluate
+from assistant.knowledge.materials import find_materials, load_materials, materials_table
+from assistant.knowledge.subjects import singular
+from assistant.reading.facts import phrase_heads, read_facts
 from ingest.criteria import criteria_of
 from ingest.ecfr import read_ecfr
 from tests.conftest import CCL_XML
@@ -56,8 +56,17 @@ def test_modifiers_are_the_other_goods_words() -> None:
     assert read_facts("wooden office chair").modifiers == ("wooden", "office")
 
 
-@pytest.mark.parametrize(("word", "one"), [("tyres", "tyre"), ("tomatoes", "tomato"), ("T-shirts", "t-shirt"),
-                                           ("presses", "press"), ("bellows", "bellows"), ("batteries", "battery")])
+@pytest.mark.parametrize(
+    ("word", "one"),
+    [
+        ("tyres", "tyre"),
+        ("tomatoes", "tomato"),
+        ("T-shirts", "t-shirt"),
+        ("presses", "press"),
+        ("bellows", "bellows"),
+        ("batteries", "battery"),
+    ],
+)
 def test_singular(word: str, one: str) -> None:
     assert singular(word) == one
 
@@ -88,9 +97,13 @@ def test_french_units() -> None:
 
 @pytest.mark.parametrize(
     ("question", "counts"),
-    [("5-axis milling machine", {"axes": 5}), ("lathe with 5 axes", {"axes": 5}),
-     ("oscilloscope 2 channels 1 GHz", {"channels": 2}), ("two-channel recorder", {"channels": 2}),
-     ("fraiseuse 5 axes", {"axes": 5})],
+    [
+        ("5-axis milling machine", {"axes": 5}),
+        ("lathe with 5 axes", {"axes": 5}),
+        ("oscilloscope 2 channels 1 GHz", {"channels": 2}),
+        ("two-channel recorder", {"channels": 2}),
+        ("fraiseuse 5 axes", {"axes": 5}),
+    ],
 )
 def test_counts(question: str, counts: dict[str, int]) -> None:
     assert read_facts(question).counts == counts
@@ -152,9 +165,14 @@ def test_a_lining_is_the_wetted_material() -> None:
 
 @pytest.mark.parametrize(
     ("question", "fragment"),
-    [("reactor -50 L", "negative volume"), ("signal generator 10^30 Hz", "beyond any real goods"),
-     ("furnace at -300 °C", "below absolute zero"), ("alloy 130 % Ni", "beyond any real goods"),
-     ("pump 5 bbl/d", "not understood"), ("fibre density 5 MPa", "not a density")],
+    [
+        ("reactor -50 L", "negative volume"),
+        ("signal generator 10^30 Hz", "beyond any real goods"),
+        ("furnace at -300 °C", "below absolute zero"),
+        ("alloy 130 % Ni", "beyond any real goods"),
+        ("pump 5 bbl/d", "not understood"),
+        ("fibre density 5 MPa", "not a density"),
+    ],
 )
 def test_impossible_values_and_unreadable_units_are_noted(question: str, fragment: str) -> None:
     assert any(fragment in note for note in read_facts(question).notes)
@@ -176,11 +194,24 @@ def test_the_table_has_at_least_80_rows_each_with_a_source() -> None:
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("316L", "316L stainless steel"), ("316 L", "316L stainless steel"), ("SS316L", "316L stainless steel"),
-     ("AISI 316L", "316L stainless steel"), ("Hastelloy C276", "Hastelloy C-276"), ("C-276", "Hastelloy C-276"),
-     ("glass lined", "glass-lined steel"), ("glass-lined", "glass-lined steel"), ("réacteur émaillé", "glass-lined steel"),
-     ("PTFE-lined", "PTFE"), ("Teflon", "PTFE"), ("Kynar", "PVDF"), ("Carpenter 20", "Alloy 20"),
-     ("UNS N10276", "Hastelloy C-276"), ("Ti-6Al-4V", "titanium grade 5 (Ti-6Al-4V)"), ("maraging 350", "maraging steel 350")],
+    [
+        ("316L", "316L stainless steel"),
+        ("316 L", "316L stainless steel"),
+        ("SS316L", "316L stainless steel"),
+        ("AISI 316L", "316L stainless steel"),
+        ("Hastelloy C276", "Hastelloy C-276"),
+        ("C-276", "Hastelloy C-276"),
+        ("glass lined", "glass-lined steel"),
+        ("glass-lined", "glass-lined steel"),
+        ("réacteur émaillé", "glass-lined steel"),
+        ("PTFE-lined", "PTFE"),
+        ("Teflon", "PTFE"),
+        ("Kynar", "PVDF"),
+        ("Carpenter 20", "Alloy 20"),
+        ("UNS N10276", "Hastelloy C-276"),
+        ("Ti-6Al-4V", "titanium grade 5 (Ti-6Al-4V)"),
+        ("maraging 350", "maraging steel 350"),
+    ],
 )
 def test_materials_are_found_by_alias(text: str, name: str) -> None:
     (mention,) = find_materials(f"pump in {text}, 2 m3/h")
@@ -195,12 +226,17 @@ def test_fluoropolymers_carry_their_fluorine_content() -> None:
 
 def test_a_bad_row_is_named_in_the_error(tmp_path: Path) -> None:
     path = tmp_path / "materials.yaml"
-    path.write_text("- {name: ok, aliases: [a1], family: glass, source: s}\n"
-                    "- {name: wrong, aliases: [b1], family: cheese, source: s}\n", encoding="utf-8")
+    path.write_text(
+        "- {name: ok, aliases: [a1], family: glass, source: s}\n"
+        "- {name: wrong, aliases: [b1], family: cheese, source: s}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(IngestError, match=r"materials.yaml: row 2 \(wrong\): family 'cheese'"):
         load_materials(path)
-    path.write_text("- {name: a, aliases: [x1], family: glass, source: s}\n"
-                    "- {name: b, aliases: [X-1], family: glass, source: s}\n", encoding="utf-8")
+    path.write_text(
+        "- {name: a, aliases: [x1], family: glass, source: s}\n- {name: b, aliases: [X-1], family: glass, source: s}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(IngestError, match="alias 'X-1' also names a"):
         load_materials(path)
     path.write_text("- [unclosed", encoding="utf-8")
@@ -229,15 +265,20 @@ def test_a_percentage_that_names_an_element_is_its_content(question: str, conten
 def test_a_property_stated_in_two_states_keeps_its_label() -> None:
     facts = read_facts("maraging steel sheet 3 mm, tensile strength 0.85 GPa solution annealed, 1.40 GPa aged")
     assert [(q.value, q.property) for q in facts.quantities if q.unit == "gigapascal"] == [
-        (0.85, "tensile strength"), (1.4, "tensile strength")]
+        (0.85, "tensile strength"),
+        (1.4, "tensile strength"),
+    ]
     other = read_facts("tensile strength 0.85 GPa, pressure 1.4 GPa").quantities
     assert [q.property for q in other] == ["tensile strength", ""]
 
 
 @pytest.mark.parametrize(
     ("question", "value", "unit"),
-    [("PTFE lined ball valve DN 8", 8, "millimeter"), ("ball valve DN50, PFA lined", 50, "millimeter"),
-     ("gate valve NPS 3/4", 0.75, "inch")],
+    [
+        ("PTFE lined ball valve DN 8", 8, "millimeter"),
+        ("ball valve DN50, PFA lined", 50, "millimeter"),
+        ("gate valve NPS 3/4", 0.75, "inch"),
+    ],
 )
 def test_nominal_sizes_by_designation(question: str, value: float, unit: str) -> None:
     (q,) = read_facts(question).quantities
@@ -271,8 +312,9 @@ def test_derived_specific_modulus_and_strength_decide_fibres(ccl: dict[str, Item
     assert low.status == "does not apply" and low.deciding.property == "specific modulus"
     assert [v for v, _ in _checks(low)["specific tensile strength"]] == ["not met"]
     assert [v for v, _ in _checks(evaluate(ccl["1C210.a"], low_fibre))["specific modulus"]] == ["not met"]
-    high = evaluate(ccl["1C210.a"], read_facts("carbon fibre, tensile strength 5.5 GPa, modulus 290 GPa, "
-                                                "density 1.8 g/cm3"))
+    high = evaluate(
+        ccl["1C210.a"], read_facts("carbon fibre, tensile strength 5.5 GPa, modulus 290 GPa, density 1.8 g/cm3")
+    )
     assert high.status == "applies"
     # A modulus is no specific modulus: without a density it answers nothing.
     alone = evaluate(ccl["1C210.a"], read_facts("fibre tow, modulus 600 GPa"))
@@ -297,13 +339,16 @@ def test_an_element_content_answers_the_limit_on_that_element(ccl: dict[str, Ite
 def test_a_named_grade_gives_its_nominal_composition(ccl: dict[str, ItemCriteria]) -> None:
     steel = evaluate(ccl["2B230"], read_facts("pressure transducer, 316L diaphragm, full scale 10 kPa"))
     assert steel.status == "does not apply" and _checks(steel)["material"][0] == ("not met", "316L stainless steel")
-    inconel = evaluate(ccl["2B230"], read_facts("capacitance manometer, Inconel 600 diaphragm, full scale 1 000 Pa, "
-                                                "accuracy 0.25 % of full scale"))
+    inconel = evaluate(
+        ccl["2B230"],
+        read_facts("capacitance manometer, Inconel 600 diaphragm, full scale 1 000 Pa, accuracy 0.25 % of full scale"),
+    )
     assert inconel.status == "applies" and _checks(inconel)["material"][0] == ("met", "Inconel 600")
     assert _checks(inconel)["accuracy"][0] == ("met", "0.25 %")
     # A family whose content spans the bound is asked for, never assumed.
-    heavy = evaluate(ccl["1C226"], read_facts("tungsten alloy hollow cylinder inside diameter 150 mm, 25 kg"),
-                     judge_subject=False)
+    heavy = evaluate(
+        ccl["1C226"], read_facts("tungsten alloy hollow cylinder inside diameter 150 mm, 25 kg"), judge_subject=False
+    )
     assert heavy.status == "undetermined" and _checks(heavy)["tungsten content"][0][0] == "not stated"
 
 
@@ -314,7 +359,9 @@ def test_the_goods_own_words_before_a_figure_are_no_other_part(ccl: dict[str, It
 
 
 def test_a_figure_said_of_the_part_a_leaf_names(ccl: dict[str, ItemCriteria]) -> None:
-    ev = evaluate(ccl["2B226.a"], read_facts("vacuum induction furnace, 1 700 C, induction coil 900 mm diameter, 50 kW"))
+    ev = evaluate(
+        ccl["2B226.a"], read_facts("vacuum induction furnace, 1 700 C, induction coil 900 mm diameter, 50 kW")
+    )
     assert ev.status == "does not apply" and ev.deciding.property == "induction coil diameter"
     assert _checks(ev)["operation temperature"] == [("met", "1 700 C")]
 
@@ -338,11 +385,13 @@ def test_a_bare_figure_does_not_answer_a_leaf_about_other_goods(ccl: dict[str, I
 
 
 def test_exclusions_that_hold(ccl: dict[str, ItemCriteria]) -> None:
-    collimator = evaluate(ccl["1C226"], read_facts("tungsten alloy gamma-ray collimator, hollow cylinder "
-                                                    "inside diameter 150 mm, 25 kg"))
+    collimator = evaluate(
+        ccl["1C226"], read_facts("tungsten alloy gamma-ray collimator, hollow cylinder inside diameter 150 mm, 25 kg")
+    )
     assert collimator.status == "does not apply" and "collimators" in collimator.reason
-    balls = evaluate(ccl["1C216"], read_facts("maraging steel balls 50 mm diameter, capable of 2 050 MPa"),
-                     judge_subject=False)
+    balls = evaluate(
+        ccl["1C216"], read_facts("maraging steel balls 50 mm diameter, capable of 2 050 MPa"), judge_subject=False
+    )
     assert balls.status == "does not apply"
     # The exclusion is a check row on what it leaves controlled: "not met" = excluded.
     assert _checks(balls)["all linear dimension"] == [("not met", "50 mm")]
@@ -355,9 +404,11 @@ def test_a_nominal_size_answers_a_valve(ccl: dict[str, ItemCriteria]) -> None:
 
 @pytest.mark.parametrize(
     ("question", "counts"),
-    [("CNC cylindrical grinding machine, axes X, Z and C", {"axes": 3, "rotary axes": 1}),
-     ("CNC turning centre, 2 axes X/Z", {"axes": 2, "rotary axes": 0}),
-     ("X/Y/Z axes milling machine", {"axes": 3, "rotary axes": 0})],
+    [
+        ("CNC cylindrical grinding machine, axes X, Z and C", {"axes": 3, "rotary axes": 1}),
+        ("CNC turning centre, 2 axes X/Z", {"axes": 2, "rotary axes": 0}),
+        ("X/Y/Z axes milling machine", {"axes": 3, "rotary axes": 0}),
+    ],
 )
 def test_axes_named_by_their_letters(question: str, counts: dict[str, int]) -> None:
     assert read_facts(question).counts == counts
@@ -365,13 +416,19 @@ def test_axes_named_by_their_letters(question: str, counts: dict[str, int]) -> N
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("centrifugal pump, cast iron casing", "grey cast iron"), ("valve body A216 WCB", "cast carbon steel WCB"),
-     ("ASTM A351 CF3M ball valve", "cast stainless CF8M"), ("pump in Duriron", "ferrosilicon (high-silicon iron)"),
-     ("beryllium copper spring contacts", "beryllium copper C17200"),
-     # A grade word between the material and its grade number is read.
-     ("maraging steel grade 350 bar", "maraging steel 350"), ("Maraging Gr. 300 forging", "maraging steel 300"),
-     ("zirconium grade 702 tube", "zirconium 702"), ("Inconel alloy 625 pipe", "Inconel 625"),
-     ("Ti grade 2 sheet", "titanium grade 2")],
+    [
+        ("centrifugal pump, cast iron casing", "grey cast iron"),
+        ("valve body A216 WCB", "cast carbon steel WCB"),
+        ("ASTM A351 CF3M ball valve", "cast stainless CF8M"),
+        ("pump in Duriron", "ferrosilicon (high-silicon iron)"),
+        ("beryllium copper spring contacts", "beryllium copper C17200"),
+        # A grade word between the material and its grade number is read.
+        ("maraging steel grade 350 bar", "maraging steel 350"),
+        ("Maraging Gr. 300 forging", "maraging steel 300"),
+        ("zirconium grade 702 tube", "zirconium 702"),
+        ("Inconel alloy 625 pipe", "Inconel 625"),
+        ("Ti grade 2 sheet", "titanium grade 2"),
+    ],
 )
 def test_castings_copper_alloys_and_written_grades_are_read(text: str, name: str) -> None:
     (mention,) = find_materials(text)
@@ -389,11 +446,15 @@ def test_a_cast_iron_pump_is_no_listed_material_and_rotary_axes_count_apart(ccl:
 
 @pytest.mark.parametrize(
     ("question", "status"),
-    [("freeze dryer, condenser capacity 50 kg ice per 24 h, steam sterilisable", "applies"),
-     ("laboratory freeze dryer, condenser capacity 4 kg ice in 24 h", "does not apply"),
-     ("production freeze dryer, condenser capacity 1 500 kg ice per 24 h", "does not apply")],
+    [
+        ("freeze dryer, condenser capacity 50 kg ice per 24 h, steam sterilisable", "applies"),
+        ("laboratory freeze dryer, condenser capacity 4 kg ice in 24 h", "does not apply"),
+        ("production freeze dryer, condenser capacity 1 500 kg ice per 24 h", "does not apply"),
+    ],
 )
-def test_a_condenser_capacity_per_day_against_the_band(ccl: dict[str, ItemCriteria], question: str, status: str) -> None:
+def test_a_condenser_capacity_per_day_against_the_band(
+    ccl: dict[str, ItemCriteria], question: str, status: str
+) -> None:
     ev = evaluate(ccl["2B352.e"], read_facts(question), judge_subject=False)
     assert ev.status == status
     assert {c.parameter for c in ev.checks if c.asked is not None} == {"condenser capacity"}
@@ -401,10 +462,12 @@ def test_a_condenser_capacity_per_day_against_the_band(ccl: dict[str, ItemCriter
 
 @pytest.mark.parametrize(
     ("question", "status", "verdict"),
-    [("frequency converter 1 000 Hz, three-phase output, 20 kVA, stability 0.05 %", "applies", "met"),
-     ("inverter 3~ 45 kVA, 1 000 Hz, frequency stability 0.01 %", "applies", "met"),
-     ("frequency converter 1 000 Hz, single-phase output, 5 kVA, stability 0.1 %", "does not apply", "not met"),
-     ("frequency converter 1 000 Hz, 5 kVA, stability 0.1 %", "undetermined", "not stated")],
+    [
+        ("frequency converter 1 000 Hz, three-phase output, 20 kVA, stability 0.05 %", "applies", "met"),
+        ("inverter 3~ 45 kVA, 1 000 Hz, frequency stability 0.01 %", "applies", "met"),
+        ("frequency converter 1 000 Hz, single-phase output, 5 kVA, stability 0.1 %", "does not apply", "not met"),
+        ("frequency converter 1 000 Hz, 5 kVA, stability 0.1 %", "undetermined", "not stated"),
+    ],
 )
 def test_a_quality_the_list_states_in_words_is_met_denied_or_asked(
     ccl: dict[str, ItemCriteria], question: str, status: str, verdict: str
@@ -421,9 +484,11 @@ def test_a_quality_the_list_states_in_words_is_met_denied_or_asked(
 
 @pytest.mark.parametrize(
     "question",
-    ["enamelled reactor 6 300 L with anchor agitator and jacket",
-     "enamelled reactor 6 300 L and heat transfer surface",
-     "enamelled reactor 6 300 L for pressure service"],
+    [
+        "enamelled reactor 6 300 L with anchor agitator and jacket",
+        "enamelled reactor 6 300 L and heat transfer surface",
+        "enamelled reactor 6 300 L for pressure service",
+    ],
 )
 def test_words_that_start_a_new_phrase_after_a_figure_name_other_parts(
     ccl: dict[str, ItemCriteria], question: str
@@ -463,10 +528,12 @@ def test_the_largest_dimension_decides_the_small_forms_exclusion(ccl: dict[str, 
 
 @pytest.mark.parametrize(
     ("code", "question", "parameter", "verdict"),
-    [("1C230", "beryllium metal powder, 99 % Be, 5 kg", "beryllium content", ("met", "99 %")),
-     ("1C231", "hafnium sponge 99.5 % Hf", "hafnium content", ("met", "99.5 %")),
-     ("1C234", "zirconium tubes, hafnium below 50 ppm", "hafnium content", ("met", "50 ppm")),
-     ("1C234", "zirconium sponge, Hf < 0.5 %", "hafnium content", ("not met", "0.5 %"))],
+    [
+        ("1C230", "beryllium metal powder, 99 % Be, 5 kg", "beryllium content", ("met", "99 %")),
+        ("1C231", "hafnium sponge 99.5 % Hf", "hafnium content", ("met", "99.5 %")),
+        ("1C234", "zirconium tubes, hafnium below 50 ppm", "hafnium content", ("met", "50 ppm")),
+        ("1C234", "zirconium sponge, Hf < 0.5 %", "hafnium content", ("not met", "0.5 %")),
+    ],
 )
 def test_element_contents_in_percent_and_ppm(
     ccl: dict[str, ItemCriteria], code: str, question: str, parameter: str, verdict: tuple[str, str]
@@ -489,9 +556,11 @@ def test_zircaloys_are_zirconium_with_their_nominal_composition(ccl: dict[str, I
 
 @pytest.mark.parametrize(
     ("question", "verdict", "asked"),
-    [("pressure transducer accuracy 0.1 % of full scale, full scale 100 kPa", "met", "0.1 % of 100 kPa"),
-     ("pressure transducer 0-100 kPa, accuracy ±0.2 % FS", "not met", "0.2 % of 100 kPa"),
-     ("capacitance manometer 100 kPa full scale, accuracy 0.1 %", "not stated", "")],
+    [
+        ("pressure transducer accuracy 0.1 % of full scale, full scale 100 kPa", "met", "0.1 % of 100 kPa"),
+        ("pressure transducer 0-100 kPa, accuracy ±0.2 % FS", "not met", "0.2 % of 100 kPa"),
+        ("capacitance manometer 100 kPa full scale, accuracy 0.1 %", "not stated", ""),
+    ],
 )
 def test_an_accuracy_in_percent_of_full_scale_is_absolute_when_the_full_scale_is_stated(
     ccl: dict[str, ItemCriteria], question: str, verdict: str, asked: str
@@ -502,11 +571,15 @@ def test_an_accuracy_in_percent_of_full_scale_is_absolute_when_the_full_scale_is
 
 
 def test_a_vacuum_induction_furnace_is_judged_on_all_three_leaves(ccl: dict[str, ItemCriteria]) -> None:
-    ev = evaluate(ccl["2B226.a"], read_facts("vacuum induction furnace, 1 400 °C, induction coil 400 mm diameter, 30 kW"))
+    ev = evaluate(
+        ccl["2B226.a"], read_facts("vacuum induction furnace, 1 400 °C, induction coil 400 mm diameter, 30 kW")
+    )
     assert ev.status == "applies"
     found = _checks(ev)
     assert found["operation temperature"] == [("met", "1 400 °C")]
     assert found["induction coil diameter"] == [("met", "400 mm")]
     assert found["power input"] == [("met", "30 kW")]
-    small = evaluate(ccl["2B226.a"], read_facts("vacuum induction furnace, 1 400 °C, induction coil 800 mm diameter, 30 kW"))
+    small = evaluate(
+        ccl["2B226.a"], read_facts("vacuum induction furnace, 1 400 °C, induction coil 800 mm diameter, 30 kW")
+    )
     assert small.status == "does not apply" and _checks(small)["induction coil diameter"] == [("not met", "800 mm")]

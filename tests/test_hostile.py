@@ -18,12 +18,12 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
+from assistant.answer.ask import Assistant
+from assistant.core.errors import QuestionError
+from assistant.core.settings import Settings
+from assistant.storage.index import LiveIndex
+from assistant.storage.registry import Registry
 from bench.pdfwriter import assemble, pdf_bytes
-from assistant.ask import Assistant
-from assistant.errors import QuestionError
-from assistant.index import LiveIndex
-from assistant.registry import Registry
-from assistant.settings import Settings
 from ingest.pipeline import FileResult, Ingester
 from tests.conftest import LIST_I, ccl_excerpt
 from ui.cli import app
@@ -51,15 +51,17 @@ def scanned_pdf() -> bytes:
     """One page that only shows a grey image, as a scanner makes it: no text layer at all."""
     pixels = bytes(random.Random(1).randrange(256) for _ in range(64 * 64))
     content = b"q 500 0 0 700 50 70 cm /Scan Do Q"
-    return assemble([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Scan 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
-        b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-        b"/Length %d >>\nstream\n%s\nendstream" % (len(pixels), pixels),
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-    ])
+    return assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Scan 4 0 R >> >> "
+            b"/Contents 5 0 R >>",
+            b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+            b"/Length %d >>\nstream\n%s\nendstream" % (len(pixels), pixels),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        ]
+    )
 
 
 def locked_pdf(password: str) -> bytes:
@@ -78,8 +80,10 @@ def billion_laughs() -> bytes:
 
 
 def external_entity() -> bytes:
-    return (b'<?xml version="1.0"?><!DOCTYPE ECFR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-            b"<ECFR><DIV9><FP-2><B>2B350 &xxe;</B></FP-2></DIV9></ECFR>")
+    return (
+        b'<?xml version="1.0"?><!DOCTYPE ECFR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b"<ECFR><DIV9><FP-2><B>2B350 &xxe;</B></FP-2></DIV9></ECFR>"
+    )
 
 
 BAD = {
@@ -216,8 +220,11 @@ def test_an_encrypted_pdf_opens_with_its_password_and_not_with_a_wrong_one(batch
 
 
 def test_the_cli_names_each_refused_file_and_its_reason(batch: Batch) -> None:
-    result = CliRunner().invoke(app, ["ingest", str(Path(batch.results["empty.pdf"].path).parent)],
-                                env={"STCE_HOME": str(batch.settings.home), "STCE_MAX_FILE_MB": str(MAX_FILE_MB)})
+    result = CliRunner().invoke(
+        app,
+        ["ingest", str(Path(batch.results["empty.pdf"].path).parent)],
+        env={"STCE_HOME": str(batch.settings.home), "STCE_MAX_FILE_MB": str(MAX_FILE_MB)},
+    )
 
     assert result.exit_code == 1
     failed = [line for line in result.output.splitlines() if line.startswith("failed:")]
@@ -256,9 +263,7 @@ def test_a_question_with_nothing_to_search_for_is_refused_clearly(assistant: Ass
     ],
     ids=["20000-chars", "20000-char-word", "20000-chars-of-codes", "control-chars", "fullwidth"],
 )
-def test_long_or_odd_questions_are_answered(
-    assistant: Assistant, question: str, entry: str | None
-) -> None:
+def test_long_or_odd_questions_are_answered(assistant: Assistant, question: str, entry: str | None) -> None:
     answer = assistant.ask(question)
 
     assert len(answer.question) <= 2000 and not any(ch < " " for ch in answer.question)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.errors import IngestError
-from assistant.index import LiveIndex
-from assistant.registry import Registry
-from assistant.settings import Settings
+from assistant.core.errors import IngestError
+from assistant.core.settings import Settings
+from assistant.storage.index import LiveIndex
+from assistant.storage.registry import Registry
 from ingest.load import INGESTED, SCREENED, Format, check_bytes, safe_file_name, safe_typed_name
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
@@ -126,7 +126,9 @@ def test_a_bad_file_is_reported_and_the_rest_of_the_batch_goes_on(
     assert [s.name for s in Registry(settings.registry_path).sources()] == [ok.source]
 
 
-def test_cli_ingest_prints_a_summary_and_fails_on_a_bad_file(settings: Settings, small_ccl: Path, tmp_path: Path) -> None:
+def test_cli_ingest_prints_a_summary_and_fails_on_a_bad_file(
+    settings: Settings, small_ccl: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.7\n1 0 obj <<")
     env = {"STCE_HOME": str(settings.home)}
@@ -155,8 +157,9 @@ def test_cli_ingest_prints_a_summary_and_fails_on_a_bad_file(settings: Settings,
         ("sheet.xlsx", b"PK\x03\x04" + b"\x00" * 40, SCREENED, "save the sheet as CSV"),
     ],
 )
-def test_one_rule_decides_which_files_are_accepted(name: str, content: bytes, accepted: dict[Format, str],
-                                                      reason: str | None) -> None:
+def test_one_rule_decides_which_files_are_accepted(
+    name: str, content: bytes, accepted: dict[Format, str], reason: str | None
+) -> None:
     if reason is None:
         assert check_bytes(content, name, accepted, 2_000_000) in accepted
         return

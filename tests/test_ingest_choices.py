@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.codes import names_item
-from assistant.index import LiveIndex
-from assistant.registry import Registry
-from assistant.retrieve import Scope
-from assistant.settings import Settings
-from assistant.types import Progress
+from assistant.core.codes import names_item
+from assistant.core.settings import Settings
+from assistant.core.types import Progress
+from assistant.search.retrieve import Scope
+from assistant.storage.index import LiveIndex
+from assistant.storage.registry import Registry
 from bench.pdfwriter import pdf_bytes
 from ingest.load import CURRICULUM_LIST, detect, read_bytes
 from ingest.pipeline import Ingester
@@ -81,9 +81,11 @@ def test_a_code_names_an_item_only_at_the_precision_asked() -> None:
 
 def test_each_source_records_the_language_it_is_written_in(settings: Settings, small_ccl: Path, tmp_path: Path) -> None:
     french = tmp_path / "note-fr.md"
-    french.write_text("# Plaques signalétiques\n\n" + "Lisez le fabricant, le modèle et l'année de la plaque; "
-                      "notez les matériaux des surfaces en contact avec les produits et la capacité de la cuve. " * 4,
-                      encoding="utf-8")
+    french.write_text(
+        "# Plaques signalétiques\n\n" + "Lisez le fabricant, le modèle et l'année de la plaque; "
+        "notez les matériaux des surfaces en contact avec les produits et la capacité de la cuve. " * 4,
+        encoding="utf-8",
+    )
     with Ingester(settings) as ingester:
         ingester.ingest([small_ccl, french])
 
@@ -96,8 +98,10 @@ def test_a_registry_written_before_languages_were_recorded_still_opens(tmp_path:
 
     path = tmp_path / "registry.sqlite"
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE sources (name TEXT PRIMARY KEY, list_label TEXT, kind TEXT, version_label TEXT, "
-                   "content_hash TEXT, passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT)")
+        db.execute(
+            "CREATE TABLE sources (name TEXT PRIMARY KEY, list_label TEXT, kind TEXT, version_label TEXT, "
+            "content_hash TEXT, passages INTEGER, entries INTEGER, ingested_at TEXT, version_id TEXT, path TEXT)"
+        )
         db.execute("INSERT INTO sources VALUES ('ccl', 'US CCL', 'control-list', '', 'abc', 3, 1, 'now', 'v1', 'x')")
     db.close()
 

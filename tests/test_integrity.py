@@ -19,14 +19,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from assistant.ask import Assistant
-from assistant.embeddings import MiniLMEmbeddings
-from assistant.errors import IndexDamaged
-from assistant.integrity import check, kept_path
-from assistant.registry import Registry
-from assistant.settings import Settings
-from assistant.snapshot import file_checksum
-from assistant.store import PassageStore, _results_to_hits, make_client
+from assistant.answer.ask import Assistant
+from assistant.core.errors import IndexDamaged
+from assistant.core.settings import Settings
+from assistant.storage.embeddings import MiniLMEmbeddings
+from assistant.storage.integrity import check, kept_path
+from assistant.storage.registry import Registry
+from assistant.storage.snapshot import file_checksum
+from assistant.storage.store import PassageStore, _results_to_hits, make_client
 from ingest.pipeline import Ingester
 from tests.conftest import ROOT, ccl_excerpt
 from ui.cli import app
@@ -44,8 +44,7 @@ def answers(home: Path) -> list[tuple[Any, ...]]:
     """What an officer sees for each question: the decision, the entries and the passages cited."""
     assistant = Assistant(Settings(home=home, audit_log=False))
     try:
-        return [(a.decision, a.entries, [c.passage.id for c in a.citations])
-                for a in map(assistant.extract, QUESTIONS)]
+        return [(a.decision, a.entries, [c.passage.id for c in a.citations]) for a in map(assistant.extract, QUESTIONS)]
     finally:
         assistant.index.close()
 
@@ -67,8 +66,11 @@ def template(tmp_path_factory: pytest.TempPathFactory, source: Path) -> tuple[Pa
     home = tmp_path_factory.mktemp("template") / "home"
     settings = Settings(home=home)
     client = make_client(settings)
-    client.get_or_create_collection(settings.collection, embedding_function=MiniLMEmbeddings(),
-                                    configuration={"hnsw": {"space": "cosine", "sync_threshold": 10, "batch_size": 10}})
+    client.get_or_create_collection(
+        settings.collection,
+        embedding_function=MiniLMEmbeddings(),
+        configuration={"hnsw": {"space": "cosine", "sync_threshold": 10, "batch_size": 10}},
+    )
     with Ingester(settings, client) as ingester:
         [result] = ingester.ingest([source])
     client.close()
@@ -105,7 +107,9 @@ def refused(home: Path, source: Path, *names: str) -> None:
     before = sorted(p.name for p in (home / "snapshots").iterdir())
     ingested = stce(home, "ingest", str(changed), "--name", "ccl-excerpt")
     said = " ".join(ingested.output.split())  # the error console wraps long lines
-    assert ingested.exit_code == 2 and "nothing was written. The index is damaged: run `stce index repair`" in said, said
+    assert ingested.exit_code == 2 and "nothing was written. The index is damaged: run `stce index repair`" in said, (
+        said
+    )
     assert sorted(p.name for p in (home / "snapshots").iterdir()) == before, "an ingest built on a damaged index"
 
 

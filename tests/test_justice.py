@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.codes import find_codes, lineage, top_level
-from assistant.errors import IngestError
-from assistant.evaluate import leaves
-from assistant.index import LiveIndex
-from assistant.registry import Registry
-from assistant.settings import Settings
+from assistant.core.codes import find_codes, lineage, top_level
+from assistant.core.errors import IngestError
+from assistant.core.settings import Settings
+from assistant.core.types import leaves
+from assistant.storage.index import LiveIndex
+from assistant.storage.registry import Registry
+from assistant.text.language import document_language
 from ingest.criteria import criteria_of
 from ingest.ecfr import looks_like_ecfr
 from ingest.entries import Entry
 from ingest.justice import looks_like_justice, read_justice
-from assistant.language import document_language
 from ingest.load import read_bytes
 from ingest.pipeline import Ingester
 from tests.conftest import CCL_XML, SOURCES
@@ -119,13 +119,20 @@ def test_reader_is_chosen_by_content(tmp_path: Path) -> None:
     assert (loaded.format, loaded.language, loaded.default_list) == ("justice", "fr", "CA NSG (fr)")
 
 
-@pytest.mark.parametrize("xml, problem", [
-    ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "y">]><Regulation xmlns:lims="http://justice.gc.ca/lims"/>',
-     "unsafe XML"),
-    ('<Regulation xmlns:lims="http://justice.gc.ca/lims" xml:lang="en"><Body><Section/></Body></Regulation>',
-     "no numbered schedule items"),
-    ('<Regulation xmlns:lims="http://justice.gc.ca/lims"><Schedule>', "not well-formed"),
-])
+@pytest.mark.parametrize(
+    "xml, problem",
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "y">]><Regulation xmlns:lims="http://justice.gc.ca/lims"/>',
+            "unsafe XML",
+        ),
+        (
+            '<Regulation xmlns:lims="http://justice.gc.ca/lims" xml:lang="en"><Body><Section/></Body></Regulation>',
+            "no numbered schedule items",
+        ),
+        ('<Regulation xmlns:lims="http://justice.gc.ca/lims"><Schedule>', "not well-formed"),
+    ],
+)
 def test_bad_justice_xml_is_refused_with_a_reason(xml: str, problem: str) -> None:
     with pytest.raises(IngestError) as caught:
         read_justice(xml.encode(), "bad.xml")
@@ -138,8 +145,8 @@ def excerpt(source: Path, tmp_path: Path, drop: str = "") -> Path:
     xml = source.read_text(encoding="utf-8-sig")
     schedule = xml.index("<Schedule")
     head = xml[: xml.index(">", schedule) + 1]
-    start = xml.rindex("<Heading ", 0, xml.index("<Emphasis style=\"bold\">B.1.</Emphasis>"))
-    end = xml.rindex("<Heading ", 0, xml.index("<Emphasis style=\"bold\">B.2.</Emphasis>"))
+    start = xml.rindex("<Heading ", 0, xml.index('<Emphasis style="bold">B.1.</Emphasis>'))
+    end = xml.rindex("<Heading ", 0, xml.index('<Emphasis style="bold">B.2.</Emphasis>'))
     body = xml[start:end]
     if drop:
         cut = body.rindex("<Provision ", 0, body.index(f"<Label>{drop}</Label>"))
@@ -167,7 +174,10 @@ def test_sources_record_language_and_regulation(both_ingested: Settings) -> None
     assert sources["DORS-2000-210"].work == "SOR/2000-210"
     assert sources["DORS-2000-210"].list_label == "CA NSG (fr)"
     listed = CliRunner().invoke(app, ["sources", "--json"], env={"STCE_HOME": str(both_ingested.home)})
-    assert {s["name"]: s["language"] for s in json.loads(listed.stdout)} == {"DORS-2000-210": "fr", "SOR-2000-210": "en"}
+    assert {s["name"]: s["language"] for s in json.loads(listed.stdout)} == {
+        "DORS-2000-210": "fr",
+        "SOR-2000-210": "en",
+    }
     table = CliRunner().invoke(app, ["sources"], env={"STCE_HOME": str(both_ingested.home), "COLUMNS": "200"})
     assert re.search(r"DORS-2000-210 .* fr ", table.stdout)
 
@@ -203,7 +213,7 @@ def test_french_items_are_judged_by_their_english_twins_trees(both_ingested: Set
 
 def test_french_alone_is_ingested_with_a_note(settings: Settings, tmp_path: Path) -> None:
     with Ingester(settings) as ingester:
-        result, = ingester.ingest([excerpt(FRENCH, tmp_path)])
+        (result,) = ingester.ingest([excerpt(FRENCH, tmp_path)])
     assert result.status == "added" and result.entries >= 20
     assert result.notes and "no English version of SOR/2000-210" in result.notes[0]
     assert not LiveIndex(settings).view().snapshot.all_links

@@ -7,24 +7,30 @@ from pathlib import Path
 
 import pytest
 
-from assistant import render
-from assistant.ask import Assistant
-from assistant.errors import IngestError
-from assistant.glossary import KINDS, load_glossary, translate
-from assistant.language import detect, normalise
-from assistant.params import parse_quantities
-from assistant.question import read_question
-from assistant.snapshot import Snapshot, tokens
-from assistant.types import Passage
+from assistant.answer import render
+from assistant.answer.ask import Assistant
+from assistant.core.errors import IngestError
+from assistant.core.types import Passage
+from assistant.reading.question import read_question
+from assistant.storage.snapshot import Snapshot, tokens
+from assistant.text.glossary import KINDS, load_glossary, translate
+from assistant.text.language import detect, normalise
+from assistant.text.params import parse_quantities
 from tests.test_ask import assistant, home  # noqa: F401  (the same small real index, built once per module)
 
 
 @pytest.mark.parametrize(
     ("question", "language"),
-    [("réacteur émaillé de 3 000 litres avec agitateur", "fr"), ("échangeur de chaleur en titane", "fr"),
-     ("bomba de diafragma con partes mojadas de PTFE", "es"), ("glass-lined reactor 3 000 L", "en"),
-     ("émaillé reactor 3000 L", "en"), ("изостатический пресс", "ru"), ("كلوريد الثيونيل", "ar"),
-     ("等静压机", "zh")],
+    [
+        ("réacteur émaillé de 3 000 litres avec agitateur", "fr"),
+        ("échangeur de chaleur en titane", "fr"),
+        ("bomba de diafragma con partes mojadas de PTFE", "es"),
+        ("glass-lined reactor 3 000 L", "en"),
+        ("émaillé reactor 3000 L", "en"),
+        ("изостатический пресс", "ru"),
+        ("كلوريد الثيونيل", "ar"),
+        ("等静压机", "zh"),
+    ],
 )
 def test_the_language_of_a_question_is_detected(question: str, language: str) -> None:
     assert detect(question).language == language
@@ -32,7 +38,13 @@ def test_the_language_of_a_question_is_detected(question: str, language: str) ->
 
 @pytest.mark.parametrize(
     ("written", "read"),
-    [("٣٠٠ مم", "300 مم"), ("۳۰۰ kg", "300 kg"), ("３００ｍｍ", "300mm"), ("٢٫٥ م3", "2,5 م3"), ("\u200f200\u200e MPa", "200 MPa")],
+    [
+        ("٣٠٠ مم", "300 مم"),
+        ("۳۰۰ kg", "300 kg"),
+        ("３００ｍｍ", "300mm"),
+        ("٢٫٥ م3", "2,5 م3"),
+        ("\u200f200\u200e MPa", "200 MPa"),
+    ],
 )
 def test_digits_of_every_script_are_read_as_ascii(written: str, read: str) -> None:
     assert normalise(written) == read
@@ -40,11 +52,18 @@ def test_digits_of_every_script_are_read_as_ascii(written: str, read: str) -> No
 
 @pytest.mark.parametrize(
     ("question", "value", "unit"),
-    [("réacteur de 3 000 litres", 3000.0, "liter"), ("pompe 0,6 mètres cubes par heure", 0.6, "meter**3/hour"),
-     ("four 1 200 degrés Celsius", 1200.0, "degree_Celsius"), ("reactor de 5 000 litros", 5000.0, "liter"),
-     ("камера 300 мм", 300.0, "millimeter"), ("давление 200 МПа", 200.0, "megapascal"),
-     ("خزان ٥٠٠٠ لتر", 5000.0, "liter"), ("٢٠٠ كغ", 200.0, "kilogram"), ("压力200兆帕", 200.0, "megapascal"),
-     ("流量 0.6 立方米/小时", 0.6, "meter**3/hour")],
+    [
+        ("réacteur de 3 000 litres", 3000.0, "liter"),
+        ("pompe 0,6 mètres cubes par heure", 0.6, "meter**3/hour"),
+        ("four 1 200 degrés Celsius", 1200.0, "degree_Celsius"),
+        ("reactor de 5 000 litros", 5000.0, "liter"),
+        ("камера 300 мм", 300.0, "millimeter"),
+        ("давление 200 МПа", 200.0, "megapascal"),
+        ("خزان ٥٠٠٠ لتر", 5000.0, "liter"),
+        ("٢٠٠ كغ", 200.0, "kilogram"),
+        ("压力200兆帕", 200.0, "megapascal"),
+        ("流量 0.6 立方米/小时", 0.6, "meter**3/hour"),
+    ],
 )
 def test_units_in_other_languages_are_read_after_translation(question: str, value: float, unit: str) -> None:
     reading = read_question(question)
@@ -54,7 +73,9 @@ def test_units_in_other_languages_are_read_after_translation(question: str, valu
 
 def test_french_numbers_with_spaces_and_decimal_commas_are_read() -> None:
     assert [(q.value, q.unit) for q in parse_quantities("3 000 L et 0,6 m3/h")] == [
-        (3000.0, "liter"), (0.6, "meter**3/hour")]
+        (3000.0, "liter"),
+        (0.6, "meter**3/hour"),
+    ]
 
 
 def test_glossary_terms_are_translated_and_recorded() -> None:
@@ -92,20 +113,45 @@ def test_a_malformed_glossary_row_names_the_file_and_the_row(tmp_path: Path) -> 
     path.write_text("- {en: thionyl chloride, kind: chemical, cas: 7719-9-7, ru: [тионилхлорид]}\n", encoding="utf-8")
     with pytest.raises(IngestError, match="row 1 .thionyl chloride.*not a CAS number"):
         load_glossary(path)
-    path.write_text("- {en: pinacolyl alcohol, kind: chemical, cas: 464-07-3, zh: [3,3-二甲基-2-丁醇]}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "- {en: pinacolyl alcohol, kind: chemical, cas: 464-07-3, zh: [3,3-二甲基-2-丁醇]}\n", encoding="utf-8"
+    )
     with pytest.raises(IngestError, match="has no letters"):
         load_glossary(path)
 
 
 def test_french_stemming_finds_plural_and_inflected_french_passages(tmp_path: Path) -> None:
     passages = [
-        Passage(id="fr1", text="Presses isostatiques capables d'atteindre une pression de service maximale",
-                source="ca", version="1", version_id="v1", list_label="CA", kind="entry", entry="B.1.1"),
-        Passage(id="en1", text="Isostatic presses capable of achieving a maximum working pressure",
-                source="us", version="1", version_id="v2", list_label="US", kind="entry", entry="2B204"),
-        Passage(id="en2", text="Sounding rockets with a range of 300 km", source="us", version="1",
-                version_id="v2", list_label="US", kind="entry", entry="9A104"),
+        Passage(
+            id="fr1",
+            text="Presses isostatiques capables d'atteindre une pression de service maximale",
+            source="ca",
+            version="1",
+            version_id="v1",
+            list_label="CA",
+            kind="entry",
+            entry="B.1.1",
+        ),
+        Passage(
+            id="en1",
+            text="Isostatic presses capable of achieving a maximum working pressure",
+            source="us",
+            version="1",
+            version_id="v2",
+            list_label="US",
+            kind="entry",
+            entry="2B204",
+        ),
+        Passage(
+            id="en2",
+            text="Sounding rockets with a range of 300 km",
+            source="us",
+            version="1",
+            version_id="v2",
+            list_label="US",
+            kind="entry",
+            entry="9A104",
+        ),
     ]
     snapshot = Snapshot.write(tmp_path / "snap", passages)
 
@@ -138,10 +184,10 @@ def test_a_russian_question_is_translated_and_says_so(assistant: Assistant) -> N
     assert "3000 L" in answer.read_as
 
 
-@pytest.mark.parametrize("question", ["αντιδραστήρας 3000 λίτρα με αναδευτήρα", "Лабуда шмырк 300 мм",
-                                      "ثيونيل كلورايد ٣٠٠ برميل"])
-def test_a_question_whose_words_are_not_in_the_glossary_is_not_understood(assistant: Assistant,
-                                                                         question: str) -> None:
+@pytest.mark.parametrize(
+    "question", ["αντιδραστήρας 3000 λίτρα με αναδευτήρα", "Лабуда шмырк 300 мм", "ثيونيل كلورايد ٣٠٠ برميل"]
+)
+def test_a_question_whose_words_are_not_in_the_glossary_is_not_understood(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
 
     assert not answer.understood and answer.decision == "no-match" and answer.entries == [], answer.markdown
@@ -162,7 +208,7 @@ def test_a_mixed_language_question_is_read_in_both_and_says_so(assistant: Assist
 
 
 def test_english_common_names_are_read_as_the_lists_scientific_names() -> None:
-    """"anthrax" is nowhere in the lists, which say Bacillus anthracis: read as is, it found nothing."""
+    """ "anthrax" is nowhere in the lists, which say Bacillus anthracis: read as is, it found nothing."""
     reading = read_question("anthrax culture, 10 ml", [])
     assert reading.query.startswith("Bacillus anthracis culture")
     assert [(t.written, t.english) for t in reading.terms] == [("anthrax", "Bacillus anthracis")]

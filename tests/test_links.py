@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
-from assistant.ask import Assistant
-from assistant.render import escape_md, same_item_line
-from assistant.settings import Settings
-from assistant.types import ItemLink, SourceDocument
+from assistant.answer.ask import Assistant
+from assistant.answer.render import escape_md, same_item_line
+from assistant.core.settings import Settings
+from assistant.core.types import ItemLink, SourceDocument
 from ingest.criteria import criteria_of
 from ingest.links import link_lists
 from ingest.load import read_bytes
@@ -51,8 +51,11 @@ def links(documents: dict[str, Path]) -> list[ItemLink]:
     sources, criteria, titles = [], [], {}
     for name, path in documents.items():
         loaded = read_bytes(path.read_bytes(), path)
-        sources.append(SourceDocument(name, labels[name], loaded.kind, "", "", 0, 0, "", name, path.name,
-                                      loaded.language, loaded.work))
+        sources.append(
+            SourceDocument(
+                name, labels[name], loaded.kind, "", "", 0, 0, "", name, path.name, loaded.language, loaded.work
+            )
+        )
         for entry in loaded.entries:
             titles[(name, entry.code)] = entry.title
             criteria += criteria_of(entry, name, labels[name], name)
@@ -106,8 +109,9 @@ def home(tmp_path_factory: pytest.TempPathFactory, documents: dict[str, Path]) -
     folder = tmp_path_factory.mktemp("index")
     home = folder / "home"
     with Ingester(Settings(home=home)) as ingester:
-        results = ingester.ingest([excerpt(ENGLISH, folder), excerpt(FRENCH, folder), documents["ccl"]],
-                                  version_label="2026-04")
+        results = ingester.ingest(
+            [excerpt(ENGLISH, folder), excerpt(FRENCH, folder), documents["ccl"]], version_label="2026-04"
+        )
     assert [r.status for r in results] == ["added"] * 3, [r.error for r in results]
     return home
 
@@ -129,15 +133,23 @@ def test_one_card_carries_every_lists_citation_home_list_first(home: Path) -> No
         assert numbers == list(range(1, len(numbers) + 1))
         # The sidebar's "Your list" choice: one question's home list overrides the setting.
         chosen = Assistant(Settings(home=home, home_list=other, audit_log=False)).ask(
-            question, llm=False, home_list=home_list)
+            question, llm=False, home_list=home_list
+        )
         assert next(c for c in chosen.candidates if c.entry in ("1C230", "B.1.1.3")).list_label == lead
 
 
 def test_entry_links_on_the_command_line(home: Path) -> None:
-    shown = CliRunner().invoke(app, ["entry", "B.1.1.3", "--list", "CA NSG", "--links"],
-                               env={"STCE_HOME": str(home), "COLUMNS": "200"})
+    shown = CliRunner().invoke(
+        app, ["entry", "B.1.1.3", "--list", "CA NSG", "--links"], env={"STCE_HOME": str(home), "COLUMNS": "200"}
+    )
     assert shown.exit_code == 0, shown.stdout
-    assert "B.1.1.3 (CA NSG) = 1C230 (US CCL" in shown.stdout and "B.1.1.3 (CA NSG) = B.1.1.3 (CA NSG (fr)" in shown.stdout
-    data = json.loads(CliRunner().invoke(app, ["entry", "B.1.1.3", "--links", "--json"],
-                                         env={"STCE_HOME": str(home)}).stdout)
-    assert {(x["list_label"], x["other_code"]) for x in data["links"]} >= {("CA NSG", "1C230"), ("CA NSG (fr)", "1C230")}
+    assert (
+        "B.1.1.3 (CA NSG) = 1C230 (US CCL" in shown.stdout and "B.1.1.3 (CA NSG) = B.1.1.3 (CA NSG (fr)" in shown.stdout
+    )
+    data = json.loads(
+        CliRunner().invoke(app, ["entry", "B.1.1.3", "--links", "--json"], env={"STCE_HOME": str(home)}).stdout
+    )
+    assert {(x["list_label"], x["other_code"]) for x in data["links"]} >= {
+        ("CA NSG", "1C230"),
+        ("CA NSG (fr)", "1C230"),
+    }

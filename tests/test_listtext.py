@@ -69,9 +69,7 @@ _PART_2 = {"5A002", "5A003", "5A004", "5B002", "5D002", "5E002"}
 
 def test_list_ii_has_several_hundred_entries_with_unique_codes(list_ii: list[Entry]) -> None:
     codes = _codes(list_ii)
-    in_document_order = sorted(
-        (entry.code for entry in list_ii), key=lambda code: (code[0], code in _PART_2, code)
-    )
+    in_document_order = sorted((entry.code for entry in list_ii), key=lambda code: (code[0], code in _PART_2, code))
 
     assert 300 <= len(list_ii) <= 450
     assert len(codes) == len(set(codes))

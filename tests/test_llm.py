@@ -11,13 +11,13 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.ask import Assistant
-from assistant.errors import LLMUnavailable
-from assistant.grounding import Grounding, review_text, split_sentences
-from assistant.render import decision_head
-from assistant.llm import LLMAnswerer, build_messages, chat_model
-from assistant.settings import Settings
-from assistant.types import Answer, Citation
+from assistant.answer.ask import Assistant
+from assistant.answer.grounding import Grounding, review_text, split_sentences
+from assistant.answer.llm import LLMAnswerer, build_messages, chat_model
+from assistant.answer.render import decision_head
+from assistant.core.errors import LLMUnavailable
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Citation
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ccl_excerpt
@@ -81,10 +81,11 @@ def test_streamed_chunks_are_the_final_answer(settings: Settings, extractive: An
     assert stream.stats.first_chunk_s is not None and stream.stats.chunks > 10
 
 
-def test_a_citation_to_a_passage_not_given_is_removed(settings: Settings, extractive: Answer,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_a_citation_to_a_passage_not_given_is_removed(
+    settings: Settings, extractive: Answer, caplog: pytest.LogCaptureFixture
+) -> None:
     text = good_text(extractive) + " Such pumps always need a licence [9]."
-    with caplog.at_level(logging.INFO, logger="assistant.grounding"):
+    with caplog.at_level(logging.INFO, logger="assistant.answer.grounding"):
         answer = LLMAnswerer(settings, fake(text)).answer(extractive)
     assert answer.mode == "llm"
     assert "always need a licence" not in answer.markdown
@@ -111,8 +112,9 @@ def test_a_moved_threshold_is_removed(settings: Settings, extractive: Answer) ->
 
 def test_the_same_threshold_in_other_units_passes(extractive: Answer) -> None:
     n = cited(extractive, "2B350").n
-    review = review_text(f"2B350.i covers seal-less pumps above 600 L/h [{n}]. The goods run at 2 m³/h [{n}].",
-                         Grounding.of(extractive))
+    review = review_text(
+        f"2B350.i covers seal-less pumps above 600 L/h [{n}]. The goods run at 2 m³/h [{n}].", Grounding.of(extractive)
+    )
     assert review.removed == [] and review.cites
 
 
@@ -125,8 +127,9 @@ def test_a_sentence_without_entry_or_citation_is_about_the_previous_one(extracti
 
 def test_a_citation_after_the_full_stop_stays_with_its_sentence(extractive: Answer) -> None:
     n = cited(extractive, "2B350").n
-    review = review_text(f"2B350.i covers pumps above 0.6 m3/hour. [{n}] Check the wetted materials.",
-                         Grounding.of(extractive))
+    review = review_text(
+        f"2B350.i covers pumps above 0.6 m3/hour. [{n}] Check the wetted materials.", Grounding.of(extractive)
+    )
     assert review.kept[0].rstrip() == f"2B350.i covers pumps above 0.6 m3/hour. [{n}]"
     assert review.cites and review.removed == []
 
@@ -182,7 +185,8 @@ def test_passages_are_wrapped_as_data_and_cannot_break_out(extractive: Answer) -
     data = user.text.split("<data>")[1].split("</data>")[0]
     assert INJECTION in data
     assert user.text.count("</data>") == 1 and user.text.count("</passage>") == len(
-        extractive.citations + extractive.guidance)
+        extractive.citations + extractive.guidance
+    )
     assert user.text.index("reactor 3000 L") < user.text.index(QUESTION) < user.text.index("<data>")
 
 
@@ -208,8 +212,14 @@ def test_provider_none_keeps_the_extractive_answer(settings: Settings, extractiv
 @pytest.mark.parametrize("provider", ["openai", "ollama"])
 def test_a_server_that_is_down_falls_back(provider: str, settings: Settings, extractive: Answer) -> None:
     pytest.importorskip(f"langchain_{provider}", reason="the 'llm' extra is not installed")
-    down = settings.model_copy(update={"llm_provider": provider, "llm_model": "any",
-                                       "llm_base_url": "http://127.0.0.1:9/v1", "llm_timeout_s": 10.0})
+    down = settings.model_copy(
+        update={
+            "llm_provider": provider,
+            "llm_model": "any",
+            "llm_base_url": "http://127.0.0.1:9/v1",
+            "llm_timeout_s": 10.0,
+        }
+    )
     answer = LLMAnswerer(down).answer(extractive)
     assert answer.mode == "fallback"
     assert "the model failed" in answer.markdown and answer.markdown.endswith(extractive.markdown)
@@ -241,7 +251,8 @@ def test_a_rewrite_that_drops_the_officers_number_is_not_used(settings: Settings
 def test_a_slow_rewrite_searches_the_question_as_asked(settings: Settings) -> None:
     slow = FakeListChatModel(responses=["Is a seal-less pump of 0.5 m3/h controlled?"], sleep=0.05)
     assert LLMAnswerer(replace_timeout(settings, 0.2), slow).stand_alone("and at 0.5 m3/h?", [QUESTION]) == (
-        "and at 0.5 m3/h?")
+        "and at 0.5 m3/h?"
+    )
 
 
 def replace_timeout(settings: Settings, seconds: float) -> Settings:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ask import Assistant
-from assistant.index import LiveIndex
-from assistant.notes import conditional, excluded_cas
-from assistant.question import read_question
-from assistant.settings import Settings
+from assistant.answer.ask import Assistant
+from assistant.core.settings import Settings
+from assistant.decision.notes import conditional, excluded_cas
+from assistant.reading.question import read_question
+from assistant.storage.index import LiveIndex
 from ingest.criteria import criteria_of
 from ingest.load import read_bytes
 from tests.conftest import LIST_II, excerpt_home
@@ -87,11 +87,11 @@ def test_a_machine_named_for_what_the_note_limits_it_to_is_excluded(exclusions: 
     assert not conditional(exclusions["2B201"], milling)
 
 
-def test_a_respirator_for_a_civil_industry_is_excluded_unless_it_defends_against_agents(
-        assistant: Assistant) -> None:
+def test_a_respirator_for_a_civil_industry_is_excluded_unless_it_defends_against_agents(assistant: Assistant) -> None:
     painting = assistant.ask("full face respirator with organic vapour filters for industrial spray painting")
-    agents = assistant.ask("full face respirator with filters rated against chemical warfare agents, "
-                           "for industrial spray painting")
+    agents = assistant.ask(
+        "full face respirator with filters rated against chemical warfare agents, for industrial spray painting"
+    )
 
     assert painting.decision == "not-controlled-as-described", [(c.item, c.reason) for c in painting.candidates]
     assert any(r.entry == "1A004" and "civil industries" in r.leaf for r in painting.ruled_out), painting.ruled_out

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.params import (
+from assistant.core.types import Quantity, Verdict
+from assistant.text.params import (
     Threshold,
     check_quantities,
     format_quantity,
@@ -15,7 +16,6 @@ from assistant.params import (
     parse_thresholds,
     unit_registry,
 )
-from assistant.types import Quantity, Verdict
 from ingest.ecfr import read_ecfr
 from ingest.entries import Entry, Item
 
@@ -61,7 +61,13 @@ def test_a_text_with_decimal_commas_reads_a_three_digit_group_as_decimals_too() 
 def test_units_are_read_with_their_kind() -> None:
     text = "skid: 600 L/h pump, 2 l/s drain, 10 L/min purge, 50 kVA drive at 800 Hz, 30% Ni, 12 kg, 1 200 rpm"
     assert [q.unit for q in parse_quantities(text)] == [
-        "liter/hour", "liter/second", "liter/minute", "kilovolt_ampere", "hertz", "percent", "kilogram",
+        "liter/hour",
+        "liter/second",
+        "liter/minute",
+        "kilovolt_ampere",
+        "hertz",
+        "percent",
+        "kilogram",
         "revolutions_per_minute",
     ]
 
@@ -224,6 +230,7 @@ def test_the_asked_quantity_is_returned_with_its_verdict() -> None:
 
 # Real eCFR entries
 
+
 @pytest.fixture(scope="module")
 def ccl() -> dict[str, Entry]:
     entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
@@ -268,14 +275,23 @@ def test_real_2b352_fermenter_and_centrifuge(ccl: dict[str, Entry]) -> None:
     assert verdicts("continuous centrifuge 1 L/min", centrifuge) == ["not met"]
 
 
-
 # Issue 11: grade names, ranges, g as acceleration, flattened exponents, more units and languages
 
 
 @pytest.mark.parametrize(
     "text",
-    ["SS316L reactor", "AISI 316L", "type 304 L", "904L", "duplex 2205", "Hastelloy C-276", "6061-T6 plate",
-     "maraging 300 bar", "Inconel 625", "316 L"],
+    [
+        "SS316L reactor",
+        "AISI 316L",
+        "type 304 L",
+        "904L",
+        "duplex 2205",
+        "Hastelloy C-276",
+        "6061-T6 plate",
+        "maraging 300 bar",
+        "Inconel 625",
+        "316 L",
+    ],
 )
 def test_a_grade_name_is_not_a_quantity(text: str) -> None:
     assert parse_quantities(text) == []
@@ -283,22 +299,30 @@ def test_a_grade_name_is_not_a_quantity(text: str) -> None:
 
 def test_a_glued_unit_after_an_ordinary_number_is_still_a_quantity() -> None:
     assert values("AISI 316L vessel 3000L, maraging 300 bar of 100 mm, nickel 30 %") == [
-        (3000, "liter"), (100, "millimeter"), (30, "percent")
+        (3000, "liter"),
+        (100, "millimeter"),
+        (30, "percent"),
     ]
 
 
 def test_a_range_is_a_capability_by_its_upper_end() -> None:
     assert values("inverter 0-400 Hz") == [(0, "hertz"), (400, "hertz")]
     assert [(q.value, q.unit) for q in parse_capabilities("inverter 0-400 Hz, tank 2 m3 (2 000 L)")] == [
-        (400, "hertz"), (2, "meter**3")
+        (400, "hertz"),
+        (2, "meter**3"),
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("shock 1000 g", "standard_gravity"), ("vibration table 50 g rms", "standard_gravity"),
-     ("peak acceleration of 20 g", "standard_gravity"), ("rated 15 g-force", "standard_gravity"),
-     ("canned tomatoes 400 g", "gram"), ("sample of 50 g; shock resistant case", "gram")],
+    [
+        ("shock 1000 g", "standard_gravity"),
+        ("vibration table 50 g rms", "standard_gravity"),
+        ("peak acceleration of 20 g", "standard_gravity"),
+        ("rated 15 g-force", "standard_gravity"),
+        ("canned tomatoes 400 g", "gram"),
+        ("sample of 50 g; shock resistant case", "gram"),
+    ],
 )
 def test_g_is_an_acceleration_only_after_acceleration_words(text: str, unit: str) -> None:
     (q,) = parse_quantities(text)
@@ -313,8 +337,14 @@ def test_a_g_threshold_compares_with_a_g_question_not_with_grams() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("specific modulus exceeding 14,65 x 106 m", 14.65e6), ("strength 26,82 x 104 m", 26.82e4),
-     ("pores of 1 x 10-6 m", 1e-6), ("1 x 10^-6 m", 1e-6), ("signal at 10^30 Hz", 1e30), ("2 x 100 mm", 100)],
+    [
+        ("specific modulus exceeding 14,65 x 106 m", 14.65e6),
+        ("strength 26,82 x 104 m", 26.82e4),
+        ("pores of 1 x 10-6 m", 1e-6),
+        ("1 x 10^-6 m", 1e-6),
+        ("signal at 10^30 Hz", 1e30),
+        ("2 x 100 mm", 100),
+    ],
 )
 def test_exponents_flattened_by_pdf_text_are_repaired(text: str, value: float) -> None:
     (q,) = parse_quantities(text)
@@ -323,14 +353,32 @@ def test_exponents_flattened_by_pdf_text_are_repaired(text: str, value: float) -
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("camera 10 000 fps", "frames_per_second"), ("framing rate 1 000 frames per second", "frames_per_second"),
-     ("drift 0.01 deg/h", "degree/hour"), ("bias 0,5 °/h", "degree/hour"), ("rate 300 °/s", "degree/second"),
-     ("pulse 5 µs", "microsecond"), ("pulse 20 microseconds", "microsecond"), ("rise time 2 ns", "nanosecond"),
-     ("settling 3 ms", "millisecond"), ("vacuum 5 mbar", "millibar"), ("tanque de 500 litros", "liter"),
-     ("cuve de 3 000 litres", "liter"), ("débit 5 mètres cubes par heure", "meter**3/hour"), ("5 m³/h", "meter**3/hour"),
-     ("à 40 degrés Celsius", "degree_Celsius"), ("25 kilogrammes", "kilogram"), ("3 tonnes", "metric_ton"),
-     ("диаметр 10 мм", "millimeter"), ("давление 50 МПа", "megapascal"), ("объём 20 л", "liter"), ("масса 5 кг", "kilogram"),
-     ("الوزن 5 كغ", "kilogram"), ("density 1.76 g/cm3", "gram/centimeter**3"), ("acceleration 9.8 m/s2", "meter/second**2")],
+    [
+        ("camera 10 000 fps", "frames_per_second"),
+        ("framing rate 1 000 frames per second", "frames_per_second"),
+        ("drift 0.01 deg/h", "degree/hour"),
+        ("bias 0,5 °/h", "degree/hour"),
+        ("rate 300 °/s", "degree/second"),
+        ("pulse 5 µs", "microsecond"),
+        ("pulse 20 microseconds", "microsecond"),
+        ("rise time 2 ns", "nanosecond"),
+        ("settling 3 ms", "millisecond"),
+        ("vacuum 5 mbar", "millibar"),
+        ("tanque de 500 litros", "liter"),
+        ("cuve de 3 000 litres", "liter"),
+        ("débit 5 mètres cubes par heure", "meter**3/hour"),
+        ("5 m³/h", "meter**3/hour"),
+        ("à 40 degrés Celsius", "degree_Celsius"),
+        ("25 kilogrammes", "kilogram"),
+        ("3 tonnes", "metric_ton"),
+        ("диаметр 10 мм", "millimeter"),
+        ("давление 50 МПа", "megapascal"),
+        ("объём 20 л", "liter"),
+        ("масса 5 кг", "kilogram"),
+        ("الوزن 5 كغ", "kilogram"),
+        ("density 1.76 g/cm3", "gram/centimeter**3"),
+        ("acceleration 9.8 m/s2", "meter/second**2"),
+    ],
 )
 def test_new_units_and_languages(text: str, unit: str) -> None:
     (q,) = parse_quantities(text)
@@ -371,9 +419,12 @@ def test_a_count_is_shown_as_its_number() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
-    [("condenser capacity 50 kg ice per 24 h", 50 / 24, "kilogram/hour"),
-     ("condenser capacity 4 kg ice in 24 h", 4 / 24, "kilogram/hour"),
-     ("1 500 kg/24 h", 1500 / 24, "kilogram/hour"), ("10 kg per day", 10, "kilogram/day")],
+    [
+        ("condenser capacity 50 kg ice per 24 h", 50 / 24, "kilogram/hour"),
+        ("condenser capacity 4 kg ice in 24 h", 4 / 24, "kilogram/hour"),
+        ("1 500 kg/24 h", 1500 / 24, "kilogram/hour"),
+        ("10 kg per day", 10, "kilogram/day"),
+    ],
 )
 def test_a_quantity_over_a_stated_period_is_a_rate(text: str, value: float, unit: str) -> None:
     (q,) = parse_capabilities(text)
@@ -381,8 +432,10 @@ def test_a_quantity_over_a_stated_period_is_a_rate(text: str, value: float, unit
 
 
 def test_a_rate_bound_with_its_comparator_before_the_period_and_its_water_restatement() -> None:
-    text = ("with a condenser capacity of 10 kg of ice or greater in 24 hours (10 liters of water or greater in "
-            "24 hours) and less than 1000 kg of ice in 24 hours (less than 1,000 liters of water in 24 hours).")
+    text = (
+        "with a condenser capacity of 10 kg of ice or greater in 24 hours (10 liters of water or greater in "
+        "24 hours) and less than 1000 kg of ice in 24 hours (less than 1,000 liters of water in 24 hours)."
+    )
     bounds = [(t.op, round(t.value.value, 4), t.value.unit) for t in parse_thresholds(text)]
     assert bounds == [(">=", round(10 / 24, 4), "kilogram/hour"), ("<", round(1000 / 24, 4), "kilogram/hour")]
     assert verdicts("freeze dryer, condenser capacity 50 kg ice per 24 h", text) == ["met", "met"]
@@ -399,14 +452,22 @@ def test_parts_per_million_is_a_proportion_in_percent() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("pulse discharge capacitor 40 kV, 1.5 uF, series inductance 25 nH, stored energy 1 200 J",
-         [(40, "kilovolt"), (1.5, "microfarad"), (25, "nanohenry"), (1200, "joule")]),
-        ("snubber capacitor 470 nF, 2 µH choke, 10 mH reactor", [(470, "nanofarad"), (2, "microhenry"), (10, "millihenry")]),
+        (
+            "pulse discharge capacitor 40 kV, 1.5 uF, series inductance 25 nH, stored energy 1 200 J",
+            [(40, "kilovolt"), (1.5, "microfarad"), (25, "nanohenry"), (1200, "joule")],
+        ),
+        (
+            "snubber capacitor 470 nF, 2 µH choke, 10 mH reactor",
+            [(470, "nanofarad"), (2, "microhenry"), (10, "millihenry")],
+        ),
         ("flash X-ray generator, electron energy 25 MeV, 500 kJ bank", [(25, "megaelectron_volt"), (500, "kilojoule")]),
         ("solid propellant rocket motor, total impulse 1.5 MNs", [(1.5, "meganewton*second")]),
         ("model rocket motors 40 Ns, 40 N·s, 40 N-s, 5 kN s", [(40, "newton*second")] * 3 + [(5, "kilonewton*second")]),
         ("self-luminous tritium exit signs, 20 Ci each", [(20, "curie")]),
-        ("sealed source 3.7 GBq (100 mCi), check source 5 uCi", [(3.7, "gigabecquerel"), (100, "millicurie"), (5, "microcurie")]),
+        (
+            "sealed source 3.7 GBq (100 mCi), check source 5 uCi",
+            [(3.7, "gigabecquerel"), (100, "millicurie"), (5, "microcurie")],
+        ),
     ],
 )
 def test_electrical_energy_impulse_and_activity_units(text: str, expected: list[tuple[float, str]]) -> None:
@@ -418,10 +479,16 @@ def test_a_specific_impulse_is_no_total_impulse() -> None:
 
 
 def test_the_list_side_reads_the_same_units() -> None:
-    text = ("Voltage rating greater than 1.4 kV, energy storage greater than 10 J, capacitance greater than 0.5 µF, "
-            "and series inductance less than 50 nH")
+    text = (
+        "Voltage rating greater than 1.4 kV, energy storage greater than 10 J, capacitance greater than 0.5 µF, "
+        "and series inductance less than 50 nH"
+    )
     assert [(t.op, t.value.value, t.value.unit) for t in parse_thresholds(text)] == [
-        (">", 1.4, "kilovolt"), (">", 10, "joule"), (">", 0.5, "microfarad"), ("<", 50, "nanohenry")]
+        (">", 1.4, "kilovolt"),
+        (">", 10, "joule"),
+        (">", 0.5, "microfarad"),
+        ("<", 50, "nanohenry"),
+    ]
     (greek_mu,) = parse_thresholds("Capacitance greater than 0,25 μF")
     assert (greek_mu.value.value, greek_mu.value.unit) == (0.25, "microfarad")
     (impulse,) = parse_thresholds("Total impulse capacity exceeding 1,1 MNs")
@@ -453,15 +520,21 @@ def test_an_activity_is_never_compared_with_a_frequency() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ultra-high-speed framing camera, 10 million frames per second, exposure time 5 ns",
-         [(1e7, "frames_per_second"), (5, "nanosecond")]),
-        ("high-speed video camera, 20 000 frames/s at 1280 x 800, minimum exposure 2 us",
-         [(20000, "frames_per_second"), (2, "microsecond")]),
+        (
+            "ultra-high-speed framing camera, 10 million frames per second, exposure time 5 ns",
+            [(1e7, "frames_per_second"), (5, "nanosecond")],
+        ),
+        (
+            "high-speed video camera, 20 000 frames/s at 1280 x 800, minimum exposure 2 us",
+            [(20000, "frames_per_second"), (2, "microsecond")],
+        ),
         ("streak camera 1.5 million fps", [(1.5e6, "frames_per_second")]),
         ("generator 2 thousand Hz", [(2000, "hertz")]),
     ],
 )
-def test_frame_rates_number_words_and_a_resolution_that_is_no_product(text: str, expected: list[tuple[float, str]]) -> None:
+def test_frame_rates_number_words_and_a_resolution_that_is_no_product(
+    text: str, expected: list[tuple[float, str]]
+) -> None:
     assert [(q.value, q.unit) for q in parse_capabilities(text)] == expected
 
 

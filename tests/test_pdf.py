@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from assistant.errors import IngestError
+from assistant.core.errors import IngestError
 from ingest.load import check_bytes
 from ingest.pdf import read_pdf_pages
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.index import LiveIndex, View
-from assistant.retrieve import material_families, other_spellings, respell, search, widen
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.search.retrieve import material_families, other_spellings, respell, search, widen
+from assistant.storage.index import LiveIndex, View
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ccl_excerpt
@@ -47,8 +47,9 @@ def test_the_other_spelling_is_searched_where_the_list_uses_it(view: View) -> No
     assert search(view, "7075 aluminium tube, 120 mm outside diameter").entries[0].entry == "1C202"
 
 
-@pytest.mark.parametrize("question", ["cold isostatic press, 400 MPa", "reactor with jacket",
-                                      "polypropylene lined tank", "autoclave"])
+@pytest.mark.parametrize(
+    "question", ["cold isostatic press, 400 MPa", "reactor with jacket", "polypropylene lined tank", "autoclave"]
+)
 def test_english_words_inflections_and_material_names_are_not_respelt(view: View, question: str) -> None:
     assert respell(question, view.snapshot) == question
 
@@ -61,7 +62,8 @@ def test_a_misspelt_word_is_respelt_from_the_index(view: View) -> None:
 
 
 def test_an_entry_sharing_the_question_s_rare_words_outranks_one_sharing_common_words(view: View) -> None:
-    ranked = [m.entry for m in search(view, "thrust vector control actuator for a liquid propellant rocket "
-                                            "engine").entries]
+    ranked = [
+        m.entry for m in search(view, "thrust vector control actuator for a liquid propellant rocket engine").entries
+    ]
 
     assert ranked.index("9A106") < ranked.index("9A105")

@@ -17,12 +17,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
+from assistant.answer.ask import Assistant
+from assistant.answer.screen import Screened, flag_answer, screen, to_csv, to_markdown
+from assistant.core.errors import IngestError
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Candidate, Check, Decision, Leaf, Status
 from bench.pdfwriter import pdf_bytes, table_page
-from assistant.ask import Assistant
-from assistant.errors import IngestError
-from assistant.screen import Screened, flag_answer, screen, to_csv, to_markdown
-from assistant.settings import Settings
-from assistant.types import Answer, Candidate, Check, Decision, Leaf, Status
 from ingest.lineitems import LineItem, line_items_from_bytes, parse_fields, read_line_items
 from ingest.pipeline import Ingester
 from tests.conftest import ROOT, ccl_excerpt
@@ -44,19 +44,31 @@ LETTERHEAD = [
 
 def invoice_pdf() -> bytes:
     """Two pages; item 1 wraps onto a second line; totals, bank details and page numbers around the table."""
-    first = [*LETTERHEAD, "", HEADER,
-             ("1", "Glass-lined reactor, 3 000 L, with agitator", "1", "pc", "8419.89.10", "EAR99", "184,500.00"),
-             ("", "and heating/cooling jacket"),
-             ("2", "Office chairs, swivel, black", "40", "pcs", "9401.30", "not controlled", "4,800.00"),
-             ("3", "Frequency changer, output 600 Hz, 50 kVA", "2", "pcs", "8504.40", "EU control: not listed",
-              "12,600.00"),
-             ("4", "Ethernet patch cable, Cat 6, 5 m", "200", "pcs", "8544.42", "EAR99", "1,400.00"),
-             "Carried forward EUR 203,300.00", "Page 1 of 2"]
-    second = [LETTERHEAD[0], "Invoice no. INV-2026-0417 (continued)", "", HEADER,
-              ("5", "Thiodiglycol (CAS 111-48-8), purity 99 %", "800", "kg", "2930.90", "ECCN 1C350", "9,600.00"),
-              ("6", "Centrifugal pump, PTFE-lined, 10 m3/h", "1", "pc", "8413.70", "ECCN 3A225", "7,400.00"),
-              "Subtotal 220,300.00", "VAT 0 % 0.00", "Total EUR 220,300.00",
-              "Bank: DNB, IBAN NO93 8601 1117 947, BIC DNBANOKK", "Page 2 of 2"]
+    first = [
+        *LETTERHEAD,
+        "",
+        HEADER,
+        ("1", "Glass-lined reactor, 3 000 L, with agitator", "1", "pc", "8419.89.10", "EAR99", "184,500.00"),
+        ("", "and heating/cooling jacket"),
+        ("2", "Office chairs, swivel, black", "40", "pcs", "9401.30", "not controlled", "4,800.00"),
+        ("3", "Frequency changer, output 600 Hz, 50 kVA", "2", "pcs", "8504.40", "EU control: not listed", "12,600.00"),
+        ("4", "Ethernet patch cable, Cat 6, 5 m", "200", "pcs", "8544.42", "EAR99", "1,400.00"),
+        "Carried forward EUR 203,300.00",
+        "Page 1 of 2",
+    ]
+    second = [
+        LETTERHEAD[0],
+        "Invoice no. INV-2026-0417 (continued)",
+        "",
+        HEADER,
+        ("5", "Thiodiglycol (CAS 111-48-8), purity 99 %", "800", "kg", "2930.90", "ECCN 1C350", "9,600.00"),
+        ("6", "Centrifugal pump, PTFE-lined, 10 m3/h", "1", "pc", "8413.70", "ECCN 3A225", "7,400.00"),
+        "Subtotal 220,300.00",
+        "VAT 0 % 0.00",
+        "Total EUR 220,300.00",
+        "Bank: DNB, IBAN NO93 8601 1117 947, BIC DNBANOKK",
+        "Page 2 of 2",
+    ]
     return pdf_bytes([table_page(first, COLUMNS), table_page(second, COLUMNS)])
 
 
@@ -64,15 +76,23 @@ def manifest_pdf() -> bytes:
     """A cargo manifest without position numbers; the second line's description wraps; two pages."""
     columns = (40, 300, 360, 430)
     header = ("Description of goods", "Packages", "HS code", "Gross weight")
-    first = ["CARGO MANIFEST", "Vessel: MV Nordlys   Voyage no. 26-11", "", header,
-             ("Office chairs, swivel, black", "40 cartons", "9401.30", "520 kg"),
-             ("Frequency changer, output 600 Hz,", "2 crates", "8504.40", "310 kg"),
-             ("50 kVA, for motor test bench",),
-             "Page 1 of 2"]
-    second = ["CARGO MANIFEST (continued)", header,
-              ("Ethernet patch cable, Cat 6, 5 m", "4 boxes", "8544.42", "60 kg"),
-              ("Glass-lined reactor, 3 000 L", "1 crate", "8419.89", "2 400 kg"),
-              "Page 2 of 2"]
+    first = [
+        "CARGO MANIFEST",
+        "Vessel: MV Nordlys   Voyage no. 26-11",
+        "",
+        header,
+        ("Office chairs, swivel, black", "40 cartons", "9401.30", "520 kg"),
+        ("Frequency changer, output 600 Hz,", "2 crates", "8504.40", "310 kg"),
+        ("50 kVA, for motor test bench",),
+        "Page 1 of 2",
+    ]
+    second = [
+        "CARGO MANIFEST (continued)",
+        header,
+        ("Ethernet patch cable, Cat 6, 5 m", "4 boxes", "8544.42", "60 kg"),
+        ("Glass-lined reactor, 3 000 L", "1 crate", "8419.89", "2 400 kg"),
+        "Page 2 of 2",
+    ]
     return pdf_bytes([table_page(first, columns), table_page(second, columns)])
 
 
@@ -105,6 +125,7 @@ def by_line(results: list[Screened]) -> dict[int, Screened]:
 
 # --- reading documents into line items -----------------------------------------------------------------
 
+
 def test_an_invoice_pdf_becomes_one_item_per_position_across_pages() -> None:
     items = line_items_from_bytes(invoice_pdf(), "invoice.pdf")
 
@@ -112,7 +133,11 @@ def test_an_invoice_pdf_becomes_one_item_per_position_across_pages() -> None:
     reactor, chairs, changer, cable, tdg, pump = items
     assert reactor.description == "Glass-lined reactor, 3 000 L, with agitator and heating/cooling jacket"
     assert (reactor.quantity, reactor.unit, reactor.hs_code, reactor.declared) == (1, "pc", "8419.89.10", "EAR99")
-    assert (chairs.description, chairs.quantity, chairs.declared) == ("Office chairs, swivel, black", 40, "not controlled")
+    assert (chairs.description, chairs.quantity, chairs.declared) == (
+        "Office chairs, swivel, black",
+        40,
+        "not controlled",
+    )
     assert changer.declared == "EU control: not listed" and changer.declared_not_controlled
     assert cable.hs_code == "8544.42" and cable.declared_not_controlled
     assert (tdg.description, tdg.quantity, tdg.unit) == ("Thiodiglycol (CAS 111-48-8), purity 99 %", 800, "kg")
@@ -143,13 +168,18 @@ def test_a_manifest_without_position_numbers_joins_the_wrapped_line() -> None:
 
 def test_a_proforma_with_quantity_before_description_and_its_own_numbering() -> None:
     columns = (40, 80, 110, 330, 420)
-    rows = ["ACME Trading GmbH", "Hauptstrasse 5, 10115 Berlin", "PROFORMA INVOICE",
-            ("Item", "Qty", "Description", "Unit price", "Total"),
-            ("10", "2", "Vacuum pump, dry scroll, 35 m3/h", "4,200.00", "8,400.00"),
-            ("20", "1", "Mass spectrometer, quadrupole,", "88,000.00", "88,000.00"),
-            ("", "", "with electron impact ion source"),
-            ("30", "500", "Nitrile gloves, size L", "0.12", "60.00"),
-            "Total EUR 96,460.00", "Signature: ____________"]
+    rows = [
+        "ACME Trading GmbH",
+        "Hauptstrasse 5, 10115 Berlin",
+        "PROFORMA INVOICE",
+        ("Item", "Qty", "Description", "Unit price", "Total"),
+        ("10", "2", "Vacuum pump, dry scroll, 35 m3/h", "4,200.00", "8,400.00"),
+        ("20", "1", "Mass spectrometer, quadrupole,", "88,000.00", "88,000.00"),
+        ("", "", "with electron impact ion source"),
+        ("30", "500", "Nitrile gloves, size L", "0.12", "60.00"),
+        "Total EUR 96,460.00",
+        "Signature: ____________",
+    ]
 
     items = line_items_from_bytes(pdf_bytes([table_page(rows, columns)]), "proforma.pdf")
 
@@ -162,28 +192,39 @@ def test_a_proforma_with_quantity_before_description_and_its_own_numbering() -> 
 
 def test_a_text_file_has_one_item_per_line(tmp_path: Path) -> None:
     path = tmp_path / "goods.txt"
-    path.write_text("# goods seen at the terminal\nglass-lined reactor 3000 L\n\n2 x Ethernet cable\n"
-                    "thiodiglycol, 200 kg, ECCN: EAR99\n", encoding="utf-8")
+    path.write_text(
+        "# goods seen at the terminal\nglass-lined reactor 3000 L\n\n2 x Ethernet cable\n"
+        "thiodiglycol, 200 kg, ECCN: EAR99\n",
+        encoding="utf-8",
+    )
 
     items = read_line_items(path)
 
     assert [(i.line, i.description) for i in items] == [
-        (1, "glass-lined reactor 3000 L"), (2, "Ethernet cable"), (3, "thiodiglycol")]
+        (1, "glass-lined reactor 3000 L"),
+        (2, "Ethernet cable"),
+        (3, "thiodiglycol"),
+    ]
     assert (items[1].quantity, items[2].quantity, items[2].unit) == (2, 200, "kg")
     assert items[2].declared == "ECCN: EAR99"
 
 
 def test_a_csv_column_is_guessed_from_the_header_or_named(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("Item no;Goods description;Supplier note;Qty;HS code;ECCN\n"
-                    "10;Frequency changer 600 Hz 50 kVA;urgent, Müller;2;8504.40;EAR99\n"
-                    "20;Office chairs;;40;9401.30;\n", encoding="cp1252")
+    path.write_text(
+        "Item no;Goods description;Supplier note;Qty;HS code;ECCN\n"
+        "10;Frequency changer 600 Hz 50 kVA;urgent, Müller;2;8504.40;EAR99\n"
+        "20;Office chairs;;40;9401.30;\n",
+        encoding="cp1252",
+    )
 
     guessed = read_line_items(path)
     named = read_line_items(path, column="supplier note")
 
     assert [(i.line, i.description, i.quantity, i.hs_code, i.declared) for i in guessed] == [
-        (10, "Frequency changer 600 Hz 50 kVA", 2, "8504.40", "EAR99"), (20, "Office chairs", 40, "9401.30", "")]
+        (10, "Frequency changer 600 Hz 50 kVA", 2, "8504.40", "EAR99"),
+        (20, "Office chairs", 40, "9401.30", ""),
+    ]
     assert [i.description for i in named] == ["urgent, Müller"]
     with pytest.raises(IngestError, match="no column 'price'.*Goods description"):
         read_line_items(path, column="price")
@@ -199,8 +240,9 @@ def test_a_csv_column_is_guessed_from_the_header_or_named(tmp_path: Path) -> Non
         ("Pump 8413.70.00 USD 1250.00", "Pump", "8413.70.00", ""),
     ],
 )
-def test_fields_are_taken_out_of_a_line_and_parameters_stay(line: str, description: str, hs_code: str,
-                                                           declared: str) -> None:
+def test_fields_are_taken_out_of_a_line_and_parameters_stay(
+    line: str, description: str, hs_code: str, declared: str
+) -> None:
     found = parse_fields(line)
 
     assert (found.rest, found.hs_code, found.declared) == (description, hs_code, declared)
@@ -213,8 +255,11 @@ def test_fields_are_taken_out_of_a_line_and_parameters_stay(line: str, descripti
         ("empty.txt", b"", "empty file"),
         ("sheet.xlsx", b"PK\x03\x04" + b"\x00" * 40, "save the sheet as CSV"),
         ("blob.bin", b"\x00\x01\x02garbage", "binary content"),
-        ("empty-invoice.pdf", pdf_bytes([table_page([*LETTERHEAD, HEADER, "Total EUR 0.00"], COLUMNS)]),
-         "no line items found"),
+        (
+            "empty-invoice.pdf",
+            pdf_bytes([table_page([*LETTERHEAD, HEADER, "Total EUR 0.00"], COLUMNS)]),
+            "no line items found",
+        ),
         ("goods.csv", b"Qty;Price\n1;2\n", "cannot tell which column"),
     ],
 )
@@ -228,6 +273,7 @@ def test_a_bad_file_is_refused_by_name(tmp_path: Path, name: str, content: bytes
 
 
 # --- screening -----------------------------------------------------------------------------------------
+
 
 def test_controlled_goods_are_flagged_and_sorted_first(invoice_results: list[Screened]) -> None:
     flags = [r.flag for r in invoice_results]
@@ -261,10 +307,23 @@ def test_a_threshold_missed_narrowly_asks_for_a_check_and_clearly_is_no_match(as
     assert clear.flag == "no-match" and "frequency" in clear.reason
 
 
-def candidate(entry: str, status: Status, reason: str = "", missing: tuple[Leaf, ...] = (),
-              checks: tuple[Check, ...] = ()) -> Candidate:
-    return Candidate(entry=entry, item=f"{entry}.a", title="", list_label="US CCL", version="v", quote="",
-                     notes=[], citations=[], checks=list(checks), status=status, reason=reason, missing=list(missing))
+def candidate(
+    entry: str, status: Status, reason: str = "", missing: tuple[Leaf, ...] = (), checks: tuple[Check, ...] = ()
+) -> Candidate:
+    return Candidate(
+        entry=entry,
+        item=f"{entry}.a",
+        title="",
+        list_label="US CCL",
+        version="v",
+        quote="",
+        notes=[],
+        citations=[],
+        checks=list(checks),
+        status=status,
+        reason=reason,
+        missing=list(missing),
+    )
 
 
 def answer_of(decision: Decision, *candidates: Candidate) -> Answer:
@@ -275,9 +334,12 @@ def test_a_lines_flag_is_its_answers_decision() -> None:
     volume = Leaf("threshold", "greater than 0.1 m3 (100 liters)", property="volume")
 
     assert flag_answer("x", answer_of("likely-controlled", candidate("1C350", "applies", "CAS listed")))[:2] == (
-        "likely-controlled", candidate("1C350", "applies", "CAS listed"))
-    flag, best, reason = flag_answer("glass-lined reactor", answer_of(
-        "needs-facts", candidate("2B350", "undetermined", missing=(volume,))))
+        "likely-controlled",
+        candidate("1C350", "applies", "CAS listed"),
+    )
+    flag, best, reason = flag_answer(
+        "glass-lined reactor", answer_of("needs-facts", candidate("2B350", "undetermined", missing=(volume,)))
+    )
     assert (flag, best.entry if best else None) == ("check-parameters", "2B350")
     assert "What is the volume?" in reason
     assert flag_answer("Office chairs", answer_of("no-match"))[:2] == ("no-match", None)
@@ -304,6 +366,7 @@ def test_exports_have_one_row_per_line(invoice_results: list[Screened]) -> None:
 
 # --- the command ---------------------------------------------------------------------------------------
 
+
 def invoke(home: Path, *args: str) -> object:
     env = {"STCE_HOME": str(home), "STCE_CORPUS_DIR": str(home.parent / "corpus")}
     return runner.invoke(app, ["screen", *args], env=env)
@@ -325,15 +388,19 @@ def test_stce_screen_json_lists_every_line_with_its_flag(home: Path, tmp_path: P
 
 def test_stce_screen_csv_and_table(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "goods.txt"
-    path.write_text("Frequency changer 600 Hz three-phase 50 kVA, frequency stability 0.1 %, ECCN: EAR99\noffice chairs\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Frequency changer 600 Hz three-phase 50 kVA, frequency stability 0.1 %, ECCN: EAR99\noffice chairs\n",
+        encoding="utf-8",
+    )
 
     as_csv = invoke(home, str(path), "--format", "csv")
     as_table = invoke(home, str(path))
 
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    assert [(r["line"], r["flag"], r["best"]) for r in rows] == [("1", "likely-controlled", "3A225"),
-                                                                 ("2", "no-match", "")]
+    assert [(r["line"], r["flag"], r["best"]) for r in rows] == [
+        ("1", "likely-controlled", "3A225"),
+        ("2", "no-match", ""),
+    ]
     assert "ECCN: EAR99" in rows[0]["disagreement"]
     assert as_table.exit_code == 0 and "likely-controlled" in as_table.stdout and "3A225" in as_table.stdout
 
@@ -350,6 +417,7 @@ def test_stce_screen_refuses_a_bad_file_with_exit_code_2(home: Path, tmp_path: P
 
 
 # --- the Screening page --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def streamlit_home(home: Path) -> Iterator[Path]:
@@ -373,8 +441,9 @@ def test_an_uploaded_document_is_screened_with_the_apps_assistant(streamlit_home
         screen_document(b"Item;Qty\nvalve;2\n", "goods.csv", column="goods")
 
 
-def test_the_page_shows_the_flags_opens_a_line_and_exports(streamlit_home: Path,
-                                                           invoice_results: list[Screened]) -> None:
+def test_the_page_shows_the_flags_opens_a_line_and_exports(
+    streamlit_home: Path, invoice_results: list[Screened]
+) -> None:
     at = AppTest.from_file(str(ROOT / "ui" / "screening.py"), default_timeout=60)
     at.session_state["screening"] = {"name": "invoice.pdf", "results": invoice_results}
     at.run()

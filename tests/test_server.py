@@ -25,10 +25,10 @@ from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from streamlit.testing.v1 import AppTest
 
-from assistant.ask import Assistant
-from assistant.registry import Registry
-from assistant.settings import Settings
-from assistant.store import PassageStore
+from assistant.answer.ask import Assistant
+from assistant.core.settings import Settings
+from assistant.storage.registry import Registry
+from assistant.storage.store import PassageStore
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
 
@@ -63,8 +63,16 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1",
-               "--port", str(port)]
+    command = [
+        str(Path(sys.executable).parent / "chroma"),
+        "run",
+        "--path",
+        str(path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with (path.parent / "chroma-server.log").open("wb") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -78,8 +86,9 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def http_client(url: str) -> ClientAPI:
     parts = urlparse(url)
-    return chromadb.HttpClient(host=parts.hostname or "127.0.0.1", port=parts.port or 8000,
-                               settings=ChromaSettings(anonymized_telemetry=False))
+    return chromadb.HttpClient(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 8000, settings=ChromaSettings(anonymized_telemetry=False)
+    )
 
 
 @pytest.fixture
@@ -141,8 +150,9 @@ def test_an_embedded_collection_names_our_embedding_function_too(small_ccl: Path
     with Ingester(settings) as ingester:
         ingester.ingest([small_ccl], name="ccl")
     store = PassageStore.open(settings)
-    ours = store.search("seal-less pump, 2 m3/h, wetted parts Hastelloy", 3, [Registry(settings.registry_path)
-                                                                            .sources()[0].version_id])
+    ours = store.search(
+        "seal-less pump, 2 m3/h, wetted parts Hastelloy", 3, [Registry(settings.registry_path).sources()[0].version_id]
+    )
     store.client.close()
     client = chromadb.PersistentClient(str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False))
     bare = client.get_collection(settings.collection)
@@ -154,8 +164,16 @@ def test_an_embedded_collection_names_our_embedding_function_too(small_ccl: Path
 
 
 def _start_server(path: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1",
-               "--port", str(port)]
+    command = [
+        str(Path(sys.executable).parent / "chroma"),
+        "run",
+        "--path",
+        str(path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     _wait_for_heartbeat(f"http://127.0.0.1:{port}", server)
     return server
@@ -169,15 +187,25 @@ def test_a_server_that_dies_mid_batch_fails_each_question_in_a_line_and_comes_ba
     port, data = _free_port(), tmp_path / "chroma-data"
     server = _start_server(data, port)
     settings = Settings(home=tmp_path / "home", chroma_url=f"http://127.0.0.1:{port}")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "STCE_HOME": str(settings.home),
-           "STCE_CHROMA_URL": settings.chroma_url or "", "STCE_CORPUS_DIR": str(tmp_path / "no-corpus")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "STCE_HOME": str(settings.home),
+        "STCE_CHROMA_URL": settings.chroma_url or "",
+        "STCE_CORPUS_DIR": str(tmp_path / "no-corpus"),
+    }
     child: subprocess.Popen[str] | None = None
     lines: list[dict] = []
     try:
         with Ingester(settings) as ingester:
             ingester.ingest([small_ccl], name="ccl")
-        child = subprocess.Popen([sys.executable, "-c", "from ui.cli import app; app(prog_name='stce')", "ask",
-                                  "--json", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from ui.cli import app; app(prog_name='stce')", "ask", "--json", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert child.stdin is not None and child.stdout is not None
 
         def ask(question: str) -> None:
@@ -202,8 +230,11 @@ def test_a_server_that_dies_mid_batch_fails_each_question_in_a_line_and_comes_ba
 
     assert code == 2, "a question failed, so the batch ends non-zero"
     assert [line.get("error", "")[:40] for line in lines] == [
-        "", f"The search store (the Chroma server at {settings.chroma_url}"[:40],
-        f"The search store (the Chroma server at {settings.chroma_url}"[:40], ""]
+        "",
+        f"The search store (the Chroma server at {settings.chroma_url}"[:40],
+        f"The search store (the Chroma server at {settings.chroma_url}"[:40],
+        "",
+    ]
     assert [line["question"] for line in lines[1:3]] == ["2B350.i", "fermenter, 100 litre capacity"]
     assert "does not answer" in lines[1]["error"]
     assert lines[0]["candidates"][0]["entry"] == lines[3]["candidates"][0]["entry"] == "2B350"
@@ -215,7 +246,9 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def test_the_chat_says_plainly_when_the_chroma_server_is_down_and_recovers_without_a_restart(
-    small_ccl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    small_ccl: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Down at start, back, down between questions, back: each question gets an answer or a plain sentence."""
     port = _free_port()
@@ -248,7 +281,12 @@ def test_the_chat_says_plainly_when_the_chroma_server_is_down_and_recovers_witho
         _stop(server)
         st.cache_resource.clear()
 
-    assert down_at_start == down_later == (
-        f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask again once it is "
-        "running, or tell the administrator.")
+    assert (
+        down_at_start
+        == down_later
+        == (
+            f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask again once it is "
+            "running, or tell the administrator."
+        )
+    )
     assert back == back_again == "2B350"

@@ -13,15 +13,14 @@ import streamlit as st
 import yaml
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest, app_test
-from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 from streamlit.testing.v1.element_tree import Block
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from assistant.audit import AuditLog
-from assistant.settings import Settings
-from assistant.types import Progress
+from assistant.answer.audit import AuditLog
+from assistant.answer.render import version_text
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Progress
 from bench.pdfwriter import pdf_bytes
-from assistant.render import version_text
-from assistant.types import Answer
 from ingest.pipeline import Ingester
 from tests.conftest import ccl_excerpt
 from ui import resources
@@ -36,16 +35,35 @@ APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 REACTOR = "glass-lined reactor, 1000 litres"
 PASSWORD = "correct horse"
 SCENARIOS = [
-    {"id": "glass-lined-reactor", "module": 4, "title": "Glass-lined reactor",
-     "goods": "Reaction vessel, glass-lined steel, 3000 litres, with agitator",
-     "question": "glass-lined reaction vessel of 3000 litres with agitator", "expected": ["2B350.a"],
-     "teaching_points": ["Glass lining is one of the listed materials of construction."]},
-    {"id": "steel-tank", "module": 4, "title": "Steel tank", "goods": "Storage tank, carbon steel, 500 litres",
-     "question": "carbon steel storage tank of 500 litres", "expected": [],
-     "not_controlled_reason": "Carbon steel is not a listed material.", "teaching_points": ["Check the material."]},
-    {"id": "wrong-key", "module": 5, "title": "A key that says free", "goods": "Glass-lined reactor, 1000 litres",
-     "question": REACTOR, "expected": [], "not_controlled_reason": "A deliberately wrong key.",
-     "teaching_points": []},
+    {
+        "id": "glass-lined-reactor",
+        "module": 4,
+        "title": "Glass-lined reactor",
+        "goods": "Reaction vessel, glass-lined steel, 3000 litres, with agitator",
+        "question": "glass-lined reaction vessel of 3000 litres with agitator",
+        "expected": ["2B350.a"],
+        "teaching_points": ["Glass lining is one of the listed materials of construction."],
+    },
+    {
+        "id": "steel-tank",
+        "module": 4,
+        "title": "Steel tank",
+        "goods": "Storage tank, carbon steel, 500 litres",
+        "question": "carbon steel storage tank of 500 litres",
+        "expected": [],
+        "not_controlled_reason": "Carbon steel is not a listed material.",
+        "teaching_points": ["Check the material."],
+    },
+    {
+        "id": "wrong-key",
+        "module": 5,
+        "title": "A key that says free",
+        "goods": "Glass-lined reactor, 1000 litres",
+        "question": REACTOR,
+        "expected": [],
+        "not_controlled_reason": "A deliberately wrong key.",
+        "teaching_points": [],
+    },
 ]
 
 
@@ -222,11 +240,13 @@ def test_a_bad_upload_shows_its_error_and_a_new_version_shows_its_changes(app: A
     app.button[0].click().run()
     changed = ccl_excerpt(("2B350",)).replace("greater than 0.6 m", "greater than 0.7 m").encode()
 
-    app.file_uploader[0].set_value([
-        ("report.pdf", b"this is not a PDF", "application/pdf"),
-        ("other.xml", b"<catalogue><item/></catalogue>", "text/xml"),
-        ("ccl-copy.xml", changed, "text/xml"),
-    ]).run()
+    app.file_uploader[0].set_value(
+        [
+            ("report.pdf", b"this is not a PDF", "application/pdf"),
+            ("other.xml", b"<catalogue><item/></catalogue>", "text/xml"),
+            ("ccl-copy.xml", changed, "text/xml"),
+        ]
+    ).run()
     [label] = [t for t in app.text_input if t.label == "List label"]
     assert label.value == "US CCL", "the label the content proposes, for the one readable file"
     label.input("Second list")
@@ -348,8 +368,10 @@ def test_removal_asks_for_confirmation_with_the_name_and_counts_and_says_what_we
     next(b for b in app.button if b.label == "Remove spare").click().run()
     next(b for b in app.button if b.label == "Yes, remove spare").click().run()
 
-    assert app.success[0].value == f"Removed spare: {spare.passages} passages and {spare.entries} entries are no " \
-                                   "longer searched."
+    assert (
+        app.success[0].value == f"Removed spare: {spare.passages} passages and {spare.entries} entries are no "
+        "longer searched."
+    )
     assert "spare" not in set(app.table[0].value["source"])
 
 
@@ -414,8 +436,9 @@ def test_uploads_are_freed_once_ingested_and_the_uploader_starts_empty(
     """Streamlit would hold them in memory until the session ends; a failed ingest frees them too."""
     unlocked_sources(app)
     note = b"# Nameplates\n\nRead the maker, the model and the year.\n"
-    app.file_uploader[0].set_value([("nameplates.md", note, "text/markdown"),
-                                    ("report.pdf", b"this is not a PDF", "application/pdf")]).run()
+    app.file_uploader[0].set_value(
+        [("nameplates.md", note, "text/markdown"), ("report.pdf", b"this is not a PDF", "application/pdf")]
+    ).run()
     next(s for s in app.selectbox if s.label == "Kind").set_value("control-list").run()
     assert sorted(held(upload_stores[-1])) == ["nameplates.md", "report.pdf"], "held while the editor chooses"
 
@@ -456,7 +479,9 @@ def test_a_reload_brings_the_conversation_back_and_a_follow_up_keeps_the_goods(a
     assert again.query_params["c"] == conversation
     trail = AuditLog(Settings()).entries()
     assert [(e["question"], e["conversation"]) for e in trail[-2:]] == [
-        (REACTOR, conversation), ("and if it is only 50 litres?", conversation)], "the audit trail links to it"
+        (REACTOR, conversation),
+        ("and if it is only 50 litres?", conversation),
+    ], "the audit trail links to it"
 
 
 def test_past_conversations_are_listed_and_only_their_owner_opens_or_deletes_them(app: AppTest) -> None:
@@ -526,7 +551,6 @@ def test_wrong_passwords_from_parallel_sessions_share_one_delay(home: Path) -> N
     assert unlock(sessions[0], PASSWORD).file_uploader
 
 
-
 def test_the_answer_follows_the_question_language_unless_one_is_chosen(app: AppTest) -> None:
     ask(app, "réacteur émaillé de 1 000 litres")
     assert app.session_state["turns"][-1]["answer"].language == "fr"
@@ -539,7 +563,6 @@ def test_the_answer_follows_the_question_language_unless_one_is_chosen(app: AppT
     assert app.session_state["turns"][-1]["answer"].language == "en"
 
 
-
 def chat_answer(at: AppTest, n: int = -1) -> Answer:
     return at.session_state["turns"][n]["answer"]
 
@@ -550,8 +573,9 @@ def test_an_answer_opens_with_its_verdict_then_how_the_question_was_read(app: Ap
     reply = app.chat_message[1]
     verdict = reply.error[0].value
     assert verdict.startswith("Likely controlled\\: 2B350.a.1 ("), verdict
-    assert verdict.endswith("applies\\: total internal volume 1000 L lies inside 0.1 m³ - 20 m³; glass-lined steel "
-                            "is a listed material"), verdict
+    assert verdict.endswith(
+        "applies\\: total internal volume 1000 L lies inside 0.1 m³ - 20 m³; glass-lined steel is a listed material"
+    ), verdict
     assert reply.caption[0].value == "Read as\\: reactor, 1000 L, glass-lined steel"
     assert not re.search(r"\b[0-9a-f]{12}\b", page_text(app)), "versions show their label, never a hash"
     for c in chat_answer(app).candidates:
@@ -610,15 +634,34 @@ def test_next_questions_are_offered_and_asked_in_the_same_conversation(app: AppT
 
 
 def _hostile_answer() -> None:
-    from assistant.types import Candidate, Check, Citation, Passage
+    from assistant.core.types import Candidate, Check, Citation, Passage
     from ui.answer_view import show_candidate
 
     image = "![x](http://127.0.0.1:9/t.png)"
-    passage = Passage(id="x", text=f"{image} <img src=x> text", source="src", list_label="L",
-                      version="v1 (0123456789ab)", version_id="v", kind="curriculum", title=image)
+    passage = Passage(
+        id="x",
+        text=f"{image} <img src=x> text",
+        source="src",
+        list_label="L",
+        version="v1 (0123456789ab)",
+        version_id="v",
+        kind="curriculum",
+        title=image,
+    )
     check = Check(entry="X1", parameter="material", threshold=image, verdict="met", stated=image)
-    card = Candidate(entry="X1", item="X1", title=image, list_label="L", version=passage.version, quote=image,
-                     notes=[image], citations=[1], checks=[check], status="applies", reason=image)
+    card = Candidate(
+        entry="X1",
+        item="X1",
+        title=image,
+        list_label="L",
+        version=passage.version,
+        quote=image,
+        notes=[image],
+        citations=[1],
+        checks=[check],
+        status="applies",
+        reason=image,
+    )
     show_candidate(card, "", {1: Citation(1, passage, 1.0)}, set())
 
 

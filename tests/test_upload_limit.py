@@ -18,7 +18,9 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, stce_ui
 MB = 1024 * 1024
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Debian chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="no Debian chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
 ]
 
 
@@ -49,10 +51,11 @@ def test_the_server_refuses_an_upload_over_stce_max_file_mb_and_takes_one_under(
         xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
 
         def put(file_id: str, size: int) -> tuple[int, str]:
-            reply = page.request.put(f"{url}/_stcore/upload_file/{session[1]}/{file_id}",
-                                     headers={"X-Xsrftoken": xsrf},
-                                     multipart={"file": {"name": f"{file_id}.txt", "mimeType": "text/plain",
-                                                         "buffer": b"x" * size}})
+            reply = page.request.put(
+                f"{url}/_stcore/upload_file/{session[1]}/{file_id}",
+                headers={"X-Xsrftoken": xsrf},
+                multipart={"file": {"name": f"{file_id}.txt", "mimeType": "text/plain", "buffer": b"x" * size}},
+            )
             return reply.status, reply.text()
 
         assert put("half", MB // 2) == (204, ""), "0.5 MB sent straight to the server is taken"

@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from assistant.errors import IndexBusyError
-from assistant.settings import Settings
+from assistant.core.errors import IndexBusyError
+from assistant.core.settings import Settings
 from ingest.pipeline import HOLDER_FILE, Ingester
 from tests.conftest import ROOT
 
 HOLD = """
 import sys, time
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.pipeline import Ingester
 with Ingester(Settings(home=sys.argv[1]), holder="stce ingest") as writer, writer.locked():
     print("held", flush=True)
@@ -28,9 +28,14 @@ with Ingester(Settings(home=sys.argv[1]), holder="stce ingest") as writer, write
 
 
 def test_a_busy_writer_names_the_holder_pid_command_and_start(settings: Settings) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(settings.home)], cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(settings.home)],
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         record = settings.lock_path.with_name(HOLDER_FILE)
@@ -40,8 +45,11 @@ def test_a_busy_writer_names_the_holder_pid_command_and_start(settings: Settings
             waiting.remove("anything")
         waiting.close()
         message = str(busy.value)
-        assert re.search(rf"another ingest \(pid {holder.pid}, stce ingest, started \d\d:\d\d:\d\d UTC\) holds "
-                         rf"{re.escape(str(settings.lock_path))}; waited 0.5 s, try again when it ends", message), message
+        assert re.search(
+            rf"another ingest \(pid {holder.pid}, stce ingest, started \d\d:\d\d:\d\d UTC\) holds "
+            rf"{re.escape(str(settings.lock_path))}; waited 0.5 s, try again when it ends",
+            message,
+        ), message
     finally:
         assert holder.stdin is not None
         holder.stdin.close()

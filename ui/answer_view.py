@@ -12,13 +12,22 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from assistant.render import (
-    DISCLAIMER, STATUS_LABELS, ask_line, citation_label, decision_line, escape_md, item_lines, quantity_text,
-    read_as_line, shown_checks, version_text,
+from assistant.answer.render import (
+    DISCLAIMER,
+    STATUS_LABELS,
+    ask_line,
+    citation_label,
+    decision_line,
+    escape_md,
+    item_lines,
+    quantity_text,
+    read_as_line,
+    shown_checks,
+    version_text,
 )
-from assistant.render import export_markdown as answer_markdown
-from assistant.suggest import fact_asks, next_questions
-from assistant.types import Answer, Candidate, Check, Citation, FactAsk
+from assistant.answer.render import export_markdown as answer_markdown
+from assistant.core.types import Answer, Candidate, Check, Citation, FactAsk
+from assistant.decision.suggest import fact_asks, next_questions
 
 FollowUp = Callable[[str], None]
 __all__ = ["answer_markdown", "escape_md", "highlight", "lines", "show_answer"]
@@ -27,8 +36,12 @@ _STOPWORDS = frozenset(
     "our their there than then them they use used using goods item items".split()
 )
 _COLOURS = {"applies": "red", "undetermined": "orange", "does not apply": "green"}
-_DECISION_BOXES = {"likely-controlled": st.error, "needs-facts": st.warning,
-                   "not-controlled-as-described": st.success, "no-match": st.info}
+_DECISION_BOXES = {
+    "likely-controlled": st.error,
+    "needs-facts": st.warning,
+    "not-controlled-as-described": st.success,
+    "no-match": st.info,
+}
 
 
 def highlight_terms(question: str) -> list[str]:
@@ -62,16 +75,25 @@ def show_citation(c: Citation) -> None:
     """The full cited passage, with where it comes from (the label escaped: expander labels render Markdown)."""
     with st.expander(escape_md(citation_label(c))):
         p = c.passage
-        st.caption(f"Source **{escape_md(p.source)}**, list {escape_md(p.list_label)}, "
-                   f"{escape_md(version_text(p.version))}" + (f", page {p.page}" if p.page else ""))
+        st.caption(
+            f"Source **{escape_md(p.source)}**, list {escape_md(p.list_label)}, "
+            f"{escape_md(version_text(p.version))}" + (f", page {p.page}" if p.page else "")
+        )
         st.markdown(lines(escape_md(p.text)))
 
 
 def _check_rows(checks: list[Check]) -> list[dict[str, str]]:
     """Check rows for st.table, escaped: its cells render Markdown, and thresholds are the document's words."""
-    return [{"parameter": escape_md(ch.parameter), "about": escape_md(ch.subject),
-             "asked": escape_md(ch.stated or quantity_text(ch.asked)), "threshold": escape_md(ch.threshold),
-             "verdict": ch.verdict} for ch in checks]
+    return [
+        {
+            "parameter": escape_md(ch.parameter),
+            "about": escape_md(ch.subject),
+            "asked": escape_md(ch.stated or quantity_text(ch.asked)),
+            "threshold": escape_md(ch.threshold),
+            "verdict": ch.verdict,
+        }
+        for ch in checks
+    ]
 
 
 def show_candidate(c: Candidate, question: str, cited: dict[int, Citation], seen_notes: set[str]) -> None:
@@ -79,8 +101,10 @@ def show_candidate(c: Candidate, question: str, cited: dict[int, Citation], seen
     threshold of the entry, its notes and related entries behind one expander."""
     with st.container(border=True):
         st.markdown(f"**{escape_md(c.item)}** {escape_md(c.title)}")
-        st.caption(f"{escape_md(c.list_label)} · {escape_md(version_text(c.version))} · cites "
-                   + " ".join(f"[{n}]" for n in c.citations))
+        st.caption(
+            f"{escape_md(c.list_label)} · {escape_md(version_text(c.version))} · cites "
+            + " ".join(f"[{n}]" for n in c.citations)
+        )
         st.badge(STATUS_LABELS[c.status], color=_COLOURS[c.status])  # type: ignore[arg-type]
         checks = shown_checks(c)
         if c.reason and not checks:
@@ -125,11 +149,23 @@ def show_asks(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
         widget = f"ask-{key}-{i}"
         label = escape_md(ask.label)
         if ask.options:
-            st.pills(label, ask.options, key=widget, on_change=_submit, args=(widget, ask, follow_up),
-                     format_func=escape_md, help=escape_md(f"The list: {ask.threshold}"))
+            st.pills(
+                label,
+                ask.options,
+                key=widget,
+                on_change=_submit,
+                args=(widget, ask, follow_up),
+                format_func=escape_md,
+                help=escape_md(f"The list: {ask.threshold}"),
+            )
         else:
-            st.text_input(label, key=widget, on_change=_submit, args=(widget, ask, follow_up),
-                          placeholder=f"the list: {ask.threshold}"[:120])
+            st.text_input(
+                label,
+                key=widget,
+                on_change=_submit,
+                args=(widget, ask, follow_up),
+                placeholder=f"the list: {ask.threshold}"[:120],
+            )
 
 
 def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
@@ -140,8 +176,14 @@ def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) ->
         st.caption("Next questions: " + " · ".join(escape_md(q) for q in suggested))
         return
     widget = f"next-{key}"
-    st.pills("Next questions", suggested, key=widget, on_change=_submit, args=(widget, None, follow_up),
-             format_func=escape_md)
+    st.pills(
+        "Next questions",
+        suggested,
+        key=widget,
+        on_change=_submit,
+        args=(widget, None, follow_up),
+        format_func=escape_md,
+    )
 
 
 def show_answer(answer: Answer, key: str = "answer", follow_up: FollowUp | None = None) -> None:

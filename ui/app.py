@@ -13,9 +13,11 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="STCE Assistant", page_icon="🛃", layout="wide")
 resources.start()
 session.restore()
-st.navigation([
-    st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
-    st.Page(HERE / "screening.py", title="Screening", icon=":material/checklist:"),
-    st.Page(HERE / "training.py", title="Training", icon=":material/school:"),
-    st.Page(HERE / "sources.py", title="Sources", icon=":material/folder_managed:"),
-]).run()
+st.navigation(
+    [
+        st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
+        st.Page(HERE / "screening.py", title="Screening", icon=":material/checklist:"),
+        st.Page(HERE / "training.py", title="Training", icon=":material/school:"),
+        st.Page(HERE / "sources.py", title="Sources", icon=":material/folder_managed:"),
+    ]
+).run()

@@ -13,12 +13,12 @@ from typing import Any, TypedDict
 
 import streamlit as st
 
-from assistant.conversations import StoredTurn
-from assistant.render import answer_json
-from assistant.errors import StceError
-from assistant.messages import message
-from assistant.suggest import as_follow_up, fact_asks
-from assistant.types import Answer
+from assistant.answer.render import answer_json
+from assistant.core.errors import StceError
+from assistant.core.types import Answer
+from assistant.decision.suggest import as_follow_up, fact_asks
+from assistant.storage.conversations import StoredTurn
+from assistant.text.messages import message
 from ui import resources, session
 from ui.answer_view import FollowUp, answer_markdown, escape_md, show_answer
 from ui.feedback import FeedbackStore
@@ -28,18 +28,28 @@ FOLLOW_UP = "follow-up"  # session key: a fact given or a next question picked, 
 EMPTY_INDEX = (
     "**The index holds no control list yet**, so no entry can be proposed. An editor adds lists on the "
     "**Sources** page (enabled by setting `STCE_EDITOR_PASSWORD`), or from a shell: "
-    "`stce ingest path/to/list.xml --list \"US CCL\" --version 2026-06`."
+    '`stce ingest path/to/list.xml --list "US CCL" --version 2026-06`.'
 )
 # Shown on an empty chat: one of each kind of question the assistant reads.
 EXAMPLES = {
-    "en": ("glass-lined reactor, 1000 litres", "centrifugal pump, wetted parts of Hastelloy, 5 m3/h",
-           "hydrogen fluoride, CAS 7664-39-3", "2B350"),
-    "fr": ("réacteur émaillé de 1 000 litres", "pompe centrifuge, parties mouillées en Hastelloy, 5 m3/h",
-           "fluorure d'hydrogène, CAS 7664-39-3", "2B350"),
+    "en": (
+        "glass-lined reactor, 1000 litres",
+        "centrifugal pump, wetted parts of Hastelloy, 5 m3/h",
+        "hydrogen fluoride, CAS 7664-39-3",
+        "2B350",
+    ),
+    "fr": (
+        "réacteur émaillé de 1 000 litres",
+        "pompe centrifuge, parties mouillées en Hastelloy, 5 m3/h",
+        "fluorure d'hydrogène, CAS 7664-39-3",
+        "2B350",
+    ),
 }
 UNREADABLE = "This answer was stored by an older version of the assistant and can no longer be shown."
-PENDING = ("This question had no answer yet when the page was loaded (the page was reloaded or closed while it "
-           "was being answered): reload in a moment, or ask it again.")
+PENDING = (
+    "This question had no answer yet when the page was loaded (the page was reloaded or closed while it "
+    "was being answered): reload in a moment, or ask it again."
+)
 HISTORY_SHOWN = 20
 # Puts the cursor in the question box when a session opens the chat, instead of some 15 Tab presses away.
 FOCUS_QUESTION = """<script>
@@ -86,32 +96,52 @@ def sidebar_filters() -> Filters:
         picked_sources = st.multiselect("Sources", names, default=names, label_visibility="collapsed")
     mode = "extractive"
     if resources.settings().llm_provider != "none":
-        mode = st.sidebar.selectbox("Answer mode", ["extractive", "llm"],
-                                    help="extractive quotes the lists verbatim; llm writes prose from the same "
-                                         "passages, checked before it is shown.")
-    language = st.sidebar.selectbox("Answer language · Langue des réponses", list(ANSWER_LANGUAGES),
-                                    format_func=ANSWER_LANGUAGES.__getitem__,
-                                    help="Auto answers in the question's language (French or English); questions "
-                                         "in Spanish, Russian, Arabic or Chinese are read through the glossary and "
-                                         "answered in English.")
+        mode = st.sidebar.selectbox(
+            "Answer mode",
+            ["extractive", "llm"],
+            help="extractive quotes the lists verbatim; llm writes prose from the same "
+            "passages, checked before it is shown.",
+        )
+    language = st.sidebar.selectbox(
+        "Answer language · Langue des réponses",
+        list(ANSWER_LANGUAGES),
+        format_func=ANSWER_LANGUAGES.__getitem__,
+        help="Auto answers in the question's language (French or English); questions "
+        "in Spanish, Russian, Arabic or Chinese are read through the glossary and "
+        "answered in English.",
+    )
     control_lists = sorted({s.list_label for s in docs if s.kind == "control-list"})
     default_home = resources.settings().home_list
-    home = st.sidebar.selectbox("Your list (first on a card)", ["", *control_lists],
-                                index=1 + control_lists.index(default_home) if default_home in control_lists else 0,
-                                format_func=lambda label: label or "none",
-                                help="When lists control the same item, one card carries every list's citation; "
-                                     "your own list leads it (default: STCE_HOME_LIST).")
+    home = st.sidebar.selectbox(
+        "Your list (first on a card)",
+        ["", *control_lists],
+        index=1 + control_lists.index(default_home) if default_home in control_lists else 0,
+        format_func=lambda label: label or "none",
+        help="When lists control the same item, one card carries every list's citation; "
+        "your own list leads it (default: STCE_HOME_LIST).",
+    )
     ready = bool(picked_lists and picked_sources) or not docs
     if not ready:
         st.sidebar.warning("Select at least one list and one source to search.")
-    return Filters(_restriction(picked_lists, lists), _restriction(picked_sources, names), ready, mode,
-                   language or None, home or None)
+    return Filters(
+        _restriction(picked_lists, lists),
+        _restriction(picked_sources, names),
+        ready,
+        mode,
+        language or None,
+        home or None,
+    )
 
 
 def to_turn(stored: StoredTurn) -> Turn:
     error = stored.error or ("" if stored.answer else UNREADABLE)
-    return Turn(id=stored.id, question=stored.question, context=stored.answer.query if stored.answer else "",
-                answer=stored.answer, error=error)
+    return Turn(
+        id=stored.id,
+        question=stored.question,
+        context=stored.answer.query if stored.answer else "",
+        answer=stored.answer,
+        error=error,
+    )
 
 
 def open_conversation(conversation: str) -> None:
@@ -146,15 +176,27 @@ def answer_turn(question: str, turns: list[Turn], filters: Filters) -> Turn:
     store.save(owner, conversation, StoredTurn(turn["id"], question, None, PENDING))
     try:
         if filters.mode == "llm":
-            stream = resources.stream(question, history=history, lists=filters.lists, sources=filters.sources,
-                                      conversation=conversation, language=filters.language,
-                                      home_list=filters.home_list)
+            stream = resources.stream(
+                question,
+                history=history,
+                lists=filters.lists,
+                sources=filters.sources,
+                conversation=conversation,
+                language=filters.language,
+                home_list=filters.home_list,
+            )
             st.write_stream(stream)
             answer = stream.answer
         else:
-            answer = resources.ask(question, history=history, lists=filters.lists, sources=filters.sources,
-                                   conversation=conversation, language=filters.language,
-                                   home_list=filters.home_list)
+            answer = resources.ask(
+                question,
+                history=history,
+                lists=filters.lists,
+                sources=filters.sources,
+                conversation=conversation,
+                language=filters.language,
+                home_list=filters.home_list,
+            )
         turn = {**turn, "answer": answer, "context": answer.query}
     except StceError as err:
         turn = {**turn, "error": str(err)}
@@ -167,7 +209,10 @@ def save_feedback(turn: Turn) -> None:
     if rating is None or turn["answer"] is None:
         return
     FeedbackStore(resources.settings().home / "feedback.sqlite").save(
-        turn["id"], turn["question"], answer_json(turn["answer"]), "up" if rating == 1 else "down",
+        turn["id"],
+        turn["question"],
+        answer_json(turn["answer"]),
+        "up" if rating == 1 else "down",
         st.session_state.get(f"comment-{turn['id']}", ""),
     )
     st.toast("Thanks, saved.", icon=":material/check:")
@@ -196,9 +241,11 @@ def audit_record(answers: list[Answer], conversation: str = "") -> dict[str, Any
 
     `conversation` is the id the audit trail records with each of these answers.
     """
-    return {"exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            **({"conversation": conversation} if conversation else {}),
-            "answers": [answer_json(a) for a in answers]}
+    return {
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **({"conversation": conversation} if conversation else {}),
+        "answers": [answer_json(a) for a in answers],
+    }
 
 
 def sidebar_conversation(turns: list[Turn]) -> None:
@@ -206,13 +253,21 @@ def sidebar_conversation(turns: list[Turn]) -> None:
     st.sidebar.button("New conversation", on_click=new_conversation, icon=":material/add_comment:")
     answers = [t["answer"] for t in turns if t["answer"] is not None]
     st.sidebar.download_button(
-        "Export as Markdown", "\n".join(map(answer_markdown, answers)), file_name="stce-conversation.md",
-        mime="text/markdown", on_click="ignore", disabled=not answers, icon=":material/download:",
+        "Export as Markdown",
+        "\n".join(map(answer_markdown, answers)),
+        file_name="stce-conversation.md",
+        mime="text/markdown",
+        on_click="ignore",
+        disabled=not answers,
+        icon=":material/download:",
     )
     st.sidebar.download_button(
         "Export as JSON (audit)",
         json.dumps(audit_record(answers, session.recall(session.CONVERSATION)), indent=2, ensure_ascii=False),
-        file_name="stce-conversation.json", mime="application/json", on_click="ignore", disabled=not answers,
+        file_name="stce-conversation.json",
+        mime="application/json",
+        on_click="ignore",
+        disabled=not answers,
         icon=":material/download:",
     )
 
@@ -226,11 +281,23 @@ def sidebar_history() -> None:
     current = session.recall(session.CONVERSATION)
     for summary in past[:HISTORY_SHOWN]:
         left, right = st.sidebar.columns([5, 1], vertical_alignment="center")
-        left.button(summary.title, key=f"open-{summary.id}", on_click=open_conversation, args=(summary.id,),
-                    type="primary" if summary.id == current else "secondary", width="stretch",
-                    help=f"Last question at {summary.updated[:16].replace('T', ' ')} UTC")
-        right.button("", key=f"delete-{summary.id}", on_click=delete_conversation, args=(summary.id,),
-                     icon=":material/delete:", help=f"Delete the conversation {summary.title!r}")
+        left.button(
+            summary.title,
+            key=f"open-{summary.id}",
+            on_click=open_conversation,
+            args=(summary.id,),
+            type="primary" if summary.id == current else "secondary",
+            width="stretch",
+            help=f"Last question at {summary.updated[:16].replace('T', ' ')} UTC",
+        )
+        right.button(
+            "",
+            key=f"delete-{summary.id}",
+            on_click=delete_conversation,
+            args=(summary.id,),
+            icon=":material/delete:",
+            help=f"Delete the conversation {summary.title!r}",
+        )
 
 
 def page_language(filters: Filters, turns: list[Turn]) -> str:
@@ -246,8 +313,13 @@ def examples(lang: str) -> None:
     """Example questions on an empty chat; a click asks one."""
     st.caption(message("ui_describe", lang))
     for n, example in enumerate(EXAMPLES.get(lang, EXAMPLES["en"])):
-        st.button(example, key=f"example-{n}", on_click=st.session_state.__setitem__, args=("example", example),
-                  icon=":material/arrow_forward:")
+        st.button(
+            example,
+            key=f"example-{n}",
+            on_click=st.session_state.__setitem__,
+            args=("example", example),
+            icon=":material/arrow_forward:",
+        )
 
 
 def page() -> None:

@@ -11,24 +11,25 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.live import Live
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from assistant.errors import StceError, plain_reason
-from assistant.settings import Settings
-from assistant.types import Kind
+from assistant.core.errors import StceError, plain_reason
+from assistant.core.settings import Settings
+from assistant.core.types import Kind
 
 if TYPE_CHECKING:
-    from assistant.ask import Assistant
-    from assistant.types import Progress as Step
+    from assistant.answer.ask import Assistant
+    from assistant.core.types import Progress as Step
 
 app = typer.Typer(help="STCE Assistant: find the control-list entries that may apply to goods.", no_args_is_help=True)
-sources_app = typer.Typer(help="List ingested sources, show what changed between versions, remove one.",
-                          invoke_without_command=True)
+sources_app = typer.Typer(
+    help="List ingested sources, show what changed between versions, remove one.", invoke_without_command=True
+)
 app.add_typer(sources_app, name="sources")
 index_app = typer.Typer(help="Check the index for damage and repair it from the kept sources.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
@@ -39,8 +40,11 @@ err = Console(stderr=True)
 @app.callback()
 def main(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Build the one Settings object from STCE_* variables."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     ctx.obj = Settings()
 
 
@@ -53,40 +57,59 @@ def _fail(error: Exception) -> None:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: PDF, eCFR or Justice Canada XML, Markdown, text.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: PDF, eCFR or Justice Canada XML, Markdown, text.")
+    ],
     name: Annotated[Optional[str], typer.Option(help="Source name (one file only); default: the file name.")] = None,
     version: Annotated[str, typer.Option(help="Version label, e.g. '2026-06'.")] = "",
     list_label: Annotated[Optional[str], typer.Option("--list", help="List label, e.g. 'US CCL'.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
-    kind: Annotated[Optional[Kind], typer.Option(
-        help="What the files are; default: what their content shows (entries: control-list, Markdown or text: "
-             "curriculum, a PDF without entries: other, guidance only).")] = None,
+    kind: Annotated[
+        Optional[Kind],
+        typer.Option(
+            help="What the files are; default: what their content shows (entries: control-list, Markdown or text: "
+            "curriculum, a PDF without entries: other, guidance only)."
+        ),
+    ] = None,
 ) -> None:
     """Ingest documents; a failing file is reported and the others go on."""
     from ingest.pipeline import Ingester
 
     # No refresh thread: PDF pages are extracted in forked workers only while this process has one thread.
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
-                  auto_refresh=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, auto_refresh=False
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def progress(step: Step) -> None:
             if step.path not in tasks:
                 tasks[step.path] = bar.add_task(escape(Path(step.path).name), total=1.0)
             phase = f"embed {step.done}/{step.total}" if step.phase == "embed" else step.phase
-            bar.update(tasks[step.path], completed=step.fraction,
-                       description=f"{escape(Path(step.path).name)}: {phase}", refresh=True)
+            bar.update(
+                tasks[step.path],
+                completed=step.fraction,
+                description=f"{escape(Path(step.path).name)}: {phase}",
+                refresh=True,
+            )
 
         try:
-            results = Ingester(ctx.obj).ingest(paths, name, version, list_label, password, progress, force=force,
-                                               kind=kind)
+            results = Ingester(ctx.obj).ingest(
+                paths, name, version, list_label, password, progress, force=force, kind=kind
+            )
         except Exception as error:  # noqa: BLE001  (a store that cannot open: a full disk, a dead server)
             _fail(error)
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
     for r in results:
-        table.add_row(Text(Path(r.path).name), Text(r.source), r.status, str(r.passages), str(r.entries),
-                      str(r.embedded), f"{r.seconds:.1f}")
+        table.add_row(
+            Text(Path(r.path).name),
+            Text(r.source),
+            r.status,
+            str(r.passages),
+            str(r.entries),
+            str(r.embedded),
+            f"{r.seconds:.1f}",
+        )
     out.print(table)
     for r in results:
         for note in r.notes:
@@ -98,8 +121,10 @@ def ingest(
             out.print(f"[{style}]{r.status}:[/{style}] {escape(r.path)}: {escape(r.error)}", soft_wrap=True)
         for warning in r.warnings:
             out.print(f"[yellow]warning:[/yellow] {escape(r.source)}: {escape(warning)}", soft_wrap=True)
-    out.print(f"{len(results)} files, {len(failed)} failed, {sum(r.status == 'skipped' for r in results)} skipped, "
-              f"{sum(r.passages for r in results)} passages, {sum(r.seconds for r in results):.1f} s")
+    out.print(
+        f"{len(results)} files, {len(failed)} failed, {sum(r.status == 'skipped' for r in results)} skipped, "
+        f"{sum(r.passages for r in results)} passages, {sum(r.seconds for r in results):.1f} s"
+    )
     if failed:
         raise typer.Exit(1)
 
@@ -109,19 +134,29 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")]
     """List the ingested sources."""
     if ctx.invoked_subcommand:
         return
-    from assistant.registry import Registry
+    from assistant.storage.registry import Registry
 
     registry = Registry(ctx.obj.registry_path, read_only=True)
     rows, warnings = registry.sources(), registry.warnings()
     if as_json:
-        print(json.dumps([{**asdict(s), "version": s.version, "warnings": warnings.get(s.name, [])} for s in rows],
-                         indent=2))
+        print(
+            json.dumps(
+                [{**asdict(s), "version": s.version, "warnings": warnings.get(s.name, [])} for s in rows], indent=2
+            )
+        )
         return
     table = Table("name", "list", "kind", "language", "version", "passages", "entries", "ingested at")
     for s in rows:
-        table.add_row(Text(s.name), Text(s.list_label), s.kind, s.language or "?", Text(s.version), str(s.passages),
-                      str(s.entries),
-                      s.ingested_at)
+        table.add_row(
+            Text(s.name),
+            Text(s.list_label),
+            s.kind,
+            s.language or "?",
+            Text(s.version),
+            str(s.passages),
+            str(s.entries),
+            s.ingested_at,
+        )
     out.print(table)
     for name, found in warnings.items():
         for warning in found:
@@ -152,7 +187,7 @@ def sources_history(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What each new version of a source changed: entries added, removed and changed, newest first."""
-    from assistant.registry import Registry
+    from assistant.storage.registry import Registry
 
     reports = Registry(ctx.obj.registry_path, read_only=True).changes(name, limit)
     if as_json:
@@ -162,10 +197,16 @@ def sources_history(
         err.print(f"no change history for {name!r}: it starts with a source's second version (see `stce sources`)")
         raise typer.Exit(1)
     for r in reports:
-        out.print(f"{r.at} {r.source}: {r.from_version or 'new'} -> {r.to_version}", style="bold", markup=False,
-                  highlight=False)
+        out.print(
+            f"{r.at} {r.source}: {r.from_version or 'new'} -> {r.to_version}",
+            style="bold",
+            markup=False,
+            highlight=False,
+        )
         for label, entries in (("added", r.added), ("removed", r.removed), ("changed", r.changed)):
-            out.print(f"  {label} ({len(entries)}): {', '.join(entries)}", soft_wrap=True, highlight=False, markup=False)
+            out.print(
+                f"  {label} ({len(entries)}): {', '.join(entries)}", soft_wrap=True, highlight=False, markup=False
+            )
         if diff:
             for entry, text in r.diffs.items():
                 out.print(f"diff of {entry}:", style="dim", markup=False, highlight=False)
@@ -174,7 +215,7 @@ def sources_history(
 
 def _assistant(settings: Settings) -> Assistant:
     """The assistant over an up-to-date starter corpus (imported here: `stce --help` stays fast)."""
-    from assistant.ask import Assistant
+    from assistant.answer.ask import Assistant
     from ingest.starter import ensure_starter_corpus
 
     ensure_starter_corpus(settings)
@@ -184,7 +225,7 @@ def _assistant(settings: Settings) -> Assistant:
 @index_app.command("check")
 def index_check(ctx: typer.Context) -> None:
     """Check the index: snapshot vs registry, vectors vs passages, orphans, missing files (exit 1 if any)."""
-    from assistant.integrity import check
+    from assistant.storage.integrity import check
 
     problems = check(ctx.obj)
     for problem in problems:
@@ -226,7 +267,7 @@ def ask(
     full: Annotated[bool, typer.Option("--full", help="Whole entries: every threshold, notes, related.")] = False,
 ) -> None:
     """Answer one question (or one per line of stdin with '-'): the verdict line first, compact cards."""
-    from assistant.render import answer_json, citation_label, markdown
+    from assistant.answer.render import answer_json, citation_label, markdown
 
     assistant = _assistant(ctx.obj)
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
@@ -255,8 +296,8 @@ def ask(
 def chat(ctx: typer.Context) -> None:
     """A terminal conversation; follow-ups reuse the previous question's goods, and a bare reply to the last
     answer's prompts ("glass-lined steel", "0.1%") gives the fact it asked for."""
-    from assistant.suggest import as_follow_up, fact_asks
-    from assistant.types import FactAsk
+    from assistant.core.types import FactAsk
+    from assistant.decision.suggest import as_follow_up, fact_asks
 
     assistant = _assistant(ctx.obj)
     history: list[str] = []
@@ -296,8 +337,8 @@ def screen(
     password: Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")] = None,
 ) -> None:
     """Screen every line of an invoice or manifest; the lines that may be controlled come first."""
-    from assistant.screen import screen as screen_items
-    from assistant.screen import FLAGS, to_csv, to_markdown
+    from assistant.answer.screen import FLAGS, to_csv, to_markdown
+    from assistant.answer.screen import screen as screen_items
     from ingest.lineitems import read_line_items
 
     try:
@@ -305,8 +346,14 @@ def screen(
     except StceError as error:
         _fail(error)
     assistant = _assistant(ctx.obj)
-    with Progress(TextColumn("screening"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task("screening", total=len(items))
         results = screen_items(assistant.ask, items, lambda done, _: bar.update(task, completed=done))
     if fmt == "json":
@@ -321,13 +368,23 @@ def screen(
             table.add_column(name, overflow="fold", no_wrap=name in ("line", "flag", "best"))
         for r in results:
             row = r.row()
-            table.add_row(str(row["line"]), Text(row["description"]), Text(row["declared"]),
-                          Text(r.flag, style=_FLAG_STYLES[r.flag]), Text(row["best"]), Text(row["candidates"]),
-                          Text(row["reason"]), Text(row["disagreement"], style="bold red"))
+            table.add_row(
+                str(row["line"]),
+                Text(row["description"]),
+                Text(row["declared"]),
+                Text(r.flag, style=_FLAG_STYLES[r.flag]),
+                Text(row["best"]),
+                Text(row["candidates"]),
+                Text(row["reason"]),
+                Text(row["disagreement"], style="bold red"),
+            )
         out.print(table)
     counts = {flag: sum(r.flag == flag for r in results) for flag in FLAGS}
-    err.print(f"{len(results)} lines: " + ", ".join(f"{n} {flag}" for flag, n in counts.items())
-              + f"; disagreements with the declared classification: {sum(bool(r.disagreement) for r in results)}")
+    err.print(
+        f"{len(results)} lines: "
+        + ", ".join(f"{n} {flag}" for flag, n in counts.items())
+        + f"; disagreements with the declared classification: {sum(bool(r.disagreement) for r in results)}"
+    )
 
 
 @app.command()
@@ -341,10 +398,10 @@ def entry(
 ) -> None:
     """Print an entry's official text from the live index and, with --criteria, its criteria trees; with
     --links, the items of other lists (and language versions) found at ingest to control the same goods."""
-    from assistant.codes import find_codes
-    from assistant.evaluate import describe
-    from assistant.index import LiveIndex
-    from assistant.snapshot import criteria_to_json
+    from assistant.core.codes import find_codes
+    from assistant.decision.evaluate import describe
+    from assistant.storage.index import LiveIndex
+    from assistant.storage.snapshot import criteria_to_json
 
     normalised = (find_codes(code) or [code.strip()])[0]
     try:
@@ -353,28 +410,50 @@ def entry(
         _fail(error)
     passages, trees = snapshot.entry(normalised, list_label)
     if not passages and not trees:
-        err.print(f"[red]error:[/red] no entry {normalised} in the index" + (f" for list {list_label!r}" if list_label else ""))
+        err.print(
+            f"[red]error:[/red] no entry {normalised} in the index"
+            + (f" for list {list_label!r}" if list_label else "")
+        )
         raise typer.Exit(1)
     found = [link for link in snapshot.links(normalised) if list_label in (None, link.list_label)] if links else []
     if as_json:
-        print(json.dumps({"entry": normalised, "passages": [asdict(p) for p in passages],
-                          "criteria": [criteria_to_json(c) for c in trees], "links": [asdict(x) for x in found]},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "entry": normalised,
+                    "passages": [asdict(p) for p in passages],
+                    "criteria": [criteria_to_json(c) for c in trees],
+                    "links": [asdict(x) for x in found],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     for p in passages:
         out.print(f"[bold]{escape(p.entry)}[/bold] [dim]{escape(f'{p.list_label}, {p.source} {p.version}')}[/dim]")
         out.print(p.text, markup=False, highlight=False)
     if criteria:
         for c in trees:
-            out.print(f"\n[bold]{escape(c.code)}[/bold] [dim]{escape(c.list_label)}[/dim]: "
-                      f"{escape(c.subject)} ({escape(', '.join(c.subject_terms))})", highlight=False)
-            out.print("\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
-                      markup=False, highlight=False)
+            out.print(
+                f"\n[bold]{escape(c.code)}[/bold] [dim]{escape(c.list_label)}[/dim]: "
+                f"{escape(c.subject)} ({escape(', '.join(c.subject_terms))})",
+                highlight=False,
+            )
+            out.print(
+                "\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
+                markup=False,
+                highlight=False,
+            )
     if links:
         out.print(f"\n[bold]Same item in other lists[/bold] ({len(found)})", highlight=False)
         for x in found:
-            out.print(f"{x.code} ({x.list_label}) = {x.other_code} ({x.other_list}, {x.other_source}): {x.kind}, "
-                      f"confidence {x.confidence:.2f}; {x.reason}", markup=False, highlight=False)
+            out.print(
+                f"{x.code} ({x.list_label}) = {x.other_code} ({x.other_list}, {x.other_source}): {x.kind}, "
+                f"confidence {x.confidence:.2f}; {x.reason}",
+                markup=False,
+                highlight=False,
+            )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -388,8 +467,20 @@ def ui(ctx: typer.Context) -> None:
     import os
 
     script = Path(__file__).resolve().parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               "--server.maxUploadSize", str(max(1, math.ceil(ctx.obj.max_file_mb))), *ctx.args]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+        "--server.maxUploadSize",
+        str(max(1, math.ceil(ctx.obj.max_file_mb))),
+        *ctx.args,
+    ]
     os.execv(sys.executable, command)
-

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.db import transaction
+from assistant.storage.db import transaction
 
 Rating = Literal["up", "down"]
 
@@ -35,12 +35,16 @@ class FeedbackStore:
     def save(self, key: str, question: str, answer: dict[str, Any], rating: Rating, comment: str = "") -> None:
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
-                       (key, at, question, json.dumps(answer, ensure_ascii=False), rating, comment.strip()))
+            db.execute(
+                "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
+                (key, at, question, json.dumps(answer, ensure_ascii=False), rating, comment.strip()),
+            )
 
     def all(self) -> list[dict[str, Any]]:
         """Every rating, oldest first, with the answer as it was shown."""
         with self._connect() as db:
             rows = db.execute("SELECT key, at, question, answer, rating, comment FROM feedback ORDER BY at").fetchall()
-        return [{"key": k, "at": at, "question": q, "answer": json.loads(a), "rating": r, "comment": c}
-                for k, at, q, a, r, c in rows]
+        return [
+            {"key": k, "at": at, "question": q, "answer": json.loads(a), "rating": r, "comment": c}
+            for k, at, q, a, r, c in rows
+        ]

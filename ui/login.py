@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.db import transaction
+from assistant.storage.db import transaction
 
 TOKEN_TTL_S = 30 * 60
 FORGET_S = 15 * 60
@@ -57,7 +57,9 @@ class Throttle:
         home.mkdir(parents=True, exist_ok=True)
         self.path = home / "logins.sqlite"
         with transaction(self.path) as db:
-            db.execute("CREATE TABLE IF NOT EXISTS tries (key TEXT PRIMARY KEY, failures INTEGER, next REAL, last REAL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS tries (key TEXT PRIMARY KEY, failures INTEGER, next REAL, last REAL)"
+            )
 
     def book(self, address: str, now: float | None = None) -> float:
         """0 when a try may go ahead (it is counted as wrong until `passed`), else the seconds to wait."""
@@ -65,17 +67,23 @@ class Throttle:
         keys = {ACCOUNT: BY_ACCOUNT, f"address:{address}": BY_ADDRESS}
         with transaction(self.path) as db:
             db.execute("BEGIN IMMEDIATE")
-            rows = {key: db.execute("SELECT failures, next, last FROM tries WHERE key = ?", (key,)).fetchone()
-                    for key in keys}
-            counts = {key: (0, 0.0) if row is None or now - row[2] > FORGET_S else (row[0], row[1])
-                      for key, row in rows.items()}
+            rows = {
+                key: db.execute("SELECT failures, next, last FROM tries WHERE key = ?", (key,)).fetchone()
+                for key in keys
+            }
+            counts = {
+                key: (0, 0.0) if row is None or now - row[2] > FORGET_S else (row[0], row[1])
+                for key, row in rows.items()
+            }
             wait = max(nxt - now for _, nxt in counts.values())
             if wait > 0:
                 return wait
             for key, limit in keys.items():
                 failures = counts[key][0] + 1
-                db.execute("INSERT OR REPLACE INTO tries VALUES (?, ?, ?, ?)",
-                           (key, failures, now + limit.delay(failures), now))
+                db.execute(
+                    "INSERT OR REPLACE INTO tries VALUES (?, ?, ?, ?)",
+                    (key, failures, now + limit.delay(failures), now),
+                )
         return 0.0
 
     def passed(self, address: str) -> None:

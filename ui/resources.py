@@ -14,11 +14,11 @@ from typing import Any
 import streamlit as st
 import yaml
 
-from assistant.ask import Assistant
-from assistant.conversations import ConversationStore
-from assistant.llm import AnswerStream
-from assistant.settings import Settings
-from assistant.types import Answer, SourceDocument
+from assistant.answer.ask import Assistant
+from assistant.answer.llm import AnswerStream
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, SourceDocument
+from assistant.storage.conversations import ConversationStore
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 
@@ -81,23 +81,50 @@ def assistant() -> Assistant:
     return starting.result()
 
 
-def ask(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-        sources: Sequence[str] | None = None, conversation: str = "", language: str | None = None,
-        home_list: str | None = None) -> Answer:
+def ask(
+    question: str,
+    history: Sequence[str] = (),
+    lists: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+    conversation: str = "",
+    language: str | None = None,
+    home_list: str | None = None,
+) -> Answer:
     ready = assistant()
     with _asking():
-        return ready.ask(question, history=history, lists=lists, sources=sources, llm=False,
-                         conversation=conversation, language=language, home_list=home_list)
+        return ready.ask(
+            question,
+            history=history,
+            lists=lists,
+            sources=sources,
+            llm=False,
+            conversation=conversation,
+            language=language,
+            home_list=home_list,
+        )
 
 
-def stream(question: str, history: Sequence[str] = (), lists: Sequence[str] | None = None,
-           sources: Sequence[str] | None = None, conversation: str = "",
-           language: str | None = None, home_list: str | None = None) -> AnswerStream:
+def stream(
+    question: str,
+    history: Sequence[str] = (),
+    lists: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+    conversation: str = "",
+    language: str | None = None,
+    home_list: str | None = None,
+) -> AnswerStream:
     """An LLM answer as it is written; retrieval runs under the question lock, the writing after it."""
     ready = assistant()
     with _asking():
-        return ready.stream(question, history=history, lists=lists, sources=sources, conversation=conversation,
-                            language=language, home_list=home_list)
+        return ready.stream(
+            question,
+            history=history,
+            lists=lists,
+            sources=sources,
+            conversation=conversation,
+            language=language,
+            home_list=home_list,
+        )
 
 
 @st.cache_resource

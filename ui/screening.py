@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from assistant.errors import StceError
-from assistant.screen import FLAGS, ProgressFn, Screened, screen, to_csv
+from assistant.answer.screen import FLAGS, ProgressFn, Screened, screen, to_csv
+from assistant.core.errors import StceError
 from ingest.lineitems import line_items_from_bytes
 from ingest.load import SCREENED, safe_file_name, upload_types
 from ui import resources
@@ -25,12 +25,24 @@ FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "
 COLUMN_LABELS = {"hs_code": "HS code", "best": "best entry", "reason": "why", "checks": "checks (best entry)"}
 # What decides first; the CSV export keeps the document's order of fields. (A bare string here would be
 # drawn on the page: Streamlit's "magic" writes every expression statement of a page script.)
-SHOWN_ORDER = ["line", "flag", "description", "best entry", "declared", "disagreement", "why", "candidates",
-               "checks (best entry)", "quantity", "HS code"]
+SHOWN_ORDER = [
+    "line",
+    "flag",
+    "description",
+    "best entry",
+    "declared",
+    "disagreement",
+    "why",
+    "candidates",
+    "checks (best entry)",
+    "quantity",
+    "HS code",
+]
 
 
-def screen_document(data: bytes, name: str, column: str = "", password: str = "",
-                    progress: ProgressFn | None = None) -> list[Screened]:
+def screen_document(
+    data: bytes, name: str, column: str = "", password: str = "", progress: ProgressFn | None = None
+) -> list[Screened]:
     """Read an uploaded document into line items and screen them; IngestError names the file on bad input."""
     max_bytes = int(resources.settings().max_file_mb * 1e6)
     items = line_items_from_bytes(data, name, column.strip() or None, password or None, max_bytes)
@@ -39,8 +51,15 @@ def screen_document(data: bytes, name: str, column: str = "", password: str = ""
 
 def export_json(name: str, results: list[Screened]) -> str:
     """The screening with each line's flag, candidates and checks: what was shown, for the file."""
-    return json.dumps({"document": name, "screened_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       "lines": [r.to_json() for r in results]}, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {
+            "document": name,
+            "screened_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "lines": [r.to_json() for r in results],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 def table(results: list[Screened]) -> Styler:
@@ -67,10 +86,22 @@ def show_results(name: str, results: list[Screened]) -> None:
     st.dataframe(table(results), hide_index=True, column_order=SHOWN_ORDER)
     left, right = st.columns(2)
     stem = name.rsplit(".", 1)[0]
-    left.download_button("Export table as CSV", to_csv(results), file_name=f"{stem}-screening.csv", mime="text/csv",
-                         on_click="ignore", icon=":material/download:")
-    right.download_button("Export as JSON (audit)", export_json(name, results), file_name=f"{stem}-screening.json",
-                          mime="application/json", on_click="ignore", icon=":material/download:")
+    left.download_button(
+        "Export table as CSV",
+        to_csv(results),
+        file_name=f"{stem}-screening.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Export as JSON (audit)",
+        export_json(name, results),
+        file_name=f"{stem}-screening.json",
+        mime="application/json",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     opened = st.selectbox("Open a line as its full cited answer", results, format_func=line_label, key="screen-line")
     if opened is not None:
         show_line(opened)
@@ -95,21 +126,33 @@ def show_line(r: Screened) -> None:
 def page() -> None:
     st.title("Screen an invoice or manifest")
     resources.start()
-    st.caption("Every line of the document is searched in the control lists. Lines that likely need a licence come "
-               "first, then lines whose deciding parameters must be checked on the goods or documents.")
+    st.caption(
+        "Every line of the document is searched in the control lists. Lines that likely need a licence come "
+        "first, then lines whose deciding parameters must be checked on the goods or documents."
+    )
     round_ = st.session_state.setdefault("screen_round", 0)
-    upload = st.file_uploader("Invoice, manifest or list of goods (PDF, CSV, or text with one item per line)",
-                              type=UPLOAD_TYPES, key=f"screen-upload-{round_}")
+    upload = st.file_uploader(
+        "Invoice, manifest or list of goods (PDF, CSV, or text with one item per line)",
+        type=UPLOAD_TYPES,
+        key=f"screen-upload-{round_}",
+    )
     with st.expander("Options"):
-        column = st.text_input("CSV column describing the goods", help="Default: guessed from the header row "
-                               "(description, goods, item...).")
+        column = st.text_input(
+            "CSV column describing the goods",
+            help="Default: guessed from the header row (description, goods, item...).",
+        )
         password = st.text_input("PDF password", type="password", help="Only for an encrypted PDF.")
     if st.button("Screen", type="primary", disabled=upload is None, icon=":material/checklist:") and upload:
         bar = st.progress(0.0, text="Reading the document...")
         name = safe_file_name(upload.name, "upload")
         try:
-            results = screen_document(upload.getvalue(), name, column, password,
-                                      lambda done, total: bar.progress(done / total, f"Screened {done} of {total} lines"))
+            results = screen_document(
+                upload.getvalue(),
+                name,
+                column,
+                password,
+                lambda done, total: bar.progress(done / total, f"Screened {done} of {total} lines"),
+            )
         except StceError as err:
             bar.empty()
             st.error(str(err))

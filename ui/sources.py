@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.errors import IngestError, StceError
-from assistant.types import ChangeReport, Kind, Progress, SourceDocument
+from assistant.core.errors import IngestError, StceError
+from assistant.core.types import ChangeReport, Kind, Progress, SourceDocument
 from ingest.load import DEFAULT_LISTS, INGESTED, KIND_LABELS, check_bytes, detect, safe_file_name, upload_types
 from ingest.pipeline import FileResult, OnProgress
 from ui import login, resources, session
@@ -54,8 +54,10 @@ def locked() -> bool:
     """True (and the page says why) until the editor password was entered, in this tab in the last 30 minutes."""
     expected = resources.settings().editor_password
     if not expected:
-        st.info("Editing is off. To enable it, start the app with the environment variable "
-                "`STCE_EDITOR_PASSWORD` set to a password for editors, e.g. `STCE_EDITOR_PASSWORD=... stce ui`.")
+        st.info(
+            "Editing is off. To enable it, start the app with the environment variable "
+            "`STCE_EDITOR_PASSWORD` set to a password for editors, e.g. `STCE_EDITOR_PASSWORD=... stce ui`."
+        )
         return True
     token = session.recall(session.EDITOR)
     if token and login.token_ok(resources.settings().home, expected, token):
@@ -83,7 +85,10 @@ class Upload:
 
 
 def ingest_uploads(
-    uploads: list[Upload], name: str = "", version_label: str = "", progress: OnProgress | None = None,
+    uploads: list[Upload],
+    name: str = "",
+    version_label: str = "",
+    progress: OnProgress | None = None,
 ) -> list[FileResult]:
     """Check and ingest uploaded files; a refused or failing file is reported and the others go on.
 
@@ -102,17 +107,23 @@ def ingest_uploads(
                 results.append(FileResult(path.name, safe_file_name(path.stem), "failed", error=err.reason))
                 continue
             if path.exists():
-                results.append(FileResult(path.name, safe_file_name(path.stem), "failed",
-                                          error="a second file of the same name"))
+                results.append(
+                    FileResult(path.name, safe_file_name(path.stem), "failed", error="a second file of the same name")
+                )
                 continue
             path.write_bytes(upload.data)
             accepted.append((path, upload))
         if accepted:
             with resources.ingester() as writer:
                 for path, upload in accepted:
-                    results += writer.ingest([path], name=name if len(uploads) == 1 else None,
-                                             version_label=version_label, list_label=upload.list_label or None,
-                                             progress=progress, kind=upload.kind)
+                    results += writer.ingest(
+                        [path],
+                        name=name if len(uploads) == 1 else None,
+                        version_label=version_label,
+                        list_label=upload.list_label or None,
+                        progress=progress,
+                        kind=upload.kind,
+                    )
     return results
 
 
@@ -136,13 +147,18 @@ def choose(index: int, file_name: str, data: bytes, round_: int) -> Upload:
         kind_col.error(found)
         return Upload(file_name, data)
     name_col.caption(f"Detected: {KIND_LABELS[kind]}, {found}")
-    chosen: Kind = kind_col.selectbox("Kind", KINDS, index=KINDS.index(kind), format_func=KIND_LABELS.__getitem__,
-                                      key=f"kind-{round_}-{index}")
+    chosen: Kind = kind_col.selectbox(
+        "Kind", KINDS, index=KINDS.index(kind), format_func=KIND_LABELS.__getitem__, key=f"kind-{round_}-{index}"
+    )
     proposed = label if chosen == kind else DEFAULT_LISTS.get(chosen, "")
-    list_label = label_col.text_input("List label", value=proposed, key=f"list-{round_}-{index}-{chosen}",
-                                      placeholder="e.g. US CCL; default: the source name",
-                                      help="Lists are what officers pick in the chat; guidance-only documents are "
-                                           "no list.", disabled=chosen == "other")
+    list_label = label_col.text_input(
+        "List label",
+        value=proposed,
+        key=f"list-{round_}-{index}-{chosen}",
+        placeholder="e.g. US CCL; default: the source name",
+        help="Lists are what officers pick in the chat; guidance-only documents are no list.",
+        disabled=chosen == "other",
+    )
     return Upload(file_name, data, chosen, list_label.strip())
 
 
@@ -166,16 +182,33 @@ def upload_form() -> None:
     """Attach files, check the proposed kind and list label of each, then ingest (disabled until a file is in)."""
     settings = resources.settings()
     round_ = st.session_state.setdefault("upload_round", 0)
-    files = st.file_uploader("Control lists or training documents", type=UPLOAD_TYPES, accept_multiple_files=True,
-                             max_upload_size=max(1, int(settings.max_file_mb)), key=f"upload-{round_}") or []
+    files = (
+        st.file_uploader(
+            "Control lists or training documents",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            max_upload_size=max(1, int(settings.max_file_mb)),
+            key=f"upload-{round_}",
+        )
+        or []
+    )
     left, right = st.columns(2)
     version_label = left.text_input("Version label", placeholder="e.g. 2026-06", key=f"version-{round_}")
-    name = right.text_input("Source name (one file)", placeholder="default: the file name", key=f"name-{round_}",
-                            disabled=len(files) > 1,
-                            help="Give an existing source's name to replace it with this new version.")
+    name = right.text_input(
+        "Source name (one file)",
+        placeholder="default: the file name",
+        key=f"name-{round_}",
+        disabled=len(files) > 1,
+        help="Give an existing source's name to replace it with this new version.",
+    )
     uploads = [choose(i, f.name, f.getvalue(), round_) for i, f in enumerate(files)]
-    if st.button("Ingest", icon=":material/upload:", type="primary", disabled=not files,
-                 help=None if files else "Attach a file first."):
+    if st.button(
+        "Ingest",
+        icon=":material/upload:",
+        type="primary",
+        disabled=not files,
+        help=None if files else "Attach a file first.",
+    ):
         try:
             run_ingest(uploads, name.strip(), version_label.strip())
         finally:
@@ -184,8 +217,13 @@ def upload_form() -> None:
         st.rerun()
 
 
-PHASES = {"read": "reading the file", "split": "splitting into passages", "embed": "embedding passages",
-          "switch": "switching the index to the new version", "done": "done"}
+PHASES = {
+    "read": "reading the file",
+    "split": "splitting into passages",
+    "embed": "embedding passages",
+    "switch": "switching the index to the new version",
+    "done": "done",
+}
 
 
 def progress_text(step: Progress, embed_started: float | None, now: float) -> str:
@@ -222,8 +260,10 @@ def run_ingest(uploads: list[Upload], name: str, version_label: str) -> None:
             status.update(label=f"Ingest failed: {err}", state="error")
             return
         failed = [r for r in results if r.status == "failed"]
-        status.update(label=f"{len(results) - len(failed)} of {len(results)} file(s) ingested",
-                      state="error" if failed else "complete")
+        status.update(
+            label=f"{len(results) - len(failed)} of {len(results)} file(s) ingested",
+            state="error" if failed else "complete",
+        )
     st.session_state["last_ingest"] = results
 
 
@@ -232,8 +272,10 @@ def show_results(results: list[FileResult]) -> None:
         if r.status == "failed":
             st.error(f"{Path(r.path).name}: {r.error}")
         else:
-            st.success(f"{Path(r.path).name} → source **{r.source}**: {r.status}, {r.passages} passages, "
-                       f"{r.entries} entries ({r.seconds:.1f} s)")
+            st.success(
+                f"{Path(r.path).name} → source **{r.source}**: {r.status}, {r.passages} passages, "
+                f"{r.entries} entries ({r.seconds:.1f} s)"
+            )
         for note in r.notes:
             st.warning(f"{Path(r.path).name}: {note}")
         if r.status == "updated" and r.changes:
@@ -250,20 +292,33 @@ def remove(source: SourceDocument) -> None:
         st.session_state["remove_message"] = ("error", str(err))
         return
     st.session_state["remove_message"] = (
-        ("success", f"Removed {source.name}: {source.passages} passages and {source.entries} entries are no longer "
-                    "searched.") if removed else ("error", f"No source named {source.name}.")
+        (
+            "success",
+            f"Removed {source.name}: {source.passages} passages and {source.entries} entries are no longer searched.",
+        )
+        if removed
+        else ("error", f"No source named {source.name}.")
     )
 
 
 def confirm_removal(source: SourceDocument) -> None:
     """One click only asks: the editor sees what goes (name, passages, entries) before anything is removed."""
     with st.container(border=True):
-        st.warning(f"Remove **{escape_md(source.name)}** ({escape_md(source.list_label)}, version "
-                   f"{escape_md(source.version)})? Its {source.passages} passages and {source.entries} entries "
-                   "will no longer be searched; officers' answers stop citing it.", icon=":material/warning:")
+        st.warning(
+            f"Remove **{escape_md(source.name)}** ({escape_md(source.list_label)}, version "
+            f"{escape_md(source.version)})? Its {source.passages} passages and {source.entries} entries "
+            "will no longer be searched; officers' answers stop citing it.",
+            icon=":material/warning:",
+        )
         yes, no = st.columns(2)
-        yes.button(f"Yes, remove {source.name}", type="primary", key="remove-yes", on_click=remove, args=(source,),
-                   icon=":material/delete:")
+        yes.button(
+            f"Yes, remove {source.name}",
+            type="primary",
+            key="remove-yes",
+            on_click=remove,
+            args=(source,),
+            icon=":material/delete:",
+        )
         no.button("Cancel", key="remove-cancel", on_click=st.session_state.pop, args=("confirm_remove", None))
 
 
@@ -276,11 +331,20 @@ def sources_table() -> None:
         return
     # A static table: it wraps long names and labels instead of cutting them off as a data grid does.
     st.table(
-        [{"source": s.name, "list": s.list_label, "kind": KIND_LABELS.get(s.kind, s.kind),
-          "version label": s.version_label or "(none)", "content hash": s.content_hash[:12],
-          "language": s.language or "?",
-          "passages": s.passages, "entries": s.entries, "ingested at (UTC)": s.ingested_at.replace("T", " ")}
-         for s in docs],
+        [
+            {
+                "source": s.name,
+                "list": s.list_label,
+                "kind": KIND_LABELS.get(s.kind, s.kind),
+                "version label": s.version_label or "(none)",
+                "content hash": s.content_hash[:12],
+                "language": s.language or "?",
+                "passages": s.passages,
+                "entries": s.entries,
+                "ingested at (UTC)": s.ingested_at.replace("T", " "),
+            }
+            for s in docs
+        ],
         hide_index=True,
     )
     with st.expander("Remove a source", expanded="confirm_remove" in st.session_state):
@@ -288,8 +352,13 @@ def sources_table() -> None:
         if pending is not None:
             confirm_removal(pending)
         for s in docs:
-            st.button(f"Remove {s.name}", key=f"remove-{s.name}", icon=":material/delete:",
-                      on_click=st.session_state.__setitem__, args=("confirm_remove", s.name))
+            st.button(
+                f"Remove {s.name}",
+                key=f"remove-{s.name}",
+                icon=":material/delete:",
+                on_click=st.session_state.__setitem__,
+                args=("confirm_remove", s.name),
+            )
 
 
 def page() -> None:

@@ -11,10 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.codes import names_item, top_level
-from assistant.errors import StceError
-from assistant.render import decision_line
-from assistant.types import Answer
+from assistant.answer.render import decision_line
+from assistant.core.codes import names_item, top_level
+from assistant.core.errors import StceError
+from assistant.core.types import Answer
 from ui import resources
 from ui.answer_view import escape_md, lines, show_answer
 
@@ -30,8 +30,9 @@ def is_right(picks: list[str], expected: list[str]) -> bool:
         return picks == [NOT_CONTROLLED]
     if not picks or NOT_CONTROLLED in picks:
         return False
-    return (all(any(names_item(p, e) for p in picks) for e in expected)
-            and all(any(names_item(p, e) for e in expected) for p in picks))
+    return all(any(names_item(p, e) for p in picks) for e in expected) and all(
+        any(names_item(p, e) for e in expected) for p in picks
+    )
 
 
 def quiz_options(scenarios: Iterable[dict[str, Any]]) -> list[str]:
@@ -53,7 +54,7 @@ def disagreement(answer: Answer, expected: list[str]) -> str:
         return ""
     missing = [c for c in expected if top_level(c).upper() not in named]
     if answer.decision in ("not-controlled-as-described", "no-match") or missing:
-        return (f"The key expects {', '.join(missing or expected)}; the live answer says: {decision_line(answer)}")
+        return f"The key expects {', '.join(missing or expected)}; the live answer says: {decision_line(answer)}"
     return ""
 
 
@@ -113,8 +114,13 @@ def quiz(scenarios: list[dict[str, Any]], options: list[str]) -> None:
     with st.form("quiz"):
         for scenario in scenarios:
             show_goods(scenario)
-            st.multiselect("Your entries", options, key=f"quiz-{scenario['id']}", accept_new_options=True,
-                           placeholder="Pick or type entries, or 'Not controlled'")
+            st.multiselect(
+                "Your entries",
+                options,
+                key=f"quiz-{scenario['id']}",
+                accept_new_options=True,
+                placeholder="Pick or type entries, or 'Not controlled'",
+            )
         submitted = st.form_submit_button("Score my answers")
     if not submitted:
         return
@@ -135,11 +141,23 @@ def classroom(scenarios: list[dict[str, Any]]) -> None:
     at = min(st.session_state.get("classroom_at", 0), len(scenarios) - 1)
     scenario = scenarios[at]
     left, middle, right = st.columns([1, 4, 1])
-    left.button("Previous", icon=":material/arrow_back:", disabled=at == 0, width="stretch",
-                on_click=st.session_state.__setitem__, args=("classroom_at", at - 1))
+    left.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        disabled=at == 0,
+        width="stretch",
+        on_click=st.session_state.__setitem__,
+        args=("classroom_at", at - 1),
+    )
     middle.caption(f"Scenario {at + 1} of {len(scenarios)} (the browser's full screen, F11, hides the rest)")
-    right.button("Next", icon=":material/arrow_forward:", disabled=at == len(scenarios) - 1,
-                 width="stretch", on_click=st.session_state.__setitem__, args=("classroom_at", at + 1))
+    right.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        disabled=at == len(scenarios) - 1,
+        width="stretch",
+        on_click=st.session_state.__setitem__,
+        args=("classroom_at", at + 1),
+    )
     st.title(str(scenario["title"]))
     for line in str(scenario["goods"]).strip().splitlines():
         st.header(escape_md(line), anchor=False)
@@ -156,13 +174,23 @@ def page() -> None:
         return
     titles = module_titles()
     modules = sorted({int(s["module"]) for s in scenarios})
-    module = st.selectbox("Module", modules, format_func=lambda m: f"{m}. {titles.get(m, 'Module')}",
-                          on_change=st.session_state.pop, args=("classroom_at", None))
+    module = st.selectbox(
+        "Module",
+        modules,
+        format_func=lambda m: f"{m}. {titles.get(m, 'Module')}",
+        on_change=st.session_state.pop,
+        args=("classroom_at", None),
+    )
     chosen = [s for s in scenarios if s["module"] == module]
-    mode = st.radio("Mode", MODES, horizontal=True, key="training_mode",
-                    help="Cards: reveal the key and the live answer one scenario at a time. Quiz: trainees pick "
-                         "the entries themselves and see the key after submitting. Classroom: one scenario in "
-                         "large type for a projector.")
+    mode = st.radio(
+        "Mode",
+        MODES,
+        horizontal=True,
+        key="training_mode",
+        help="Cards: reveal the key and the live answer one scenario at a time. Quiz: trainees pick "
+        "the entries themselves and see the key after submitting. Classroom: one scenario in "
+        "large type for a projector.",
+    )
     if mode == "Quiz":
         quiz(chosen, quiz_options(scenarios))
     elif mode == "Classroom":

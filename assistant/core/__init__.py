@@ -1,0 +1,1 @@
+"""The ground floor: records, errors, settings, code patterns, private files. Imports nothing of ours."""

@@ -1,0 +1,783 @@
+"""Facts from an officer's question: what the goods are, what they are made of and what they can do.
+
+Read once a question and used by every candidate's evaluation, so each entry is judged on the same
+reading. Deterministic and word-list based (English and French, some Spanish): the goods' subject is the
+head noun of the first noun phrase that names goods ("glass-lined reactor 3 000 L" -> "reactor"), or the
+first goods noun in French word order ("réacteur émaillé" -> "reactor"). Problems with the input become
+`notes`, never exceptions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from assistant.core.codes import code_spans, find_cas
+from assistant.core.types import Facts, Material, Quantity
+from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
+from assistant.knowledge.subjects import singular
+from assistant.text.params import parameter_name, parse_capabilities, read_number
+
+STANDARD_GRAVITY = 9.80665  # m/s², as the control lists use it in specific modulus and strength
+_SHORT = {"gram/centimeter**3": "g/cm³", "gigapascal": "GPa", "megapascal": "MPa"}
+_FIBRE_FAMILIES = ("carbon fibre", "aramid fibre", "glass fibre")
+_FIBRE_WORDS = re.compile(r"(?i)\b(?:fib(?:re|er)s?|filaments?|tows?|yarns?|rovings?|prepregs?|fibra)\b")
+
+# What a number measures when the words before it say so; a label only sticks when the unit fits it.
+_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("specific modulus", r"specific\s+modulus|module\s+sp[ée]cifique", "length"),
+    ("specific tensile strength", r"specific\s+(?:tensile\s+)?strength|r[ée]sistance\s+sp[ée]cifique", "length"),
+    (
+        "tensile strength",
+        r"(?:ultimate\s+)?tensile\s+strength|\bUTS\b|\bstrength|r[ée]sistance(?:\s+[àa]\s+la\s+traction)?",
+        "pressure",
+    ),
+    (
+        "modulus",
+        r"(?:tensile\s+|young'?s\s+|elastic\s+)?modulus|module(?:\s+d'[ée]lasticit[ée]|\s+d'young)?",
+        "pressure",
+    ),
+    ("density", r"density|densit[ée]|masse\s+volumique", "density"),
+)
+_LABEL = re.compile("|".join(f"(?P<l{i}>{pattern})" for i, (_, pattern, _) in enumerate(_LABELS)), re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()\n]|\band\b|\bet\b")
+
+# Limits beyond any goods an officer meets: a value past them is a typing error, not a capability.
+_LIMITS: dict[str, tuple[float, float, str]] = {
+    "[length] ** 3": (0.0, 1e7, "m³"),
+    "[mass]": (0.0, 1e9, "kg"),
+    "[length] ** 2": (0.0, 1e8, "m²"),
+    "[length]": (0.0, 1e9, "m"),
+    "1 / [time]": (0.0, 1e16, "Hz"),
+    "[length] ** 3 / [time]": (0.0, 1e4, "m³/s"),
+    "[mass] / [time]": (0.0, 1e5, "kg/s"),
+    "[length] ** 2 * [mass] / [time] ** 3": (0.0, 1e11, "W"),
+    "[mass] / [length] / [time] ** 2": (-1e5, 1e12, "Pa"),
+    "[mass] / [length] ** 3": (0.0, 3e4, "kg/m³"),
+    "[temperature]": (0.0, 1e5, "K"),
+    "[time]": (0.0, 1e10, "s"),
+    "percent": (0.0, 100.0, "%"),
+    "revolutions_per_minute": (0.0, 1e7, "rpm"),
+}
+_UNREAD_RATIO = re.compile(r"(?<![\w.,])\d[\d.,]*\s?(?P<unit>[^\W\d_][\w°]{0,5}\s?/\s?[^\W\d_][\w]{0,5})")
+
+_COUNT_NOUNS = {
+    "axis": "axes",
+    "axes": "axes",
+    "axe": "axes",
+    "channel": "channels",
+    "channels": "channels",
+    "canal": "channels",
+    "canaux": "channels",
+    "voie": "channels",
+    "voies": "channels",
+    "stage": "stages",
+    "stages": "stages",
+    "étage": "stages",
+    "étages": "stages",
+    "spindle": "spindles",
+    "spindles": "spindles",
+    "broche": "spindles",
+    "broches": "spindles",
+    "phase": "phases",
+    "phases": "phases",
+    "head": "heads",
+    "heads": "heads",
+    "roller": "rollers",
+    "rollers": "rollers",
+    "rouleau": "rollers",
+    "rouleaux": "rollers",
+    "galets": "rollers",
+    "port": "ports",
+    "ports": "ports",
+    **dict.fromkeys("mouse mice rat rats rodent rodents hamster hamsters souris rongeurs".split(), "rodents"),
+    **dict.fromkeys("animal animals primate primates monkey monkeys rabbit rabbits".split(), "animals"),
+}
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "dual": 2,
+    "twin": 2,
+    "single": 1,
+}
+_COUNT = re.compile(
+    r"(?i)(?<![\w.,])(?P<n>\d{1,3}|"
+    + "|".join(_WORD_NUMBERS)
+    + r")\s*-?\s*(?P<noun>"
+    + "|".join(sorted(_COUNT_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+_CAS = re.compile(r"(?<![\d-])\d{2,7}-\d{2}-\d(?![\d-])")
+
+# Chemical names: words with a chemistry morpheme and ending, and "-ic acid" / "acide -ique".
+_CHEM_WORD = re.compile(
+    r"(?i)^(?:[\d,'NOS]+-)?[a-z-]*(?:meth|eth|prop|but|pent|hex|chlor|fluor|brom|iod|phosph|sulf|sulph|nitr|amin|amid|"
+    r"cyan|hydr|ox|carb|benz|phen|tolu|xyl|glyc|acet|form|ammon|arsen|thi|cyclo|pyr|mercur|sod|potass|calc|lith|"
+    r"magnes|bar|alum)[a-zé-]*(?:ide|ate|ite|ane|ene|yne|ol|one|yl|ium|ine|ure|ile|ogen|orus|ur)$"
+)
+_NOT_CHEMICAL = frozenset(
+    {
+        "machine",
+        "turbine",
+        "carbine",
+        "pipeline",
+        "combine",
+        "medicine",
+        "routine",
+        "control",
+        "petrol",
+        "phone",
+        "drone",
+        "hydrophone",
+        "microphone",
+        "carburettor",
+        "barrel",
+        "barrels",
+        "thermostat",
+        "methane-free",
+        "controlled",
+        "propane-fired",
+        "hydroplane",
+        "ozone-free",
+        "formate",
+        "format",
+        "platform",
+        "uniform",
+        "transformer",
+        "performance",
+        "information",
+        "formula",
+        "barrier",
+    }
+)
+_CHEM_LINKS = frozenset({"acid", "acide", "de", "d'", "oxide", "trioxide", "dioxide"})
+_ACID = re.compile(r"(?i)\b(?:[a-z]+ic\s+acid|acide\s+[a-zé]+ique)\b")
+_CONCENTRATION_WORDS = re.compile(r"(?i)\b(?:concentration|purity|pureté|assay|solution|w/w|wt|titre|pure)\b")
+_ELEMENT_AFTER = re.compile(r"\s*(?:[A-Z][a-z]?\b|nickel|chromium|molybdenum|fluorine|cobalt|iron)")
+
+# Goods nouns (singular) an officer uses; the head of the first noun phrase that has one is the subject.
+_GOODS = frozenset(
+    """
+reactor vessel tank pump valve compressor blower fan converter inverter drive motor generator centrifuge fermenter
+bioreactor exchanger condenser column filter dryer drier mixer agitator evaporator crystallizer crystalliser furnace
+oven kiln press lathe machine tool grinder robot manipulator gyro gyroscope accelerometer camera sensor detector laser
+amplifier oscilloscope analyzer analyser spectrometer computer server router switch antenna radar receiver transmitter
+transceiver oscillator capacitor magnet coil cable fibre fiber prepreg tube pipe pipework bar rod plate sheet powder
+ingot billet forging casting chemical isolator chamber incinerator nozzle bellows seal gasket mask respirator suit
+drone uav aircraft helicopter engine turbine vehicle truck boat ship rifle pistol gun ammunition cartridge knife
+hammer screwdriver drill saw wrench spanner pliers shirt t-shirt jacket trousers jeans dress shoe sock hat glove
+chair table desk sofa bed cabinet shelf lamp tyre tire wheel bicycle tomato bean rice coffee tea sugar flour biscuit
+chocolate juice wine beer milk cheese phone smartphone laptop tablet television headphone speaker charger battery
+printer toy doll book pen bottle cup mug kettle toaster refrigerator fridge freezer microwave spindle thermometer
+transducer transformer rectifier thyratron switchgear capacitor crucible mould mold die heater boiler cooler chiller
+scrubber cyclone hopper silo container drum cylinder flask sample composite laminate preform wafer chip circuit
+module board processor microcontroller encoder actuator servo gearbox bearing shaft rotor stator impeller nozzle
+spray sprayer atomizer fog fogger generator glovebox enclosure cabinet hood cleaner vacuum heat saw mill watch clock
+telescope binocular lens mirror prism diode transistor thermocouple gauge meter flowmeter manometer controller
+plc software equipment apparatus instrument system unit assembly kit part component spare accessory cloth fabric
+yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
+sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
+helmet vest goggles boot backpack umbrella transmitter centre center station lyophilizer lyophiliser window
+electrode sign bench hood block skid rig tower supply
+""".split()
+)
+
+
+def is_goods_noun(word: str) -> bool:
+    """Whether a (singular) noun names goods an officer describes ("pump", "equipment"), not a property or
+    a part of a text ("area", "type")."""
+    return singular(word) in _GOODS or word in _GOODS
+
+
+_COMPOUNDS = frozenset(
+    {
+        "coffee machine",
+        "washing machine",
+        "sewing machine",
+        "milling machine",
+        "winding machine",
+        "filament winding machine",
+        "machine tool",
+        "heat exchanger",
+        "glove box",
+        "vacuum cleaner",
+        "hair dryer",
+        "spray dryer",
+        "freeze dryer",
+        "vacuum pump",
+        "power tool",
+        "hand tool",
+        "circuit board",
+        "heat pump",
+        "frequency converter",
+        "frequency inverter",
+        "frequency changer",
+        "frequency drive",
+        "pressure transmitter",
+        "pressure transducer",
+        "pressure gauge",
+        "pressure sensor",
+        "level transmitter",
+        "flow transmitter",
+        "temperature transmitter",
+        "radio transmitter",
+        "machining centre",
+        "machining center",
+        "turning centre",
+        "turning center",
+        "filling station",
+        "clean bench",
+        "storage vessel",
+        "receiver vessel",
+        "receiving vessel",
+        "holding vessel",
+        "storage tank",
+        "uninterruptible power supply",
+        "exposure tower",
+        "inhalation tower",
+    }
+)
+_SPELLED = _GOODS | {w for compound in _COMPOUNDS for w in compound.split()}
+"""Words a misspelling is repaired to when it names the goods."""
+_FRENCH: tuple[tuple[str, str], ...] = (
+    (r"[ée]changeurs?\s+de\s+chaleur", "heat exchanger"),
+    (r"machines?\s+[àa]\s+caf[ée]", "coffee machine"),
+    (r"machines?\s+[àa]\s+laver", "washing machine"),
+    (r"bo[iî]tes?\s+[àa]\s+gants", "glove box"),
+    (r"machines?-outils?", "machine tool"),
+    (r"pompes?\s+[àa]\s+vide", "vacuum pump"),
+    (r"r[ée]acteurs?", "reactor"),
+    (r"bior[ée]acteurs?", "bioreactor"),
+    (r"fermenteurs?", "fermenter"),
+    (r"pompes?", "pump"),
+    (r"cuves?", "tank"),
+    (r"r[ée]servoirs?", "tank"),
+    (r"r[ée]cipients?", "vessel"),
+    (r"vannes?|robinets?|soupapes?", "valve"),
+    (r"compresseurs?", "compressor"),
+    (r"centrifugeuses?", "centrifuge"),
+    (r"convertisseurs?|variateurs?", "converter"),
+    (r"onduleurs?", "inverter"),
+    (r"fours?", "furnace"),
+    (r"presses?", "press"),
+    (r"fraiseuses?", "milling machine"),
+    (r"tours?", "lathe"),
+    (r"colonnes?", "column"),
+    (r"filtres?", "filter"),
+    (r"s[ée]cheurs?|s[ée]choirs?", "dryer"),
+    (r"m[ée]langeurs?", "mixer"),
+    (r"agitateurs?", "agitator"),
+    (r"[ée]vaporateurs?", "evaporator"),
+    (r"condenseurs?", "condenser"),
+    (r"capteurs?", "sensor"),
+    (r"cam[ée]ras?", "camera"),
+    (r"gyroscopes?", "gyroscope"),
+    (r"acc[ée]l[ée]rom[èe]tres?", "accelerometer"),
+    (r"chaises?", "chair"),
+    (r"tables?", "table"),
+    (r"pneus?|pneumatiques?", "tyre"),
+    (r"tomates?", "tomato"),
+    (r"chemises?", "shirt"),
+    (r"t-shirts?", "t-shirt"),
+    (r"tubes?", "tube"),
+    (r"tuyaux?", "pipe"),
+    (r"plaques?", "plate"),
+    (r"barres?", "bar"),
+    (r"poudres?", "powder"),
+    (r"incin[ée]rateurs?", "incinerator"),
+    (r"chambres?", "chamber"),
+    (r"isolateurs?", "isolator"),
+    (r"moteurs?", "motor"),
+    (r"g[ée]n[ée]rateurs?", "generator"),
+    (r"aimants?", "magnet"),
+    (r"c[âa]bles?", "cable"),
+    (r"ordinateurs?", "computer"),
+    (r"t[ée]l[ée]phones?", "phone"),
+    (r"fibres?", "fibre"),
+    (r"lasers?", "laser"),
+    (r"[ée]changeurs?", "exchanger"),
+    (r"cristalliseurs?", "crystallizer"),
+    (r"chaudi[èe]res?", "boiler"),
+)
+_FRENCH_PATTERN = re.compile(
+    "|".join(f"(?P<f{i}>(?<![^\\W_]){pattern}(?![^\\W_]))" for i, (pattern, _) in enumerate(_FRENCH)), re.IGNORECASE
+)
+_FRENCH_MARKERS = re.compile(r"(?i)\b(?:de|du|des|le|la|les|un|une|avec|pour|sans|en|à|au|aux|et|par)\b")
+_BREAK = re.compile(
+    r"(?i)[,;:.()?!/\n|]|\b(?:with|without|for|of|in|on|at|from|to|by|made|rated|capable|having|that|which|"
+    r"used|including|and|or|via|under|over)\b"
+)
+_STOP = frozenset(
+    """
+a an the is are be do does did can could would should will may might i we you it this that these those my our
+your need needs want export exporting exported import controlled control licence license require required
+requires what which who whether any some about please tell me us if new used size type model brand kind sort
+pair set piece pieces lot batch box of per approx approximately about around nominal capacity volume flow rate
+pressure speed frequency power approx ca stainless industrial domestic household cas number no
+with without for in on at from to by made rated capable having which used including and or via under over
+modulus strength tensile density diameter drift purity stability accuracy resolution weight length width
+avec pour sans les des une par dans sur est que qui pas
+eccn eccns ecn hts code codes entry entries item items listed list lists category
+only just also instead still same than better worse more less higher lower greater smaller larger but what how
+whose it's its material materials temperature output input range stated declared
+mais seulement plus moins
+""".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]], fill: str = " ") -> str:
+    """`text` with each span overwritten, offsets kept: later readers see no material or quantity there."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = fill * (end - start)
+    return "".join(chars)
+
+
+def _label(text: str, start: int, end: int, unit_kind: str) -> str:
+    """The property the words next to a quantity name, if its unit fits: "modulus 230 GPa" -> "modulus"."""
+    before = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
+    after = _CLAUSE_BREAK.split(text[end : end + 25])[0]
+    for window in (before, after):
+        found = list(_LABEL.finditer(window))
+        if found and found[-1].lastgroup:
+            name, _, kind = _LABELS[int(found[-1].lastgroup[1:])]
+            if kind == unit_kind:
+                return name
+    return ""
+
+
+def _continued(text: str, start: int, previous_end: int, q: Quantity, found: list[Quantity]) -> str:
+    """The label of the quantity before when this one continues its list in another state ("tensile strength
+    0.85 GPa solution annealed, 1.40 GPa aged"): same kind, nothing but condition words between, and no words
+    of its own before it in its clause."""
+    if not found or not found[-1].property or parameter_name(found[-1]) != parameter_name(q):
+        return ""
+    between = text[previous_end:start]
+    own = _CLAUSE_BREAK.split(between)[-1]
+    if re.search(r"\d", between) or _LABEL.search(between) or own.strip() or len(between) > 40:
+        return ""
+    return found[-1].property
+
+
+_CONTENT_AFTER = re.compile(
+    r"\s*(?:(?:by\s+)?(?:weight|mass|wt\.?)\s+)?(?:of\s+)?(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?![^\W_])"
+)
+_CONTENT_BEFORE = re.compile(
+    r"(?<![^\W_])(?P<el>[A-Z][a-z]?|[^\W\d_]{4,})(?:\s+(?:content|purity))?\s*[:=]?"
+    r"(?:\s*(?:[<≤]|(?i:below|under|less\s+than|max(?:imum)?|at\s+most|not\s+more\s+than))(?![^\W_]))?\s*$"
+)
+
+
+def _content(text: str, start: int, end: int) -> str:
+    """An element's content when a percentage names its element: "2 % Be", "99.5 % nickel", "Ni 99.8 %"
+    -> "beryllium content"; "" otherwise (a concentration, an efficiency)."""
+    for found in (_CONTENT_AFTER.match(text, end), _CONTENT_BEFORE.search(text[max(0, start - 30) : start])):
+        symbol = element_symbol(found["el"]) if found else ""
+        if symbol:
+            return f"{ELEMENTS[symbol]} content"
+    return ""
+
+
+_NOMINAL_SIZE = re.compile(
+    r"(?<![^\W_])(?P<kind>DN|NPS)\s?-?\s?(?P<n>\d{1,2}/\d{1,2}|\d{1,4}(?:[.,]\d+)?)(?![\d/]|[.,]\d)"
+)
+
+
+def _nominal_size(m: re.Match[str]) -> Quantity:
+    """A pipe or valve size by its standard designation: "DN 50" is a nominal size of 50 mm (EN/ISO 6708),
+    "NPS 2" one of 2 inches (ASME B36.10)."""
+    unit = "millimeter" if m["kind"] == "DN" else "inch"
+    return Quantity(read_number(m["n"]), unit, m[0], "nominal size")
+
+
+def _unit_kind(q: Quantity) -> str:
+    return {"pressure": "pressure", "density": "density", "length": "length"}.get(parameter_name(q), "")
+
+
+def _capabilities(text: str, masked: str) -> tuple[list[Quantity], list[tuple[int, int]], list[str]]:
+    """Quantities with their labels and spans; notes for labels whose unit does not fit."""
+    found: list[Quantity] = []
+    spans: list[tuple[int, int]] = []
+    notes: list[str] = []
+    cursor = 0
+    for q in parse_capabilities(masked):
+        start = masked.find(q.text, cursor)
+        end = start + len(q.text)
+        if q.unit == "percent":
+            label = _content(text, start, end)
+        else:
+            label = _label(masked, start, end, _unit_kind(q)) or _continued(masked, start, cursor, q, found)
+        cursor = end
+        before = _CLAUSE_BREAK.split(masked[max(0, start - 40) : start])[-1]
+        named = _LABEL.search(before)
+        if not label and named and named.lastgroup:
+            expected = _LABELS[int(named.lastgroup[1:])]
+            notes.append(f"“{text[start:end]}” is not a {expected[0]} (a {expected[0]} is not given in that unit)")
+        found.append(Quantity(q.value, q.unit, q.text, label))
+        spans.append((_range_start(masked, start), end))
+    return found, spans, notes
+
+
+_FULL_SCALE = r"(?:full[\s-]?scale|f\.\s?s\.?|FS|pleine\s+[ée]chelle)"
+_OF_FULL_SCALE = re.compile(rf"\s*(?:of\s+(?:the\s+)?|de\s+(?:la\s+)?)?{_FULL_SCALE}(?![^\W_])", re.IGNORECASE)
+_SCALE_BEFORE = re.compile(rf"(?:{_FULL_SCALE}|range|span|[ée]tendue)(?:\s+of)?\s*[:=]?\s*$", re.IGNORECASE)
+
+
+def _full_scale_accuracy(text: str, quantities: list[Quantity], spans: list[tuple[int, int]]) -> list[Quantity]:
+    """An accuracy in % of full scale as the absolute accuracy it is, when the one full scale is stated
+    ("0.1 % of full scale", full scale 100 kPa -> 100 Pa): the lists bound accuracy in the measured unit.
+    The full scale is a quantity called so ("full scale 100 kPa", "range 0-100 kPa", "100 kPa FS") or a range."""
+    shares = [q for q, (_, end) in zip(quantities, spans) if q.unit == "percent" and _OF_FULL_SCALE.match(text, end)]
+    scales = [
+        q
+        for q, (start, end) in zip(quantities, spans)
+        if q.unit != "percent"
+        and (
+            _SCALE_BEFORE.search(text[max(0, start - 30) : start])
+            or _OF_FULL_SCALE.match(text, end)
+            or start < end - len(q.text)  # a range "0-100 kPa" spans its whole scale
+        )
+    ]
+    if len(shares) != 1 or len({(q.value, q.unit) for q in scales}) != 1:
+        return []
+    share, scale = shares[0], scales[0]
+    return [Quantity(share.value / 100 * scale.value, scale.unit, f"{share.text} of {scale.text}", "accuracy")]
+
+
+def _range_start(text: str, start: int) -> int:
+    """Where a range ending at `start` begins ("0-400 Hz" starts at the 0), so masking takes it all."""
+    lead = re.search(r"(?:\d[\d\s.,]*\s*(?:-|–|to|à)\s*)$", text[max(0, start - 20) : start])
+    return start - len(lead[0]) if lead else start
+
+
+def _impossible(q: Quantity) -> str:
+    """Why a value cannot be a capability of real goods ("" when it can)."""
+    dimension = (
+        "percent"
+        if q.unit == "percent"
+        else ("revolutions_per_minute" if q.unit == "revolutions_per_minute" else str(q.to_pint().dimensionality))
+    )
+    if dimension not in _LIMITS:
+        return ""
+    low, high, unit = _LIMITS[dimension]
+    value = q.value if dimension in ("percent", "revolutions_per_minute") else q.to_pint().to_base_units().magnitude
+    if dimension == "[temperature]" and value < 0:
+        return f"“{q.text}” is below absolute zero"
+    if value < low:
+        return f"“{q.text}” is a negative {parameter_name(q)}"
+    if value > high:
+        return f"“{q.text}” is beyond any real goods (more than {high:g} {unit}); please check the number"
+    return ""
+
+
+def _unread_units(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Numbers with a ratio unit we do not read ("5 bbl/d"): said, so a missing check is not a silent pass."""
+    notes = []
+    for m in _UNREAD_RATIO.finditer(text):
+        if not any(start <= m.start() < end for start, end in spans):
+            notes.append(f"the unit of “{m[0].strip()}” was not understood; restate it in SI units")
+    return notes
+
+
+def _lining(text: str, mention: Mention) -> bool:
+    """A lining or coating is what the process touches: "glass-lined", "PTFE-lined", "émaillé", "coated"."""
+    around = text[mention.start : mention.end + 12].lower()
+    return (
+        mention.material.family == "glass"
+        and "lined" in mention.text.lower()
+        or bool(re.search(r"lined|lining|coated|revêtu|émaill|emaill|enamel", around))
+    )
+
+
+_WETTED_PART = (
+    r"(?:balls?|dis[ck]s?|plugs?|impellers?|diaphragms?|seats?|trim|rotors?|bellows|internals|blades?|"
+    r"scrolls?|vanes?|tubes?|tubing|wetted\s+parts?)"
+)
+_WETTED_AFTER = re.compile(rf"(?i)^[\s-]*(?:steel\s+|alloy\s+)?{_WETTED_PART}\b")
+_WETTED_BEFORE = re.compile(rf"(?i)\b{_WETTED_PART}\s*(?:of|in|made\s+of|are|were|:)?\s*$")
+
+
+def _wetted(text: str, mentions: list[Mention]) -> list[Material]:
+    """The materials said to touch the process: a lining, or the material of a wetted part ("316 stainless ball",
+    "impeller in Hastelloy C-276"). A valve's ball, a pump's impeller, a heat exchanger's tubes are wetted
+    whatever its body is lined with, so each of them must be of a listed material.
+
+    >>> [m.name for m in _wetted("PTFE-lined ball valve DN 50 with 316 stainless ball",
+    ...                          find_materials("PTFE-lined ball valve DN 50 with 316 stainless ball"))]
+    ['PTFE', '316 stainless steel']
+    """
+    found = {
+        m.material.name: m.material
+        for m in mentions
+        if _lining(text, m)
+        or _WETTED_AFTER.search(text[m.end : m.end + 24])
+        or _WETTED_BEFORE.search(text[max(0, m.start - 24) : m.start])
+    }
+    return list(found.values())
+
+
+def _materials(text: str, mentions: list[Mention]) -> tuple[list[Material], list[str]]:
+    """The materials named, a generic row dropped when a grade of its family is named too, and a note
+    when two materials of construction compete for the wetted surface (a lining is the wetted one)."""
+    named = list({m.material.name: m.material for m in mentions}.values())
+    specific = {m.family for m in named if "not stated" not in m.name}
+    named = [m for m in named if "not stated" not in m.name or m.family not in specific]
+    linings = {m.material.name: m.material for m in mentions if _lining(text, m) and m.material in named}
+    competing = list(linings.values()) if linings else named
+    notes = []
+    if len(competing) > 1:
+        listed = " and ".join(m.name for m in competing)
+        notes.append(f"{len(competing)} materials named: {listed}; which is wetted (in contact with the process)?")
+    return named, notes
+
+
+def _counts(text: str) -> dict[str, int]:
+    """Counted features: "5-axis" -> {"axes": 5}, "two channels" -> {"channels": 2}.
+
+    >>> _counts("nose-only exposure system for 24 mice")
+    {'rodents': 24}
+    """
+    counts: dict[str, int] = {}
+    for m in _COUNT.finditer(text):
+        n = m["n"].lower()
+        counts.setdefault(_COUNT_NOUNS[m["noun"].lower()], int(n) if n.isdigit() else _WORD_NUMBERS[n])
+    for m in _AXIS_LETTERS.finditer(text):
+        letters = set(re.findall(r"[XYZABCUVW]", m["before"] or m["after"]))
+        counts.setdefault("axes", len(letters))
+        counts.setdefault("rotary axes", len(letters & set("ABC")))
+    return counts
+
+
+_LETTERS = r"[XYZABCUVW](?:\s*(?:,|/|&|\+|(?i:and))\s*[XYZABCUVW])+"
+_AXIS_LETTERS = re.compile(
+    rf"(?<![\w/])(?P<before>{_LETTERS})(?![\w/])\s*-?\s*(?i:ax[ie]s)\b|(?i:\bax[ie]s)\s*:?\s*(?P<after>{_LETTERS})(?![\w/])"
+)
+"""Axes named by their letters: "axes X, Z and C" and "X/Y/Z axes" are three axes, of which A, B and C are
+rotary (ISO 841)."""
+
+
+def _chemicals(text: str) -> list[str]:
+    """Chemical names as written: runs of chemistry words ("triethyl phosphite", "sodium fluoride",
+    "acide nitrique"); a word alone must look like a chemical, a link word ("acid", "de") only joins."""
+    names = [m[0] for m in _ACID.finditer(text)]
+    run: list[str] = []
+    for word in [*_WORD.findall(text), ""]:
+        lower = word.lower()
+        chemical = bool(_CHEM_WORD.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4
+        if chemical or (run and lower in _CHEM_LINKS):
+            run.append(word)
+            continue
+        while run and run[-1].lower() in _CHEM_LINKS - {"oxide", "trioxide", "dioxide"}:
+            run.pop()
+        if run:
+            name = " ".join(run)
+            if not any(name.lower() in n.lower() or n.lower() in name.lower() for n in names):
+                names.append(name)
+        run = []
+    return names
+
+
+def _concentration(text: str, quantities: list[Quantity], has_chemical: bool) -> float | None:
+    """The first percentage that reads as a concentration: next to a chemical or a purity word, and not
+    an alloy's element content ("30 % Ni")."""
+    cursor = 0
+    for q in quantities:
+        start = text.find(q.text, cursor)
+        cursor = start + len(q.text)
+        if q.unit != "percent" or q.property.endswith(" content") or _ELEMENT_AFTER.match(text, cursor):
+            continue
+        if has_chemical or _CONCENTRATION_WORDS.search(text[max(0, start - 30) : cursor + 20]):
+            return q.value
+    return None
+
+
+def _fibre_quantities(text: str, quantities: list[Quantity], materials: list[Material]) -> list[Quantity]:
+    """Specific modulus E/(ρ·g) and specific tensile strength σ/(ρ·g), in metres, as the control lists
+    judge fibres: from stated values, else from a named fibre's table row."""
+    fibre = next((m for m in materials if m.family in _FIBRE_FAMILIES), None)
+    if fibre is None and not _FIBRE_WORDS.search(text):
+        return []
+    stated = {q.property: q for q in quantities if q.property in ("modulus", "tensile strength", "density")}
+
+    def value(name: str, key: str, unit: str, table_unit: str) -> tuple[float, str] | None:
+        """The value in `unit` and how it is known: stated in the question, else the fibre's table row."""
+        if name in stated:
+            return stated[name].to_pint().to(unit).magnitude, f"{name} {stated[name].text}"
+        if fibre is not None and key in fibre.properties:
+            number = fibre.properties[key]
+            converted = Quantity(number, table_unit, "").to_pint().to(unit).magnitude
+            return converted, f"{name} {number:g} {_SHORT[table_unit]} ({fibre.name} table row)"
+        return None
+
+    density = value("density", "density_g_cm3", "kilogram/meter**3", "gram/centimeter**3")
+    if density is None or density[0] <= 0:
+        return []
+    derived = []
+    for name, source, key, unit in (
+        ("specific modulus", "modulus", "modulus_gpa", "gigapascal"),
+        ("specific tensile strength", "tensile strength", "tensile_strength_mpa", "megapascal"),
+    ):
+        stress = value(source, key, "pascal", unit)
+        if stress is None:
+            continue
+        metres = stress[0] / (density[0] * STANDARD_GRAVITY)
+        how = f"{name} {metres:.4g} m = {source} / (density × g), from {stress[1]} and {density[1]}"
+        derived.append(Quantity(metres, "meter", how, name))
+    return derived
+
+
+def _is_french(text: str) -> bool:
+    return bool(_FRENCH_MARKERS.search(text) or re.search(r"[éèêàç]", text))
+
+
+def _french_subject(text: str) -> str:
+    """The first goods noun in French word order ("réacteur émaillé 3000 L" -> "reactor"), or ""."""
+    found = _FRENCH_PATTERN.search(text)
+    return _FRENCH[int(found.lastgroup[1:])][1] if found and found.lastgroup else ""
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Word runs between breaks (punctuation, prepositions, masked numbers), each a candidate noun phrase."""
+    return [_WORD.findall(part) for part in _BREAK.split(text) if _WORD.search(part)]
+
+
+def phrase_heads(text: str) -> set[str]:
+    """The last word of each noun phrase, singular and lower case ("tungsten alloy gamma-ray collimator,
+    hollow cylinder" -> {"collimator", "cylinder"}): the nouns that name something, not those that qualify."""
+    return {singular(chunk[-1]) for chunk in _chunks(re.sub(r"\d[\d.,]*", "|", text))}
+
+
+def _head(chunk: list[str]) -> str:
+    """The goods noun ending the phrase, as a compound where one is known ("coffee machine")."""
+    words = [goods_spelling(singular(w)) for w in chunk]
+    heads = [i for i, w in enumerate(words) if w in _GOODS]
+    if not heads:
+        return ""
+    i = heads[-1]
+    for size in (3, 2):
+        compound = " ".join(words[max(0, i - size + 1) : i + 1])
+        if i - size + 1 >= 0 and compound in _COMPOUNDS:
+            return compound
+    return words[i]
+
+
+def goods_spelling(word: str) -> str:
+    """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
+
+    >>> goods_spelling("machne"), goods_spelling("marine"), goods_spelling("frequncy")
+    ('machine', 'marine', 'frequency')
+    """
+    word = word.lower()
+    if word in _SPELLED or len(word) < 5 or not word.isalpha():
+        return word
+    near = difflib.get_close_matches(word, [g for g in _SPELLED if g[0] == word[0]], n=1, cutoff=0.88)
+    return near[0] if near else word
+
+
+def _subject(text: str, french: bool, kind: str) -> str:
+    """The goods' head noun in English, singular and lower case; `kind` ("chemical", "fibre") when the
+    question names a chemical or a fibre and no other goods; "" when no goods are named (a bare code)."""
+    french_noun = _french_subject(text) if french else ""
+    chunks = _chunks(text)
+    for chunk in chunks:
+        head = _head(chunk)
+        if head:
+            return french_noun or head
+    if french_noun or kind:
+        return french_noun or kind
+    for chunk in chunks:
+        content = [w for w in chunk if w.lower() not in _STOP and len(w) > 2]
+        if content:
+            return singular(content[-1])
+    return ""
+
+
+_IMPLIED_KIND = {r"lyophili[sz]|freeze[\s-]?dr": ("freeze",)}
+"""Nouns that name a kind of their goods by themselves, in any word order: a lyophilizer is a freeze dryer,
+and so is a "freeze dryer of laboratory" read from French."""
+
+
+def _kind(text: str, french: bool) -> tuple[str, ...]:
+    """The words before the goods' noun in their own phrase, lower case ("vacuum induction melting furnace" ->
+    vacuum, induction, melting; "freeze" in "freeze dryer"), after the kind a noun implies ("lyophilizer":
+    freeze); in French only that, as its qualifiers follow the noun.
+
+    >>> _kind("diffusion pump, 160 mm inlet", False), _kind("wooden dining table", False)
+    (('diffusion',), ('wooden', 'dining'))
+    >>> _kind("filament winding machne", False)
+    ('filament', 'winding')
+    """
+    implied = next((kind for noun, kind in _IMPLIED_KIND.items() if re.search(rf"(?i)\b{noun}", text)), ())
+    if french:
+        return implied
+    for chunk in _chunks(text):
+        head = _head(chunk)
+        if head:
+            at = max((i for i, w in enumerate(chunk) if goods_spelling(singular(w)) == head.split()[-1]), default=0)
+            own = tuple(w.lower() for w in chunk[:at] if w.lower() not in _STOP and len(w) > 2 and not w.isdigit())
+            return tuple(dict.fromkeys(implied + own))
+    return implied
+
+
+def _modifiers(text: str, subject: str) -> tuple[str, ...]:
+    """The other content words that describe the goods, lower case and in order ("glass-lined" is a
+    material, so it is in `materials`; "agitator" in "reactor with agitator" is a modifier)."""
+    taken = set(subject.split())
+    text = _mask(text, [m.span() for m in _FRENCH_PATTERN.finditer(text)])
+    words = [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2]
+    return tuple(dict.fromkeys(w for w in words if singular(w) not in taken and w not in taken))
+
+
+def read_facts(text: str) -> Facts:
+    """Everything the question states about the goods; problems with the input as notes, never errors.
+
+    >>> read_facts("glass-lined reactor 3 000 L").subject
+    'reactor'
+    """
+    mentions = find_materials(text)
+    materials, notes = _materials(text, mentions)
+    masked = _mask(text, [(m.start, m.end) for m in mentions])
+    cas = find_cas(text)
+    masked = _mask(masked, [m.span() for m in _CAS.finditer(masked)])
+    quantities, spans, unit_notes = _capabilities(text, masked)
+    sizes = list(_NOMINAL_SIZE.finditer(masked))
+    quantities += [_nominal_size(m) for m in sizes]
+    spans += [m.span() for m in sizes]
+    counts = _counts(masked)
+    masked = _mask(masked, [m.span() for m in _COUNT.finditer(masked)], "|")
+    masked = _mask(masked, spans, "|")
+    masked = _mask(masked, code_spans(masked), "|")
+    chemicals = _chemicals(masked)
+    fibre = any(m.family in _FIBRE_FAMILIES for m in materials) or bool(_FIBRE_WORDS.search(text))
+    subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
+    chemical_words = {w.lower() for name in chemicals for w in _WORD.findall(name)}
+    notes += unit_notes + [n for n in map(_impossible, quantities) if n] + _unread_units(text, spans)
+    derived = _fibre_quantities(text, quantities, materials) + _full_scale_accuracy(text, quantities, spans)
+    return Facts(
+        text=text,
+        subject=subject,
+        modifiers=tuple(w for w in _modifiers(masked, subject) if w not in chemical_words),
+        kind=_kind(masked, _is_french(text)) if subject and not chemicals else (),
+        quantities=tuple(quantities + derived),
+        materials=tuple(materials),
+        wetted=tuple(m for m in _wetted(text, mentions) if m in materials),
+        cas=tuple(cas),
+        chemicals=tuple(chemicals),
+        concentration_pct=_concentration(text, quantities, bool(chemicals or cas)),
+        counts=counts,
+        notes=tuple(dict.fromkeys(notes)),
+    )

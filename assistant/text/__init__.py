@@ -1,0 +1,1 @@
+"""Language and numbers: which language, the glossary, fixed sentences, quantities and units."""

@@ -1,0 +1,151 @@
+"""The answer's fixed sentences in each language the answer can be given in (English and French).
+
+An officer who asks in French reads the decision line, the headings, the checks and the disclaimer in French;
+the quoted control text stays as the list states it. `render.py` looks every fixed sentence up here, so a
+new language is a new table, not a change to how an answer looks. Questions in a language without a table
+(Spanish, Russian, Arabic, Chinese) are answered in English, with the terms read from them shown.
+"""
+
+from __future__ import annotations
+
+ANSWER_LANGUAGES = ("en", "fr")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "disclaimer": "This is a lead for the officer, not a legal classification. Confirm the goods' technical "
+        "parameters and consult your licensing authority or technical reachback before release or "
+        "seizure.",
+        "no_match": "No entry in the ingested control lists fits these goods as described. Check the goods' "
+        "technical parameters (material of construction, capacity, frequency, purity) and ask again "
+        "with them, or name a control code or CAS number.",
+        "not_understood": "The question could not be understood: too few of its words are known to the control "
+        "lists or the glossary. This is not a finding that the goods are uncontrolled. Ask in "
+        "English or French words, or give a control code (2B350) or a CAS number (111-48-8).",
+        "likely-controlled": "Likely controlled",
+        "needs-facts": "Needs facts",
+        "not-controlled-as-described": "Not controlled as described",
+        "no-match": "No match",
+        "applies": "applies",
+        "undetermined": "needs facts",
+        "does not apply": "does not apply",
+        "line_likely": "Likely controlled: {item} ({list}) applies: {reason}",
+        "line_needs": "Needs facts: {item} ({list}) may apply; it turns on {needs}",
+        "line_needs_reason": "Needs facts: {item} ({list}) may apply; {reason}",
+        "stated": ". Stated: {stated}",
+        "line_not_applies": "Not controlled as described: {item} ({list}) does not apply: {why}",
+        "line_not_controlled": "Not controlled as described: {ruled}",
+        "also_ruled_out": ". Also ruled out: {others}",
+        "line_falls": ". Falls to {falls}.",
+        "read_as": "Read as:",
+        "nothing_read": "no goods, quantities or codes recognised",
+        "follow_up_to": " (follow-up to: {earlier})",
+        "follow_up_searched": " (follow-up, searched as: {query})",
+        "tell_me": "**To decide, tell me:**",
+        "next_questions": "**Next questions:**",
+        "more_thresholds": "{n} more threshold{s} of this entry not shown",
+        "translated": "Translated from {name}:",
+        "aliases_read": "Common names read as the lists' terms:",
+        "ui_title": "Identify strategic goods",
+        "ui_describe": "Describe the goods as declared or seen: what it is, its material, capacity and other figures "
+        "on the nameplate; or give a control code or CAS number. Follow-up questions keep the goods. "
+        "For example:",
+        "ui_placeholder": "Describe the goods, e.g. glass-lined reactor, 1000 litres",
+        "ui_searching": "Searching the lists...",
+        "note": "Note:",
+        "entries": "**Control entries**, best first:",
+        "guidance": "**What to look for and what to do next:**",
+        "ask": "Ask:",
+        "also_check": "Also check:",
+        "ask_material": "What material are the wetted parts (surfaces in contact with the chemical) made of?",
+        "ask_chemical": "What is the chemical's exact name or CAS number?",
+        "ask_exclusion": "Does this exclusion hold: {text}?",
+        "ask_feature": "Does it have {property}? ({text})",
+        "ask_property": "What is the {property}{about}? ({text})",
+        "ask_count": "How many {property}? ({text})",
+        "ask_about": " of the {subject}",
+        "deciding parameter": "deciding parameter",
+        "check": "{parameter}{about}: {asked} vs {threshold}: {verdict}",
+        "met": "met",
+        "not met": "not met",
+        "not stated": "not stated",
+        "not stated in the question": "not stated in the question",
+    },
+    "fr": {
+        "disclaimer": "Ceci est une piste pour l'agent, pas un classement juridique. Vérifiez les paramètres "
+        "techniques des marchandises et consultez votre autorité de délivrance des licences ou votre "
+        "appui technique avant toute mainlevée ou saisie.",
+        "no_match": "Aucune rubrique des listes de contrôle chargées ne correspond à ces marchandises telles que "
+        "décrites. Vérifiez leurs paramètres techniques (matériau de construction, capacité, "
+        "fréquence, pureté) et reposez la question avec ceux-ci, ou indiquez un code de contrôle ou "
+        "un numéro CAS.",
+        "not_understood": "La question n'a pas pu être comprise : trop peu de ses mots sont connus des listes de "
+        "contrôle ou du glossaire. Ce n'est pas une conclusion que les marchandises ne sont pas "
+        "contrôlées. Posez-la avec des mots français ou anglais, ou indiquez un code de contrôle "
+        "(2B350) ou un numéro CAS (111-48-8).",
+        "likely-controlled": "Probablement contrôlé",
+        "needs-facts": "Informations manquantes",
+        "not-controlled-as-described": "Non contrôlé tel que décrit",
+        "no-match": "Aucune correspondance",
+        "applies": "s'applique",
+        "undetermined": "informations manquantes",
+        "does not apply": "ne s'applique pas",
+        "line_likely": "Probablement contrôlé : {item} ({list}) s'applique : {reason}",
+        "line_needs": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; cela dépend de {needs}",
+        "line_needs_reason": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; {reason}",
+        "stated": ". Indiqué : {stated}",
+        "line_not_applies": "Non contrôlé tel que décrit : {item} ({list}) ne s'applique pas : {why}",
+        "line_not_controlled": "Non contrôlé tel que décrit : {ruled}",
+        "also_ruled_out": ". Également écartées : {others}",
+        "line_falls": ". Relève de {falls}.",
+        "read_as": "Lu comme :",
+        "nothing_read": "aucune marchandise, quantité ni code reconnus",
+        "follow_up_to": " (suite de : {earlier})",
+        "follow_up_searched": " (suite, recherché comme : {query})",
+        "tell_me": "**Pour décider, indiquez :**",
+        "next_questions": "**Questions suivantes :**",
+        "more_thresholds": "{n} autre(s) seuil(s) de cette rubrique non affiché(s)",
+        "translated": "Traduit du {name} :",
+        "aliases_read": "Noms courants lus comme les termes des listes :",
+        "ui_title": "Identifier les biens stratégiques",
+        "ui_describe": "Décrivez les marchandises telles que déclarées ou vues : ce qu'elles sont, leur matériau, "
+        "leur capacité et les autres valeurs de la plaque signalétique ; ou indiquez un code de "
+        "contrôle ou un numéro CAS. Les questions de suite gardent les marchandises. Par exemple :",
+        "ui_placeholder": "Décrivez les marchandises, p. ex. réacteur émaillé de 1 000 litres",
+        "ui_searching": "Recherche dans les listes...",
+        "note": "Remarque :",
+        "entries": "**Rubriques de contrôle**, la plus pertinente d'abord :",
+        "guidance": "**Points à vérifier et suite à donner :**",
+        "ask": "À demander :",
+        "also_check": "Voir aussi :",
+        "ask_material": "En quel matériau sont les parties mouillées (surfaces en contact avec le produit chimique) ?",
+        "ask_chemical": "Quel est le nom exact ou le numéro CAS du produit chimique ?",
+        "ask_exclusion": "Cette exclusion s'applique-t-elle : {text} ?",
+        "ask_feature": "Les marchandises ont-elles cette caractéristique : {property} ? ({text})",
+        "ask_property": "Quelle est la valeur de « {property} »{about} ? ({text})",
+        "ask_count": "Combien de « {property} » ? ({text})",
+        "ask_about": " ({subject})",
+        "deciding parameter": "paramètre déterminant",
+        "check": "{parameter}{about} : {asked} contre {threshold} : {verdict}",
+        "met": "atteint",
+        "not met": "non atteint",
+        "not stated": "non indiqué",
+        "not stated in the question": "non indiqué dans la question",
+    },
+}
+LANGUAGE_NAMES = {
+    "fr": {"en": "anglais", "fr": "français", "es": "espagnol", "ru": "russe", "ar": "arabe", "zh": "chinois"}
+}
+
+
+def message(key: str, language: str = "en", **values: str) -> str:
+    """A fixed sentence in `language` (English where there is no table for it), with `values` filled in."""
+    table = MESSAGES.get(language, MESSAGES["en"])
+    return table.get(key, MESSAGES["en"].get(key, key)).format(**values)
+
+
+def answer_language(question_language: str, chosen: str | None = None) -> str:
+    """The language of the answer's sentences: the one chosen in the UI, else the question's if there is a
+    table for it, else English."""
+    if chosen in ANSWER_LANGUAGES:
+        return chosen
+    return question_language if question_language in ANSWER_LANGUAGES else "en"
