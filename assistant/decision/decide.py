@@ -18,7 +18,7 @@ entry whose own criteria apply, else EAR99; "not listed" for lists without catch
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.core.codes import CATCH_ALL, find_codes, lineage, top_level
@@ -334,8 +334,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
         # our reading of the goods' noun, says what they are; their criteria still decide.
         evaluations = [_named(evaluate(item, facts, judge_subject=False), listed) for item in hit_items]
-        ev = _ancestors_allow(max(evaluations, key=lambda e: _RANK[e.status]), by_code, facts, judge_subject=False)
-        ev = _weigh_notes(ev, by_code, snapshot, source, facts)
+        scope = _Scope(facts, snapshot, source, by_code, judge_subject=False)
+        ev = _refine(max(evaluations, key=lambda e: _RANK[e.status]), scope, NAMED_REFINEMENTS)
         return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
@@ -363,9 +363,7 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         evaluations = [_descriptive(ev, by_code[ev.code], facts, snapshot) for ev in evaluations]
     hit_rank = {h.passage.entry.upper(): i for i, h in enumerate(match.hits)}
     ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
-    ev = _ancestors_allow(ev, by_code, facts, judge_subject=not (blind or exact))
-    ev = _rare_name(_weigh_notes(ev, by_code, snapshot, source, facts), by_code, snapshot, source, facts)
-    ev = _other_metal(ev, snapshot, source, facts)
+    ev = _refine(ev, _Scope(facts, snapshot, source, by_code, judge_subject=not (blind or exact)), REFINEMENTS)
     return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
 
 
@@ -415,14 +413,36 @@ def _named(ev: Evaluation, line: str) -> Evaluation:
     return replace(ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line}")
 
 
-def _ancestors_allow(ev: Evaluation, by_code: dict[str, ItemCriteria], facts: Facts, judge_subject: bool) -> Evaluation:
+@dataclass(frozen=True)
+class _Scope:
+    """What a refinement of an item's evaluation reads besides it: the goods, and the item's list."""
+
+    facts: Facts
+    snapshot: Snapshot
+    source: str
+    by_code: dict[str, ItemCriteria]
+    judge_subject: bool
+
+
+Refinement = Callable[[Evaluation, _Scope], Evaluation]
+"""A second look at an item's evaluation with what its own tree does not hold: parents, Notes, list lines."""
+
+
+def _refine(ev: Evaluation, scope: _Scope, steps: Sequence[Refinement]) -> Evaluation:
+    """`ev` passed through `steps` in order."""
+    for step in steps:
+        ev = step(ev, scope)
+    return ev
+
+
+def parents_defeat(ev: Evaluation, s: _Scope) -> Evaluation:
     """A sub-item also meets what its parents state for all of them ("mixtures in which the chemical is 30 %
     or more", a Note that excludes small forms): a stated fact that defeats a parent defeats the sub-item."""
     if ev.status == "does not apply":
         return ev
     for code in _ancestors(ev.code):
-        parent = by_code.get(code)
-        up = evaluate(parent, facts, judge_subject) if parent is not None else None
+        parent = s.by_code.get(code)
+        up = evaluate(parent, s.facts, s.judge_subject) if parent is not None else None
         if up is not None and up.status == "does not apply" and up.deciding is not None:
             return replace(up, code=ev.code, checks=ev.checks + up.checks)
     return ev
@@ -514,12 +534,11 @@ def _note_texts(
     return list(dict.fromkeys(texts))
 
 
-def _weigh_notes(
-    ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str, facts: Facts
-) -> Evaluation:
+def notes_decide(ev: Evaluation, s: _Scope) -> Evaluation:
     """The item's own Notes against the description: an exclusion that names the goods ("does not control
     suits designed to be worn with self-contained breathing apparatus"), or a Note that limits the item to
     another class than the goods' ("controls class III biosafety cabinets"), rules the item out."""
+    facts, snapshot, source, by_code = s.facts, s.snapshot, s.source, s.by_code
     if ev.status == "does not apply":
         return ev
     texts = _note_texts(ev.code, by_code, snapshot, source)
@@ -577,10 +596,11 @@ def _weigh_notes(
     return ev
 
 
-def _other_metal(ev: Evaluation, snapshot: Snapshot, source: str, facts: Facts) -> Evaluation:
+def another_metal_refused(ev: Evaluation, s: _Scope) -> Evaluation:
     """A material item whose own line names the metals it controls ("... consisting of 99 % or more of
     zirconium, magnesium and alloys thereof", "Spherical aluminum powder") does not control goods made of
     another metal (nickel powder), whatever their particle size."""
+    facts, snapshot, source = s.facts, s.snapshot, s.source
     metals = goods_metals(facts)
     if ev.status == "does not apply" or not metals or head_term(facts.subject) not in FORMS:
         return ev
@@ -649,12 +669,11 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
     return None
 
 
-def _rare_name(
-    ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str, facts: Facts
-) -> Evaluation:
+def rare_name_applies(ev: Evaluation, s: _Scope) -> Evaluation:
     """Goods named only by a name that is not everyday English ("krytron", "VISAR", "phosgene", "Puccinia
     graminis"), which the item's own text uses, are what the item names: nothing stated rules them out, so
     they are likely controlled, its figures being what to confirm."""
+    facts, snapshot, source = s.facts, s.snapshot, s.source
     if ev.status != "undetermined" or facts.quantities or facts.materials or facts.cas or facts.chemicals:
         # A chemical's identity is the evaluation's to settle: a near name is another chemical.
         return ev
@@ -677,6 +696,16 @@ def _rare_name(
                         ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line.strip()}"
                     )
     return ev
+
+
+REFINEMENTS: tuple[Refinement, ...] = (parents_defeat, notes_decide, rare_name_applies, another_metal_refused)
+"""The order an item's evaluation is refined in: a stated fact that defeats a parent defeats the item whatever
+its own Notes say; Notes next, since an exclusion outranks anything that would make the item apply; a rare
+name may then make an undetermined item apply, which only nothing having ruled it out allows; last, an item
+whose line names other metals refuses the goods' metal, whatever made it apply."""
+NAMED_REFINEMENTS: tuple[Refinement, ...] = REFINEMENTS[:2]
+"""For an item a list line names the goods in ("d.15. Ricin"): that line already says what the goods are, so
+only parents and Notes can still defeat it."""
 
 
 def _line_names_goods(line: str, facts: Facts) -> bool:
@@ -870,9 +899,69 @@ def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dic
     return out
 
 
-def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
-    """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision."""
-    snapshot = view.snapshot
+@dataclass(frozen=True)
+class Judged:
+    """What the decision rules read: the goods' facts and the retrieved entries as judged against them.
+
+    `ruled` are ruled out by stated facts; `standing` apply, ask for a fact, or stay leads; `specific` are the
+    standing ones without the US catch-alls (unless the question names one by code); `open` the specific
+    ones that match the goods at least as well as the best ruled-out entry (or nearly, see `_supported`).
+    """
+
+    facts: Facts
+    snapshot: Snapshot
+    judged: list[_Judged]
+    ruled: list[_Judged]
+    standing: list[_Judged]
+    specific: list[_Judged]
+    open: list[_Judged]
+
+
+Rule = Callable[[Judged], Decision | None]
+"""One named decision rule: the decision for the class of goods it serves, or None to pass to the next."""
+
+
+def a_specific_entry_applies(j: Judged) -> Decision | None:
+    """Goods whose stated facts meet every deciding criterion of a specific entry (a 3 000 L glass-lined
+    reactor, 2B350.a), or that a list names in a line of its own (ricin, a krytron): likely controlled."""
+    return "likely-controlled" if any(x.status == "applies" for x in j.specific) else None
+
+
+def best_entries_are_open(j: Judged) -> Decision | None:
+    """Goods that the entries they match best may take, for want of a fact the officer can give (a reactor of
+    unstated volume; a vacuum pump of unstated wetted material), or that only entries with nothing to
+    check name: needs facts, the deciding ones asked. The entries the goods matched best being ruled out by
+    stated facts decides instead; weaker open entries are then shown as what else to check."""
+    return "needs-facts" if any(x.asks for x in j.open) or (j.specific and not j.ruled) else None
+
+
+def stated_facts_rule_out(j: Judged) -> Decision | None:
+    """Goods of a listed kind that stated facts put outside every entry they match (a 50 L glass-lined
+    reactor; thiodiglycol at 5 %), or that only a US catch-all names whole: not controlled as described,
+    with where they fall per list."""
+    if j.ruled or any(x.status == "applies" and _fully_named(x, j.facts, j.snapshot) for x in j.standing):
+        return "not-controlled-as-described"
+    return None
+
+
+def nothing_relevant(j: Judged) -> Decision | None:
+    """Goods that share only words with the lists (a US catch-all at most, none of whose items applies):
+    no match. Last, so that every rule above has had its say."""
+    return "no-match"
+
+
+RULES: tuple[Rule, ...] = (
+    a_specific_entry_applies,
+    best_entries_are_open,
+    stated_facts_rule_out,
+    nothing_relevant,
+)
+"""The decision rules in the CCL's order of review: what applies first, then what is open, then what stated
+facts rule out; the first rule that decides, decides."""
+
+
+def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Judged:
+    """The retrieved entries judged against the goods' facts, grouped as the decision rules read them."""
     # Only a kind the lists themselves tell apart, or one that a known compound names ("hair dryer"), makes
     # goods another kind than an item names.
     compound = set(facts.subject.split()[:-1])
@@ -910,36 +999,39 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
         for j in specific
         if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
     ]
-    if any(j.status == "applies" for j in specific):
-        decision: Decision = "likely-controlled"
-    elif any(j.asks for j in open_) or (specific and not ruled):
-        # Needs facts when the best candidates are open; the entries the goods matched best being ruled out
-        # by stated facts decides, and weaker open entries are shown as what else to check.
-        decision = "needs-facts"
-    elif ruled or any(j.status == "applies" and _fully_named(j, facts, snapshot) for j in standing):
-        decision = "not-controlled-as-described"
-    else:
-        # Only a US catch-all shares words with the goods and none of its items applies: nothing relevant.
-        decision = "no-match"
-    shown = (specific or standing)[:k] if decision != "no-match" else []
-    shown += [j for j in ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
+    return Judged(facts, snapshot, judged, ruled, standing, specific, open_)
+
+
+def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
+    """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision: the
+    first of `RULES` that decides."""
+    j = judge(retrieved, facts, view.snapshot, k)
+    decision = next(d for rule in RULES if (d := rule(j)) is not None)
+    return _decided(j, decision, retrieved, k)
+
+
+def _decided(j: Judged, decision: Decision, retrieved: Retrieved, k: int) -> Decided:
+    """The entries, citations and rulings the answer shows for a decision."""
+    shown = (j.specific or j.standing)[:k] if decision != "no-match" else []
+    shown += [x for x in j.ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
     citations: list[Citation] = []
     candidates: list[Candidate] = []
-    for j in shown:
-        citations.append(Citation(len(citations) + 1, j.hit.passage, j.hit.score))
-        candidates.append(_candidate(j, snapshot, [len(citations)]))
+    for x in shown:
+        citations.append(Citation(len(citations) + 1, x.hit.passage, x.hit.score))
+        candidates.append(_candidate(x, j.snapshot, [len(citations)]))
     rulings = [
         Ruling(
-            j.match.entry,
-            j.hit.passage.list_label,
-            j.evaluation.reason if j.evaluation else "",
-            j.evaluation.deciding.text if j.evaluation and j.evaluation.deciding else "",
-            tuple(j.evaluation.checks) if j.evaluation else (),
+            x.match.entry,
+            x.hit.passage.list_label,
+            x.evaluation.reason if x.evaluation else "",
+            x.evaluation.deciding.text if x.evaluation and x.evaluation.deciding else "",
+            tuple(x.evaluation.checks) if x.evaluation else (),
         )
-        for j in ruled
+        for x in j.ruled
     ]
-    where = falls_to(snapshot, judged, facts) if decision in ("not-controlled-as-described", "no-match") else {}
+    clearing = decision in ("not-controlled-as-described", "no-match")
+    where = falls_to(j.snapshot, j.judged, j.facts) if clearing else {}
     guidance = [
         Citation(len(citations) + i + 1, h.passage, h.score) for i, h in enumerate(retrieved.guidance[:MAX_GUIDANCE])
     ]
-    return Decided(decision, candidates, citations, guidance, rulings, where if facts.subject or ruled else {})
+    return Decided(decision, candidates, citations, guidance, rulings, where if j.facts.subject or j.ruled else {})
