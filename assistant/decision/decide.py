@@ -37,6 +37,7 @@ from assistant.core.types import (
 )
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
+from assistant.knowledge.acronyms import acronyms_table
 from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
@@ -58,6 +59,7 @@ from assistant.reading.question import is_english, trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
 from assistant.storage.index import View
 from assistant.storage.snapshot import Snapshot
+from assistant.text.params import parse_quantities
 
 # Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
 MIN_SIMILARITY = 0.45
@@ -81,6 +83,8 @@ _CATCH_ALL = re.compile(CATCH_ALL)
 _NOTE = re.compile(r"^\s*(?:Technical\s+Notes?|Notes?|N\.\s?B\.|License Requirement Note|Nota)\b.*", re.I)
 _DECONTROL = re.compile(r"\b(?:does|do) not (?:control|apply)\b", re.I)
 _RELATED = re.compile(r"related controls|see also|N\.\s?B\.", re.I)
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{2,9}(?![\w-])")
+"""A word in capitals, perhaps with digits ("HTPB", "RCA60", "ICP-MS"): an acronym or a trade name."""
 
 
 @dataclass(frozen=True)
@@ -905,7 +909,8 @@ class Judged:
 
     `ruled` are ruled out by stated facts; `standing` apply, ask for a fact, or stay leads; `specific` are the
     standing ones without the US catch-alls (unless the question names one by code); `open` the specific
-    ones that match the goods at least as well as the best ruled-out entry (or nearly, see `_supported`).
+    ones that match the goods at least as well as the best ruled-out entry (or nearly, see `_supported`);
+    `leads` entries not judged whose list text uses a name the question gives that is no everyday English.
     """
 
     facts: Facts
@@ -915,6 +920,7 @@ class Judged:
     standing: list[_Judged]
     specific: list[_Judged]
     open: list[_Judged]
+    leads: list[_Judged]
 
 
 Rule = Callable[[Judged], Decision | None]
@@ -935,6 +941,14 @@ def best_entries_are_open(j: Judged) -> Decision | None:
     return "needs-facts" if any(x.asks for x in j.open) or (j.specific and not j.ruled) else None
 
 
+def a_name_the_lists_use_is_never_cleared(j: Judged) -> Decision | None:
+    """Goods named by a word a control list itself uses that is no everyday English (an acronym or a trade
+    name: "HTPB" in 1C111's text, "krytron" in 3A228's) are never cleared on their other words, whose kind
+    did not fit: needs facts, the entry that uses the name shown as the lead, until the officer says what
+    the goods are."""
+    return "needs-facts" if j.leads else None
+
+
 def stated_facts_rule_out(j: Judged) -> Decision | None:
     """Goods of a listed kind that stated facts put outside every entry they match (a 50 L glass-lined
     reactor; thiodiglycol at 5 %), or that only a US catch-all names whole: not controlled as described,
@@ -953,6 +967,7 @@ def nothing_relevant(j: Judged) -> Decision | None:
 RULES: tuple[Rule, ...] = (
     a_specific_entry_applies,
     best_entries_are_open,
+    a_name_the_lists_use_is_never_cleared,
     stated_facts_rule_out,
     nothing_relevant,
 )
@@ -999,7 +1014,33 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
         for j in specific
         if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
     ]
-    return Judged(facts, snapshot, judged, ruled, standing, specific, open_)
+    leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
+    return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads)
+
+
+def _name_leads(
+    matches: Sequence[EntryMatch], judged: Sequence[_Judged], facts: Facts, snapshot: Snapshot
+) -> list[_Judged]:
+    """Entries not judged whose control-list passages use an acronym of the question that the acronyms table
+    does not know and that is no unit or material ("HTPB" in 1C111): the goods' other words did not fit
+    them, but clearing goods under a name the list uses would be a guess."""
+    if _bare(facts):
+        return []
+    materials = {w for m in find_materials(facts.text) for w in words(facts.text[m.start : m.end])}
+    table = acronyms_table()
+    names = {
+        w.lower()
+        for w in _ACRONYM.findall(facts.text)
+        if not table.known(w) and not parse_quantities(f"1 {w}") and w.lower() not in materials
+    }
+    seen = {x.match.entry for x in judged}
+    leads = []
+    for m in [] if not names else matches:
+        hits = [h for h in m.hits if h.passage.kind == "control-list" and m.entry not in seen]
+        hit = next((h for h in hits if names & set(re.findall(r"[a-z0-9-]+", h.passage.text.lower()))), None)
+        if hit is not None:
+            leads.append(_Judged(m, hit, None))
+    return leads
 
 
 def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
@@ -1012,7 +1053,7 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
 
 def _decided(j: Judged, decision: Decision, retrieved: Retrieved, k: int) -> Decided:
     """The entries, citations and rulings the answer shows for a decision."""
-    shown = (j.specific or j.standing)[:k] if decision != "no-match" else []
+    shown = (j.specific or j.standing or j.leads)[:k] if decision != "no-match" else []
     shown += [x for x in j.ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
     citations: list[Citation] = []
     candidates: list[Candidate] = []
