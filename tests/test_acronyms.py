@@ -16,7 +16,7 @@ from tests.conftest import excerpt_home
 @pytest.mark.unit
 def test_the_shipped_table_loads_and_every_row_says_where_it_comes_from() -> None:
     table = load_acronyms()
-    assert table.known("CNC") and table.meaning("tff") == "tangential flow filtration equipment"
+    assert table.known("CNC") and table.meaning("tff") == "tangential flow filtration"
     assert all(row.source for row in table.rows.values())
 
 

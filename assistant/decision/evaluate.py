@@ -981,8 +981,14 @@ _FORM_LENGTH = {
     "sphere": "diameter",
     "rod": "diameter",
     "wire": "diameter",
+    "block": "dimension",
+    "ingot": "dimension",
+    "billet": "dimension",
+    "slab": "dimension",
+    "brick": "dimension",
 }
-"""The one length a bare figure gives for some forms: "sheet 3 mm" is its thickness, "wire 2 mm" its diameter."""
+"""The one length a bare figure gives for some forms: "sheet 3 mm" is its thickness, "wire 2 mm" its diameter;
+a solid piece's figures are its dimensions, never a particle size (a 60 mm tungsten block is no powder)."""
 
 
 def _plain_property(q: Quantity, leaf: Leaf, facts: Facts, said: set[str] | None = None) -> bool:
