@@ -1,5 +1,5 @@
-"""Acronyms as invoices write them: the table's validation, a known acronym read with its meaning, and an
-unknown one that a list uses never cleared; on a real eCFR excerpt with the real model."""
+"""The acronyms table (corpus/acronyms.yaml): the shipped rows load, a bad row is refused naming the file and
+the row. How answers use it is in tests/test_never_cleared.py."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.ask import Assistant
 from assistant.core.errors import IngestError
 from assistant.knowledge.acronyms import load_acronyms
-from tests.conftest import excerpt_home
 
 
 @pytest.mark.unit
@@ -41,27 +39,3 @@ def test_a_bad_row_is_refused_naming_the_file_and_the_row(tmp_path: Path, rows: 
     with pytest.raises(IngestError) as raised:
         load_acronyms(path)
     assert str(path) in str(raised.value) and problem in str(raised.value)
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return Assistant(excerpt_home(tmp_path_factory.mktemp("acronyms") / "home", ("1C111", "2B352", "3A233")))
-
-
-def test_an_acronym_the_list_uses_and_we_do_not_know_is_never_cleared(assistant: Assistant) -> None:
-    answer = assistant.ask("HTPB binder resin, 200 kg drum")
-
-    assert answer.decision == "needs-facts" and answer.entries[:1] == ["1C111"], answer.markdown
-
-
-def test_a_known_acronym_is_read_with_its_meaning(assistant: Assistant) -> None:
-    answer = assistant.ask("ICP-MS, mass range up to 260 u, unit mass resolution")
-
-    assert answer.entries[:1] == ["3A233"], answer.markdown
-    assert "mass spectrometer" in answer.query
-
-
-def test_an_acronym_of_everyday_goods_raises_no_alarm(assistant: Assistant) -> None:
-    answer = assistant.ask("household vacuum cleaner 800 W, HEPA filter")
-
-    assert answer.decision == "no-match", answer.markdown

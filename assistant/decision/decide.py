@@ -910,7 +910,9 @@ class Judged:
     `ruled` are ruled out by stated facts; `standing` apply, ask for a fact, or stay leads; `specific` are the
     standing ones without the US catch-alls (unless the question names one by code); `open` the specific
     ones that match the goods at least as well as the best ruled-out entry (or nearly, see `_supported`);
-    `leads` entries not judged whose list text uses a name the question gives that is no everyday English.
+    `leads` entries not judged whose list text uses a name the question gives that is no everyday English;
+    `misdeclared` entries whose criteria the stated figures and materials meet, though the goods' name did
+    not fit what they name.
     """
 
     facts: Facts
@@ -921,6 +923,7 @@ class Judged:
     specific: list[_Judged]
     open: list[_Judged]
     leads: list[_Judged]
+    misdeclared: list[_Judged]
 
 
 Rule = Callable[[Judged], Decision | None]
@@ -949,6 +952,14 @@ def a_name_the_lists_use_is_never_cleared(j: Judged) -> Decision | None:
     return "needs-facts" if j.leads else None
 
 
+def stated_specifications_are_never_cleared(j: Judged) -> Decision | None:
+    """Goods declared under a name that fits no entry, whose stated figures and materials meet every criterion
+    of one (a glass-lined 3 000 L "cooking kettle" with agitators meets 2B350.a's volume and wetted
+    material): the classic misdeclaration. Never cleared on the name: needs facts, that entry shown, until
+    the officer says what the goods are."""
+    return "needs-facts" if j.misdeclared else None
+
+
 def stated_facts_rule_out(j: Judged) -> Decision | None:
     """Goods of a listed kind that stated facts put outside every entry they match (a 50 L glass-lined
     reactor; thiodiglycol at 5 %), or that only a US catch-all names whole: not controlled as described,
@@ -968,6 +979,7 @@ RULES: tuple[Rule, ...] = (
     a_specific_entry_applies,
     best_entries_are_open,
     a_name_the_lists_use_is_never_cleared,
+    stated_specifications_are_never_cleared,
     stated_facts_rule_out,
     nothing_relevant,
 )
@@ -1015,7 +1027,45 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
         if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
-    return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads)
+    misdeclared = [] if judged else _met_specifications(matches, facts, snapshot)
+    return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads, misdeclared)
+
+
+MIN_MET_SPECIFICATIONS = 2
+"""How many stated facts must meet an entry's criteria before goods whose name does not fit it are held as
+possibly misdeclared: two (a volume and a wetted material) rarely meet one item's band by chance."""
+
+
+def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: Snapshot) -> list[_Judged]:
+    """For goods whose name fits no relevant entry: the entries one of whose matched items the stated figures
+    and materials meet whole, with at least `MIN_MET_SPECIFICATIONS` facts met. Only then: beside an entry
+    that judged the goods, a blind match of figures is weaker evidence than that entry's ruling."""
+    said = set(words(facts.text))
+    found = []
+    for m in matches:
+        if is_catch_all(m.entry):
+            continue
+        for source in dict.fromkeys(h.passage.source for h in m.hits):
+            codes = [h.passage.entry.upper() for h in m.hits[:CONSIDERED] if h.passage.source == source]
+            items = [c for c in snapshot.entry(m.entry)[1] if c.source == source and c.code.upper() in codes]
+            evaluations = [
+                evaluate(item, facts, judge_subject=False) for item in items if military_fits(item.subject, said)
+            ]
+            met = [
+                ev
+                for ev in evaluations
+                if ev.status == "applies" and sum(c.verdict == "met" for c in ev.checks) >= MIN_MET_SPECIFICATIONS
+            ]
+            if met:
+                ev = replace(
+                    met[0],
+                    status="undetermined",
+                    reason=f"the stated facts meet {met[0].code}, though the goods are named otherwise: "
+                    "confirm what the goods are",
+                )
+                found.append(_Judged(m, _hit_of(ev, m, snapshot, source), ev))
+                break
+    return found
 
 
 def _name_leads(
@@ -1053,7 +1103,7 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
 
 def _decided(j: Judged, decision: Decision, retrieved: Retrieved, k: int) -> Decided:
     """The entries, citations and rulings the answer shows for a decision."""
-    shown = (j.specific or j.standing or j.leads)[:k] if decision != "no-match" else []
+    shown = (j.specific or j.standing or j.misdeclared or j.leads)[:k] if decision != "no-match" else []
     shown += [x for x in j.ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
     citations: list[Citation] = []
     candidates: list[Candidate] = []

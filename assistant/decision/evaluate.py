@@ -1109,6 +1109,7 @@ def goods_metals(facts: Facts) -> set[str]:
         if set(words(m.family)) & _STEELS:
             named.add("Fe")
         base = max(m.composition, key=m.composition.get) if m.composition else ""
+        base = base if base in ELEMENTS else ""  # glass is mostly oxygen: no metal
         found |= named or ({base} if base else set())
     for q in facts.quantities:
         symbol = element_symbol(q.property.removesuffix(" content")) if q.property.endswith(" content") else ""
