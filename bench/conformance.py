@@ -319,7 +319,10 @@ def is_unit(word: str) -> bool:
     return True
 
 
-NOT_GOODS = {"software", "technology", "equipment", "item", "system", "component", "part", "material", "good", "not"}
+NOT_GOODS = {
+    *("software", "technology", "equipment", "item", "system", "component", "part", "material", "good"),
+    *("not", "type", "any", "form", "kind"),
+}
 """Nouns too general to write goods with: an invoice never reads "equipment, model X"; such items are skipped."""
 
 
@@ -589,8 +592,8 @@ def threshold_cases(
         raise Unphraseable("threshold without property or bound")
     if leaf.bound.value == 0:
         raise Unphraseable("bound of zero")
-    if leaf.bound.unit == "percent" and leaf.op in (">", ">=") and margin(leaf.bound.value, ">", True) > 100:
-        raise Unphraseable("percentage too near 100 for a clear margin")
+    if leaf.bound.unit == "percent" and not 0 < leaf.bound.value < 100:
+        raise Unphraseable("percentage bound outside 0-100 (misread)")
     if in_unit(1.0, leaf.bound.unit, leaf.bound.unit) is None:
         raise Unphraseable("unit unknown to pint")
     if len(leaf.condition.split()) > 6:
@@ -612,8 +615,14 @@ def threshold_cases(
     texts, stated = written(others, wanted)
     condition = f" {leaf.condition}" if leaf.condition else ""
     cases = []
+    if leaf.bound.unit == "percent" and any(
+        isinstance(x, Leaf) and x.kind == "material" for n in path for x in n.children
+    ):
+        raise Unphraseable("a share beside a material clause (the material decides)")
     for side, controlled in (("above", True), ("below", False)):
         value = margin(leaf.bound.value, leaf.op, controlled)
+        if leaf.bound.unit == "percent" and value > 100:
+            value = (leaf.bound.value + 100) / 2
         if controlled and not all(judge_leaf(x, {prop: (value, leaf.bound.unit)}) for x in same):
             raise Unphraseable("range too narrow for a clear margin")
         facts = {**stated, prop: (value, leaf.bound.unit)}
@@ -798,20 +807,36 @@ def cas_text(number_: int) -> str:
     return f"{digits[:-3]}-{digits[-3:-1]}-{digits[-1]}"
 
 
-NAME_OK = re.compile(r"^[a-z0-9 ,'()\[\]+-]{4,60}$", re.IGNORECASE)
+NAME_OK = re.compile(r"^[a-z0-9 ,'()+-]{4,60}$", re.IGNORECASE)
+"""A name as an invoice prints it: letters, digits, locants and brackets, no editorial tags ('[inn-latin]')."""
 
 
 def other_names(meta: Any, own: Iterable[str], rng: random.Random, k: int = 2) -> list[str]:
     """Up to `k` names of the library that the list does not use (the common name first)."""
     seen = {n.lower() for n in own} | {cas_text(meta.CAS)}
     pool = [meta.common_name] + [n for n in meta.synonyms if n != meta.common_name]
-    ok = [n for n in pool if n and n.lower() not in seen and NAME_OK.match(n) and not find_cas(n)]
+    ok = [
+        n
+        for n in pool
+        if n
+        and n.lower() not in seen
+        and NAME_OK.match(n)
+        and not find_cas(n)
+        and not CODE_LIKE.search(n)
+        and sum(c.isalpha() for c in n) >= 5
+    ]
     ok = list(dict.fromkeys(ok))
     if not ok:
         return []
     first, rest = ok[0], ok[1:]
     return [first, *rng.sample(rest, min(k - 1, len(rest)))]
 
+
+REFERRED = re.compile(r"\bsee (?:military goods controls|usml|also)|\bsubject to the itar", re.IGNORECASE)
+"""A chemical the list names only to send it to another list ("SEE MILITARY GOODS CONTROLS FOR butacene"):
+the item does not control it, so no expected decision follows from the tree."""
+CODE_LIKE = re.compile(r"(?=\w*\d)(?=\w*[a-z])\w{3,}", re.IGNORECASE)
+"""A token mixing letters and digits ("agn-pc-0dajol", "h476", "(9ci)"): a catalogue code, not a name."""
 
 PACKS = ["25 kg drum", "200 L drum", "1 L bottle", "500 g bottle", "IBC 1000 L", "5 gal pail"]
 
@@ -838,6 +863,10 @@ def chemical_cases(
     gen: Generated,
 ) -> list[Case]:
     """The chemical by CAS, list name, library names and formula, and up to two near chemicals."""
+    if item.code[1:2] in ("D", "E"):
+        raise Unphraseable("software or technology item")
+    if REFERRED.search(leaf.text):
+        raise Unphraseable("referred to another list (military goods)")
     path = path_to(item.tree, leaf)
     if path is None:
         raise Unphraseable("leaf not in the item's tree")
@@ -987,13 +1016,26 @@ def open_on(answer: dict[str, Any], code: str) -> bool:
 
 
 CLEARED = ("not-controlled-as-described", "no-match")
+CATCH_ALL = re.compile(r"^\d[A-E]99\d")
+"""US x99x entries: goods they take are "not controlled as described" by the strategic entries and fall to
+the catch-all (anti-terrorism controls only), which is how the assistant states them (README, Deciding)."""
+
+
+def falls_to_catch_all(case: Case) -> bool:
+    """An above-case of a US catch-all answered as falling to that very entry: right, and no clearance."""
+    falls = (case.answer.get("falls_to") or {}).get(case.list_label, "")
+    return (
+        bool(CATCH_ALL.match(case.code))
+        and case.answer.get("decision") == "not-controlled-as-described"
+        and falls[:5] == case.code[:5]
+    )
 
 
 def right(case: Case) -> bool:
     """Whether the answer is right for the case, by the measure of its kind (see the module docstring)."""
     answer, decision = case.answer, case.answer.get("decision")
     if case.kind in ("above", "cas", "name", "synonym"):
-        return decision == "likely-controlled" and applies_on(answer, case.code)
+        return decision == "likely-controlled" and applies_on(answer, case.code) or falls_to_catch_all(case)
     if case.kind == "formula":
         return decision not in CLEARED and open_on(answer, case.code)
     if case.kind == "below":
@@ -1012,7 +1054,7 @@ def report(label: str, gen: Generated, show_misses: bool) -> None:
         by_kind[case.kind].append(case)
     above, below = by_kind["above"], by_kind["below"]
     whole = [c for c in below if c.whole]
-    cleared = [c for c in above if c.answer.get("decision") in CLEARED]
+    cleared = [c for c in above if c.answer.get("decision") in CLEARED and not falls_to_catch_all(c)]
     print(f"{label}: {len(cases)} cases")
     print(
         f"  threshold leaves {gen.leaves}, phrasable {gen.phrasable}, sampled "
@@ -1037,7 +1079,12 @@ def report(label: str, gen: Generated, show_misses: bool) -> None:
     ):
         part = by_kind[kind]
         print(f"    identified by {name:<20} {share(sum(map(right, part)), len(part))}")
-    chem_cleared = [c for k in ("cas", "name", "synonym") for c in by_kind[k] if c.answer.get("decision") in CLEARED]
+    chem_cleared = [
+        c
+        for k in ("cas", "name", "synonym")
+        for c in by_kind[k]
+        if c.answer.get("decision") in CLEARED and not falls_to_catch_all(c)
+    ]
     print(f"    FALSE CLEARANCES of listed chemicals (CAS, names): {len(chem_cleared)}")
     near = by_kind["near"]
     alarmed = sum(c.answer.get("decision") == "likely-controlled" for c in near)
@@ -1078,7 +1125,7 @@ def run(settings: Settings, gens: dict[str, Generated], out: Path | None) -> Non
         for gen in gens.values():
             for case in gen.cases:
                 full = answer_json(assistant.ask(case.question), with_text=False)
-                case.answer = {key: full[key] for key in ("decision", "entries", "read_as", "took_ms")}
+                case.answer = {key: full[key] for key in ("decision", "entries", "read_as", "falls_to", "took_ms")}
                 case.answer["candidates"] = [
                     {key: c[key] for key in ("entry", "item", "list", "status")} for c in full["candidates"]
                 ]

@@ -119,7 +119,7 @@ def test_chemical_cases_name_the_chemical_every_way(excerpt: tuple[list[ItemCrit
     assert "CAS 111-48-8" in by_kind["cas"]
     assert "thiodiglycol" in by_kind["name"].lower()
     assert "C4H10O2S" in by_kind["formula"]
-    assert "synonym" in by_kind and "thiodiglycol" not in by_kind["synonym"].lower()
+    assert "synonym" in by_kind and not re.search(r"(?<![\w-])thiodiglycol(?![\w-])", by_kind["synonym"].lower())
     near = [c for c in cases if c.kind == "near"]
     assert len(near) == 2
     for case in near:
