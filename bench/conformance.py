@@ -54,11 +54,13 @@ LIST_NAMES = {"us-ccl": "US CCL", "no-list-ii": "NO List II"}
 ABOVE, BELOW = 1.5, 0.5
 """Margins from the bound, as multiples of its size: clear of rounding and of the reader's tolerance, yet
 near enough that a reader that ignores the unit or the bound's direction is caught."""
-DEFAULT_LIMIT = 200
-DEFAULT_CHEMICALS = 50
-"""Leaves and chemicals sampled per list by default: 200 leaves give about 750 cases and 50 chemicals about
-200. Answers took 0.4 s each on this 2-core machine when quiet and up to 1 s when shared (2026-12-07), so
-both lists take 13 to 30 minutes; `--limit 100 --chemicals 25` halves that."""
+DEFAULT_LIMIT = 100
+DEFAULT_CHEMICALS = 25
+"""Leaves and chemicals sampled per list by default: 100 leaves give about 370 cases and 25 chemicals about
+90. Both lists (924 cases) took 6.5 minutes on this 2-core machine when quiet (0.4 s an answer, 2026-12-07);
+with the machine shared (load 15) answers took 2.5 s, so a larger sample is for a quiet machine."""
+
+
 MAX_FACTS = 4
 """Most facts a case states besides the leaf's own: beyond that a line no longer reads like one invoice line."""
 SIG_DIGITS = 4
