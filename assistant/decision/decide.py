@@ -69,6 +69,9 @@ STRONG_KEYWORD = 8.0
 STRONG_SIMILARITY = 0.50
 """A description this close to an entry's text (ordinary goods stay below 0.48 on bench/devset.yaml) is judged
 by the entry's criteria even when our subject rules cannot tell that the goods are what it names."""
+NEAR_QUOTE = 0.75
+"""A description this close to an entry's text all but quotes it (fr10's electrolytic cells: 0.89; ordinary
+goods stay below 0.48 on bench/devset.yaml): its criteria are judged whatever the goods' noun was read as."""
 CLOSER = 0.10
 """How much closer than every ruled-out entry an entry with nothing to check must match to stay a lead."""
 NEAR_RULED = 0.75
@@ -938,10 +941,11 @@ def a_specific_entry_applies(j: Judged) -> Decision | None:
 
 def best_entries_are_open(j: Judged) -> Decision | None:
     """Goods that the entries they match best may take, for want of a fact the officer can give (a reactor of
-    unstated volume; a vacuum pump of unstated wetted material), or that only entries with nothing to
-    check name: needs facts, the deciding ones asked. The entries the goods matched best being ruled out by
-    stated facts decides instead; weaker open entries are then shown as what else to check."""
-    return "needs-facts" if any(x.asks for x in j.open) or (j.specific and not j.ruled) else None
+    unstated volume; a vacuum pump of unstated wetted material), or that an entry with nothing to check
+    names more closely than every ruled-out one (a helium-3 cylinder: 1C232, beside 1C111's powders):
+    needs facts, the deciding ones asked. The entries the goods matched best being ruled out by stated facts
+    decides instead; weaker open entries are then shown as what else to check."""
+    return "needs-facts" if j.open or (j.specific and not j.ruled) else None
 
 
 def a_name_the_lists_use_is_never_cleared(j: Judged) -> Decision | None:
@@ -1000,6 +1004,18 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
     judged = [j for m in matches for j in [_judge(m, facts, snapshot)] if j is not None]
     if not judged:
         judged = [j for m in matches for j in [_judge(m, facts, snapshot, blind=True)] if j is not None]
+    else:
+        # An entry the description all but quotes is judged on its criteria even when our reading of the goods'
+        # noun fits none of its items ("cellules électrolytiques pour la production de fluor" read as a
+        # chemical): the chemical entries ruling fluorine out must not clear electrolytic cells.
+        seen = {j.match.entry for j in judged}
+        judged += [
+            j
+            for m in matches
+            if m.similarity >= NEAR_QUOTE and m.entry not in seen
+            for j in [_judge(m, facts, snapshot, blind=True)]
+            if j is not None
+        ]
     judged.sort(key=_order, reverse=True)
     ruled = [j for j in judged if j.status == "does not apply"]
     decided = any(j.status == "applies" for j in judged) or bool(ruled)
