@@ -36,6 +36,7 @@ from assistant.core.types import (
     Status,
 )
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
+from assistant.decision.kinds import another_kind as another_consumer_kind
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
@@ -329,6 +330,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     codes = [h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == source]
     hit_items = [c for code in codes for c in items if c.code.upper() == code][:CONSIDERED] or items[:1]
     by_code = {c.code: c for c in items}
+    if not exact and _consumer_goods(hit_items, by_code, facts):
+        return None
     listed = _listed_name(match.hits[:CONSIDERED], facts.text)
     if listed:
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
@@ -367,6 +370,13 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     ev = _rare_name(_weigh_notes(ev, by_code, snapshot, source, facts), by_code, snapshot, source, facts)
     ev = _other_metal(ev, snapshot, source, facts)
     return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
+
+
+def _consumer_goods(hit_items: Sequence[ItemCriteria], by_code: dict[str, ItemCriteria], facts: Facts) -> bool:
+    """The goods are an everyday product of a class none of the matched items speaks of (see
+    `assistant.decision.kinds`): the entry is no candidate, even where it names the goods' noun or a name they
+    carry (a "kitchen centrifuge", a record titled after a pathogen)."""
+    return bool(another_consumer_kind(facts, hit_items, by_code))
 
 
 def _hit_of(ev: Evaluation, match: EntryMatch, snapshot: Snapshot, source: str) -> Hit:

@@ -587,6 +587,28 @@ def _head(chunk: list[str]) -> str:
     return words[i]
 
 
+_PURPOSE = re.compile(
+    r"(?i)\b(?:with|without|for|of|in|on|at|from|to|by|made|rated|capable|having|that|which|used|including|via|"
+    r"under|over|pour|de|du|des|avec|sans)\b"
+)
+"""Words after which a description says what the goods are for, made of or have, not what they are."""
+
+
+def naming_phrase(text: str) -> str:
+    """The words that name the goods: every phrase up to the first that holds a goods noun, or the first phrase
+    when none does; not a purpose or a destination after "for", "of", "in" ("filament winding machine for
+    bicycle frames" is named by "filament winding machine").
+
+    >>> naming_phrase("salad spinner, kitchen centrifuge, 4 L bowl")
+    'salad spinner kitchen centrifuge'
+    >>> naming_phrase("glass-lined reactor for car paint production")
+    'glass-lined reactor'
+    """
+    chunks = _chunks(_PURPOSE.split(text, maxsplit=1)[0])
+    at = next((i for i, chunk in enumerate(chunks) if _head(chunk)), 0)
+    return " ".join(w for chunk in chunks[: at + 1] for w in chunk)
+
+
 def goods_spelling(word: str) -> str:
     """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
 
