@@ -28,6 +28,8 @@ from bench.common import ROOT, bench_home, median_seconds
 DEVSET = ROOT / "bench" / "devset.yaml"
 CHECKS = ROOT / "bench" / "checks.yaml"
 DECISIONS = ["likely-controlled", "needs-facts", "not-controlled-as-described", "no-match"]
+CONTROLLED = {"likely-controlled", "needs-facts"}
+CLEARED = {"not-controlled-as-described", "no-match"}
 NOT_STATED = {"not stated", "undetermined", "unknown", "missing", None}
 TARGETS = {"r1": 0.90, "r5": 0.97, "ruled_out": 0.85, "ordinary": 0.95, "checks": 0.95, "latency": 10.0}
 
@@ -148,7 +150,7 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
                 )
 
     by_class: dict[str, list[bool]] = defaultdict(list)
-    ordinary, falls = [], []
+    ordinary, falls, false_clearances = [], [], []
     for case in cases:
         answer = answers[case["id"]]
         got = answer.get("decision")
@@ -156,6 +158,8 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
         by_class[case["decision"]].append(right)
         if case["kind"] == "ordinary":
             ordinary.append(right)
+        if case["decision"] in CONTROLLED and got in CLEARED:
+            false_clearances.append(case["id"])
         if case.get("falls_to"):
             falls.append(falls_right(case["falls_to"], answer))
         if show_misses and not right:
@@ -202,6 +206,11 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
     print(
         f"ordinary goods given no-match: {share(sum(ordinary), len(ordinary))}"
         f" (target >= {TARGETS['ordinary']:.2f}: {mark(value, TARGETS['ordinary'])})"
+    )
+    controlled = sum(case["decision"] in CONTROLLED for case in cases)
+    print(
+        f"false clearances (controlled or needing facts, answered cleared): {len(false_clearances)}/{controlled}"
+        f" {false_clearances} (target 0)"
     )
     print(f"falls_to right where labelled: {share(sum(falls), len(falls))}")
     value = sum(checks_right) / len(checks_right) if checks_right else 0.0

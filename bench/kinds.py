@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from assistant.core.types import ItemCriteria
+from assistant.decision.evaluate import evaluate
 from assistant.decision.kinds import SAME_KIND_SIMILARITY, in_context, similarity, words_say_another
 from assistant.reading.facts import read_facts
 from assistant.storage.index import LiveIndex
@@ -48,7 +49,9 @@ def main() -> None:
         rows = []
         for pair in pairs:
             item, by_code = _item(snapshot, pair["item"])
-            fires = bool(words_say_another(read_facts(pair["goods"]), [item], by_code))
+            facts = read_facts(pair["goods"])
+            evaluation = evaluate(item, facts, judge_subject=False)
+            fires = bool(words_say_another(facts, [in_context(item, by_code)], [evaluation]))
             rows.append((pair, fires, similarity(pair["goods"], in_context(item, by_code))))
     print(
         f"pairs: {len(rows)} ({sum(p['label'] == 'other' for p, _, _ in rows)} other, "

@@ -28,7 +28,6 @@ import numpy as np
 
 from assistant.core.codes import lineage
 from assistant.core.types import Evaluation, Facts, ItemCriteria
-from assistant.decision.evaluate import evaluate
 from assistant.knowledge.goods import goods_vocabulary
 from assistant.reading.facts import naming_phrase
 from assistant.storage.embeddings import MiniLMEmbeddings
@@ -49,6 +48,7 @@ def _words(text: str) -> set[str]:
     return found | {p for w in found if "-" in w for p in w.split("-") if p}
 
 
+@functools.lru_cache(maxsize=1024)
 def consumer_class(text: str) -> str:
     """The everyday product class whose cue the words naming the goods carry, else "": not a purpose after
     "for" (a vacuum pump for an automotive coating line is a vacuum pump).
@@ -101,38 +101,44 @@ def in_context(item: ItemCriteria, by_code: dict[str, ItemCriteria]) -> str:
     'Materials processing; test, inspection and production equipment: Biological equipment: Centrifugal separators'
     """
     chain = [by_code[c].subject for c in lineage(item.code) if c in by_code and by_code[c].subject]
-    heading = _CODE.match(item.code)
-    where = [f"{CATEGORIES[heading[1]].capitalize()}; {GROUPS[heading[2]]}"] if heading else []
-    return ": ".join(dict.fromkeys([*where, *(chain or [item.subject])]))
+    return line_in_context(item.code, ": ".join(dict.fromkeys(chain or [item.subject])))
 
 
-def another_kind(facts: Facts, items: Sequence[ItemCriteria], by_code: dict[str, ItemCriteria]) -> str:
-    """The consumer-product class the goods are read as, with certainty, when none of `items` can be goods of
-    that class; else "" (the items stay candidates).
+def another_kind(facts: Facts, contexts: Sequence[str], evaluations: Sequence[Evaluation]) -> str:
+    """The consumer-product class the goods are read as, with certainty, when none of the matched items (their
+    subjects in context, and their evaluations judging criteria alone) can be goods of that class; else ""
+    (the items stay candidates).
 
     Stated facts outrank a cue: when the goods state a figure or a material an item's criteria check, or meet
     an item, the figures decide (a hobby lathe with its positioning accuracy is judged as a machine tool).
     """
-    name = words_say_another(facts, items, by_code)
+    name = words_say_another(facts, contexts, evaluations)
     if not name:
         return ""
-    contexts = [in_context(item, by_code) for item in items]
     return "" if max(similarity(facts.text, c) for c in contexts) >= SAME_KIND_SIMILARITY else name
 
 
-def words_say_another(facts: Facts, items: Sequence[ItemCriteria], by_code: dict[str, ItemCriteria]) -> str:
+def words_say_another(facts: Facts, contexts: Sequence[str], evaluations: Sequence[Evaluation]) -> str:
     """Steps 1 to 3 of the rule (the words and the stated facts), before the embedding's fallback."""
-    if facts.cas or facts.chemicals or not items:
+    if facts.cas or facts.chemicals or not contexts:
         return ""
     name = consumer_class(facts.text)
     if not name:
         return ""
     cues = goods_vocabulary().consumer[name]
-    if any(cues & _words(in_context(item, by_code)) for item in items):
-        return ""
-    if any(facts_decide(evaluate(item, facts, judge_subject=False)) for item in items):
+    if any(cues & _words(context) for context in contexts) or any(map(facts_decide, evaluations)):
         return ""
     return name
+
+
+def line_in_context(code: str, line: str) -> str:
+    """A list line without a criteria tree (a curriculum line naming an entry) in its heading's context.
+
+    >>> line_in_context("0B001", "Gas centrifuges and assemblies")
+    'Nuclear materials, facilities and equipment; test, inspection and production equipment: Gas centrifuges and assemblies'
+    """
+    heading = _CODE.match(code.upper())
+    return f"{CATEGORIES[heading[1]].capitalize()}; {GROUPS[heading[2]]}: {line}" if heading else line
 
 
 def facts_decide(evaluation: Evaluation) -> bool:
