@@ -208,14 +208,16 @@ def _fold(word: str) -> str:
 
 
 def _french_nouns() -> dict[str, str]:
-    """French goods forms -> English: the glossary's, where its English term is goods this vocabulary knows,
-    and the vocabulary's own French rows (corpus/goods.yaml, foreign)."""
+    """French goods forms -> English: the glossary's, where its English term is goods this vocabulary knows and
+    the form is not an English goods word itself, and the vocabulary's own French rows (corpus/goods.yaml,
+    foreign)."""
     known = _GOODS | _COMPOUNDS | _VOCABULARY.synonyms.keys()
     glossary = {
         form.lower(): t.en.lower()
         for t in load_glossary()
         if t.kind == "goods" and t.en.lower() in known
         for form in t.forms.get("fr", ())
+        if form.lower() not in known  # "rotor", "laser": English already, and read so in English text
     }
     return foreign_goods(_VOCABULARY, glossary)
 
