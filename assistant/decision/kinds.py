@@ -35,8 +35,8 @@ from assistant.storage.embeddings import MiniLMEmbeddings
 SAME_KIND_SIMILARITY = 0.45
 """Cosine similarity (all-MiniLM-L6-v2) between goods whose words name a consumer product and a listed item's
 subject in context at or above which the goods may be of the item's kind after all, so the item stays a
-candidate. Chosen with `python -m bench.kinds` on bench/kinds.yaml (48 labelled pairs, 26 other, 22 same): the
-highest cut-off of the 0.05 grid at which "another kind" keeps precision 1.000 (18/18, recall 0.692); at 0.50 a
+candidate. Chosen with `python -m bench.kinds` on bench/kinds.yaml (49 labelled pairs, 27 other, 22 same): the
+highest cut-off of the 0.05 grid at which "another kind" keeps precision 1.000 (20/20, recall 0.741); at 0.50 a
 passenger-car crash-test accelerometer (0.483 to 7A001) would be cleared."""
 
 _WORD = re.compile(r"[a-z][a-z'’-]*")
