@@ -13,9 +13,9 @@ its words are data (corpus/goods.yaml, `consumer`: cues of everyday product clas
    in context is below a cut-off calibrated on labelled pairs (`python -m bench.kinds`), so the cue is no
    stray word of goods the item does name ("glass-lined reactor for car paint production" is a reactor).
 
-Only when all three hold are the goods read as another kind with certainty; any doubt keeps the item a
-candidate (a needless question costs minutes, a wrong clearance is the worst answer). A chemical or an
-organism named by CAS or chemical name is judged by its identity, never by these cues.
+Only when all four hold are the goods read as another kind with certainty; any doubt keeps the item a
+candidate (a needless question costs minutes, a wrong clearance is the worst answer). A chemical named by
+its CAS number or a chemical name is judged by its identity, never by these cues.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from assistant.storage.embeddings import MiniLMEmbeddings
 SAME_KIND_SIMILARITY = 0.45
 """Cosine similarity (all-MiniLM-L6-v2) between goods whose words name a consumer product and a listed item's
 subject in context at or above which the goods may be of the item's kind after all, so the item stays a
-candidate. Chosen with `python -m bench.kinds` on bench/kinds.yaml (49 labelled pairs, 27 other, 22 same): the
+candidate. Chosen with `python -m bench.kinds` on bench/kinds.yaml (50 labelled pairs, 27 other, 23 same): the
 highest cut-off of the 0.05 grid at which "another kind" keeps precision 1.000 (20/20, recall 0.741); at 0.50 a
 passenger-car crash-test accelerometer (0.483 to 7A001) would be cleared."""
 
@@ -60,8 +60,18 @@ def consumer_class(text: str) -> str:
     >>> consumer_class("vacuum pump for an automotive parts coating line")
     ''
     """
-    said = _words(naming_phrase(text))
-    return next((name for name, cues in goods_vocabulary().consumer.items() if cues & said), "")
+    named = naming_phrase(text)
+    return next((name for name, cues in goods_vocabulary().consumer.items() if _names_any(cues, named)), "")
+
+
+def _names_any(cues: frozenset[str], text: str) -> bool:
+    """Whether `text` holds a cue: a word ("toy"), or a phrase of whole words ("passenger car", not "rail car").
+
+    >>> _names_any(frozenset({"passenger car"}), "Passenger car brake pump"), _names_any(frozenset({"car"}), "cart")
+    (True, False)
+    """
+    said = _words(text)
+    return any(cue in said if " " not in cue else re.search(rf"\b{re.escape(cue)}\b", text.lower()) for cue in cues)
 
 
 CATEGORIES = {
@@ -126,7 +136,7 @@ def words_say_another(facts: Facts, contexts: Sequence[str], evaluations: Sequen
     if not name:
         return ""
     cues = goods_vocabulary().consumer[name]
-    if any(cues & _words(context) for context in contexts) or any(map(facts_decide, evaluations)):
+    if any(_names_any(cues, context) for context in contexts) or any(map(facts_decide, evaluations)):
         return ""
     return name
 
