@@ -42,7 +42,8 @@ _WORD_SETS = (
 _MAPPED = {"spellings": "as", "synonyms": "kind", "implied_kinds": "kind", "foreign": "means"}
 """Sections whose rows map their words to one term, and the key that holds it."""
 SECTIONS = frozenset({*_WORD_SETS, *_MAPPED, "consumer"})
-_LANGUAGES = frozenset({"fr", "es"})
+_LANGUAGES = frozenset({"fr"})
+"""Languages whose goods nouns the description reader uses (French noun phrases; others go through the glossary)."""
 _WORD = re.compile(r"[^\W\d_][\w'’ -]*")
 
 
@@ -110,7 +111,7 @@ def load_goods(path: Path = GOODS_PATH) -> Vocabulary:
     consumer: dict[str, frozenset[str]] = {}
     seen: dict[str, dict[str, str]] = {}
     later: list[tuple[str, str, str, str]] = []  # (section, where, key, term) checked once every word is read
-    for section in SECTIONS:
+    for section in sorted(SECTIONS):
         rows = data.get(section) or []
         if not isinstance(rows, list):
             raise IngestError(path, f"section {section} must be a list of rows")
