@@ -36,6 +36,8 @@ from assistant.core.types import (
     Status,
 )
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
+from assistant.decision.kinds import another_kind as another_consumer_kind
+from assistant.decision.kinds import consumer_class, in_context, line_in_context
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.knowledge.acronyms import acronyms_table
 from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
@@ -328,6 +330,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     about_named = bool({head_term(facts.subject), noun} & {"", *PACKAGING, *named})
     exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
     items = [c for c in snapshot.entry(match.entry)[1] if c.source == source]
+    if not exact and _consumer_goods(match, best, items, facts):
+        return None
     if not items:
         # No tree (a curriculum line naming an entry of a list not ingested): a lead when it names the goods.
         if exact or not facts.subject or _line_names_goods(best.passage.text, facts):
@@ -372,6 +376,22 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
     ev = _refine(ev, _Scope(facts, snapshot, source, by_code, judge_subject=not (blind or exact)), REFINEMENTS)
     return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
+
+
+def _consumer_goods(match: EntryMatch, best: Hit, items: Sequence[ItemCriteria], facts: Facts) -> bool:
+    """The goods are an everyday product of a class none of the matched items speaks of (see
+    `assistant.decision.kinds`): the entry is no candidate, even where it names the goods' noun or a name they
+    carry (a "kitchen centrifuge", a record titled after a pathogen)."""
+    if not consumer_class(facts.text):
+        return False  # most goods: nothing to judge, nothing to embed
+    by_code = {c.code: c for c in items}
+    codes = {h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == best.passage.source}
+    hit_items = [c for c in items if c.code.upper() in codes] or list(items[:1])
+    contexts = [in_context(c, by_code) for c in hit_items] or [
+        line_in_context(match.entry, (body(best.passage).splitlines() or [""])[0])
+    ]
+    evaluations = [evaluate(c, facts, judge_subject=False) for c in hit_items]
+    return bool(another_consumer_kind(facts, contexts, evaluations))
 
 
 def _hit_of(ev: Evaluation, match: EntryMatch, snapshot: Snapshot, source: str) -> Hit:

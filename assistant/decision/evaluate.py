@@ -29,6 +29,7 @@ from assistant.core.types import (
     Verdict,
     leaves,
 )
+from assistant.knowledge.goods import goods_vocabulary
 from assistant.knowledge.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.knowledge.subjects import (
     FORMS,
@@ -197,7 +198,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
     return False
 
 
-_MATERIAL_NOUNS = frozenset("steel material compound substance composite ceramic glass graphite carbide".split())
+_MATERIAL_NOUNS = goods_vocabulary()["material_nouns"]
 _ELEMENT_NAMES = frozenset({*ELEMENTS.values(), "aluminum", "thorium", "plutonium", "deuterium", "tritium"})
 
 
@@ -279,10 +280,7 @@ def _naming_words(subject: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_PART_NOUNS = frozenset(
-    "case casing housing liner lining shell nozzle blade vane cover lid frame mount bracket seal gasket bearing "
-    "shaft rotor impeller insulation spare".split()
-)
+_PART_NOUNS = goods_vocabulary()["part_nouns"]
 """Nouns for a piece of other goods: the goods before them are what the piece belongs to, not what it is."""
 
 
