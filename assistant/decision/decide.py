@@ -1064,12 +1064,36 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
     misdeclared = [] if judged else _met_specifications(matches, facts, snapshot)
+    if ruled and not standing:
+        misdeclared += _closer_unjudged(matches, judged, ruled, facts, snapshot)
     return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads, misdeclared)
 
 
 MIN_MET_SPECIFICATIONS = 2
 """How many stated facts must meet an entry's criteria before goods whose name does not fit it are held as
 possibly misdeclared: two (a volume and a wetted material) rarely meet one item's band by chance."""
+
+
+def _closer_unjudged(
+    matches: Sequence[EntryMatch],
+    judged: Sequence[_Judged],
+    ruled: Sequence[_Judged],
+    facts: Facts,
+    snapshot: Snapshot,
+) -> list[_Judged]:
+    """Entries the goods match better than every ruled-out one, judged on their criteria alone, that no item
+    of took the goods by our reading of their noun ("aromatic polyetherimide" read as a chemical beside
+    1C008's polymers, while chemical entries rule the name out): ruling out weaker matches must not clear
+    goods a closer entry may name."""
+    seen = {x.match.entry for x in judged}
+    best_ruled = max(x.match.score for x in ruled)
+    closer = [
+        m
+        for m in matches
+        if m.entry not in seen and m.score > best_ruled and m.similarity >= MIN_SIMILARITY and not is_catch_all(m.entry)
+    ]
+    found = [x for m in closer for x in [_judge(m, facts, snapshot, blind=True)] if x is not None]
+    return [x for x in found if x.status != "does not apply"]
 
 
 def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: Snapshot) -> list[_Judged]:
