@@ -41,6 +41,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant(excerpt_home(tmp_path_factory.mktemp("decide") / "home", CODES))
 
 
+@pytest.mark.unit
 def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> None:
     note = (
         "Note 2: 2B352.f.2. does not include isolators specially designed for barrier nursing or "
@@ -57,6 +58,7 @@ def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> 
     assert not excluded([elsewhere], "firing set for exploding bridgewire detonators")
 
 
+@pytest.mark.unit
 def test_a_single_word_of_an_exclusion_counts_only_as_the_stated_purpose() -> None:
     note = (
         "Note: 1A004 does not control: Occupational health or safety equipment limited by design or "
@@ -66,6 +68,7 @@ def test_a_single_word_of_an_exclusion_counts_only_as_the_stated_purpose() -> No
     assert not excluded([note], "mining truck gas mask")
 
 
+@pytest.mark.unit
 def test_classes_and_notes_are_read_from_the_list_text() -> None:
     text = (
         "g.2. Biocontainment chambers\nNote 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety\n"

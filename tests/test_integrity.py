@@ -202,6 +202,7 @@ def test_an_index_written_before_checksums_is_read_and_repair_records_them(
     repaired(home, baseline, "with the checksums g00000001 was written without")
 
 
+@pytest.mark.unit
 def test_an_empty_home_checks_clean_and_stays_empty(tmp_path: Path) -> None:
     result = stce(tmp_path / "home", "index", "check")
     assert result.exit_code == 0 and "index sound" in result.output, result.output

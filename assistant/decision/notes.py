@@ -224,7 +224,7 @@ def conditional(texts: Iterable[str], facts: Facts, of_kind: bool = True) -> str
     civil industries") keeps goods it names controlled.
 
     >>> from dataclasses import replace
-    >>> from assistant.types import Quantity
+    >>> from assistant.core.types import Quantity
     >>> goods = Facts(text="CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, axes X, Z and C",
     ...               subject="machine", kind=("cnc", "cylindrical", "grinding"),
     ...               quantities=(Quantity(120.0, "millimeter", "120 mm"),))
