@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.ask import Assistant
+from assistant.decision.decide import RULES
 from assistant.decision.notes import classes, excluded, other_class, paragraphs
 from tests.conftest import excerpt_home
 
@@ -274,3 +275,38 @@ def test_a_pressure_transmitter_is_a_pressure_transducer(assistant: Assistant) -
     )
 
     assert answer.decision == "not-controlled-as-described" and "2B230" in [r.entry for r in answer.ruled_out]
+
+
+# The named decision rules (decide.RULES), each with the class of goods it serves, on the real eCFR text.
+# Each rule gives one decision, so the decision shows which rule decided.
+RULE_GOODS = [
+    # 2B350.a: a glass-lined reactor of more than 0.1 m3 (100 L) total internal volume.
+    ("a_specific_entry_applies", "glass-lined reactor vessel 3000 L", "likely-controlled", "2B350"),
+    # The same reactor without its volume: 2B350.a may take it, the volume decides.
+    ("best_entries_are_open", "glass-lined reactor vessel", "needs-facts", "2B350"),
+    # 50 L is below 2B350.a's 100 L: ruled out by a stated fact, and said where it falls.
+    ("stated_facts_rule_out", "glass-lined reactor vessel 50 L", "not-controlled-as-described", "2B350"),
+    # Furniture shares no item with the lists.
+    ("nothing_relevant", "wooden chair", "no-match", None),
+]
+
+
+@pytest.mark.unit
+def test_every_decision_rule_has_goods_that_show_it() -> None:
+    assert [name for name, *_ in RULE_GOODS] == [rule.__name__ for rule in RULES]
+    assert all(rule.__doc__ for rule in RULES), "each rule says which class of goods it serves"
+
+
+@pytest.mark.parametrize(("rule", "question", "decision", "entry"), RULE_GOODS, ids=[r[0] for r in RULE_GOODS])
+def test_each_decision_rule_decides_its_class_of_goods(
+    assistant: Assistant, rule: str, question: str, decision: str, entry: str | None
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.decision == decision, (rule, answer.decision, answer.entries)
+    if decision == "likely-controlled" or decision == "needs-facts":
+        assert answer.entries[0].startswith(entry), answer.entries
+    elif decision == "not-controlled-as-described":
+        assert entry in [r.entry.split(".")[0] for r in answer.ruled_out], answer.ruled_out
+        assert answer.falls_to, "a clearance says where the goods fall"
+    else:
+        assert answer.entries == [] and answer.ruled_out == []
