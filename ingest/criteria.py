@@ -20,7 +20,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from assistant.core.codes import find_cas, find_codes
+from assistant.core.codes import CAS_NUMBER, find_cas, find_codes
 from assistant.core.types import ItemCriteria, Leaf, Node, Quantity
 from assistant.knowledge.subjects import noun_terms, singular, words
 from assistant.text.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
@@ -490,7 +490,7 @@ def chemical_leaf(text: str) -> Leaf | None:
     cas = tuple(find_cas(line))
     if not cas:
         return None
-    bare = re.sub(r"\(?\s*(?:C\.?A\.?S\.?\s*(?:No\.?|#)?\s*)?\d{2,7}-\d{2}-\d\s*\)?,?", " ", line)
+    bare = re.sub(rf"\(?\s*(?:C\.?A\.?S\.?\s*(?:No\.?|#)?\s*)?{CAS_NUMBER}\s*\)?,?", " ", line)
     bare = re.sub(r"[;.]?\s*(?:\b(?:and|or)\b)?\s*$", "", bare.strip())
     bare = re.sub(r"^see\b.*?\bfor\s+", "", re.sub(r"\(\s*(β|beta|α|alpha)\s*\)", r"\1", bare, flags=re.I), flags=re.I)
     parts = re.split(r"\s*[\[(]\s*|\s*[\])]\s*|\s+or\s+", bare)

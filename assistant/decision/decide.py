@@ -37,7 +37,7 @@ from assistant.core.types import (
 )
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
-from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
+from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
     GENERIC,
@@ -402,8 +402,7 @@ def _only_material(name: str) -> bool:
     >>> _only_material("stainless steel"), _only_material("ricin"), _only_material("zirconium")
     (True, False, False)
     """
-    elements = {e.lower() for e in ELEMENTS.values()} | {"aluminum"}
-    return not set(name.split()) & elements and any(m.end - m.start >= len(name) - 2 for m in find_materials(name))
+    return not set(name.split()) & ELEMENT_NAMES and any(m.end - m.start >= len(name) - 2 for m in find_materials(name))
 
 
 def _named(ev: Evaluation, line: str) -> Evaluation:

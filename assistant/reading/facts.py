@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from assistant.core.codes import code_spans, find_cas
+from assistant.core.codes import CAS_RE, code_spans, find_cas
 from assistant.core.types import Facts, Material, Quantity
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.subjects import singular
@@ -120,7 +120,7 @@ _COUNT = re.compile(
     + "|".join(sorted(_COUNT_NOUNS, key=len, reverse=True))
     + r")\b"
 )
-_CAS = re.compile(r"(?<![\d-])\d{2,7}-\d{2}-\d(?![\d-])")
+_CAS = CAS_RE  # the one CAS pattern (core/codes.py)
 
 # Chemical names: words with a chemistry morpheme and ending, and "-ic acid" / "acide -ique".
 _CHEM_WORD = re.compile(
@@ -675,6 +675,13 @@ def _head(chunk: list[str]) -> str:
     return words[i]
 
 
+GOODS_SPELLING_RATIO = 0.88
+"""Stricter than `subjects.SIMILAR_RATIO` (0.84), since a goods noun respelt here changes what the goods
+are read as. Set by hand with the misspellings it was written for (no sweep is recorded): one letter
+missing passes ("machne" -> "machine" 0.923, "frequncy" -> "frequency" 0.941); "marine" ~ "machine"
+(0.769) does not, and a word that is itself a goods noun is never respelt."""
+
+
 def goods_spelling(word: str) -> str:
     """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
 
@@ -684,7 +691,7 @@ def goods_spelling(word: str) -> str:
     word = word.lower()
     if word in _SPELLED or len(word) < 5 or not word.isalpha():
         return word
-    near = difflib.get_close_matches(word, [g for g in _SPELLED if g[0] == word[0]], n=1, cutoff=0.88)
+    near = difflib.get_close_matches(word, [g for g in _SPELLED if g[0] == word[0]], n=1, cutoff=GOODS_SPELLING_RATIO)
     return near[0] if near else word
 
 
