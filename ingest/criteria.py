@@ -24,6 +24,7 @@ from assistant.core.codes import CAS_NUMBER, find_cas, find_codes
 from assistant.core.types import ItemCriteria, Leaf, Node, Quantity
 from assistant.knowledge.subjects import noun_terms, singular, words
 from assistant.text.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
+from assistant.text.script import ENGLISH_STOP
 from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
@@ -266,10 +267,9 @@ _TRAIT_POLAR = (
 )
 """Qualities read as `_POLAR`'s only where a sub-item states them as a characteristic of its own ("can be
 equipped with 'numerical control' units or a computer control"); in a heading they only describe the goods."""
-_FEATURE_STOP = frozenset(
-    "a an the of and or for to in with by as any all its their that which be is are being capable capability "
-    "capabilities able means designed specially having have has following characteristics controlled specified "
-    "identified involving out into from on at when".split()
+_FEATURE_STOP = ENGLISH_STOP | frozenset(
+    "as any all its their be is are being capable capability capabilities able means designed specially "
+    "having have has following characteristics controlled specified identified involving out into when".split()
 )
 
 

@@ -19,6 +19,7 @@ from assistant.core.types import Facts
 from assistant.knowledge.subjects import GENERIC, head_term, similar, singular, term, words
 from assistant.reading.question import is_english
 from assistant.text.params import Threshold, check_quantities, parse_quantities, parse_thresholds
+from assistant.text.script import ENGLISH_STOP
 
 _TRIGGER = re.compile(
     r"\b(?:(?:does|do) not (?:control|apply to|include)|(?:is|are) not controlled|except(?: for)?|"
@@ -319,7 +320,7 @@ def _conditions(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-_NAME_STOP = frozenset("for with of and or in to on at by from a an the which that".split())
+_NAME_STOP = ENGLISH_STOP
 
 
 @functools.lru_cache(maxsize=1024)

@@ -18,6 +18,7 @@ from assistant.core.types import Facts, Material, Quantity
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.subjects import singular
 from assistant.text.params import parameter_name, parse_capabilities, read_number
+from assistant.text.script import ENGLISH_STOP
 
 STANDARD_GRAVITY = 9.80665  # m/s², as the control lists use it in specific modulus and strength
 _SHORT = {"gram/centimeter**3": "g/cm³", "gigapascal": "GPa", "megapascal": "MPa"}
@@ -320,14 +321,14 @@ _BREAK = re.compile(
     r"(?i)[,;:.()?!/\n|]|\b(?:with|without|for|of|in|on|at|from|to|by|made|rated|capable|having|that|which|"
     r"used|including|and|or|via|under|over)\b"
 )
-_STOP = frozenset(
+_STOP = ENGLISH_STOP | frozenset(
     """
-a an the is are be do does did can could would should will may might i we you it this that these those my our
+is are be do does did can could would should will may might i we you it this these those my our
 your need needs want export exporting exported import controlled control licence license require required
-requires what which who whether any some about please tell me us if new used size type model brand kind sort
-pair set piece pieces lot batch box of per approx approximately about around nominal capacity volume flow rate
+requires what who whether any some about please tell me us if new used size type model brand kind sort
+pair set piece pieces lot batch box per approx approximately about around nominal capacity volume flow rate
 pressure speed frequency power approx ca stainless industrial domestic household cas number no
-with without for in on at from to by made rated capable having which used including and or via under over
+without made rated capable having used including via under over
 modulus strength tensile density diameter drift purity stability accuracy resolution weight length width
 avec pour sans les des une par dans sur est que qui pas
 eccn eccns ecn hts code codes entry entries item items listed list lists category
