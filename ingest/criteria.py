@@ -20,10 +20,11 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from assistant.core.codes import find_cas, find_codes
+from assistant.core.codes import CAS_NUMBER, find_cas, find_codes
 from assistant.core.types import ItemCriteria, Leaf, Node, Quantity
 from assistant.knowledge.subjects import noun_terms, singular, words
 from assistant.text.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
+from assistant.text.script import ENGLISH_STOP
 from ingest.entries import Entry, Item
 
 log = logging.getLogger(__name__)
@@ -266,10 +267,9 @@ _TRAIT_POLAR = (
 )
 """Qualities read as `_POLAR`'s only where a sub-item states them as a characteristic of its own ("can be
 equipped with 'numerical control' units or a computer control"); in a heading they only describe the goods."""
-_FEATURE_STOP = frozenset(
-    "a an the of and or for to in with by as any all its their that which be is are being capable capability "
-    "capabilities able means designed specially having have has following characteristics controlled specified "
-    "identified involving out into from on at when".split()
+_FEATURE_STOP = ENGLISH_STOP | frozenset(
+    "as any all its their be is are being capable capability capabilities able means designed specially "
+    "having have has following characteristics controlled specified identified involving out into when".split()
 )
 
 
@@ -490,7 +490,7 @@ def chemical_leaf(text: str) -> Leaf | None:
     cas = tuple(find_cas(line))
     if not cas:
         return None
-    bare = re.sub(r"\(?\s*(?:C\.?A\.?S\.?\s*(?:No\.?|#)?\s*)?\d{2,7}-\d{2}-\d\s*\)?,?", " ", line)
+    bare = re.sub(rf"\(?\s*(?:C\.?A\.?S\.?\s*(?:No\.?|#)?\s*)?{CAS_NUMBER}\s*\)?,?", " ", line)
     bare = re.sub(r"[;.]?\s*(?:\b(?:and|or)\b)?\s*$", "", bare.strip())
     bare = re.sub(r"^see\b.*?\bfor\s+", "", re.sub(r"\(\s*(β|beta|α|alpha)\s*\)", r"\1", bare, flags=re.I), flags=re.I)
     parts = re.split(r"\s*[\[(]\s*|\s*[\])]\s*|\s+or\s+", bare)

@@ -33,6 +33,7 @@ def assistant(home: Path) -> Assistant:
     return Assistant(Settings(home=home))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("typed", "code"),
     [
@@ -50,6 +51,7 @@ def test_control_codes_in_any_spelling_are_normalised(typed: str, code: str) -> 
     assert find_codes(typed) == [code]
 
 
+@pytest.mark.unit
 def test_cas_numbers_are_found_only_with_a_valid_check_digit() -> None:
     assert find_cas("drum of CAS 111-48-8, also 111-48-9") == ["111-48-8"]
     assert find_codes("CAS 111-48-8") == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
@@ -219,7 +220,9 @@ def test_a_writer_killed_at_random_points_leaves_one_whole_version(
     home: Path, template: Template, versions: Versions, tmp_path: Path
 ) -> None:
     assistant = Assistant(Settings(home=home))
-    rng = random.Random()
+    seed = int(os.environ.get("STCE_TEST_SEED") or random.SystemRandom().randrange(2**32))
+    print(f"\nkill delays drawn with seed {seed} (STCE_TEST_SEED={seed} repeats them)")
+    rng = random.Random(seed)
     state = observe(home, assistant, versions)
     report = []
     work_s = template.work_s

@@ -37,6 +37,7 @@ def test_an_answer_is_recorded_with_its_cited_entries_and_source_versions(settin
     assert trail.path == settings.home / "audit" / "audit.jsonl"
 
 
+@pytest.mark.unit
 def test_the_audit_trail_can_be_turned_off(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", audit_log=False)
 
@@ -45,6 +46,7 @@ def test_the_audit_trail_can_be_turned_off(tmp_path: Path) -> None:
     assert not (settings.home / "audit").exists()
 
 
+@pytest.mark.unit
 def test_the_trail_is_archived_compressed_and_never_deleted(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", audit_log_max_bytes=5_000)
     trail = AuditLog(settings)
@@ -60,6 +62,7 @@ def test_the_trail_is_archived_compressed_and_never_deleted(tmp_path: Path) -> N
     assert [e["question"] for e in trail.entries()] == [f"question {n}" for n in range(100)], "every line, in order"
 
 
+@pytest.mark.unit
 def test_audit_keep_limits_the_archives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STCE_AUDIT_KEEP", "2")
     settings = Settings(home=tmp_path / "home", audit_log_max_bytes=5_000)
@@ -74,6 +77,7 @@ def test_audit_keep_limits_the_archives(tmp_path: Path, monkeypatch: pytest.Monk
     assert questions == [f"question {n}" for n in range(100 - len(questions), 100)], "the newest lines, in order"
 
 
+@pytest.mark.unit
 def test_the_trail_is_private(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", audit_log_max_bytes=5_000)
     trail = AuditLog(settings)

@@ -180,6 +180,7 @@ def test_rich_markup_in_a_title_is_printed_as_text(batch: Batch) -> None:
     assert "[/dim]" in result.output
 
 
+@pytest.mark.unit
 def test_a_full_disk_is_named_plainly() -> None:
     with pytest.raises(OSError) as full, open("/dev/full", "wb") as disk:
         disk.write(b"x" * 1_000_000)

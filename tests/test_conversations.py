@@ -13,6 +13,7 @@ from assistant.storage.conversations import ConversationStore, StoredTurn, from_
 OWNER = "k" * 32
 
 
+@pytest.mark.unit
 def test_a_question_stored_before_its_answer_is_replaced_in_place(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path / "conversations.sqlite")
     store.save(OWNER, "c1", StoredTurn("t1", "glass-lined reactor", None, "pending"))
@@ -27,6 +28,7 @@ def test_a_question_stored_before_its_answer_is_replaced_in_place(tmp_path: Path
     assert [s.title for s in store.list(OWNER)] == ["glass-lined reactor"]
 
 
+@pytest.mark.unit
 def test_only_the_owner_reads_writes_or_deletes(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path / "conversations.sqlite")
     store.save(OWNER, "c1", StoredTurn("t1", "2B350", None, "x"))
@@ -40,6 +42,7 @@ def test_only_the_owner_reads_writes_or_deletes(tmp_path: Path) -> None:
     assert store.delete(OWNER, "c1") and store.turns(OWNER, "c1") == [] and store.list(OWNER) == []
 
 
+@pytest.mark.unit
 def test_records_come_back_from_json_with_unions_and_tuples() -> None:
     bound = Quantity(0.1, "meter**3", "0.1 m3", "volume")
     tree = Node(

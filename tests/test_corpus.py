@@ -15,7 +15,10 @@ from pathlib import Path
 import pint
 import pytest
 import yaml
-from pypdf import PdfReader
+
+from tests.conftest import pdf_plain_text
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"
@@ -144,7 +147,7 @@ class OfficialLists:
 
 def pdf_lines(path: Path) -> list[str]:
     """The PDF's text as lines, pages joined in order (page headers and numbers stay in)."""
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages).splitlines()
+    return "\n".join(pdf_plain_text(path)).splitlines()
 
 
 def ccl_sections(path: Path) -> dict[str, str]:

@@ -10,9 +10,10 @@ from assistant.core.types import Facts, ItemCriteria, Leaf, Material, Node, Quan
 from assistant.decision.evaluate import evaluate, material_fits, nearest_listed
 from assistant.storage.snapshot import Snapshot, criteria_from_json, criteria_to_json
 from ingest.criteria import criteria_of
-from ingest.ecfr import read_ecfr
-from ingest.load import read_bytes
-from tests.conftest import CCL_XML, LIST_II
+from ingest.listtext import split_list_pages
+from tests.conftest import LIST_II, ccl_entries, pdf_pages
+
+pytestmark = pytest.mark.unit
 
 
 def _index(items: list[ItemCriteria]) -> dict[str, ItemCriteria]:
@@ -21,13 +22,13 @@ def _index(items: list[ItemCriteria]) -> dict[str, ItemCriteria]:
 
 @pytest.fixture(scope="module")
 def ccl() -> dict[str, ItemCriteria]:
-    entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
+    entries = ccl_entries()
     return _index([c for e in entries for c in criteria_of(e, "us-ccl", "US CCL", "v1")])
 
 
 @pytest.fixture(scope="module")
 def list_ii() -> dict[str, ItemCriteria]:
-    entries = read_bytes(LIST_II.read_bytes(), LIST_II).entries
+    entries = split_list_pages(list(pdf_pages(LIST_II)))  # what read_bytes returns for it
     return _index([c for e in entries for c in criteria_of(e, "no-list-ii", "NO List II", "v1")])
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.ask import Assistant
+from assistant.decision.decide import RULES
 from assistant.decision.notes import classes, excluded, other_class, paragraphs
 from tests.conftest import excerpt_home
 
 CODES = (
     "1A004",
     "1A613",
+    "1C111",
     "1C216",
     "1C350",
     "1C355",
@@ -41,6 +43,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant(excerpt_home(tmp_path_factory.mktemp("decide") / "home", CODES))
 
 
+@pytest.mark.unit
 def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> None:
     note = (
         "Note 2: 2B352.f.2. does not include isolators specially designed for barrier nursing or "
@@ -57,6 +60,7 @@ def test_an_exclusion_names_goods_only_when_the_description_says_all_of_it() -> 
     assert not excluded([elsewhere], "firing set for exploding bridgewire detonators")
 
 
+@pytest.mark.unit
 def test_a_single_word_of_an_exclusion_counts_only_as_the_stated_purpose() -> None:
     note = (
         "Note: 1A004 does not control: Occupational health or safety equipment limited by design or "
@@ -66,6 +70,7 @@ def test_a_single_word_of_an_exclusion_counts_only_as_the_stated_purpose() -> No
     assert not excluded([note], "mining truck gas mask")
 
 
+@pytest.mark.unit
 def test_classes_and_notes_are_read_from_the_list_text() -> None:
     text = (
         "g.2. Biocontainment chambers\nNote 1 to 2B352.g.2: 2B352.g.2 controls class III biosafety\n"
@@ -271,3 +276,47 @@ def test_a_pressure_transmitter_is_a_pressure_transducer(assistant: Assistant) -
     )
 
     assert answer.decision == "not-controlled-as-described" and "2B230" in [r.entry for r in answer.ruled_out]
+
+
+# The named decision rules (decide.RULES), each with the class of goods it serves, on the real eCFR text.
+# The answer names the rule that decided (`Answer.decided_by`).
+RULE_GOODS = [
+    # 2B350.a: a glass-lined reactor of more than 0.1 m3 (100 L) total internal volume.
+    ("a_specific_entry_applies", "glass-lined reactor vessel 3000 L", "likely-controlled", "2B350"),
+    # The same reactor without its volume: 2B350.a may take it, the volume decides.
+    ("best_entries_are_open", "glass-lined reactor vessel", "needs-facts", "2B350"),
+    # "HTPB" is no everyday word and 1C111's text uses it: a drum of it is not cleared on "drum".
+    ("a_name_the_lists_use_is_never_cleared", "HTPB binder resin, 200 kg drum", "needs-facts", "1C111"),
+    # Declared as cooking kettles, but glass-lined and 3 000 L: 2B350.a's figures and material.
+    (
+        "stated_specifications_are_never_cleared",
+        '"Cooking kettles", HS 8419, glass-lined, 3 000 L, with agitators',
+        "needs-facts",
+        "2B350",
+    ),
+    # 50 L is below 2B350.a's 100 L: ruled out by a stated fact, and said where it falls.
+    ("stated_facts_rule_out", "glass-lined reactor vessel 50 L", "not-controlled-as-described", "2B350"),
+    # Furniture shares no item with the lists.
+    ("nothing_relevant", "wooden chair", "no-match", None),
+]
+
+
+@pytest.mark.unit
+def test_every_decision_rule_has_goods_that_show_it() -> None:
+    assert [name for name, *_ in RULE_GOODS] == [rule.__name__ for rule in RULES]
+    assert all(rule.__doc__ for rule in RULES), "each rule says which class of goods it serves"
+
+
+@pytest.mark.parametrize(("rule", "question", "decision", "entry"), RULE_GOODS, ids=[r[0] for r in RULE_GOODS])
+def test_each_decision_rule_decides_its_class_of_goods(
+    assistant: Assistant, rule: str, question: str, decision: str, entry: str | None
+) -> None:
+    answer = assistant.ask(question)
+    assert (answer.decided_by, answer.decision) == (rule, decision), answer.entries
+    if decision == "likely-controlled" or decision == "needs-facts":
+        assert answer.entries[0].startswith(entry), answer.entries
+    elif decision == "not-controlled-as-described":
+        assert entry in [r.entry.split(".")[0] for r in answer.ruled_out], answer.ruled_out
+        assert answer.falls_to, "a clearance says where the goods fall"
+    else:
+        assert answer.entries == [] and answer.ruled_out == []

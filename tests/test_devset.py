@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
-from pypdf import PdfReader
+
+from tests.conftest import pdf_plain_text
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"
@@ -62,10 +65,9 @@ def ccl_headers() -> set[str]:
 @pytest.fixture(scope="module")
 def list_ii_line_codes() -> set[str]:
     """Entry codes that start a line of the List II PDF text; extracted once, it takes about 10 s."""
-    reader = PdfReader(LIST_II_PDF)
     codes: set[str] = set()
-    for page in reader.pages:
-        for line in page.extract_text().splitlines():
+    for text in pdf_plain_text(LIST_II_PDF):
+        for line in text.splitlines():
             match = re.match(r"([0-9][A-E][0-9]{3})\b", line.strip())
             if match:
                 codes.add(match.group(1))

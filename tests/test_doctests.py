@@ -11,8 +11,11 @@ import pytest
 import assistant
 import ingest
 
+pytestmark = pytest.mark.unit
+
+# Every module of every layer package (walk_packages goes into assistant/core, assistant/text, ...).
 MODULES = sorted(
-    f"{package.__name__}.{m.name}" for package in (assistant, ingest) for m in pkgutil.iter_modules(package.__path__)
+    m.name for package in (assistant, ingest) for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
 )
 
 

@@ -10,6 +10,8 @@ from assistant.core.errors import IngestError
 from ingest.ecfr import looks_like_ecfr, read_ecfr
 from ingest.entries import Entry, Item
 
+pytestmark = pytest.mark.unit
+
 SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "sources"
 CCL = SOURCES / "us-ccl" / "ccl_supp1.xml"
 PDF = SOURCES / "us-bis" / "ccats-publishers-table-2018.pdf"

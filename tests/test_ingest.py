@@ -141,6 +141,7 @@ def test_cli_ingest_prints_a_summary_and_fails_on_a_bad_file(
     assert [s["list_label"] for s in json.loads(listed.stdout)] == ["US CCL"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("name", "content", "accepted", "reason"),
     [
@@ -167,6 +168,7 @@ def test_one_rule_decides_which_files_are_accepted(
         check_bytes(content, name, accepted, 2_000_000)
 
 
+@pytest.mark.unit
 def test_names_from_files_and_names_typed_are_made_safe() -> None:
     assert safe_file_name("../../etc/pass\x00wd.txt") == "etc-pass-wd.txt"
     assert safe_file_name("C:\\lists\\US CCL.xml") == "C-lists-US-CCL.xml"

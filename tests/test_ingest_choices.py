@@ -54,6 +54,7 @@ def test_the_chosen_kind_is_kept_and_nothing_is_stored_as_what_it_cannot_be(
     assert (source.name, source.kind, source.list_label) == ("note", "curriculum", CURRICULUM_LIST)
 
 
+@pytest.mark.unit
 def test_a_pdf_that_is_no_list_is_read_as_guidance_only(tmp_path: Path) -> None:
     leaflet = pdf_bytes([[(72, 760, "Leaflet: how to read a nameplate before you call the licensing office.")]])
 
@@ -73,6 +74,7 @@ def test_guidance_only_documents_stay_searched_whatever_lists_are_picked(setting
     assert not Scope.of(lists=["US CCL"], sources=["ccl"]).allows(passage)
 
 
+@pytest.mark.unit
 def test_a_code_names_an_item_only_at_the_precision_asked() -> None:
     assert names_item("1c350.2", "1C350.2") and names_item("2B350g1", "2B350.g")
     assert not names_item("1C350", "1C350.2") and not names_item("1C350.c.4", "1C350.2")
@@ -93,6 +95,7 @@ def test_each_source_records_the_language_it_is_written_in(settings: Settings, s
     assert languages == {"ccl-excerpt": "en", "note-fr": "fr"}
 
 
+@pytest.mark.unit
 def test_a_registry_written_before_languages_were_recorded_still_opens(tmp_path: Path) -> None:
     import sqlite3
 
@@ -123,6 +126,7 @@ def test_the_cli_takes_the_kind_too(settings: Settings, tmp_path: Path, monkeypa
     assert refused.exit_code == 2 and "list" in refused.output
 
 
+@pytest.mark.unit
 def test_a_long_pdf_is_told_a_list_from_a_sample_of_its_pages() -> None:
     loaded = detect(LIST_I.read_bytes(), LIST_I)
 

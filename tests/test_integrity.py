@@ -202,6 +202,7 @@ def test_an_index_written_before_checksums_is_read_and_repair_records_them(
     repaired(home, baseline, "with the checksums g00000001 was written without")
 
 
+@pytest.mark.unit
 def test_an_empty_home_checks_clean_and_stays_empty(tmp_path: Path) -> None:
     result = stce(tmp_path / "home", "index", "check")
     assert result.exit_code == 0 and "index sound" in result.output, result.output
@@ -239,7 +240,7 @@ def test_a_vector_deleted_by_another_process_is_a_changed_store(home: Path) -> N
     first = store.collection.query(query_embeddings=query, n_results=5, include=["documents", "metadatas", "distances"])
     assert len(_results_to_hits(first, "passages")) == 5
     writer = (
-        "import sys; from assistant.settings import Settings; from assistant.store import PassageStore; "
+        "import sys; from assistant.core.settings import Settings; from assistant.storage.store import PassageStore; "
         "store = PassageStore.open(Settings(home=sys.argv[1])); store.delete_versions([sys.argv[2]])"
     )
     subprocess.run([sys.executable, "-c", writer, str(home), version], cwd=ROOT, check=True, timeout=300)

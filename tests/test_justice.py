@@ -48,6 +48,7 @@ def french():  # type: ignore[no-untyped-def]
     return read_justice(FRENCH.read_bytes(), str(FRENCH))
 
 
+@pytest.mark.unit
 def test_both_versions_have_the_same_nsg_codes(english, french) -> None:  # type: ignore[no-untyped-def]
     assert len(english.entries) >= 190 and len(french.entries) >= 190
     assert _codes(english.entries) == _codes(french.entries)
@@ -57,6 +58,7 @@ def test_both_versions_have_the_same_nsg_codes(english, french) -> None:  # type
     assert all(re.fullmatch(r"[AB](\.\d+)+(\([a-z0-9]+\))*", code) for code in _codes(french.entries))
 
 
+@pytest.mark.unit
 def test_language_and_regulation_come_from_the_document(english, french) -> None:  # type: ignore[no-untyped-def]
     assert (english.language, french.language) == ("en", "fr")
     assert english.work == french.work == "SOR/2000-210"
@@ -64,6 +66,7 @@ def test_language_and_regulation_come_from_the_document(english, french) -> None
     assert document_language(_item(english.entries, "B.1.1.3").full_text() * 3) == "en"
 
 
+@pytest.mark.unit
 def test_beryllium_keeps_its_exceptions_as_a_note(english, french) -> None:  # type: ignore[no-untyped-def]
     beryllium = _item(english.entries, "B.1.1.3")
     assert beryllium.text.startswith("B.1.1.3 Beryllium metal, alloys containing more than 50% beryllium")
@@ -78,6 +81,7 @@ def test_beryllium_keeps_its_exceptions_as_a_note(english, french) -> None:  # t
     assert any(leaf.bound and leaf.bound.value == 50 for leaf in tree.tree.children)  # type: ignore[union-attr]
 
 
+@pytest.mark.unit
 def test_notes_stay_with_their_item(english, french) -> None:  # type: ignore[no-untyped-def]
     turning = _item(english.entries, "B.2.1.2(a)(1)")
     assert any("does not include bar machines (Swissturn)" in n for n in turning.notes)
@@ -90,6 +94,7 @@ def test_notes_stay_with_their_item(english, french) -> None:  # type: ignore[no
     assert any("parts designed or prepared" in n for n in parts.notes)
 
 
+@pytest.mark.unit
 def test_criteria_of_nsg_items(english) -> None:  # type: ignore[no-untyped-def]
     by_code = {c.code: c for e in english.entries for c in criteria_of(e, "s", "CA NSG", "v")}
     fissile = by_code["A.1.1"]
@@ -102,6 +107,7 @@ def test_criteria_of_nsg_items(english) -> None:  # type: ignore[no-untyped-def]
     assert "mandrel" in mandrel.subject_terms
 
 
+@pytest.mark.unit
 def test_nsg_codes_as_officers_type_them() -> None:
     assert find_codes("B.2.1.2.(a)(1) or B.2.1.2 a) 1), and 2B209") == ["B.2.1.2(a)(1)", "2B209"]
     assert find_codes("see B.1.1.3.") == ["B.1.1.3"]
@@ -110,6 +116,7 @@ def test_nsg_codes_as_officers_type_them() -> None:
     assert lineage("2B350.g.1") == ["2B350", "2B350.g", "2B350.g.1"]
 
 
+@pytest.mark.unit
 def test_reader_is_chosen_by_content(tmp_path: Path) -> None:
     assert looks_like_justice(ENGLISH.read_bytes()) and not looks_like_ecfr(ENGLISH.read_bytes())
     assert not looks_like_justice(CCL_XML.read_bytes()[:20000])
@@ -119,6 +126,7 @@ def test_reader_is_chosen_by_content(tmp_path: Path) -> None:
     assert (loaded.format, loaded.language, loaded.default_list) == ("justice", "fr", "CA NSG (fr)")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "xml, problem",
     [

@@ -19,6 +19,7 @@ from assistant.text.params import parse_quantities
 from tests.test_ask import assistant, home  # noqa: F401  (the same small real index, built once per module)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("question", "language"),
     [
@@ -36,6 +37,7 @@ def test_the_language_of_a_question_is_detected(question: str, language: str) ->
     assert detect(question).language == language
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("written", "read"),
     [
@@ -50,6 +52,7 @@ def test_digits_of_every_script_are_read_as_ascii(written: str, read: str) -> No
     assert normalise(written) == read
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("question", "value", "unit"),
     [
@@ -71,6 +74,7 @@ def test_units_in_other_languages_are_read_after_translation(question: str, valu
     assert (pytest.approx(value), unit) in quantities, (reading.query, quantities)
 
 
+@pytest.mark.unit
 def test_french_numbers_with_spaces_and_decimal_commas_are_read() -> None:
     assert [(q.value, q.unit) for q in parse_quantities("3 000 L et 0,6 m3/h")] == [
         (3000.0, "liter"),
@@ -78,6 +82,7 @@ def test_french_numbers_with_spaces_and_decimal_commas_are_read() -> None:
     ]
 
 
+@pytest.mark.unit
 def test_glossary_terms_are_translated_and_recorded() -> None:
     reading = read_question("Изостатического пресса с камерой 300 мм, 200 МПа")
 
@@ -87,17 +92,20 @@ def test_glossary_terms_are_translated_and_recorded() -> None:
     assert "300 mm" in reading.query and "200 MPa" in reading.query
 
 
+@pytest.mark.unit
 def test_arabic_terms_are_found_with_article_and_prefix() -> None:
     found = translate(normalise("هل يخضع كلوريد الثيونيل للرقابة؟ ٢٠٠ كغ"), ["ar"])
     assert [t.english for t in found.terms] == ["thionyl chloride", "controlled", "kg"]
     assert "200 kg" in found.text and not found.unread
 
 
+@pytest.mark.unit
 def test_a_single_letter_unit_is_a_unit_only_after_a_number_and_in_its_case() -> None:
     found = translate("насос в корпусе на 380 В", ["ru"])
     assert [t.english for t in found.terms] == ["pump", "V"]
 
 
+@pytest.mark.unit
 def test_every_glossary_chemical_has_a_cas_number_and_rows_are_well_formed() -> None:
     rows = load_glossary()
     assert len(rows) >= 300 and {row.kind for row in rows} <= KINDS
@@ -108,6 +116,7 @@ def test_every_glossary_chemical_has_a_cas_number_and_rows_are_well_formed() -> 
     assert thionyl.cas == "7719-09-7"
 
 
+@pytest.mark.unit
 def test_a_malformed_glossary_row_names_the_file_and_the_row(tmp_path: Path) -> None:
     path = tmp_path / "glossary.yaml"
     path.write_text("- {en: thionyl chloride, kind: chemical, cas: 7719-9-7, ru: [тионилхлорид]}\n", encoding="utf-8")
@@ -120,6 +129,7 @@ def test_a_malformed_glossary_row_names_the_file_and_the_row(tmp_path: Path) -> 
         load_glossary(path)
 
 
+@pytest.mark.unit
 def test_french_stemming_finds_plural_and_inflected_french_passages(tmp_path: Path) -> None:
     passages = [
         Passage(
@@ -207,6 +217,7 @@ def test_a_mixed_language_question_is_read_in_both_and_says_so(assistant: Assist
     assert any("mixes Russian and English" in note for note in answer.facts.notes)
 
 
+@pytest.mark.unit
 def test_english_common_names_are_read_as_the_lists_scientific_names() -> None:
     """ "anthrax" is nowhere in the lists, which say Bacillus anthracis: read as is, it found nothing."""
     reading = read_question("anthrax culture, 10 ml", [])

@@ -69,6 +69,7 @@ def _find(links: list[ItemLink], code: str, source: str, other: str) -> list[Ite
     return [link for link in both if link.code == code and link.source == source and link.other_source == other]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("nsg, entry", [("B.2.1.1", "2B209"), ("B.1.1.3", "1C230"), ("B.1.1.14", "1C216")])
 def test_nsg_items_are_linked_to_their_eu_and_us_entries(links: list[ItemLink], nsg: str, entry: str) -> None:
     for other in ("eu", "ccl"):
@@ -78,16 +79,19 @@ def test_nsg_items_are_linked_to_their_eu_and_us_entries(links: list[ItemLink], 
         assert "subject words" in found[0].reason
 
 
+@pytest.mark.unit
 def test_nsg_sub_items_meet_the_eu_sub_item_with_their_thresholds(links: list[ItemLink]) -> None:
     mandrels = _find(links, "B.2.1.1(b)", "nsg", "eu")
     assert [link.other_code for link in mandrels] == ["2B209.b"]
     assert "threshold value(s) agree" in mandrels[0].reason
 
 
+@pytest.mark.unit
 def test_nothing_of_the_nsg_lists_is_linked_to_chemical_equipment(links: list[ItemLink]) -> None:
     assert not [link for link in links if link.kind == "same item" and link.other_code.startswith(("2B350", "1C350"))]
 
 
+@pytest.mark.unit
 def test_eu_and_us_entries_with_the_same_code_are_linked(links: list[ItemLink]) -> None:
     for code in ("2B350", "2B209", "1C230", "1C350"):
         found = _find(links, code, "ccl", "eu")
@@ -96,6 +100,7 @@ def test_eu_and_us_entries_with_the_same_code_are_linked(links: list[ItemLink]) 
     assert vessels and "reaction" in vessels[0].reason or "vessel" in vessels[0].reason
 
 
+@pytest.mark.unit
 def test_the_french_text_reaches_the_other_lists_through_its_english_twin(links: list[ItemLink]) -> None:
     twin = _find(links, "B.2.1.1", "nsg-fr", "nsg")
     assert twin and twin[0].kind == "parallel version" and twin[0].confidence == 1.0

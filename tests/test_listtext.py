@@ -9,7 +9,9 @@ import pytest
 
 from ingest.entries import Entry, Item
 from ingest.listtext import split_list_pages
-from ingest.pdf import read_pdf_pages
+from tests.conftest import pdf_pages
+
+pytestmark = pytest.mark.unit
 
 SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "sources"
 LIST_I = SOURCES / "no-export-control" / "list-i-military-goods.pdf"
@@ -20,7 +22,7 @@ Pages = list[tuple[int, str]]
 
 
 def _pages(path: Path) -> Pages:
-    return read_pdf_pages(path.read_bytes(), str(path))
+    return list(pdf_pages(path))
 
 
 @pytest.fixture(scope="module")

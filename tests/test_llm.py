@@ -134,6 +134,7 @@ def test_a_citation_after_the_full_stop_stays_with_its_sentence(extractive: Answ
     assert review.cites and review.removed == []
 
 
+@pytest.mark.unit
 def test_a_streamed_sentence_is_not_cut_inside_a_number() -> None:
     assert split_sentences("flow-rate greater than 0.", final=False) == ([], "flow-rate greater than 0.")
     assert split_sentences("Pumps [1]. Next", final=False) == (["Pumps [1]. "], "Next")
@@ -225,12 +226,14 @@ def test_a_server_that_is_down_falls_back(provider: str, settings: Settings, ext
     assert "the model failed" in answer.markdown and answer.markdown.endswith(extractive.markdown)
 
 
+@pytest.mark.unit
 def test_a_llamacpp_provider_without_a_model_file_says_so(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, llm_provider="llamacpp", llm_model_path=tmp_path / "missing.gguf")
     with pytest.raises(LLMUnavailable, match="STCE_LLM_MODEL_PATH"):
         chat_model(settings)
 
 
+@pytest.mark.unit
 def test_an_openai_provider_needs_a_model_name(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, llm_provider="openai", llm_base_url="http://127.0.0.1:9")
     with pytest.raises(LLMUnavailable):

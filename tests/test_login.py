@@ -5,7 +5,11 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from ui.login import BY_ACCOUNT, BY_ADDRESS, TOKEN_TTL_S, Throttle, issue_token, token_ok
+
+pytestmark = pytest.mark.unit
 
 NOW = 1_800_000_000.0
 

@@ -12,8 +12,8 @@ from assistant.decision.notes import conditional, excluded_cas
 from assistant.reading.question import read_question
 from assistant.storage.index import LiveIndex
 from ingest.criteria import criteria_of
-from ingest.load import read_bytes
-from tests.conftest import LIST_II, excerpt_home
+from ingest.listtext import split_list_pages
+from tests.conftest import LIST_II, excerpt_home, pdf_pages
 
 CODES = ("1A004", "1A995", "2B001", "2B003", "2B201", "2B352", "2B991")
 GRINDER = "CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, axes X, Z and C"
@@ -39,7 +39,7 @@ def exclusions(settings: Settings) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def list_ii() -> dict[str, list[str]]:
     """List II's exclusions per item, as ingest splits them (its own lettering: 2B201.b grinds)."""
-    entries = read_bytes(LIST_II.read_bytes(), LIST_II).entries
+    entries = split_list_pages(list(pdf_pages(LIST_II)))  # what read_bytes returns for it, read once
     items = [c for e in entries for c in criteria_of(e, "no-list-ii", "NO List II", "v1")]
     return {c.code: [leaf.text for leaf in c.exclusions] for c in items}
 
@@ -98,6 +98,7 @@ def test_a_respirator_for_a_civil_industry_is_excluded_unless_it_defends_against
     assert agents.decision == "likely-controlled" and agents.entries[0] == "1A004"
 
 
+@pytest.mark.unit
 def test_both_lists_grinder_notes_read_alike(list_ii: dict[str, list[str]]) -> None:
     within = read_question(GRINDER, []).facts
     beyond = read_question(GRINDER.replace("120 mm", "160 mm"), []).facts
@@ -106,6 +107,7 @@ def test_both_lists_grinder_notes_read_alike(list_ii: dict[str, list[str]]) -> N
     assert not conditional(list_ii["2B001.c"], beyond) and not conditional(list_ii["2B201.b"], beyond)
 
 
+@pytest.mark.unit
 def test_a_note_naming_the_goods_cas_number_frees_only_that_chemical(list_ii: dict[str, list[str]]) -> None:
     notes = list_ii["1C450.b.5"]
 
@@ -114,6 +116,7 @@ def test_a_note_naming_the_goods_cas_number_frees_only_that_chemical(list_ii: di
     assert not excluded_cas(list_ii["1C450.b.1"], ["108-01-0"])  # a mixture Note is no carve-out
 
 
+@pytest.mark.unit
 def test_a_note_split_into_one_condition_a_text_still_needs_them_all(list_ii: dict[str, list[str]]) -> None:
     travel = read_question("CNC milling machine, x-axis travel 3 m", []).facts
 

@@ -16,8 +16,10 @@ from assistant.text.params import (
     parse_thresholds,
     unit_registry,
 )
-from ingest.ecfr import read_ecfr
 from ingest.entries import Entry, Item
+from tests.conftest import ccl_entries
+
+pytestmark = pytest.mark.unit
 
 CCL_XML = Path(__file__).resolve().parents[1].parent / "shared" / "sources" / "us-ccl" / "ccl_supp1.xml"
 
@@ -233,7 +235,7 @@ def test_the_asked_quantity_is_returned_with_its_verdict() -> None:
 
 @pytest.fixture(scope="module")
 def ccl() -> dict[str, Entry]:
-    entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
+    entries = ccl_entries()
     return {entry.code: entry for entry in entries if entry.code in ("2B350", "2B352", "3A225")}
 
 

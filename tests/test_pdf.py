@@ -12,6 +12,9 @@ from pypdf import PdfReader, PdfWriter
 from assistant.core.errors import IngestError
 from ingest.load import check_bytes
 from ingest.pdf import read_pdf_pages
+from tests.conftest import pdf_pages
+
+pytestmark = pytest.mark.unit
 
 SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "sources"
 LIST_I = SOURCES / "no-export-control" / "list-i-military-goods.pdf"
@@ -43,7 +46,7 @@ def _read(path: Path, password: str | None = None) -> list[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def list_i_pages() -> list[tuple[int, str]]:
-    return _read(LIST_I)
+    return list(pdf_pages(LIST_I))  # `_read`, once per session
 
 
 def _refused(path: Path, password: str | None = None) -> IngestError:

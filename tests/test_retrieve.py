@@ -26,6 +26,7 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> View:
     return LiveIndex(settings).view()
 
 
+@pytest.mark.unit
 def test_a_grade_or_trade_name_brings_its_family_unless_the_question_says_it() -> None:
     assert material_families("Hastelloy C-276 reactor, PTFE-lined agitator") == ["nickel alloy", "fluoropolymer"]
     assert material_families("maraging steel bar, 7075-T6 aluminium alloy tube") == []

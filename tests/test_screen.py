@@ -126,6 +126,7 @@ def by_line(results: list[Screened]) -> dict[int, Screened]:
 # --- reading documents into line items -----------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_an_invoice_pdf_becomes_one_item_per_position_across_pages() -> None:
     items = line_items_from_bytes(invoice_pdf(), "invoice.pdf")
 
@@ -145,6 +146,7 @@ def test_an_invoice_pdf_becomes_one_item_per_position_across_pages() -> None:
     assert pump.page == 2 and pump.description == "Centrifugal pump, PTFE-lined, 10 m3/h"
 
 
+@pytest.mark.unit
 def test_letterhead_totals_bank_details_and_page_numbers_are_not_items() -> None:
     text = " ".join(i.raw for i in line_items_from_bytes(invoice_pdf(), "invoice.pdf"))
 
@@ -152,6 +154,7 @@ def test_letterhead_totals_bank_details_and_page_numbers_are_not_items() -> None
         assert furniture not in text
 
 
+@pytest.mark.unit
 def test_a_manifest_without_position_numbers_joins_the_wrapped_line() -> None:
     items = line_items_from_bytes(manifest_pdf(), "manifest.pdf")
 
@@ -166,6 +169,7 @@ def test_a_manifest_without_position_numbers_joins_the_wrapped_line() -> None:
     assert items[3].page == 2 and items[3].hs_code == "8419.89"
 
 
+@pytest.mark.unit
 def test_a_proforma_with_quantity_before_description_and_its_own_numbering() -> None:
     columns = (40, 80, 110, 330, 420)
     rows = [
@@ -190,6 +194,7 @@ def test_a_proforma_with_quantity_before_description_and_its_own_numbering() -> 
     ]
 
 
+@pytest.mark.unit
 def test_a_text_file_has_one_item_per_line(tmp_path: Path) -> None:
     path = tmp_path / "goods.txt"
     path.write_text(
@@ -209,6 +214,7 @@ def test_a_text_file_has_one_item_per_line(tmp_path: Path) -> None:
     assert items[2].declared == "ECCN: EAR99"
 
 
+@pytest.mark.unit
 def test_a_csv_column_is_guessed_from_the_header_or_named(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(
@@ -230,6 +236,7 @@ def test_a_csv_column_is_guessed_from_the_header_or_named(tmp_path: Path) -> Non
         read_line_items(path, column="price")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("line", "description", "hs_code", "declared"),
     [
@@ -248,6 +255,7 @@ def test_fields_are_taken_out_of_a_line_and_parameters_stay(
     assert (found.rest, found.hs_code, found.declared) == (description, hs_code, declared)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
@@ -330,6 +338,7 @@ def answer_of(decision: Decision, *candidates: Candidate) -> Answer:
     return Answer("q", "", list(candidates), [], [], 0.0, decision=decision)
 
 
+@pytest.mark.unit
 def test_a_lines_flag_is_its_answers_decision() -> None:
     volume = Leaf("threshold", "greater than 0.1 m3 (100 liters)", property="volume")
 

@@ -11,24 +11,20 @@ from assistant.core.types import ItemCriteria, leaves
 from assistant.decision.evaluate import evaluate
 from assistant.reading.facts import read_facts
 from ingest.criteria import criteria_of
-from ingest.ecfr import read_ecfr
-from ingest.load import read_bytes
-from tests.conftest import CCL_XML, LIST_II
+from ingest.listtext import split_list_pages
+from tests.conftest import LIST_II, ccl_entries, pdf_pages
+
+pytestmark = pytest.mark.unit
 
 CODES = {"1C002", "1C010", "1C116", "1C210", "1C216"}
 
 
 @pytest.fixture(scope="module")
 def items() -> dict[tuple[str, str], ItemCriteria]:
-    ccl = [
-        c
-        for e in read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
-        if e.code[:5] in CODES
-        for c in criteria_of(e, "us-ccl", "US CCL", "v1")
-    ]
+    ccl = [c for e in ccl_entries() if e.code[:5] in CODES for c in criteria_of(e, "us-ccl", "US CCL", "v1")]
     no = [
         c
-        for e in read_bytes(LIST_II.read_bytes(), LIST_II).entries
+        for e in split_list_pages(list(pdf_pages(LIST_II)))  # what read_bytes returns for it
         if e.code[:5] in CODES
         for c in criteria_of(e, "no-list-ii", "NO List II", "v1")
     ]

@@ -312,6 +312,7 @@ def test_the_classroom_mode_shows_one_scenario_at_a_time(app: AppTest) -> None:
     assert next(b for b in app.button if b.label == "Next").disabled
 
 
+@pytest.mark.unit
 def test_quoted_text_cannot_inject_markdown() -> None:
     quote = "a. [click](http://x) *bold* $x$ :red[alarm] 0.6 m3"
 
@@ -322,6 +323,7 @@ def test_quoted_text_cannot_inject_markdown() -> None:
     assert escape_md("1. item") == "1\\. item"
 
 
+@pytest.mark.unit
 def test_quiz_answers_are_compared_at_the_precision_the_key_asks_in_any_spelling() -> None:
     assert is_right(["2b350.a.1"], ["2B350.a"]) and is_right(["1c350.2"], ["1C350.2"])
     assert not is_right(["1C350"], ["1C350.2"]), "the entry alone does not name the chemical"
@@ -332,6 +334,7 @@ def test_quiz_answers_are_compared_at_the_precision_the_key_asks_in_any_spelling
     assert not is_right([], []) and not is_right([NOT_CONTROLLED, "2B350.a"], ["2B350.a"])
 
 
+@pytest.mark.unit
 def test_progress_says_the_phase_and_the_time_left_while_embedding() -> None:
     assert progress_text(Progress("/tmp/x/list.pdf", "read"), None, 0.0) == "list.pdf: reading the file"
     embedding = Progress("/tmp/x/list.pdf", "embed", 50, 200)
@@ -665,6 +668,7 @@ def _hostile_answer() -> None:
     show_candidate(card, "", {1: Citation(1, passage, 1.0)}, set())
 
 
+@pytest.mark.unit
 def test_document_text_cannot_load_a_remote_image() -> None:
     at = AppTest.from_function(_hostile_answer, default_timeout=120).run()
 

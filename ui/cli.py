@@ -134,10 +134,10 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")]
     """List the ingested sources."""
     if ctx.invoked_subcommand:
         return
-    from assistant.storage.registry import Registry
+    from assistant.answer.ask import Assistant
 
-    registry = Registry(ctx.obj.registry_path, read_only=True)
-    rows, warnings = registry.sources(), registry.warnings()
+    assistant = Assistant(ctx.obj)
+    rows, warnings = assistant.sources(), assistant.source_warnings()
     if as_json:
         print(
             json.dumps(
@@ -187,9 +187,9 @@ def sources_history(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What each new version of a source changed: entries added, removed and changed, newest first."""
-    from assistant.storage.registry import Registry
+    from assistant.answer.ask import Assistant
 
-    reports = Registry(ctx.obj.registry_path, read_only=True).changes(name, limit)
+    reports = Assistant(ctx.obj).changes(name, limit)
     if as_json:
         print(json.dumps([asdict(r) for r in reports], indent=2, ensure_ascii=False))
         return
@@ -225,9 +225,9 @@ def _assistant(settings: Settings) -> Assistant:
 @index_app.command("check")
 def index_check(ctx: typer.Context) -> None:
     """Check the index: snapshot vs registry, vectors vs passages, orphans, missing files (exit 1 if any)."""
-    from assistant.storage.integrity import check
+    from assistant.answer.ask import Assistant
 
-    problems = check(ctx.obj)
+    problems = Assistant(ctx.obj).check_index()
     for problem in problems:
         out.print(f"[red]problem:[/red] {problem}", soft_wrap=True, highlight=False)
     if problems:
@@ -398,31 +398,27 @@ def entry(
 ) -> None:
     """Print an entry's official text from the live index and, with --criteria, its criteria trees; with
     --links, the items of other lists (and language versions) found at ingest to control the same goods."""
-    from assistant.core.codes import find_codes
-    from assistant.decision.evaluate import describe
-    from assistant.storage.index import LiveIndex
-    from assistant.storage.snapshot import criteria_to_json
+    from assistant.answer.ask import Assistant
 
-    normalised = (find_codes(code) or [code.strip()])[0]
     try:
-        snapshot = LiveIndex(ctx.obj).view().snapshot
+        found_entry = Assistant(ctx.obj).entry(code, list_label)
     except StceError as error:
         _fail(error)
-    passages, trees = snapshot.entry(normalised, list_label)
+    normalised, passages, trees = found_entry.code, found_entry.passages, found_entry.criteria
     if not passages and not trees:
         err.print(
             f"[red]error:[/red] no entry {normalised} in the index"
             + (f" for list {list_label!r}" if list_label else "")
         )
         raise typer.Exit(1)
-    found = [link for link in snapshot.links(normalised) if list_label in (None, link.list_label)] if links else []
+    found = found_entry.links if links else []
     if as_json:
         print(
             json.dumps(
                 {
                     "entry": normalised,
                     "passages": [asdict(p) for p in passages],
-                    "criteria": [criteria_to_json(c) for c in trees],
+                    "criteria": found_entry.criteria_json(),
                     "links": [asdict(x) for x in found],
                 },
                 indent=2,
@@ -441,7 +437,7 @@ def entry(
                 highlight=False,
             )
             out.print(
-                "\n".join(describe(c.tree, 1) + [line for x in c.exclusions for line in describe(x, 1)]),
+                "\n".join(found_entry.criteria_lines(c)),
                 markup=False,
                 highlight=False,
             )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import replace
-from functools import partial
+from dataclasses import dataclass, replace
+from functools import cached_property, partial
+from typing import Any
 
 import httpx
 from chromadb.api import ClientAPI
@@ -15,20 +16,44 @@ from chromadb.errors import ChromaError
 from assistant.answer import render
 from assistant.answer.audit import AuditLog
 from assistant.answer.llm import AnswerStream, LLMAnswerer
+from assistant.core.codes import find_codes
 from assistant.core.errors import IndexDamaged, StoreUnavailable
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, SourceDocument
+from assistant.core.types import Answer, ChangeReport, ItemCriteria, ItemLink, Passage, SourceDocument
 from assistant.decision.decide import decide
+from assistant.decision.evaluate import describe
 from assistant.decision.sameitem import group_by_item
 from assistant.reading.question import read_question, understood
 from assistant.search.retrieve import Scope, search
 from assistant.storage.embeddings import load_model
 from assistant.storage.index import LiveIndex
+from assistant.storage.integrity import Problem, check
+from assistant.storage.snapshot import criteria_to_json
 from assistant.text.messages import answer_language
 
 log = logging.getLogger(__name__)
 
 _RETRIES = 3
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """An entry or sub-item as the live index holds it: its passages, the criteria trees of it and its
+    sub-items, and the items of other lists found at ingest to control the same goods."""
+
+    code: str
+    passages: list[Passage]
+    criteria: list[ItemCriteria]
+    links: list[ItemLink]
+
+    def criteria_json(self) -> list[dict[str, Any]]:
+        """The trees as the snapshot stores them."""
+        return [criteria_to_json(c) for c in self.criteria]
+
+    @staticmethod
+    def criteria_lines(item: ItemCriteria) -> list[str]:
+        """One item's tree and exclusions as indented lines for people (`all` / `any`, one line a leaf)."""
+        return describe(item.tree, 1) + [line for x in item.exclusions for line in describe(x, 1)]
 
 
 class Assistant:
@@ -42,9 +67,15 @@ class Assistant:
 
     def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
         self.settings = settings
+        self.client = client
         self.index = LiveIndex(settings, client)
-        self.llm = LLMAnswerer(settings)
         self.audit = AuditLog(settings)
+
+    @cached_property
+    def llm(self) -> LLMAnswerer:
+        """The language model, made on the first question: listing sources or checking the index (`stce
+        sources`, `stce index check`) never loads a local model."""
+        return LLMAnswerer(self.settings)
 
     def ask(
         self,
@@ -134,7 +165,14 @@ class Assistant:
             # A question we could not read is never cleared (nor said to fall to "EAR99"): it asks what the
             # goods are. When most of it, in another script, went unread, what was searched is a stray number
             # or two, and entries found on it ("300" -> sounding rockets) would be wrong answers, not leads.
-            decided = replace(decided, candidates=[], citations=[], ruled_out=[], decision="needs-facts")
+            decided = replace(
+                decided,
+                candidates=[],
+                citations=[],
+                ruled_out=[],
+                decision="needs-facts",
+                decided_by="a_question_not_understood_is_never_cleared",
+            )
             falls = {}
         grouped = group_by_item(
             decided.candidates,
@@ -162,12 +200,34 @@ class Assistant:
             question_language=reading.language,
             translated=tuple((t.written, t.english) for t in reading.terms),
             follow_up=reading.follow_up,
+            decided_by=decided.decided_by,
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 
     def sources(self) -> list[SourceDocument]:
         """The live sources, read fresh from the registry: another process's ingest shows at once."""
         return self.index.registry.sources()
+
+    def source_warnings(self) -> dict[str, list[str]]:
+        """What the editor was warned of at each source's ingest (a repeated entry code...), by source name."""
+        return self.index.registry.warnings()
+
+    def changes(self, source: str | None = None, limit: int = 20) -> list[ChangeReport]:
+        """What each new version of a source (or of any) changed, newest first."""
+        return self.index.registry.changes(source, limit)
+
+    def entry(self, code: str, list_label: str | None = None) -> EntryText:
+        """An entry's official text, criteria and links from the live index; `code` in any spelling an officer
+        types (`2b350`, `2B 350 a 1`), `list_label` one list or None for all."""
+        normalised = (find_codes(code) or [code.strip()])[0]
+        snapshot = self.index.view().snapshot
+        passages, trees = snapshot.entry(normalised, list_label)
+        links = [link for link in snapshot.links(normalised) if list_label in (None, link.list_label)]
+        return EntryText(normalised, passages, trees, links)
+
+    def check_index(self) -> list[Problem]:
+        """Everything wrong with the index: snapshot vs registry, vectors vs passages, orphans, missing files."""
+        return check(self.settings, self.client)
 
     def warm_up(self) -> None:
         """Load the embedding model and the live index now, so that the first question does not wait."""

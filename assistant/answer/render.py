@@ -495,6 +495,7 @@ def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
         "asks": [fact_ask_json(a) for a in fact_asks(answer)],
         "next_questions": next_questions(answer),
         "understood": answer.understood,
+        "decided_by": answer.decided_by,
         "answer": answer.markdown,
         "mode": answer.mode,
         "entries": [c.entry for c in standing],

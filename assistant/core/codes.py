@@ -32,7 +32,11 @@ _NSG = re.compile(
     rf"(?<![\w.-])(?P<head>{NSG_ENTRY})(?![\d])\.?(?P<sub>(?:\s?\(?(?:[a-z]{{1,4}}|\d{{1,2}})\)(?![\w]))*)"
 )
 _NSG_SUB = re.compile(r"\(?([a-z]{1,4}|\d{1,2})\)")
-_CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
+CAS_NUMBER = r"\d{2,7}-\d{2}-\d"
+"""A CAS registry number as written (2 to 7 digits, 2 digits, the check digit): the one pattern every module
+uses; `find_cas` also checks the digit."""
+CAS_RE = re.compile(rf"(?<![\d-]){CAS_NUMBER}(?![\d-])")
+"""A CAS number standing alone (not inside a longer run of digits and hyphens)."""
 
 
 def find_codes(text: str) -> list[str]:
@@ -64,9 +68,10 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 def find_cas(text: str) -> list[str]:
     """CAS registry numbers in `text` whose check digit is right."""
     out = []
-    for m in _CAS.finditer(text):
-        digits = (m[1] + m[2])[::-1]
-        if sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(m[3]):
+    for m in CAS_RE.finditer(text):
+        head, middle, check = m[0].split("-")
+        digits = (head + middle)[::-1]
+        if sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(check):
             out.append(m[0])
     return list(dict.fromkeys(out))
 

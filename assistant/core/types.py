@@ -376,6 +376,8 @@ class Answer:
     ruled_out: list[Ruling] = field(default_factory=list)
     falls_to: dict[str, str] = field(default_factory=dict)
     facts: Facts | None = None
+    decided_by: str = ""
+    """The decision rule that decided (`assistant.decision.decide.RULES`), for trainers and the audit trail."""
 
     @property
     def entries(self) -> list[str]:

@@ -40,7 +40,7 @@ from assistant.decision.kinds import another_kind as another_consumer_kind
 from assistant.decision.kinds import consumer_class, in_context, line_in_context
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.knowledge.acronyms import acronyms_table
-from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
+from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
     GENERIC,
@@ -102,6 +102,8 @@ class Decided:
     guidance: list[Citation]
     ruled_out: list[Ruling]
     falls_to: dict[str, str]
+    decided_by: str = ""
+    """The name of the rule in `RULES` that decided."""
 
 
 @dataclass(frozen=True)
@@ -429,8 +431,7 @@ def _only_material(name: str) -> bool:
     >>> _only_material("stainless steel"), _only_material("ricin"), _only_material("zirconium")
     (True, False, False)
     """
-    elements = {e.lower() for e in ELEMENTS.values()} | {"aluminum"}
-    return not set(name.split()) & elements and any(m.end - m.start >= len(name) - 2 for m in find_materials(name))
+    return not set(name.split()) & ELEMENT_NAMES and any(m.end - m.start >= len(name) - 2 for m in find_materials(name))
 
 
 def _named(ev: Evaluation, line: str) -> Evaluation:
@@ -979,8 +980,10 @@ def a_name_the_lists_use_is_never_cleared(j: Judged) -> Decision | None:
 def stated_specifications_are_never_cleared(j: Judged) -> Decision | None:
     """Goods declared under a name that fits no entry, whose stated figures and materials meet every criterion
     of one (a glass-lined 3 000 L "cooking kettle" with agitators meets 2B350.a's volume and wetted
-    material): the classic misdeclaration. Never cleared on the name: needs facts, that entry shown, until
-    the officer says what the goods are."""
+    material): the classic misdeclaration; and goods that an entry matches better than every ruled-out one
+    but that no item of it took by our reading of their noun ("aromatic polyetherimide" read as a chemical,
+    beside 1C008's polymers). Never cleared on the name: needs facts, that entry shown, until the officer
+    says what the goods are."""
     return "needs-facts" if j.misdeclared else None
 
 
@@ -1157,8 +1160,8 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision: the
     first of `RULES` that decides."""
     j = judge(retrieved, facts, view.snapshot, k)
-    decision = next(d for rule in RULES if (d := rule(j)) is not None)
-    return _decided(j, decision, retrieved, k)
+    rule, decision = next((rule, d) for rule in RULES if (d := rule(j)) is not None)
+    return replace(_decided(j, decision, retrieved, k), decided_by=rule.__name__)
 
 
 def _decided(j: Judged, decision: Decision, retrieved: Retrieved, k: int) -> Decided:

@@ -30,7 +30,7 @@ from assistant.core.types import (
     leaves,
 )
 from assistant.knowledge.goods import goods_vocabulary
-from assistant.knowledge.materials import ELEMENTS, FAMILIES, element_symbol
+from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, FAMILIES, NUCLEAR_NAMES, element_symbol
 from assistant.knowledge.subjects import (
     FORMS,
     GENERIC,
@@ -199,7 +199,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
 
 
 _MATERIAL_NOUNS = goods_vocabulary()["material_nouns"]
-_ELEMENT_NAMES = frozenset({*ELEMENTS.values(), "aluminum", "thorium", "plutonium", "deuterium", "tritium"})
+_ELEMENT_NAMES = ELEMENT_NAMES | NUCLEAR_NAMES
 
 
 def _names_material(subject: str) -> bool:
@@ -753,6 +753,10 @@ def _content_element(leaf: Leaf) -> str:
 
 
 _CONTENT_WORDS = frozenset("content purity alloy alloys metal metals weight by".split())
+MAJORITY_PCT = 50.0
+"""Half the mass: a limit of at least this much of one element makes it the material's base, and a material
+whose own base is at least this much of it cannot also be mostly another element. Not tuned: it is what
+"mostly" means."""
 
 
 def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
@@ -764,10 +768,10 @@ def _composition(leaf: Leaf, facts: Facts) -> Quantity | None:
         return None
     if (
         leaf.op in (">", ">=")
-        and leaf.bound.value >= 50
+        and leaf.bound.value >= MAJORITY_PCT
         and facts.materials
         and all(
-            m.composition and element not in m.composition and max(m.composition.values()) >= 50
+            m.composition and element not in m.composition and max(m.composition.values()) >= MAJORITY_PCT
             for m in facts.materials
         )
     ):

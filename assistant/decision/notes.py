@@ -19,6 +19,7 @@ from assistant.core.types import Facts
 from assistant.knowledge.subjects import GENERIC, head_term, similar, singular, term, words
 from assistant.reading.question import is_english
 from assistant.text.params import Threshold, check_quantities, parse_quantities, parse_thresholds
+from assistant.text.script import ENGLISH_STOP
 
 _TRIGGER = re.compile(
     r"\b(?:(?:does|do) not (?:control|apply to|include)|(?:is|are) not controlled|except(?: for)?|"
@@ -224,7 +225,7 @@ def conditional(texts: Iterable[str], facts: Facts, of_kind: bool = True) -> str
     civil industries") keeps goods it names controlled.
 
     >>> from dataclasses import replace
-    >>> from assistant.types import Quantity
+    >>> from assistant.core.types import Quantity
     >>> goods = Facts(text="CNC cylindrical grinding machine, maximum workpiece 120 mm diameter, axes X, Z and C",
     ...               subject="machine", kind=("cnc", "cylindrical", "grinding"),
     ...               quantities=(Quantity(120.0, "millimeter", "120 mm"),))
@@ -319,7 +320,7 @@ def _conditions(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-_NAME_STOP = frozenset("for with of and or in to on at by from a an the which that".split())
+_NAME_STOP = ENGLISH_STOP
 
 
 @functools.lru_cache(maxsize=1024)

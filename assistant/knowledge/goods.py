@@ -160,8 +160,8 @@ def foreign_goods(vocabulary: Vocabulary, glossary: dict[str, str], path: Path =
     foreign rows, which may not repeat a glossary form (one home for each translation).
 
     >>> vocabulary = load_goods()
-    >>> foreign_goods(vocabulary, {"pompe": "pump"})["pompe"], foreign_goods(vocabulary, {})["chaise"]
-    ('pump', 'chair')
+    >>> foreign_goods(vocabulary, {"pompe": "pump"})["pompe"], foreign_goods(vocabulary, {})["chaudière"]
+    ('pump', 'boiler')
     """
     for word, (_, _, where) in vocabulary.foreign.items():
         if word in glossary:

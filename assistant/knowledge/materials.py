@@ -82,6 +82,11 @@ ELEMENTS: dict[str, str] = {
 }
 """Element symbols and their English names: "2 % Be" and "beryllium content of more than 50 %" name one
 element, and a material's composition (keyed by symbol) answers a limit on it."""
+ELEMENT_NAMES = frozenset({*ELEMENTS.values(), "aluminum"})
+"""The elements' English names as the lists write them (the US "aluminum" too): the one table of element
+names the decision reads."""
+NUCLEAR_NAMES = frozenset({"thorium", "plutonium", "deuterium", "tritium"})
+"""Nuclear materials the lists name as goods, with no composition limit to read (so not in ELEMENTS)."""
 _ELEMENT_NAMES = {
     **{name: symbol for symbol, name in ELEMENTS.items()},
     "aluminum": "Al",

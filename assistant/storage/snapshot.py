@@ -31,7 +31,7 @@ import bm25s
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
-from assistant.core.codes import lineage, top_level
+from assistant.core.codes import CAS_NUMBER, lineage, top_level
 from assistant.core.errors import IndexDamaged
 from assistant.core.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity, SourceDocument
 from assistant.knowledge.subjects import noun_terms, qualified_nouns
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # CAS numbers stay whole ("111-48-8"); otherwise words of two or more characters.
-_TOKEN_PATTERN = re.compile(r"(?u)\b\d{2,7}-\d{2}-\d\b|\b\w\w+\b")
+_TOKEN_PATTERN = re.compile(rf"(?u)\b{CAS_NUMBER}\b|\b\w\w+\b")
 _PASSAGES = "passages.jsonl"
 _CRITERIA = "criteria.jsonl"
 _LINKS = "links.jsonl"

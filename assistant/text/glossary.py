@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.core.codes import CAS_NUMBER
 from assistant.core.errors import IngestError
 from assistant.text.script import FUNCTION_WORDS, fold_latin, script
 
@@ -35,7 +36,7 @@ ALIASES = "aliases"
 """A row's English common names and abbreviations that the lists do not use ("anthrax" for Bacillus anthracis,
 "TDG" for thiodiglycol): read as the row's term in a question of any language."""
 _SCRIPT_OF = {"ru": "cyrillic", "ar": "arabic", "zh": "han"}
-_CAS = re.compile(r"\d{2,7}-\d{2}-\d")
+_CAS = re.compile(CAS_NUMBER)  # the one CAS pattern (core/codes.py)
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670]")
 _RUSSIAN_ENDINGS = sorted(

@@ -32,6 +32,9 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
     "zh": frozenset(),
 }
+ENGLISH_STOP = frozenset("a an the of and or for to in on at by with from which that".split())
+"""English words that join other words and name nothing: the stop words every English word list of ours
+starts from, each adding the words of its own purpose (facts.py's, notes.py's, criteria.py's)."""
 
 
 def script(char: str) -> str:
