@@ -20,7 +20,7 @@ from assistant.core.settings import Settings
 from assistant.core.types import Answer, SourceDocument
 from assistant.decision.decide import decide
 from assistant.decision.sameitem import group_by_item
-from assistant.reading.question import read_question, understood
+from assistant.reading.question import identified, read_question, searched, understood
 from assistant.search.retrieve import Scope, search
 from assistant.storage.embeddings import load_model
 from assistant.storage.index import LiveIndex
@@ -112,8 +112,9 @@ class Assistant:
         fresh = False
         for attempt in range(_RETRIES):
             view = self.index.view(fresh)
+            facts = identified(reading.facts, view.snapshot)
             try:
-                retrieved = search(view, query, scope, language=reading.language)
+                retrieved = search(view, searched(query, facts), scope, language=reading.language)
             except httpx.TransportError as error:
                 raise StoreUnavailable(self.settings.chroma_url) from error
             except (ChromaError, IndexDamaged) as error:
@@ -127,7 +128,7 @@ class Assistant:
                 continue
             if self.index.is_current(view):
                 break
-        decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
+        decided = decide(retrieved, facts, view, k or self.settings.top_k)
         read = understood(reading, view.snapshot)
         # A question we could not read says where nothing falls: "EAR99" would read as cleared.
         falls = decided.falls_to if read or decided.decision != "no-match" else {}
@@ -153,11 +154,11 @@ class Assistant:
             took_ms=0.0,
             decision=decided.decision,
             query=query,
-            read_as=render.read_as(reading.facts),
+            read_as=render.read_as(facts),
             understood=read,
             ruled_out=decided.ruled_out,
             falls_to=falls,
-            facts=reading.facts,
+            facts=facts,
             language=answer_language(reading.language, language),
             question_language=reading.language,
             translated=tuple((t.written, t.english) for t in reading.terms),

@@ -12,9 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from assistant.core.codes import code_spans, find_cas
-from assistant.core.types import Facts, Material, Quantity
+from assistant.core.types import Facts, Identity, Material, Quantity
+from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, match_listed, resolve
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.subjects import singular
 from assistant.text.params import parameter_name, parse_capabilities, read_number
@@ -591,6 +593,53 @@ def _chemicals(text: str) -> list[str]:
     return names
 
 
+_CHEMICAL_CONTEXT = re.compile(
+    r"(?i)\b(?:concentration|purity|assay|solution|w/w|wt|titre|pure|anhydrous|reagent|grade|acids?|chemicals?|"
+    r"drums?|IBCs?|totes?|carboys?|cylinders?|bottles?|CAS)\b|%"
+)
+"""Words that say a question is about a chemical, so capitals read as a formula or an acronym ("HF, 49 %",
+"MDEA, 200 L drums"), not as a frequency band or a turbomolecular pump ("TMP 700 l/s")."""
+_TOKEN = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9()]*(?![\w-])")
+
+
+def _named_tokens(text: str, chemicals: list[str]) -> list[str]:
+    """Formulas the chemical library knows ("PCl3", "SOCl2"; "HF" in a chemical context: a formula no chemical
+    has is a model code) and acronyms of the acronym table ("MDEA") that stand in the question outside its
+    chemical names.
+
+    >>> _named_tokens("PCl3, 250 kg drums; MDEA; TMP pump 700 l/s", [])
+    ['PCl3', 'MDEA', 'TMP']
+    >>> _named_tokens("HF amplifier 30 MHz", [])
+    []
+    """
+    context = bool(chemicals) or bool(_CHEMICAL_CONTEXT.search(text))
+    inside = " ".join(chemicals)
+    return list(
+        dict.fromkeys(
+            t
+            for t in _TOKEN.findall(text)
+            if t not in inside
+            and ((context and is_acronym(t)) or (is_formula(t, context) and resolve(t, context).certain))
+        )
+    )
+
+
+def identify(chemicals: Iterable[str]) -> tuple[Identity, ...]:
+    """What each named chemical is, by the chemical library (see `assistant.knowledge.chemistry`)."""
+    return tuple(resolve(name) for name in chemicals)
+
+
+def with_listed(facts: Facts, listed: ListedNames) -> Facts:
+    """The facts with every name the library could not resolve matched against the listed chemicals' names
+    and their synonyms (a misspelling of one: "thiodiglicol"); a name still unresolved stays so."""
+    if not any(not i.certain and not i.choices for i in facts.identities):
+        return facts
+    identities = tuple(
+        i if i.certain or i.choices else (match_listed(i.written, listed) if i.written else i) for i in facts.identities
+    )
+    return replace(facts, identities=identities)
+
+
 def _concentration(text: str, quantities: list[Quantity], has_chemical: bool) -> float | None:
     """The first percentage that reads as a concentration: next to a chemical or a purity word, and not
     an alloy's element content ("30 % Ni")."""
@@ -762,6 +811,7 @@ def read_facts(text: str) -> Facts:
     masked = _mask(masked, spans, "|")
     masked = _mask(masked, code_spans(masked), "|")
     chemicals = _chemicals(masked)
+    chemicals += _named_tokens(masked, chemicals)
     fibre = any(m.family in _FIBRE_FAMILIES for m in materials) or bool(_FIBRE_WORDS.search(text))
     subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
     chemical_words = {w.lower() for name in chemicals for w in _WORD.findall(name)}
@@ -780,4 +830,5 @@ def read_facts(text: str) -> Facts:
         concentration_pct=_concentration(text, quantities, bool(chemicals or cas)),
         counts=counts,
         notes=tuple(dict.fromkeys(notes)),
+        identities=identify(chemicals),
     )

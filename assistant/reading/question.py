@@ -18,7 +18,7 @@ from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
 from assistant.core.types import Facts
 from assistant.knowledge.subjects import GENERIC
-from assistant.reading.facts import read_facts
+from assistant.reading.facts import read_facts, with_listed
 from assistant.storage.embeddings import model_path
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
@@ -129,6 +129,31 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
         return Reading(text, english, facts, False, **lang)
     query = f"{previous} {english}"
     return Reading(text, query, _merge(before, facts, query), True, **lang)
+
+
+def identified(facts: Facts, snapshot: Snapshot) -> Facts:
+    """The facts with the chemical names the library could not resolve read against the listed chemicals of
+    the live index (misspellings: "thiodiglicol"); the index is only looked at when a name is unresolved."""
+    if not any(not i.certain and not i.choices for i in facts.identities):
+        return facts
+    return with_listed(facts, snapshot.listed_chemicals)
+
+
+def searched(query: str, facts: Facts) -> str:
+    """The text searched: the question with the reference name and CAS number of each chemical it names, and
+    every meaning of an ambiguous acronym, so that the entries listing them are found whatever the spelling
+    ("PCl3" finds "Phosphorus trichloride (7719-12-2)").
+
+    >>> from assistant.core.types import Identity
+    >>> searched("PCl3, 250 kg", Facts("PCl3", identities=(Identity("PCl3", "phosphorus trichloride", "7719-12-2"),)))
+    'PCl3, 250 kg phosphorus trichloride 7719-12-2'
+    """
+    parts = [
+        part.rstrip(")")
+        for i in facts.identities
+        for part in ([i.name, i.cas] if i.certain else [c for choice in i.choices for c in choice.rsplit(" (", 1)])
+    ]
+    return " ".join([query, *dict.fromkeys(p for p in parts if p and p.lower() not in query.lower())])
 
 
 def trade_names(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
