@@ -126,7 +126,8 @@ def read_as(facts: Facts) -> str:
     parts = [" ".join([*facts.modifiers, facts.subject]).strip()]
     parts += [format_quantity(q) for q in facts.quantities]
     parts += [m.name for m in facts.materials]
-    parts += [f"CAS {cas}" for cas in facts.cas]
+    named = {i.cas for i in facts.identities}
+    parts += [f"CAS {cas}" for cas in facts.cas if cas not in named]
     parts += [identity_text(i) for i in facts.identities]
     parts += [f"{n} {what}" for what, n in facts.counts.items()]
     return ", ".join(p for p in parts if p)

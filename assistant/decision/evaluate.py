@@ -306,7 +306,9 @@ def _other_material(subject: str, materials: tuple[Material, ...]) -> bool:
 def stated_chemicals(facts: Facts) -> str:
     """The chemicals the question names, each with how it was identified ("PCl3 read as phosphorus trichloride
     (formula), CAS 7719-12-2"), and the CAS numbers it wrote."""
-    return ", ".join([*facts.cas, *(identity_text(i) for i in facts.identities)] or facts.chemicals)
+    named = {i.cas for i in facts.identities}
+    written = [cas for cas in facts.cas if cas not in named]
+    return ", ".join([*written, *(identity_text(i) for i in facts.identities)] or facts.chemicals)
 
 
 def nearest_listed(name: str, items: Iterable[ItemCriteria]) -> str | None:

@@ -59,6 +59,8 @@ _FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*|\((?:[A-Z][a-z]?\d*)+\)\d*)+$")
 _ELEMENT_PAIR = re.compile(r"[A-Z][a-z]?")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _HYPHEN_IN_WORD = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_GRADE_WORDS = frozenset("anhydrous aqueous technical reagent grade pure purified liquid solution glacial".split())
+"""Words of a chemical's grade or state, not of its name: "anhydrous hydrogen fluoride" is hydrogen fluoride."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,8 @@ def _lookup(text: str) -> Any | None:
 
 def _variants(name: str) -> list[str]:
     """Spellings of a name worth asking the library for: as written, without hyphens inside words
-    ("tri-chloride"), sulph -> sulf, aluminium -> aluminum, and the reverse of a translated "X of Y"
+    ("tri-chloride"), without grade words ("anhydrous"), sulph -> sulf, aluminium -> aluminum, and the reverse
+    of a translated "X of Y"
     ("chloride of thionyl" -> "thionyl chloride").
 
     >>> _variants("Phosphorous tri-chloride")
@@ -258,6 +261,7 @@ def _variants(name: str) -> list[str]:
     """
     lower = " ".join(name.lower().split())
     found = [name, lower, _HYPHEN_IN_WORD.sub("", lower)]
+    found.append(" ".join(w for w in found[-1].split() if w not in _GRADE_WORDS))
     found += [v.replace("sulph", "sulf").replace("aluminium", "aluminum") for v in found]
     if m := re.fullmatch(r"(?P<a>[a-z]+) of (?P<b>[a-z -]+)", found[-1]):
         found.append(f"{m['b']} {m['a']}")

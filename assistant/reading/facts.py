@@ -128,7 +128,7 @@ _CAS = re.compile(r"(?<![\d-])\d{2,7}-\d{2}-\d(?![\d-])")
 _CHEM_WORD = re.compile(
     r"(?i)^(?:[\d,'NOS]+-)?[a-z-]*(?:meth|eth|prop|but|pent|hex|chlor|fluor|brom|iod|phosph|sulf|sulph|nitr|amin|amid|"
     r"cyan|hydr|ox|carb|benz|phen|tolu|xyl|glyc|acet|form|ammon|arsen|thi|cyclo|pyr|mercur|sod|potass|calc|lith|"
-    r"magnes|bar|alum)[a-zé-]*(?:ide|ate|ite|ane|ene|yne|ol|one|yl|ium|ine|ure|ile|ogen|orus|ur)$"
+    r"magnes|bar|alum)[a-zé-]*(?:ide|ate|ite|ane|ene|yne|ol|one|yl|ium|ine|ure|ile|ogen|orus|orous|ur)$"
 )
 _NOT_CHEMICAL = frozenset(
     {
