@@ -191,6 +191,10 @@ class Facts:
     counts: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     identities: tuple[Identity, ...] = ()
+    agents: tuple[Identity, ...] = ()
+    """Biological agents and toxins named, each with the name the lists use (see corpus/agents.yaml)."""
+    titles: tuple[str, ...] = ()
+    """Agents' names used as a title or brand of other goods ("Anthrax" on a record album): not the agent."""
 
     @property
     def known_cas(self) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ from assistant.core.types import (
 )
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
+from assistant.knowledge.agents import named_after
 from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
@@ -53,7 +54,7 @@ from assistant.knowledge.subjects import (
     term,
     words,
 )
-from assistant.reading.facts import is_goods_noun
+from assistant.reading.facts import goods_text, is_goods_noun
 from assistant.reading.question import is_english, trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
 from assistant.storage.index import View
@@ -329,7 +330,7 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     codes = [h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == source]
     hit_items = [c for code in codes for c in items if c.code.upper() == code][:CONSIDERED] or items[:1]
     by_code = {c.code: c for c in items}
-    listed = _listed_name(match.hits[:CONSIDERED], facts.text)
+    listed = "" if _titled(facts) else _listed_name(match.hits[:CONSIDERED], goods_text(facts))
     if listed:
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
         # our reading of the goods' noun, says what they are; their criteria still decide.
@@ -395,6 +396,12 @@ def _listed_name(hits: Sequence[Hit], question: str) -> str:
             if " " in name or not is_english(name):
                 return line.strip()
     return ""
+
+
+def _titled(facts: Facts) -> bool:
+    """Goods that carry a listed name as a title or brand (a record album "Anthrax", an "Ebola" T-shirt): the
+    list naming that agent in a line of its own says nothing about them; their kind decides."""
+    return bool(facts.titles) or named_after(" ".join([*facts.modifiers, facts.subject]))
 
 
 def _only_material(name: str) -> bool:
@@ -657,6 +664,8 @@ def _rare_name(
     they are likely controlled, its figures being what to confirm."""
     if ev.status != "undetermined" or facts.quantities or facts.materials or facts.cas or facts.chemicals:
         # A chemical's identity is the evaluation's to settle: a near name is another chemical.
+        return ev
+    if _titled(facts):
         return ev
     named = set(words(" ".join([facts.subject, *facts.modifiers]))) - GENERIC - PACKAGING
     rare = {w for w in named if len(w) >= 5 and not is_english(w)}

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from assistant.core.codes import code_spans, find_cas
 from assistant.core.types import Facts, Identity, Material, Quantity
+from assistant.knowledge.agents import find_agents, named_after
 from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, match_listed, resolve
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.subjects import singular
@@ -629,6 +630,31 @@ def identify(chemicals: Iterable[str]) -> tuple[Identity, ...]:
     return tuple(resolve(name) for name in chemicals)
 
 
+def _agents(text: str, goods: str) -> tuple[tuple[Identity, ...], tuple[str, ...]]:
+    """The agents and toxins the question names, or, when the goods' own words (`goods`: their noun and the
+    words before it) say they are a record, a T-shirt or a book, the names they carry as a title
+    (`assistant.knowledge.agents.named_after`)."""
+    found = [identity for identity, _ in find_agents(text)]
+    if found and named_after(goods):
+        return (), tuple(dict.fromkeys(i.written for i in found))
+    return tuple(found), ()
+
+
+def goods_text(facts: Facts) -> str:
+    """The question as the goods' names: without names used as a title, with each agent's listed name.
+
+    >>> goods_text(Facts("RCA60 vial", agents=(Identity("RCA60", "Ricin", how="laboratory name"),)))
+    'RCA60 vial Ricin'
+    >>> goods_text(Facts("Anthrax vinyl record", titles=("Anthrax",)))
+    'vinyl record'
+    """
+    text = facts.text
+    for title in facts.titles:
+        text = re.sub(rf"(?i)(?<![\w-]){re.escape(title)}(?![\w-])", " ", text)
+    names = [a.name for a in facts.agents if a.name.lower() not in text.lower()]
+    return " ".join([*text.split(), *names])
+
+
 def with_listed(facts: Facts, listed: ListedNames) -> Facts:
     """The facts with every name the library could not resolve matched against the listed chemicals' names
     and their synonyms (a misspelling of one: "thiodiglicol"); a name still unresolved stays so."""
@@ -815,12 +841,14 @@ def read_facts(text: str) -> Facts:
     fibre = any(m.family in _FIBRE_FAMILIES for m in materials) or bool(_FIBRE_WORDS.search(text))
     subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
     chemical_words = {w.lower() for name in chemicals for w in _WORD.findall(name)}
+    modifiers = tuple(w for w in _modifiers(masked, subject) if w not in chemical_words)
+    agents, titles = _agents(text, " ".join([*modifiers, subject]))
     notes += unit_notes + [n for n in map(_impossible, quantities) if n] + _unread_units(text, spans)
     derived = _fibre_quantities(text, quantities, materials) + _full_scale_accuracy(text, quantities, spans)
     return Facts(
         text=text,
         subject=subject,
-        modifiers=tuple(w for w in _modifiers(masked, subject) if w not in chemical_words),
+        modifiers=modifiers,
         kind=_kind(masked, _is_french(text)) if subject and not chemicals else (),
         quantities=tuple(quantities + derived),
         materials=tuple(materials),
@@ -831,4 +859,6 @@ def read_facts(text: str) -> Facts:
         counts=counts,
         notes=tuple(dict.fromkeys(notes)),
         identities=identify(chemicals),
+        agents=agents,
+        titles=titles,
     )

@@ -18,7 +18,7 @@ from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
 from assistant.core.types import Facts
 from assistant.knowledge.subjects import GENERIC
-from assistant.reading.facts import read_facts, with_listed
+from assistant.reading.facts import goods_text, read_facts, with_listed
 from assistant.storage.embeddings import model_path
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
@@ -142,7 +142,8 @@ def identified(facts: Facts, snapshot: Snapshot) -> Facts:
 def searched(query: str, facts: Facts) -> str:
     """The text searched: the question with the reference name and CAS number of each chemical it names, and
     every meaning of an ambiguous acronym, so that the entries listing them are found whatever the spelling
-    ("PCl3" finds "Phosphorus trichloride (7719-12-2)").
+    ("PCl3" finds "Phosphorus trichloride (7719-12-2)"); an agent by the name the lists use, and never by a
+    name the goods carry as a title ("Anthrax" on a record album).
 
     >>> from assistant.core.types import Identity
     >>> searched("PCl3, 250 kg", Facts("PCl3", identities=(Identity("PCl3", "phosphorus trichloride", "7719-12-2"),)))
@@ -153,6 +154,8 @@ def searched(query: str, facts: Facts) -> str:
         for i in facts.identities
         for part in ([i.name, i.cas] if i.certain else [c for choice in i.choices for c in choice.rsplit(" (", 1)])
     ]
+    if facts.titles or facts.agents:
+        query = goods_text(replace(facts, text=query))
     return " ".join([query, *dict.fromkeys(p for p in parts if p and p.lower() not in query.lower())])
 
 
