@@ -30,6 +30,7 @@ from assistant.core.types import (
     leaves,
 )
 from assistant.knowledge.chemistry import fold, identity_text, resolve
+from assistant.knowledge.isotopes import enriched_in
 from assistant.knowledge.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.knowledge.subjects import (
     FORMS,
@@ -131,7 +132,8 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     """
     run = _Run(facts, code=item.code, judge_subject=judge_subject, item_subject=item.subject)
     fitting = subject_fits(item, facts) if judge_subject else True
-    result = _node(item.tree, run) if item.tree is not None else _Result(None)
+    tree = item.tree if item.tree is not None else implied_tree(item.subject)
+    result = _node(tree, run) if tree is not None else _Result(None)
     if not fitting:
         reason = f"{facts.subject} is not {item.subject or 'what ' + item.code + ' controls'}"
         return Evaluation(item.code, "does not apply", False, reason=reason, checks=tuple(run.checks.values()))
@@ -145,7 +147,7 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     checks = tuple(run.checks.values())
     if holding is not None:
         return Evaluation(item.code, "does not apply", True, holding, f"excluded: {holding.text}", checks=checks)
-    if item.tree is None or result.neutral:
+    if tree is None or result.neutral:
         return Evaluation(
             item.code, "undetermined", True, reason=f"{item.code} states no checkable criteria", checks=checks
         )
@@ -165,6 +167,28 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     missing = tuple(dict.fromkeys(result.missing))
     return Evaluation(
         item.code, "undetermined", True, result.deciding, _reason(result.deciding, None, run), missing, checks
+    )
+
+
+def implied_tree(subject: str) -> Leaf | None:
+    """The figure an item's own words imply but do not print: "Boron enriched in the boron-10 isotope [to
+    greater than its natural isotopic abundance]" is boron-10 abundance above the natural one (from
+    corpus/isotopes.yaml); None for any other item.
+
+    >>> implied_tree("Boron enriched in the boron-10 isotope").bound.value
+    20.4
+    """
+    isotope = enriched_in(subject)
+    if isotope is None:
+        return None
+    natural = isotope.natural_pct
+    return Leaf(
+        kind="threshold",
+        text=f"greater than its natural isotopic abundance ({natural:g} % {isotope.isotope})",
+        property=f"{isotope.isotope} abundance",
+        subject=subject,
+        op=">",
+        bound=Quantity(natural, "percent", f"{natural:g} %"),
     )
 
 

@@ -18,6 +18,7 @@ from assistant.core.codes import code_spans, find_cas
 from assistant.core.types import Facts, Identity, Material, Quantity
 from assistant.knowledge.agents import find_agents, named_after
 from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, match_listed, resolve
+from assistant.knowledge.isotopes import enrichments
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.subjects import singular
 from assistant.text.params import parameter_name, parse_capabilities, read_number
@@ -573,14 +574,38 @@ _AXIS_LETTERS = re.compile(
 rotary (ISO 841)."""
 
 
+def _with_element(text: str, names: list[str]) -> list[str]:
+    """Names with the element written before them that the materials reader took ("tungsten" in "tungsten
+    carbide inserts" is also a material): "carbide" alone names a class of compounds, not a chemical.
+
+    >>> _with_element("tungsten carbide inserts", ["carbide"])
+    ['tungsten carbide']
+    """
+    out = []
+    for name in names:
+        m = re.search(rf"(?i)\b([a-z]+)\s+{re.escape(name)}\b", text)
+        out.append(f"{m[1]} {name}" if m and element_symbol(m[1]) and len(m[1]) > 2 else name)
+    return out
+
+
+def _chemistry_word(lower: str) -> bool:
+    return bool(_CHEM_WORD.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4
+
+
 def _chemicals(text: str) -> list[str]:
     """Chemical names as written: runs of chemistry words ("triethyl phosphite", "sodium fluoride",
-    "acide nitrique"); a word alone must look like a chemical, a link word ("acid", "de") only joins."""
+    "acide nitrique"); a word alone must look like a chemical, a link word ("acid", "de") only joins, and an
+    element's name starts a run before a chemistry word ("boron carbide", "tungsten hexafluoride").
+
+    >>> _chemicals("boron carbide enriched in B-10; tungsten rods")
+    ['boron carbide']
+    """
     names = [m[0] for m in _ACID.finditer(text)]
     run: list[str] = []
-    for word in [*_WORD.findall(text), ""]:
+    found = [*_WORD.findall(text), ""]
+    for word, after in zip(found, [*found[1:], ""]):
         lower = word.lower()
-        chemical = bool(_CHEM_WORD.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4
+        chemical = _chemistry_word(lower) or bool(element_symbol(lower) and _chemistry_word(after.lower()))
         if chemical or (run and lower in _CHEM_LINKS):
             run.append(word)
             continue
@@ -640,6 +665,44 @@ def _agents(text: str, goods: str) -> tuple[tuple[Identity, ...], tuple[str, ...
     return tuple(found), ()
 
 
+def _isotope_quantities(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """The quantities with each stated isotope abundance read as one ("96 atom% B-10" -> boron-10 abundance
+    96 %), in place of the bare percentage the unit reader saw in it.
+
+    >>> [(q.value, q.property) for q in _isotope_quantities("LiF, 95 % Li-6", [Quantity(95.0, "percent", "95 %")])]
+    [(95.0, 'lithium-6 abundance')]
+    """
+    found = enrichments(text)
+    if not found:
+        return quantities
+    kept = [q for q in quantities if not (q.unit == "percent" and any(q.text in e.text for e in found))]
+    return kept + [Quantity(e.pct, "percent", e.text, f"{e.isotope.isotope} abundance") for e in found]
+
+
+_PARTS = re.compile(
+    r"(?i)(?<![\w.,])(?P<a>\d+(?:[.,]\d+)?)\s*parts?\s+(?:of\s+)?(?P<what>[a-z]+\s+)?(?:per|to|in)\s+"
+    r"(?P<b>\d[\d\s,.]*\d|\d)\s*(?:parts?)?(?:\s+(?:of\s+)?(?P<base>[a-z]+))?"
+)
+
+
+def _part_ratios(text: str) -> list[Quantity]:
+    """An impurity written as a ratio ("less than 1 part hafnium to 500 parts zirconium", "Hf 1 part per 1000")
+    as a content in percent of the element named before it or inside it.
+
+    >>> [(q.value, q.property) for q in _part_ratios("zirconium tube, hafnium 1 part per 1000 parts zirconium")]
+    [(0.1, 'hafnium content')]
+    """
+    found = []
+    for m in _PARTS.finditer(text):
+        before = _WORD.findall(text[max(0, m.start() - 20) : m.start()])
+        named = [w for w in [*(m["what"] or "").split(), *before[::-1]] if element_symbol(w)]
+        if not named:
+            continue
+        pct = read_number(m["a"]) / read_number(m["b"].strip()) * 100
+        found.append(Quantity(pct, "percent", m[0].strip(), f"{ELEMENTS[element_symbol(named[0])]} content"))
+    return found
+
+
 def goods_text(facts: Facts) -> str:
     """The question as the goods' names: without names used as a title, with each agent's listed name.
 
@@ -673,7 +736,7 @@ def _concentration(text: str, quantities: list[Quantity], has_chemical: bool) ->
     for q in quantities:
         start = text.find(q.text, cursor)
         cursor = start + len(q.text)
-        if q.unit != "percent" or q.property.endswith(" content") or _ELEMENT_AFTER.match(text, cursor):
+        if q.unit != "percent" or q.property.endswith((" content", " abundance")) or _ELEMENT_AFTER.match(text, cursor):
             continue
         if has_chemical or _CONCENTRATION_WORDS.search(text[max(0, start - 30) : cursor + 20]):
             return q.value
@@ -829,6 +892,7 @@ def read_facts(text: str) -> Facts:
     cas = find_cas(text)
     masked = _mask(masked, [m.span() for m in _CAS.finditer(masked)])
     quantities, spans, unit_notes = _capabilities(text, masked)
+    quantities = _isotope_quantities(text, quantities) + _part_ratios(text)
     sizes = list(_NOMINAL_SIZE.finditer(masked))
     quantities += [_nominal_size(m) for m in sizes]
     spans += [m.span() for m in sizes]
@@ -836,7 +900,7 @@ def read_facts(text: str) -> Facts:
     masked = _mask(masked, [m.span() for m in _COUNT.finditer(masked)], "|")
     masked = _mask(masked, spans, "|")
     masked = _mask(masked, code_spans(masked), "|")
-    chemicals = _chemicals(masked)
+    chemicals = _with_element(text, _chemicals(masked))
     chemicals += _named_tokens(masked, chemicals)
     fibre = any(m.family in _FIBRE_FAMILIES for m in materials) or bool(_FIBRE_WORDS.search(text))
     subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
