@@ -168,10 +168,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 @pytest.mark.parametrize(
     ("question", "how"),
     [
-        ("phosphorous tri-chloride, 250 kg drums", "read as phosphorus trichloride, CAS 7719-12-2"),
-        ("PCl3, 25 kg", "PCl3 read as phosphorus trichloride (formula), CAS 7719-12-2"),
+        ("phosphorous tri-chloride 99 %, 250 kg drums", "read as phosphorus trichloride, CAS 7719-12-2"),
+        ("PCl3 99 %, 25 kg", "PCl3 read as phosphorus trichloride (formula), CAS 7719-12-2"),
         ("thiodiglicol 99 %, 200 L drums", "thiodiglicol read as thiodiglycol (spelling), CAS 111-48-8"),
-        ("Chlorure de thionyl, 200 kg", "CAS 7719-09-7"),
+        ("Chlorure de thionyl 99 %, 200 kg", "CAS 7719-09-7"),
     ],
 )
 def test_listed_chemicals_written_another_way_are_likely_controlled_and_say_how_they_were_read(

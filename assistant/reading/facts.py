@@ -592,21 +592,39 @@ def _chemistry_word(lower: str) -> bool:
     return bool(_CHEM_WORD.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4
 
 
+_CHEM_STEM = re.compile(
+    r"(?i)^[a-z-]*(?:meth|eth|prop|chlor|fluor|brom|iod|phosph|fosf|sulf|sulph|nitr|amin|amid|cyan|hydr|carb|benz|"
+    r"phen|glyc|glic|acet|arsen|thi)[a-z-]*$"
+)
+
+
+def _misspelt_part(lower: str) -> bool:
+    """A word with a chemistry stem but no chemical's ending, next to a chemical's name: a misspelt part of it
+    ("trichlorde" in "phosphorus trichlorde"), which must stay in the name so that the rest ("phosphorus") is
+    not read as another chemical.
+
+    >>> _misspelt_part("trichlorde"), _misspelt_part("drums")
+    (True, False)
+    """
+    return bool(_CHEM_STEM.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4 and not is_goods_noun(lower)
+
+
 def _chemicals(text: str) -> list[str]:
     """Chemical names as written: runs of chemistry words ("triethyl phosphite", "sodium fluoride",
     "acide nitrique"); a word alone must look like a chemical, a link word ("acid", "de") only joins, and an
     element's name starts a run before a chemistry word ("boron carbide", "tungsten hexafluoride").
 
-    >>> _chemicals("boron carbide enriched in B-10; tungsten rods")
-    ['boron carbide']
+    >>> _chemicals("boron carbide enriched in B-10; tungsten rods"), _chemicals("thiodiglycol, hydraulic grade")
+    (['boron carbide'], ['thiodiglycol'])
     """
     names = [m[0] for m in _ACID.finditer(text)]
     run: list[str] = []
-    found = [*_WORD.findall(text), ""]
+    # A name never runs over a comma, a semicolon or a bracket ("thiodiglycol, hydraulic grade").
+    found = [w for clause in re.split(r"[;:()]|,\s", text) for w in [*_WORD.findall(clause), ""]]
     for word, after in zip(found, [*found[1:], ""]):
         lower = word.lower()
         chemical = _chemistry_word(lower) or bool(element_symbol(lower) and _chemistry_word(after.lower()))
-        if chemical or (run and lower in _CHEM_LINKS):
+        if chemical or (run and (lower in _CHEM_LINKS or _misspelt_part(lower))):
             run.append(word)
             continue
         while run and run[-1].lower() in _CHEM_LINKS - {"oxide", "trioxide", "dioxide"}:
