@@ -218,3 +218,10 @@ def test_boron_carbide_enriched_in_boron_10_is_1c225_and_natural_lithium_is_not_
     assert enriched.candidates[0].entry == "1C225"
     natural = assistant.extract("lithium carbonate, Li-6 7.5 %, 25 kg")
     assert all(c.entry != "1C233" or c.status != "applies" for c in natural.candidates)
+
+
+def test_a_follow_up_keeps_how_the_chemical_was_identified(assistant: Assistant) -> None:
+    first = assistant.extract("PCl3, 25 kg")
+    second = assistant.extract("purity 99 %", history=[first.query])
+    assert second.decision == "likely-controlled", second.markdown
+    assert "PCl3 read as phosphorus trichloride (formula), CAS 7719-12-2" in second.read_as
