@@ -23,7 +23,7 @@ from assistant.core.types import Answer, ChangeReport, ItemCriteria, ItemLink, P
 from assistant.decision.decide import decide
 from assistant.decision.evaluate import describe
 from assistant.decision.sameitem import group_by_item
-from assistant.reading.question import read_question, understood
+from assistant.reading.question import identified, read_question, searched, understood
 from assistant.search.retrieve import Scope, search
 from assistant.storage.embeddings import load_model
 from assistant.storage.index import LiveIndex
@@ -143,8 +143,9 @@ class Assistant:
         fresh = False
         for attempt in range(_RETRIES):
             view = self.index.view(fresh)
+            facts = identified(reading.facts, view.snapshot)
             try:
-                retrieved = search(view, query, scope, language=reading.language)
+                retrieved = search(view, searched(query, facts), scope, language=reading.language)
             except httpx.TransportError as error:
                 raise StoreUnavailable(self.settings.chroma_url) from error
             except (ChromaError, IndexDamaged) as error:
@@ -158,7 +159,7 @@ class Assistant:
                 continue
             if self.index.is_current(view):
                 break
-        decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
+        decided = decide(retrieved, facts, view, k or self.settings.top_k)
         read = understood(reading, view.snapshot)
         falls = decided.falls_to
         if not read and (reading.unread or decided.decision == "no-match"):
@@ -191,11 +192,11 @@ class Assistant:
             took_ms=0.0,
             decision=decided.decision,
             query=query,
-            read_as=render.read_as(reading.facts),
+            read_as=render.read_as(facts),
             understood=read,
             ruled_out=decided.ruled_out,
             falls_to=falls,
-            facts=reading.facts,
+            facts=facts,
             language=answer_language(reading.language, language),
             question_language=reading.language,
             translated=tuple((t.written, t.english) for t in reading.terms),

@@ -14,6 +14,8 @@ from typing import Any
 
 from assistant.core.types import Answer, Candidate, Check, Citation, Decision, FactAsk, Facts, Leaf, Quantity, Ruling
 from assistant.decision.suggest import fact_asks, next_questions
+from assistant.knowledge.agents import agent_text
+from assistant.knowledge.chemistry import identity_text
 from assistant.text.language import NAMES
 from assistant.text.messages import LANGUAGE_NAMES, message
 from assistant.text.params import format_quantity
@@ -120,11 +122,16 @@ def citation_label(c: Citation) -> str:
 
 
 def read_as(facts: Facts) -> str:
-    """How the question was read: the goods, their stated quantities, materials and chemicals."""
+    """How the question was read: the goods, their stated quantities, materials and chemicals, each chemical
+    with how its identity was found ("phosphorous tri-chloride read as phosphorus trichloride, CAS 7719-12-2")."""
     parts = [" ".join([*facts.modifiers, facts.subject]).strip()]
     parts += [format_quantity(q) for q in facts.quantities]
     parts += [m.name for m in facts.materials]
-    parts += [f"CAS {cas}" for cas in facts.cas]
+    named = {i.cas for i in facts.identities}
+    parts += [f"CAS {cas}" for cas in facts.cas if cas not in named]
+    parts += [identity_text(i) for i in facts.identities]
+    parts += [agent_text(a) for a in facts.agents]
+    parts += [f"“{t}” is the goods' title, not the agent" for t in facts.titles]
     parts += [f"{n} {what}" for what, n in facts.counts.items()]
     return ", ".join(p for p in parts if p)
 

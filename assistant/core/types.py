@@ -143,6 +143,29 @@ class Material:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """What a chemical or agent named in a question is, and how that was found.
+
+    `written` is the name as the question gave it ("phosphorous tri-chloride", "PCl3", "MDEA"); `name` the
+    reference's name ("phosphorus trichloride"); `cas` its CAS number, "" when the identity is not known with
+    certainty; `how` the way it was found ("name", "formula", "spelling", "acronym", "CAS", "agent"; "" when
+    not found); `choices` the meanings of an ambiguous acronym ("N-methyldiethanolamine (105-59-9)", ...),
+    which the officer must choose between.
+    """
+
+    written: str
+    name: str = ""
+    cas: str = ""
+    how: str = ""
+    choices: tuple[str, ...] = ()
+
+    @property
+    def certain(self) -> bool:
+        """Known by a CAS number from a reference, so a listed chemical's CAS can rule it in or out."""
+        return bool(self.cas)
+
+
+@dataclass(frozen=True)
 class Facts:
     """What a question states about the goods, read once and used by every candidate's evaluation.
 
@@ -151,7 +174,8 @@ class Facts:
     gives its upper end); `kind` the words before the noun in the goods' own phrase, which say what kind of it
     they are ("diffusion" in "diffusion pump, 160 mm inlet"); `wetted` the materials said to touch the process
     (a lining, or a wetted part's material: "316 stainless ball"); `notes` are problems with the input the answer
-    must mention (contradictions, impossible values, units that fit no property).
+    must mention (contradictions, impossible values, units that fit no property); `identities` what each named
+    chemical is by a reference (see `Identity`), one per name in `chemicals` or acronym read.
     """
 
     text: str
@@ -166,6 +190,21 @@ class Facts:
     concentration_pct: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    identities: tuple[Identity, ...] = ()
+    agents: tuple[Identity, ...] = ()
+    """Biological agents and toxins named, each with the name the lists use (see corpus/agents.yaml)."""
+    titles: tuple[str, ...] = ()
+    """Agents' names used as a title or brand of other goods ("Anthrax" on a record album): not the agent."""
+
+    @property
+    def known_cas(self) -> tuple[str, ...]:
+        """The CAS numbers the question wrote and those its chemicals' names resolved to."""
+        return tuple(dict.fromkeys([*self.cas, *(i.cas for i in self.identities if i.cas)]))
+
+    @property
+    def unresolved(self) -> tuple[Identity, ...]:
+        """Named chemicals whose identity is not certain (an unknown name, an ambiguous acronym)."""
+        return tuple(i for i in self.identities if not i.certain)
 
 
 LeafKind = Literal["threshold", "material", "chemical", "exclusion", "count", "feature"]

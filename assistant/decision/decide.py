@@ -40,6 +40,7 @@ from assistant.decision.kinds import another_kind as another_consumer_kind
 from assistant.decision.kinds import consumer_class, in_context, line_in_context
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.knowledge.acronyms import acronyms_table
+from assistant.knowledge.agents import named_after
 from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
@@ -56,7 +57,7 @@ from assistant.knowledge.subjects import (
     term,
     words,
 )
-from assistant.reading.facts import is_goods_noun
+from assistant.reading.facts import goods_text, is_goods_noun
 from assistant.reading.question import is_english, trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
 from assistant.storage.index import View
@@ -342,7 +343,7 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     codes = [h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == source]
     hit_items = [c for code in codes for c in items if c.code.upper() == code][:CONSIDERED] or items[:1]
     by_code = {c.code: c for c in items}
-    listed = _listed_name(match.hits[:CONSIDERED], facts.text)
+    listed = "" if _titled(facts) else _listed_name(match.hits[:CONSIDERED], goods_text(facts))
     if listed:
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
         # our reading of the goods' noun, says what they are; their criteria still decide.
@@ -422,6 +423,12 @@ def _listed_name(hits: Sequence[Hit], question: str) -> str:
             if " " in name or not is_english(name):
                 return line.strip()
     return ""
+
+
+def _titled(facts: Facts) -> bool:
+    """Goods that carry a listed name as a title or brand (a record album "Anthrax", an "Ebola" T-shirt): the
+    list naming that agent in a line of its own says nothing about them; their kind decides."""
+    return bool(facts.titles) or named_after(" ".join([*facts.modifiers, facts.subject]))
 
 
 def _only_material(name: str) -> bool:
@@ -704,6 +711,8 @@ def rare_name_applies(ev: Evaluation, s: _Scope) -> Evaluation:
     facts, snapshot, source = s.facts, s.snapshot, s.source
     if ev.status != "undetermined" or facts.quantities or facts.materials or facts.cas or facts.chemicals:
         # A chemical's identity is the evaluation's to settle: a near name is another chemical.
+        return ev
+    if _titled(facts):
         return ev
     named = set(words(" ".join([facts.subject, *facts.modifiers]))) - GENERIC - PACKAGING
     rare = {w for w in named if len(w) >= 5 and not is_english(w)}

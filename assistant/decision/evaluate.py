@@ -29,7 +29,9 @@ from assistant.core.types import (
     Verdict,
     leaves,
 )
+from assistant.knowledge.chemistry import fold, identity_text, resolve
 from assistant.knowledge.goods import goods_vocabulary
+from assistant.knowledge.isotopes import enriched_in
 from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, FAMILIES, NUCLEAR_NAMES, element_symbol
 from assistant.knowledge.subjects import (
     FORMS,
@@ -131,7 +133,8 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     """
     run = _Run(facts, code=item.code, judge_subject=judge_subject, item_subject=item.subject)
     fitting = subject_fits(item, facts) if judge_subject else True
-    result = _node(item.tree, run) if item.tree is not None else _Result(None)
+    tree = item.tree if item.tree is not None else implied_tree(item.subject)
+    result = _node(tree, run) if tree is not None else _Result(None)
     if not fitting:
         reason = f"{facts.subject} is not {item.subject or 'what ' + item.code + ' controls'}"
         return Evaluation(item.code, "does not apply", False, reason=reason, checks=tuple(run.checks.values()))
@@ -145,7 +148,7 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     checks = tuple(run.checks.values())
     if holding is not None:
         return Evaluation(item.code, "does not apply", True, holding, f"excluded: {holding.text}", checks=checks)
-    if item.tree is None or result.neutral:
+    if tree is None or result.neutral:
         return Evaluation(
             item.code, "undetermined", True, reason=f"{item.code} states no checkable criteria", checks=checks
         )
@@ -165,6 +168,28 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     missing = tuple(dict.fromkeys(result.missing))
     return Evaluation(
         item.code, "undetermined", True, result.deciding, _reason(result.deciding, None, run), missing, checks
+    )
+
+
+def implied_tree(subject: str) -> Leaf | None:
+    """The figure an item's own words imply but do not print: "Boron enriched in the boron-10 isotope [to
+    greater than its natural isotopic abundance]" is boron-10 abundance above the natural one (from
+    corpus/isotopes.yaml); None for any other item.
+
+    >>> implied_tree("Boron enriched in the boron-10 isotope").bound.value
+    20.4
+    """
+    isotope = enriched_in(subject)
+    if isotope is None:
+        return None
+    natural = isotope.natural_pct
+    return Leaf(
+        kind="threshold",
+        text=f"greater than its natural isotopic abundance ({natural:g} % {isotope.isotope})",
+        property=f"{isotope.isotope} abundance",
+        subject=subject,
+        op=">",
+        bound=Quantity(natural, "percent", f"{natural:g} %"),
     )
 
 
@@ -300,16 +325,26 @@ def _other_material(subject: str, materials: tuple[Material, ...]) -> bool:
     return not any(named & set(words(f"{m.name} {m.family}")) for m in materials)
 
 
-def nearest_listed(name: str, items: Iterable[ItemCriteria]) -> str | None:
-    """The listed chemical name closest to `name` when `name` itself is not listed, else None.
+def stated_chemicals(facts: Facts) -> str:
+    """The chemicals the question names, each with how it was identified ("PCl3 read as phosphorus trichloride
+    (formula), CAS 7719-12-2"), and the CAS numbers it wrote."""
+    named = {i.cas for i in facts.identities}
+    written = [cas for cas in facts.cas if cas not in named]
+    return ", ".join([*written, *(identity_text(i) for i in facts.identities)] or facts.chemicals)
 
-    ("triethyl phosphate" is not listed; the nearest listed name is "triethyl phosphite".)
+
+def nearest_listed(name: str, items: Iterable[ItemCriteria]) -> str | None:
+    """The listed chemical name closest to `name` when `name` is known by its CAS number with certainty and
+    that number is on no list, else None: a name the library cannot resolve is a question, never "not listed".
+
+    ("triethyl phosphate" is CAS 78-40-0, not listed; the nearest listed name is "triethyl phosphite".)
     """
-    wanted = _chemical_name(name)
-    names = {_chemical_name(n): n for item in items for leaf in leaves(item.tree) for n in leaf.names}
-    if not wanted or wanted in names:
+    identity = resolve(name)
+    listed = [leaf for item in items for leaf in leaves(item.tree) if leaf.kind == "chemical"]
+    if not identity.certain or any(identity.cas in leaf.cas for leaf in listed):
         return None
-    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.75)
+    names = {fold(n): n for leaf in listed for n in leaf.names}
+    close = difflib.get_close_matches(fold(name), list(names), n=1, cutoff=0.75)
     return names[close[0]] if close else None
 
 
@@ -351,22 +386,6 @@ def _composition_fits(limits: list[re.Match[str]], composition: dict[str, float]
         if not (have >= bound if limit["op"] == ">=" else have > bound):
             return False
     return True
-
-
-def _chemical_name(name: str) -> str:
-    """A chemical name folded over spelling, never over chemistry: ph/f, y/i, ae/e, sulph/sulf, doubled letters
-    and "-ous"/"-us" fold ("thiodyglycol" = "thiodiglycol", "phosphorous" = "phosphorus"), while suffixes
-    that name another compound stay apart ("triethyl phosphate" is not "triethyl phosphite").
-
-    >>> _chemical_name("Thiodyglycol") == _chemical_name("thiodiglycol")
-    True
-    >>> _chemical_name("triethyl phosphate") == _chemical_name("triethyl phosphite")
-    False
-    """
-    text = " ".join(name.lower().replace("β", "beta").replace("-", " ").replace(",", " ").split())
-    for old, new in (("ph", "f"), ("y", "i"), ("ae", "e"), ("oe", "e"), ("ous ", "us "), ("sulf", "sulf")):
-        text = (text + " ").replace(old, new).strip()
-    return re.sub(r"([a-z])\1", r"\1", text)
 
 
 # --- the tree ---------------------------------------------------------------------------------------
@@ -487,7 +506,7 @@ def _leaf(leaf: Leaf, run: _Run) -> _Result:
     elif leaf.kind == "chemical":
         value = _chemical(leaf, run.facts)
         if value is not None:
-            _note_check(run, leaf, "chemical", ", ".join((*run.facts.cas, *run.facts.chemicals)), value)
+            _note_check(run, leaf, "chemical", stated_chemicals(run.facts), value)
     elif leaf.kind == "feature":
         value, said = feature_stated(leaf, run.facts.text)
         if value is None and not leaf.contrary:
@@ -1121,19 +1140,28 @@ def goods_metals(facts: Facts) -> set[str]:
 
 
 def _chemical(leaf: Leaf, facts: Facts) -> Value:
-    if set(facts.cas) & set(leaf.cas):
+    """Whether the goods are the listed chemical: by CAS number first (written, or resolved from a name,
+    formula or acronym by the chemical library), then by the listed name itself. Not the listed chemical only
+    when every named chemical is known by its CAS number; an unresolved name or an ambiguous acronym is a
+    question ("Which chemical exactly? Its CAS number?"), never a reason to clear."""
+    known = set(facts.known_cas)
+    if known & set(leaf.cas):
         return True
     listed_metals = {element_symbol(w) for n in leaf.names for w in re.findall(r"[A-Za-z]+", n)} - {"", "C", "B"}
     metals = goods_metals(facts)
     if listed_metals and metals and not listed_metals & metals and not facts.cas:
         # "Spherical aluminum powder" is not listed for nickel powder, whatever its particle size.
         return False
-    listed = {_chemical_name(n) for n in leaf.names}
-    if any(_chemical_name(n) in listed for n in facts.chemicals):
+    listed = {fold(n) for n in leaf.names}
+    if any(fold(n) in listed for n in facts.chemicals):
         return True
-    asked = f" {_chemical_name(facts.text)} "
+    asked = f" {fold(facts.text)} "
     if any(len(name) >= 6 and f" {name} " in asked for name in listed):
         return True
+    if any(set(leaf.cas) & {c.rsplit("(", 1)[-1].rstrip(")") for c in i.choices} for i in facts.identities):
+        return None  # an acronym one of whose meanings is this chemical
+    if facts.unresolved:
+        return None
     return False if facts.cas or facts.chemicals else None
 
 
@@ -1250,7 +1278,7 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
     if leaf.kind == "chemical":
         facts = run.facts
         stated = (
-            ", ".join((*facts.cas, *facts.chemicals))
+            stated_chemicals(facts)
             or " ".join([*(ELEMENTS[m] for m in sorted(goods_metals(facts))), facts.subject]).strip()
         )
         if value is None:

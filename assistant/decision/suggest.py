@@ -46,7 +46,7 @@ def fact_ask(entry: str, leaf: Leaf) -> FactAsk:
     if leaf.kind == "material":
         return FactAsk(entry, "Wetted material?", ", ".join(leaf.materials), WETTED, material_options(leaf.materials))
     if leaf.kind == "chemical":
-        return FactAsk(entry, "Which chemical (name or CAS number)?", leaf.text, "")
+        return FactAsk(entry, "Which chemical exactly? Its CAS number?", leaf.text, "")
     if leaf.kind == "feature":
         # Either answer is a phrase the feature's own words decide: "three-phase" or "single-phase".
         options = tuple(o for o in (leaf.names[:1] + leaf.contrary[:1]) if o)

@@ -13,10 +13,14 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 
 from assistant.core.codes import CAS_RE, code_spans, find_cas
-from assistant.core.types import Facts, Material, Quantity
+from assistant.core.types import Facts, Identity, Material, Quantity
+from assistant.knowledge.agents import find_agents, named_after
+from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, match_listed, resolve
 from assistant.knowledge.goods import foreign_goods, goods_vocabulary
+from assistant.knowledge.isotopes import enrichments
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.subjects import singular
 from assistant.text.glossary import load_glossary
@@ -130,7 +134,7 @@ _CAS = CAS_RE  # the one CAS pattern (core/codes.py)
 _CHEM_WORD = re.compile(
     r"(?i)^(?:[\d,'NOS]+-)?[a-z-]*(?:meth|eth|prop|but|pent|hex|chlor|fluor|brom|iod|phosph|sulf|sulph|nitr|amin|amid|"
     r"cyan|hydr|ox|carb|benz|phen|tolu|xyl|glyc|acet|form|ammon|arsen|thi|cyclo|pyr|mercur|sod|potass|calc|lith|"
-    r"magnes|bar|alum)[a-zé-]*(?:ide|ate|ite|ane|ene|yne|ol|one|yl|ium|ine|ure|ile|ogen|orus|ur)$"
+    r"magnes|bar|alum)[a-zé-]*(?:ide|ate|ite|ane|ene|yne|ol|one|yl|ium|ine|ure|ile|ogen|orus|orous|ur)$"
 )
 _NOT_CHEMICAL = frozenset(
     {
@@ -485,15 +489,57 @@ _AXIS_LETTERS = re.compile(
 rotary (ISO 841)."""
 
 
+def _with_element(text: str, names: list[str]) -> list[str]:
+    """Names with the element written before them that the materials reader took ("tungsten" in "tungsten
+    carbide inserts" is also a material): "carbide" alone names a class of compounds, not a chemical.
+
+    >>> _with_element("tungsten carbide inserts", ["carbide"])
+    ['tungsten carbide']
+    """
+    out = []
+    for name in names:
+        m = re.search(rf"(?i)\b([a-z]+)\s+{re.escape(name)}\b", text)
+        out.append(f"{m[1]} {name}" if m and element_symbol(m[1]) and len(m[1]) > 2 else name)
+    return out
+
+
+def _chemistry_word(lower: str) -> bool:
+    return bool(_CHEM_WORD.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4
+
+
+_CHEM_STEM = re.compile(
+    r"(?i)^[a-z-]*(?:meth|eth|prop|chlor|fluor|brom|iod|phosph|fosf|sulf|sulph|nitr|amin|amid|cyan|hydr|carb|benz|"
+    r"phen|glyc|glic|acet|arsen|thi)[a-z-]*$"
+)
+
+
+def _misspelt_part(lower: str) -> bool:
+    """A word with a chemistry stem but no chemical's ending, next to a chemical's name: a misspelt part of it
+    ("trichlorde" in "phosphorus trichlorde"), which must stay in the name so that the rest ("phosphorus") is
+    not read as another chemical.
+
+    >>> _misspelt_part("trichlorde"), _misspelt_part("drums")
+    (True, False)
+    """
+    return bool(_CHEM_STEM.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4 and not is_goods_noun(lower)
+
+
 def _chemicals(text: str) -> list[str]:
     """Chemical names as written: runs of chemistry words ("triethyl phosphite", "sodium fluoride",
-    "acide nitrique"); a word alone must look like a chemical, a link word ("acid", "de") only joins."""
+    "acide nitrique"); a word alone must look like a chemical, a link word ("acid", "de") only joins, and an
+    element's name starts a run before a chemistry word ("boron carbide", "tungsten hexafluoride").
+
+    >>> _chemicals("boron carbide enriched in B-10; tungsten rods"), _chemicals("thiodiglycol, hydraulic grade")
+    (['boron carbide'], ['thiodiglycol'])
+    """
     names = [m[0] for m in _ACID.finditer(text)]
     run: list[str] = []
-    for word in [*_WORD.findall(text), ""]:
+    # A name never runs over a comma, a semicolon or a bracket ("thiodiglycol, hydraulic grade").
+    found = [w for clause in re.split(r"[;:()]|,\s", text) for w in [*_WORD.findall(clause), ""]]
+    for word, after in zip(found, [*found[1:], ""]):
         lower = word.lower()
-        chemical = bool(_CHEM_WORD.match(lower)) and lower not in _NOT_CHEMICAL and len(lower) > 4
-        if chemical or (run and lower in _CHEM_LINKS):
+        chemical = _chemistry_word(lower) or bool(element_symbol(lower) and _chemistry_word(after.lower()))
+        if chemical or (run and (lower in _CHEM_LINKS or _misspelt_part(lower))):
             run.append(word)
             continue
         while run and run[-1].lower() in _CHEM_LINKS - {"oxide", "trioxide", "dioxide"}:
@@ -506,6 +552,116 @@ def _chemicals(text: str) -> list[str]:
     return names
 
 
+_CHEMICAL_CONTEXT = re.compile(
+    r"(?i)\b(?:concentration|purity|assay|solution|w/w|wt|titre|pure|anhydrous|reagent|grade|acids?|chemicals?|"
+    r"drums?|IBCs?|totes?|carboys?|cylinders?|bottles?|CAS)\b|%"
+)
+"""Words that say a question is about a chemical, so capitals read as a formula or an acronym ("HF, 49 %",
+"MDEA, 200 L drums"), not as a frequency band or a turbomolecular pump ("TMP 700 l/s")."""
+_TOKEN = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9()]*(?![\w-])")
+
+
+def _named_tokens(text: str, chemicals: list[str]) -> list[str]:
+    """Formulas the chemical library knows ("PCl3", "SOCl2"; "HF" in a chemical context: a formula no chemical
+    has is a model code) and acronyms of the acronym table ("MDEA") that stand in the question outside its
+    chemical names.
+
+    >>> _named_tokens("PCl3, 250 kg drums; MDEA; TMP pump 700 l/s", [])
+    ['PCl3', 'MDEA', 'TMP']
+    >>> _named_tokens("HF amplifier 30 MHz", [])
+    []
+    """
+    context = bool(chemicals) or bool(_CHEMICAL_CONTEXT.search(text))
+    inside = " ".join(chemicals)
+    return list(
+        dict.fromkeys(
+            t
+            for t in _TOKEN.findall(text)
+            if t not in inside
+            and ((context and is_acronym(t)) or (is_formula(t, context) and resolve(t, context).certain))
+        )
+    )
+
+
+def identify(chemicals: Iterable[str]) -> tuple[Identity, ...]:
+    """What each named chemical is, by the chemical library (see `assistant.knowledge.chemistry`)."""
+    return tuple(resolve(name) for name in chemicals)
+
+
+def _agents(text: str, goods: str) -> tuple[tuple[Identity, ...], tuple[str, ...]]:
+    """The agents and toxins the question names, or, when the goods' own words (`goods`: their noun and the
+    words before it) say they are a record, a T-shirt or a book, the names they carry as a title
+    (`assistant.knowledge.agents.named_after`)."""
+    found = [identity for identity, _ in find_agents(text)]
+    if found and named_after(goods):
+        return (), tuple(dict.fromkeys(i.written for i in found))
+    return tuple(found), ()
+
+
+def _isotope_quantities(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """The quantities with each stated isotope abundance read as one ("96 atom% B-10" -> boron-10 abundance
+    96 %), in place of the bare percentage the unit reader saw in it.
+
+    >>> [(q.value, q.property) for q in _isotope_quantities("LiF, 95 % Li-6", [Quantity(95.0, "percent", "95 %")])]
+    [(95.0, 'lithium-6 abundance')]
+    """
+    found = enrichments(text)
+    if not found:
+        return quantities
+    kept = [q for q in quantities if not (q.unit == "percent" and any(q.text in e.text for e in found))]
+    return kept + [Quantity(e.pct, "percent", e.text, f"{e.isotope.isotope} abundance") for e in found]
+
+
+_PARTS = re.compile(
+    r"(?i)(?<![\w.,])(?P<a>\d+(?:[.,]\d+)?)\s*parts?\s+(?:of\s+)?(?P<what>[a-z]+\s+)?(?:per|to|in)\s+"
+    r"(?P<b>\d[\d\s,.]*\d|\d)\s*(?:parts?)?(?:\s+(?:of\s+)?(?P<base>[a-z]+))?"
+)
+
+
+def _part_ratios(text: str) -> list[Quantity]:
+    """An impurity written as a ratio ("less than 1 part hafnium to 500 parts zirconium", "Hf 1 part per 1000")
+    as a content in percent of the element named before it or inside it.
+
+    >>> [(q.value, q.property) for q in _part_ratios("zirconium tube, hafnium 1 part per 1000 parts zirconium")]
+    [(0.1, 'hafnium content')]
+    """
+    found = []
+    for m in _PARTS.finditer(text):
+        before = _WORD.findall(text[max(0, m.start() - 20) : m.start()])
+        named = [w for w in [*(m["what"] or "").split(), *before[::-1]] if element_symbol(w)]
+        if not named:
+            continue
+        pct = read_number(m["a"]) / read_number(m["b"].strip()) * 100
+        found.append(Quantity(pct, "percent", m[0].strip(), f"{ELEMENTS[element_symbol(named[0])]} content"))
+    return found
+
+
+def goods_text(facts: Facts) -> str:
+    """The question as the goods' names: without names used as a title, with each agent's listed name.
+
+    >>> goods_text(Facts("RCA60 vial", agents=(Identity("RCA60", "Ricin", how="laboratory name"),)))
+    'RCA60 vial Ricin'
+    >>> goods_text(Facts("Anthrax vinyl record", titles=("Anthrax",)))
+    'vinyl record'
+    """
+    text = facts.text
+    for title in facts.titles:
+        text = re.sub(rf"(?i)(?<![\w-]){re.escape(title)}(?![\w-])", " ", text)
+    names = [a.name for a in facts.agents if a.name.lower() not in text.lower()]
+    return " ".join([*text.split(), *names])
+
+
+def with_listed(facts: Facts, listed: ListedNames) -> Facts:
+    """The facts with every name the library could not resolve matched against the listed chemicals' names
+    and their synonyms (a misspelling of one: "thiodiglicol"); a name still unresolved stays so."""
+    if not any(not i.certain and not i.choices for i in facts.identities):
+        return facts
+    identities = tuple(
+        i if i.certain or i.choices else (match_listed(i.written, listed) if i.written else i) for i in facts.identities
+    )
+    return replace(facts, identities=identities)
+
+
 def _concentration(text: str, quantities: list[Quantity], has_chemical: bool) -> float | None:
     """The first percentage that reads as a concentration: next to a chemical or a purity word, and not
     an alloy's element content ("30 % Ni")."""
@@ -513,7 +669,7 @@ def _concentration(text: str, quantities: list[Quantity], has_chemical: bool) ->
     for q in quantities:
         start = text.find(q.text, cursor)
         cursor = start + len(q.text)
-        if q.unit != "percent" or q.property.endswith(" content") or _ELEMENT_AFTER.match(text, cursor):
+        if q.unit != "percent" or q.property.endswith((" content", " abundance")) or _ELEMENT_AFTER.match(text, cursor):
             continue
         if has_chemical or _CONCENTRATION_WORDS.search(text[max(0, start - 30) : cursor + 20]):
             return q.value
@@ -701,6 +857,7 @@ def read_facts(text: str) -> Facts:
     cas = find_cas(text)
     masked = _mask(masked, [m.span() for m in _CAS.finditer(masked)])
     quantities, spans, unit_notes = _capabilities(text, masked)
+    quantities = _isotope_quantities(text, quantities) + _part_ratios(text)
     sizes = list(_NOMINAL_SIZE.finditer(masked))
     quantities += [_nominal_size(m) for m in sizes]
     spans += [m.span() for m in sizes]
@@ -708,16 +865,19 @@ def read_facts(text: str) -> Facts:
     masked = _mask(masked, [m.span() for m in _COUNT.finditer(masked)], "|")
     masked = _mask(masked, spans, "|")
     masked = _mask(masked, code_spans(masked), "|")
-    chemicals = _chemicals(masked)
+    chemicals = _with_element(text, _chemicals(masked))
+    chemicals += _named_tokens(masked, chemicals)
     fibre = any(m.family in _FIBRE_FAMILIES for m in materials) or bool(_FIBRE_WORDS.search(text))
     subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
     chemical_words = {w.lower() for name in chemicals for w in _WORD.findall(name)}
+    modifiers = tuple(w for w in _modifiers(masked, subject) if w not in chemical_words)
+    agents, titles = _agents(text, " ".join([*modifiers, subject]))
     notes += unit_notes + [n for n in map(_impossible, quantities) if n] + _unread_units(text, spans)
     derived = _fibre_quantities(text, quantities, materials) + _full_scale_accuracy(text, quantities, spans)
     return Facts(
         text=text,
         subject=subject,
-        modifiers=tuple(w for w in _modifiers(masked, subject) if w not in chemical_words),
+        modifiers=modifiers,
         kind=_kind(masked, _is_french(text)) if subject and not chemicals else (),
         quantities=tuple(quantities + derived),
         materials=tuple(materials),
@@ -727,4 +887,7 @@ def read_facts(text: str) -> Facts:
         concentration_pct=_concentration(text, quantities, bool(chemicals or cas)),
         counts=counts,
         notes=tuple(dict.fromkeys(notes)),
+        identities=identify(chemicals),
+        agents=agents,
+        titles=titles,
     )

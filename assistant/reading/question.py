@@ -19,7 +19,7 @@ from assistant.core.errors import QuestionError
 from assistant.core.types import Facts
 from assistant.knowledge.acronyms import expand
 from assistant.knowledge.subjects import GENERIC
-from assistant.reading.facts import read_facts
+from assistant.reading.facts import goods_text, read_facts, with_listed
 from assistant.storage.embeddings import model_path
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
@@ -78,6 +78,9 @@ def _merge(before: Facts, now: Facts, query: str) -> Facts:
         wetted=now.wetted if now.materials else before.wetted,
         cas=now.cas or before.cas,
         chemicals=now.chemicals or before.chemicals,
+        identities=now.identities if now.chemicals else before.identities,
+        agents=now.agents or before.agents,
+        titles=now.titles or before.titles,
         concentration_pct=now.concentration_pct if now.concentration_pct is not None else before.concentration_pct,
         counts=before.counts | now.counts,
         notes=now.notes,
@@ -130,6 +133,34 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
         return Reading(text, english, facts, False, **lang)
     query = f"{previous} {english}"
     return Reading(text, query, _merge(before, facts, query), True, **lang)
+
+
+def identified(facts: Facts, snapshot: Snapshot) -> Facts:
+    """The facts with the chemical names the library could not resolve read against the listed chemicals of
+    the live index (misspellings: "thiodiglicol"); the index is only looked at when a name is unresolved."""
+    if not any(not i.certain and not i.choices for i in facts.identities):
+        return facts
+    return with_listed(facts, snapshot.listed_chemicals)
+
+
+def searched(query: str, facts: Facts) -> str:
+    """The text searched: the question with the reference name and CAS number of each chemical it names, and
+    every meaning of an ambiguous acronym, so that the entries listing them are found whatever the spelling
+    ("PCl3" finds "Phosphorus trichloride (7719-12-2)"); an agent by the name the lists use, and never by a
+    name the goods carry as a title ("Anthrax" on a record album).
+
+    >>> from assistant.core.types import Identity
+    >>> searched("PCl3, 250 kg", Facts("PCl3", identities=(Identity("PCl3", "phosphorus trichloride", "7719-12-2"),)))
+    'PCl3, 250 kg phosphorus trichloride 7719-12-2'
+    """
+    parts = [
+        part.rstrip(")")
+        for i in facts.identities
+        for part in ([i.name, i.cas] if i.certain else [c for choice in i.choices for c in choice.rsplit(" (", 1)])
+    ]
+    if facts.titles or facts.agents:
+        query = goods_text(replace(facts, text=query))
+    return " ".join([query, *dict.fromkeys(p for p in parts if p and p.lower() not in query.lower())])
 
 
 def trade_names(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:

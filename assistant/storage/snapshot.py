@@ -33,7 +33,18 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
 from assistant.core.codes import CAS_NUMBER, lineage, top_level
 from assistant.core.errors import IndexDamaged
-from assistant.core.types import Hit, ItemCriteria, ItemLink, Leaf, Node, Passage, Quantity, SourceDocument
+from assistant.core.types import (
+    Hit,
+    ItemCriteria,
+    ItemLink,
+    Leaf,
+    Node,
+    Passage,
+    Quantity,
+    SourceDocument,
+    leaves,
+)
+from assistant.knowledge.chemistry import ListedNames, listed_names
 from assistant.knowledge.subjects import noun_terms, qualified_nouns
 from assistant.text.language import detect
 
@@ -230,6 +241,17 @@ class Snapshot:
         furnaces"), see `assistant.knowledge.subjects.qualified_nouns`."""
         lines = {line for p in self.passages if p.kind == "control-list" for line in p.text.splitlines()}
         return frozenset(pair for line in lines for pair in qualified_nouns(line))
+
+    @cached_property
+    def listed_chemicals(self) -> ListedNames:
+        """Every chemical the lists name by CAS number, with their names and the chemical library's synonyms of
+        them: what a misspelt chemical name is matched against (see `assistant.knowledge.chemistry`)."""
+        names: dict[str, list[str]] = defaultdict(list)
+        for item in self.all_criteria:
+            for leaf in leaves(item.tree):
+                for cas in leaf.cas if leaf.kind == "chemical" else ():
+                    names[cas] += [n for n in leaf.names if n not in names[cas]]
+        return listed_names(names)
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

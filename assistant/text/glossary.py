@@ -8,7 +8,7 @@ own script that the glossary does not know are kept aside (`Translated.unread`):
 was understood, and the answer names them, so nothing the officer wrote is silently dropped.
 
 Matching: case-insensitive and whole-word; French and Spanish accents optional and plural -s/-es/-x
-accepted; Russian words on their stem with any case ending; Arabic words with or without the article and a
+accepted, and a French chemical radical's final "e" ("thionyle"); Russian words on their stem with any case ending; Arabic words with or without the article and a
 clinging preposition, alef/hamza, ta marbuta and alef maqsura spellings folded; Chinese as written. A unit is
 read only right after a number, and a unit of one or two letters only in its own case ("В" is volts, "в" a
 preposition).
@@ -166,6 +166,14 @@ def latin_words(language: str) -> frozenset[str]:
 
 
 def _word_pattern(word: str, language: str, kind: str) -> str:
+    """One word of a form as a pattern; a French radical's final "e" is optional in a chemical's name, since
+    trade documents often write the English ending ("chlorure de thionyl" for "chlorure de thionyle").
+
+    >>> bool(re.fullmatch(_word_pattern("thionyle", "fr", "chemical"), "thionyl"))
+    True
+    """
+    if language == "fr" and kind == "chemical" and word.endswith("yle"):
+        return re.escape(word[:-1]) + "(?:e|es)?"
     if language in ("fr", "es") and kind != "unit" and word[-1:].isalpha():
         return re.escape(word) + "(?:s|es|x)?"
     if language == "ru" and kind != "unit" and len(word) >= 4 and word.isalpha():

@@ -1,0 +1,227 @@
+"""Identity from real references: chemicals by CAS through the `chemicals` library (names, misspellings,
+formulas, solutions, acronyms), biological agents and toxins by the agents table, isotopes by their stated
+enrichment; the listed names and CAS numbers come from the real eCFR text, answers from a real excerpt."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.ask import Assistant
+from assistant.core.errors import IngestError
+from assistant.core.types import Facts, Identity, Leaf
+from assistant.decision.evaluate import _chemical
+from assistant.knowledge.agents import find_agents, load_agents
+from assistant.knowledge.chemistry import acronyms, listed_names, load_acronyms, match_listed, resolve
+from assistant.knowledge.isotopes import load_isotopes
+from assistant.reading.facts import read_facts
+from assistant.reading.question import read_question
+from ingest.criteria import chemical_leaf
+from tests.conftest import ccl_excerpt, excerpt_home
+
+
+def _listed_1c350() -> list[Leaf]:
+    """The chemical leaves of the real eCFR 1C350, as ingest reads them."""
+    text = ccl_excerpt(("1C350",))
+    lines = [html.unescape(re.sub(r"<[^>]+>", "", line)).strip() for line in re.split(r"</P>|\n", text)]
+    return [leaf for leaf in map(chemical_leaf, lines) if leaf is not None]
+
+
+@pytest.fixture(scope="module")
+def listed() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for leaf in _listed_1c350():
+        for cas in leaf.cas:
+            found.setdefault(cas, []).extend(leaf.names)
+    return found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("written", "cas"),
+    [
+        ("phosphorous tri-chloride", "7719-12-2"),
+        ("PCl3", "7719-12-2"),
+        ("POCl3", "10025-87-3"),
+        ("SOCl2", "7719-09-7"),
+        ("hydrofluoric acid", "7664-39-3"),
+        ("sodium sulphide", "1313-82-2"),
+    ],
+)
+def test_misspelt_formula_and_solution_names_of_listed_chemicals_resolve_to_their_listed_cas(
+    written: str, cas: str, listed: dict[str, list[str]]
+) -> None:
+    identity = resolve(written)
+    assert identity.cas == cas
+    assert cas in listed, f"{cas} should be a CAS number of the real 1C350"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("written", ["thiodiglicol", "thiodyglycol", "thiodiglcol"])
+def test_a_misspelling_the_library_does_not_know_is_read_as_the_listed_chemical(
+    written: str, listed: dict[str, list[str]]
+) -> None:
+    assert not resolve(written).certain
+    identity = match_listed(written, listed_names(listed))
+    assert (identity.cas, identity.how) == ("111-48-8", "spelling")
+
+
+@pytest.mark.unit
+def test_a_near_chemical_is_another_chemical_and_not_listed(listed: dict[str, list[str]]) -> None:
+    phosphate = resolve("triethyl phosphate")
+    assert phosphate.cas == "78-40-0" and phosphate.cas not in listed
+    assert resolve("triethyl phosphite").cas == "122-52-1" and "122-52-1" in listed
+    # Nor does the spelling rule fold one into the other.
+    names = listed_names(listed)
+    assert match_listed("triethyl phosphate", names).cas == ""
+    assert match_listed("trimethyl phosfate", names).cas == ""  # trimethyl phosphite (121-45-9) is listed
+
+
+@pytest.mark.unit
+def test_an_ambiguous_acronym_is_a_question_with_its_meanings() -> None:
+    facts = read_facts("MDEA, 200 L drums")
+    (identity,) = facts.identities
+    assert identity.written == "MDEA" and not identity.certain
+    assert any("105-59-9" in c for c in identity.choices) and len(identity.choices) > 1
+    # Capitals that are no chemical where nothing speaks of one: a turbomolecular pump, a frequency band.
+    assert read_facts("TMP turbomolecular pump 700 l/s").identities == ()
+    assert read_facts("HF amplifier 30 MHz").identities == ()
+
+
+@pytest.mark.unit
+def test_an_unresolved_name_never_rules_a_listed_chemical_out() -> None:
+    leaf = next(leaf for leaf in _listed_1c350() if "7719-12-2" in leaf.cas)
+    unresolved = Facts("phosphorus trichlorde", chemicals=("phosphorus trichlorde",), identities=(Identity("x"),))
+    assert _chemical(leaf, unresolved) is None
+    ambiguous = read_facts("TMP, 99 %, 200 L drums")
+    assert _chemical(next(lf for lf in _listed_1c350() if "121-45-9" in lf.cas), ambiguous) is None
+    # Known by CAS and not this chemical: ruled out with certainty.
+    assert _chemical(leaf, read_facts("triethyl phosphate 99 %")) is False
+
+
+@pytest.mark.unit
+def test_every_acronym_meaning_is_the_chemical_library_s() -> None:
+    for row in acronyms().values():
+        for meaning in row.meanings:
+            assert resolve(meaning.cas).cas == meaning.cas, f"{row.acronym}: {meaning}"
+
+
+@pytest.mark.unit
+def test_tables_name_the_file_and_the_row_of_a_bad_row(tmp_path: Path) -> None:
+    bad = tmp_path / "chemicals.yaml"
+    bad.write_text("- {acronym: TEA, meanings: [{name: x, cas: 102-71-5}], source: s}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"chemicals\.yaml: row 1 \(TEA\).*check digit"):
+        load_acronyms(bad)
+    agents = tmp_path / "agents.yaml"
+    agents.write_text(
+        "named_after: {nouns: [album], source: s}\ncontext: {words: [vial], source: s}\nagents:\n"
+        "  - {name: Ricin, kind: toxin, entries: {US CCL: 1C351.d.15}, synonyms: [], old_names: [],"
+        " laboratory: [RCA60], source: s}\n"
+        "  - {name: Abrin, kind: poison, entries: {US CCL: 1C351.d.1}, synonyms: [], old_names: [],"
+        " laboratory: [], source: s}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IngestError, match=r"agents\.yaml: agents row 2 \(Abrin\): kind 'poison'"):
+        load_agents(agents)
+    isotopes = tmp_path / "isotopes.yaml"
+    isotopes.write_text("- {isotope: boron-10, symbol: B, mass: 11, natural_pct: 20, source: s}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"isotopes\.yaml: row 1 \(boron-10\): mass"):
+        load_isotopes(isotopes)
+
+
+@pytest.mark.unit
+def test_agents_are_read_by_old_strain_and_laboratory_names_and_titles_are_not_agents() -> None:
+    assert [(i.name, i.how) for i, _ in find_agents("Pasteurella tularensis, lyophilised culture")] == [
+        ("Francisella tularensis", "old name")
+    ]
+    assert [i.name for i, _ in find_agents("RCA60, 1 mg vial")] == ["Ricin"]
+    assert find_agents("RCA60 cable") == []  # a short laboratory name only beside a word of biology
+    album = read_question("Anthrax - Among the Living, vinyl record album").facts  # anthrax: a glossary alias
+    assert album.agents == () and album.titles == ("Bacillus anthracis",)
+
+
+@pytest.mark.unit
+def test_enrichment_and_impurity_ratios_are_read_as_facts() -> None:
+    boron = read_facts("boron carbide enriched 96 atom% B-10, 5 kg")
+    assert [(q.value, q.property) for q in boron.quantities if q.unit == "percent"] == [(96.0, "boron-10 abundance")]
+    assert boron.concentration_pct is None
+    lithium = read_facts("lithium fluoride enriched to 95 % lithium-6")
+    assert [q.property for q in lithium.quantities] == ["lithium-6 abundance"]
+    hafnium = read_facts("zirconium tube, hafnium less than 1 part per 500 parts zirconium")
+    assert [(round(q.value, 3), q.property) for q in hafnium.quantities] == [(0.2, "hafnium content")]
+
+
+# --- answers on a real eCFR excerpt, with the real model ----------------------------------------------------
+
+CODES = ("1C225", "1C233", "1C350", "1C351", "1C354", "2B350")
+CLEARED = ("not-controlled-as-described", "no-match")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return Assistant(excerpt_home(tmp_path_factory.mktemp("identity") / "home", CODES))
+
+
+@pytest.mark.parametrize(
+    ("question", "how"),
+    [
+        ("phosphorous tri-chloride 99 %, 250 kg drums", "read as phosphorus trichloride, CAS 7719-12-2"),
+        ("PCl3 99 %, 25 kg", "PCl3 read as phosphorus trichloride (formula), CAS 7719-12-2"),
+        ("thiodiglicol 99 %, 200 L drums", "thiodiglicol read as thiodiglycol (spelling), CAS 111-48-8"),
+        ("Chlorure de thionyl 99 %, 200 kg", "CAS 7719-09-7"),
+    ],
+)
+def test_listed_chemicals_written_another_way_are_likely_controlled_and_say_how_they_were_read(
+    assistant: Assistant, question: str, how: str
+) -> None:
+    answer = assistant.extract(question)
+    assert answer.decision == "likely-controlled", answer.markdown
+    assert answer.candidates[0].entry == "1C350"
+    assert how in answer.read_as
+
+
+def test_hydrofluoric_acid_49_percent_is_hydrogen_fluoride_of_1c350(assistant: Assistant) -> None:
+    answer = assistant.extract("hydrofluoric acid 49 %, 25 L carboys")
+    assert answer.decision not in CLEARED, answer.markdown
+    assert answer.candidates[0].entry == "1C350"
+    assert "CAS 7664-39-3" in answer.read_as
+
+
+def test_a_near_chemical_is_cleared_and_an_unresolved_name_never_is(assistant: Assistant) -> None:
+    assert assistant.extract("triethyl phosphate 99 %, 200 kg drums").decision == "not-controlled-as-described"
+    for question in ("phosphorus trichlorde, 250 kg drums", "MDEA, 200 L drums"):
+        answer = assistant.extract(question)
+        assert answer.decision not in CLEARED, (question, answer.markdown)
+
+
+@pytest.mark.parametrize("question", ["RCA60, 1 mg vial", "Pasteurella tularensis culture, lyophilised"])
+def test_a_toxin_by_its_laboratory_name_and_an_organism_by_its_old_name_reach_1c351(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.extract(question)
+    assert answer.decision == "likely-controlled", answer.markdown
+    assert answer.candidates[0].entry == "1C351"
+
+
+def test_a_record_album_titled_after_a_pathogen_is_not_the_agent(assistant: Assistant) -> None:
+    answer = assistant.extract("Anthrax - Among the Living, vinyl record album")
+    assert answer.decision != "likely-controlled"
+    assert all(c.entry != "1C351" for c in answer.candidates)
+
+
+def test_boron_carbide_enriched_in_boron_10_is_1c225_and_natural_lithium_is_not_1c233(assistant: Assistant) -> None:
+    enriched = assistant.extract("boron carbide enriched 96 atom% B-10, 5 kg")
+    assert enriched.decision == "likely-controlled", enriched.markdown
+    assert enriched.candidates[0].entry == "1C225"
+    natural = assistant.extract("lithium carbonate, Li-6 7.5 %, 25 kg")
+    assert all(c.entry != "1C233" or c.status != "applies" for c in natural.candidates)
+
+
+def test_a_follow_up_keeps_how_the_chemical_was_identified(assistant: Assistant) -> None:
+    first = assistant.extract("PCl3, 25 kg")
+    second = assistant.extract("purity 99 %", history=[first.query])
+    assert second.decision == "likely-controlled", second.markdown
+    assert "PCl3 read as phosphorus trichloride (formula), CAS 7719-12-2" in second.read_as
