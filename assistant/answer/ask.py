@@ -22,13 +22,28 @@ from assistant.decision.decide import decide
 from assistant.decision.sameitem import group_by_item
 from assistant.reading.question import read_question, understood
 from assistant.search.retrieve import Scope, search
+from assistant.storage import preparing
 from assistant.storage.embeddings import load_model
-from assistant.storage.index import LiveIndex
+from assistant.storage.index import LiveIndex, View
 from assistant.text.messages import answer_language
 
 log = logging.getLogger(__name__)
 
 _RETRIES = 3
+
+
+def control_lists(view: View, scope: Scope) -> tuple[list[str], tuple[str, ...]]:
+    """(the control lists a question searches, every control list in the index): when the first is empty the
+    answer is `no-list`, whatever the curriculum or guidance documents matched."""
+    loaded = sorted({s.list_label for s in view.sources if s.kind == "control-list"})
+    searched = [
+        s.list_label
+        for s in view.sources
+        if s.kind == "control-list"
+        and (not scope.lists or s.list_label in scope.lists)
+        and (not scope.sources or s.name in scope.sources)
+    ]
+    return sorted(set(searched)), tuple(loaded)
 
 
 class Assistant:
@@ -144,6 +159,12 @@ class Assistant:
             home_list or self.settings.home_list,
             scope.allows,
         )
+        searched, loaded = control_lists(view, scope)
+        decision = decided.decision
+        if not searched:
+            # Nothing searched can control anything: "no entry fits" would read as cleared.
+            decision, falls = "no-list", {}
+        prepared = preparing.read(self.settings.home)
         answer = Answer(
             question=reading.question,
             markdown="",
@@ -151,7 +172,7 @@ class Assistant:
             citations=grouped.citations,
             guidance=grouped.guidance,
             took_ms=0.0,
-            decision=decided.decision,
+            decision=decision,
             query=query,
             read_as=render.read_as(reading.facts),
             understood=read,
@@ -162,6 +183,8 @@ class Assistant:
             question_language=reading.language,
             translated=tuple((t.written, t.english) for t in reading.terms),
             follow_up=reading.follow_up,
+            control_lists=loaded,
+            preparing=tuple(prepared.pending) if prepared else (),
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 
