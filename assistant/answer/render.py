@@ -355,7 +355,9 @@ def markdown(answer: Answer, full: bool = False) -> str:
         )
         lines.append(f"\n{read} {escape_md(translated_text(answer))}")
     if answer.preparing:
-        lines.append(f"\n_{message('note', lang)} {escape_md(message('preparing', lang, lists=', '.join(answer.preparing)))}_")
+        lines.append(
+            f"\n_{message('note', lang)} {escape_md(message('preparing', lang, lists=', '.join(answer.preparing)))}_"
+        )
     if answer.facts is not None:
         lines += [f"\n_{message('note', lang)} {escape_md(note)}_" for note in answer.facts.notes]
     asks = fact_asks(answer)
@@ -460,7 +462,11 @@ def verdict_json(answer: Answer) -> dict[str, Any]:
     best = answer.candidates[0] if answer.candidates else None
     decided = {"likely-controlled": "met", "needs-facts": "not stated", "not-controlled-as-described": "not met"}
     verdict = decided.get(answer.decision, "")
-    checks = [ch for ch in best.checks if ch.verdict == verdict] if best and answer.decision not in ("no-match", "no-list") else []
+    checks = (
+        [ch for ch in best.checks if ch.verdict == verdict]
+        if best and answer.decision not in ("no-match", "no-list")
+        else []
+    )
     return {
         "decision": answer.decision,
         "line": decision_line(answer),
