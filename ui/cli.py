@@ -21,6 +21,7 @@ from rich.text import Text
 from assistant.core.errors import StceError, plain_reason
 from assistant.core.settings import Settings
 from assistant.core.types import Kind
+from ui.lists_cli import lists_app
 
 if TYPE_CHECKING:
     from assistant.answer.ask import Assistant
@@ -33,6 +34,7 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 index_app = typer.Typer(help="Check the index for damage and repair it from the kept sources.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+app.add_typer(lists_app, name="lists")
 out = Console()
 err = Console(stderr=True)
 
