@@ -10,6 +10,8 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+# No test home prepares the official lists on first start unless the test names a folder (tests/test_firstrun.py).
+os.environ["STCE_LISTS_DIR"] = ""
 
 from assistant.core.settings import Settings  # noqa: E402  (the offline switches must come first)
 from ingest.pipeline import Ingester  # noqa: E402

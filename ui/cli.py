@@ -22,7 +22,7 @@ from assistant.core.errors import StceError, plain_reason
 from assistant.core.settings import Settings
 from assistant.core.types import Kind
 from ui.bundle_cli import add_bundle_commands
-from ui.lists_cli import lists_app
+from ui.lists_cli import lists_app, prepare_in_terminal
 
 if TYPE_CHECKING:
     from assistant.answer.ask import Assistant
@@ -223,6 +223,7 @@ def _assistant(settings: Settings) -> Assistant:
     from ingest.starter import ensure_starter_corpus
 
     ensure_starter_corpus(settings)
+    prepare_in_terminal(settings)
     return Assistant(settings)
 
 

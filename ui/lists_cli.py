@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from assistant.core.errors import StceError, plain_reason
 
 if TYPE_CHECKING:
+    from assistant.core.settings import Settings
     from assistant.core.types import Progress as Step
+    from assistant.storage.preparing import Preparation
 
 lists_app = typer.Typer(help="The official control lists: fetch them from their publishers.", no_args_is_help=True)
 out = Console()
@@ -71,3 +73,33 @@ def lists_fetch(
     if failed:
         out.print(f"{len(failed)} of {len(results)} lists not fetched; the index keeps what it had")
         raise typer.Exit(1)
+
+
+def prepare_in_terminal(settings: Settings) -> None:
+    """First start of `stce ask` / `stce chat`: prepare the lists folder's lists with progress on stderr, or say
+    how to get the lists when there is no folder (answers then say that no control list is loaded)."""
+    from ingest.firststart import lists_folder, needed, prepare
+
+    if not needed(settings):
+        return
+    folder = lists_folder(settings)
+    if folder is None:
+        err.print(
+            "[yellow]No control list is loaded.[/yellow] `stce lists fetch` downloads the official lists from "
+            "their publishers; or set STCE_LISTS_DIR to a folder of the official files.",
+            soft_wrap=True,
+        )
+        return
+    err.print(f"First start: preparing the control lists in {escape(str(folder))} (once; minutes for whole lists)")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, auto_refresh=False
+    ) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def show(status: Preparation) -> None:
+            bar.update(task, description=escape(status.line()), completed=status.share, refresh=True)
+
+        results = prepare(settings, show)
+    for r in results:
+        if r.status == "failed":
+            err.print(f"[yellow]not prepared:[/yellow] {escape(r.path)}: {escape(r.error)}", soft_wrap=True)

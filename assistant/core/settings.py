@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     signing_key: Path | None = Field(
         default=None, description="The editor's Ed25519 private key for `stce index export` (default: in home)."
     )
+
+    @field_validator("lists_dir", mode="before")
+    @classmethod
+    def _no_folder(cls, value: object) -> object:
+        """`STCE_LISTS_DIR=` (empty) means no lists folder: first start then offers `stce lists fetch`."""
+        return None if value == "" else value
 
     @property
     def chroma_dir(self) -> Path:

@@ -33,6 +33,8 @@ class Preparation:
     started: float = 0.0
     seconds_left: float | None = None
     pid: int = field(default_factory=os.getpid)
+    share: float = 0.0
+    """The share of the whole preparation done (by bytes of the files, each weighted by its phases)."""
 
     def line(self) -> str:
         """One line for a terminal or a page: "US CCL: embed 512/2552 (file 1/3), about 2 min left".
