@@ -5,10 +5,16 @@ Nothing here runs at import time, so importing a page module (as the tests do) c
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -18,11 +24,17 @@ from assistant.answer.ask import Assistant
 from assistant.answer.llm import AnswerStream
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, SourceDocument
+from assistant.storage import preparing
 from assistant.storage.conversations import ConversationStore
+from ingest.firststart import lists_folder, needed
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 
 log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+"""The child that prepares the lists runs this same code."""
+_PR_SET_PDEATHSIG = 1
 
 
 @st.cache_resource
@@ -41,10 +53,38 @@ def _assistant() -> Assistant:
 
 
 def _start(current: Settings, ready: Assistant) -> Assistant:
-    """Bring the starter corpus up to date, then load the model and the index: all the first answer needs."""
+    """Bring the starter corpus up to date, start preparing the lists if the index has none, then load the model
+    and the index: all the first answer needs."""
     ensure_starter_corpus(current)
+    start_preparation(current)
     ready.warm_up()
     return ready
+
+
+def start_preparation(current: Settings) -> subprocess.Popen[bytes] | None:
+    """First start: ingest the lists folder's lists in a child process (`python -m ingest.firststart`) when the
+    index holds no control list. A child reads PDFs with forked workers, which this threaded server cannot,
+    and it ends with the server (a parent-death signal); a later start takes an unfinished preparation up."""
+    if not needed(current) or lists_folder(current) is None or preparing.read(current.home) is not None:
+        return None
+    current.home.mkdir(parents=True, exist_ok=True)
+    with (current.home / "prepare.log").open("ab") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingest.firststart"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "STCE_HOME": str(current.home)},
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            preexec_fn=_die_with_parent,
+        )
+
+
+def _die_with_parent() -> None:
+    """In the child: end when the server ends (Linux prctl PR_SET_PDEATHSIG); elsewhere it finishes alone."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        return
 
 
 @st.cache_resource
