@@ -21,7 +21,9 @@ NO_LISTS = (
 def show() -> None:
     """The preparation's progress while it runs (redrawn every POLL_S), else the empty-index notice if due."""
     settings = resources.settings()
-    if preparing.read(settings.home) is not None or (needed(settings) and lists_folder(settings) is not None):
+    if preparing.read(settings.home) is not None or (
+        needed(settings) and lists_folder(settings) is not None and resources.preparation_under_way()
+    ):
         _progress()
     elif not any(s.kind == "control-list" for s in resources.sources()):
         st.info(NO_LISTS)
@@ -31,8 +33,8 @@ def show() -> None:
 def _progress() -> None:
     settings = resources.settings()
     status = preparing.read(settings.home)
-    if status is None and not needed(settings):
-        st.rerun()  # prepared: the whole page shows the lists (and stops polling)
+    if status is None and not (needed(settings) and resources.preparation_under_way()):
+        st.rerun()  # prepared (or it failed, and the notice says how to add lists): the whole page, no more polling
     if status is None:
         with st.status("Preparing the control lists: starting", state="running", expanded=True):
             st.caption("The official lists are read and embedded once, on this first start.")

@@ -22,6 +22,7 @@ import yaml
 
 from assistant.answer.ask import Assistant
 from assistant.answer.llm import AnswerStream
+from assistant.core.private import private_dir
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, SourceDocument
 from assistant.storage import preparing
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 """The child that prepares the lists runs this same code."""
 _PR_SET_PDEATHSIG = 1
+_PREPARERS: list[subprocess.Popen[bytes]] = []
+"""The child preparing the lists, once started (one per process)."""
 
 
 @st.cache_resource
@@ -61,22 +64,29 @@ def _start(current: Settings, ready: Assistant) -> Assistant:
     return ready
 
 
-def start_preparation(current: Settings) -> subprocess.Popen[bytes] | None:
+def start_preparation(current: Settings) -> None:
     """First start: ingest the lists folder's lists in a child process (`python -m ingest.firststart`) when the
     index holds no control list. A child reads PDFs with forked workers, which this threaded server cannot,
     and it ends with the server (a parent-death signal); a later start takes an unfinished preparation up."""
     if not needed(current) or lists_folder(current) is None or preparing.read(current.home) is not None:
-        return None
-    current.home.mkdir(parents=True, exist_ok=True)
+        return
+    private_dir(current.home)
     with (current.home / "prepare.log").open("ab") as log_file:
-        return subprocess.Popen(
-            [sys.executable, "-m", "ingest.firststart"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "STCE_HOME": str(current.home)},
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-            preexec_fn=_die_with_parent,
-        )
+        _PREPARERS[:] = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ingest.firststart"],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "STCE_HOME": str(current.home)},
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+                preexec_fn=_die_with_parent,
+            )
+        ]
+
+
+def preparation_under_way() -> bool:
+    """True while this process may still start the preparation (its start is running) or its child runs."""
+    return not _starting().done() or any(child.poll() is None for child in _PREPARERS)
 
 
 def _die_with_parent() -> None:
