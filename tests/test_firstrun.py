@@ -29,15 +29,16 @@ ANTHRAX = "Courier parcel UN2814, invoice: Bacillus anthracis, isolated live cul
 EXCERPT_CODES = ("1C350", "1C351", "2B350", "2B352", "3A225")
 
 
-def lists_folder(folder: Path) -> Path:
+def lists_folder(folder: Path, justice: bool = True) -> Path:
     """A small lists folder as `stce lists fetch` leaves one: a real eCFR excerpt with its fetch record (issue
-    date), and Justice Canada's SOR/2000-210 as published."""
+    date), and (`justice`) Justice Canada's SOR/2000-210 as published."""
     folder.mkdir(parents=True, exist_ok=True)
     ccl = folder / "ccl_supp1.xml"
     ccl.write_text(ccl_excerpt(EXCERPT_CODES), encoding="utf-8")
     record = {"url": "https://www.ecfr.gov/api/versioner/v1/full/2026-06-01/title-15.xml", "version": "2026-06-01"}
     ccl.with_name(ccl.name + RECORD_SUFFIX).write_text(json.dumps(record), encoding="utf-8")
-    shutil.copy(SOURCES / "ca-nuclear" / "SOR-2000-210.xml", folder)
+    if justice:
+        shutil.copy(SOURCES / "ca-nuclear" / "SOR-2000-210.xml", folder)
     return folder
 
 
