@@ -67,8 +67,8 @@ def main() -> None:
         f"embedding floor: {floor:.1f} s ({len(texts)} passages at {rate:.1f} passages/s over {len(sample)}); "
         f"first start / floor = {answered_s / floor:.2f}"
     )
-    first = answer.citations[0] if answer.citations else None
-    print(f"anthrax: {answer.decision}, {answer.entries[:1]}, cited {citation_label(first) if first else '-'}")
+    cited = "; ".join(citation_label(c) for c in answer.citations if c.passage.entry.startswith("1C351"))
+    print(f"anthrax: {answer.decision}, {answer.entries[:1]}, cited {cited or '-'}")
 
 
 if __name__ == "__main__":

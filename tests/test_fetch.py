@@ -107,3 +107,23 @@ def test_a_list_without_an_address_says_where_to_find_one(tmp_path: Path) -> Non
     (result,) = fetch(Settings(home=tmp_path / "home"), ["no-list-ii"])
 
     assert result.status == "failed" and "STCE_URL_NO_LIST_II" in result.error and "regjeringen.no" in result.error
+
+
+def test_stce_lists_fetch_reports_each_list_and_fails_when_one_fails(tmp_path: Path, server: str) -> None:
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    env = {
+        "STCE_HOME": str(tmp_path / "home"),
+        "STCE_URL_US_CCL": f"{server}/ecfr/{{date}}/ccl.xml",
+        "STCE_URL_ECFR_TITLES": f"{server}/titles.json",
+        "STCE_URL_CA_NSG_EN": f"{server}/html/ca-nuclear/SOR-2000-210.xml",
+    }
+
+    result = CliRunner().invoke(app, ["lists", "fetch", "us-ccl", "ca-nsg-en"], env=env)
+
+    assert result.exit_code == 1, result.output
+    assert "us-ccl" in result.output and ISSUE_DATE in result.output and "added" in result.output
+    assert "failed: ca-nsg-en" in result.output and "content type text/html" in result.output
+    assert Registry(Settings(home=tmp_path / "home").registry_path).source("us-ccl").version_label == ISSUE_DATE
