@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from assistant.core.errors import StceError, plain_reason
 
@@ -65,7 +66,7 @@ def lists_fetch(
             raise typer.Exit(2) from None
     table = Table("list", "status", "version", "MB", "sha256", "address")
     for r in results:
-        table.add_row(r.name, r.status, r.version, f"{r.size / 1e6:.2f}", r.sha256[:12], r.url)
+        table.add_row(r.name, r.status, Text(r.version), f"{r.size / 1e6:.2f}", r.sha256[:12], Text(r.url))
     out.print(table)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
