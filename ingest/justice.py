@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element
 from assistant.core.codes import NSG_ENTRY
 from assistant.core.errors import IngestError
 from assistant.text.language import document_language
+from ingest.dates import text_date
 from ingest.ecfr import parse_safely
 from ingest.entries import Entry, Item
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 _SNIFF_BYTES = 4096
 _ROOT = re.compile(rb"<(Regulation|Statute)\b[^>]*xmlns:lims=\"http://justice\.gc\.ca/lims\"")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_LIMS_AMENDED = "{http://justice.gc.ca/lims}lastAmendedDate"
 _NSG_LABEL = re.compile(rf"({NSG_ENTRY})\.?")
 _HEADING = re.compile(rf"({NSG_ENTRY})\.?\s+(.+)")
 _SUB_LABEL = re.compile(r"\(?([a-z]{1,4}|\d{1,2})\)")
@@ -46,6 +48,8 @@ class JusticeDocument:
     language: str
     work: str
     title: str
+    issued: str = ""
+    """The date the text is consolidated to (its version), "" when it states none."""
 
 
 def looks_like_justice(data: bytes) -> bool:
@@ -71,7 +75,17 @@ def read_justice(data: bytes, path: str) -> JusticeDocument:
         language or "unknown",
         number,
     )
-    return JusticeDocument(entries, language, _work(number), _text(root.find(".//LongTitle")))
+    return JusticeDocument(entries, language, _work(number), _text(root.find(".//LongTitle")), _issued(root))
+
+
+def _issued(root: Element) -> str:
+    """The consolidation date (`<ConsolidationDate><Date><YYYY>...`), else the regulation's last amendment date."""
+    when = root.find(".//ConsolidationDate/Date")
+    if when is not None:
+        parts = [(when.findtext(tag) or "").strip() for tag in ("YYYY", "MM", "DD")]
+        if all(part.isdigit() for part in parts):
+            return text_date("-".join(f"{int(part):02d}" for part in parts))
+    return text_date(root.get(_LIMS_AMENDED) or "")
 
 
 def _language(root: Element, entries: list[Entry]) -> str:

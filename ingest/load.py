@@ -25,6 +25,7 @@ from pypdf.errors import PyPdfError
 from assistant.core.errors import IngestError
 from assistant.core.types import Kind
 from assistant.text.language import document_language
+from ingest.dates import ecfr_date, text_date
 from ingest.ecfr import looks_like_ecfr, read_ecfr
 from ingest.entries import Entry
 from ingest.justice import looks_like_justice, read_justice
@@ -167,6 +168,9 @@ class Loaded:
     default_list: str = ""
     language: str = ""
     work: str = ""
+    version_label: str = ""
+    """The document's own date (eCFR issue, Justice Canada consolidation, a list PDF's date line): the version
+    label when the editor gives none."""
 
 
 @dataclass(frozen=True)
@@ -265,7 +269,12 @@ def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind 
         if looks_like_ecfr(data):
             entries = read_ecfr(data, str(path))
             loaded = Loaded(
-                "control-list", "ecfr", entries=entries, default_list="US CCL", language=_language_of(entries)
+                "control-list",
+                "ecfr",
+                entries=entries,
+                default_list="US CCL",
+                language=_language_of(entries),
+                version_label=ecfr_date(data),
             )
         elif looks_like_justice(data):
             document = read_justice(data, str(path))
@@ -277,6 +286,7 @@ def read_bytes(data: bytes, path: Path, password: str | None = None, kind: Kind 
                 default_list=label,
                 language=document.language,
                 work=document.work,
+                version_label=document.issued,
             )
         else:
             raise IngestError(
@@ -351,6 +361,7 @@ def _read_pdf(data: bytes, path: Path, password: str | None, split: bool = True)
             entries=entries,
             default_list="Military list" if military else "Dual-use list",
             language=_language_of(entries),
+            version_label=text_date(pages[0][1]) if pages else "",
         )
     unindented = [(number, "\n".join(line.strip() for line in text.splitlines())) for number, text in pages]
     return Loaded(

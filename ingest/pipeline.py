@@ -256,7 +256,13 @@ class Ingester:
                 not force
                 and existing
                 and (existing.content_hash, existing.version_label, existing.list_label, existing.kind)
-                == (content_hash, version_label, list_label or existing.list_label, kind or existing.kind)
+                == (
+                    content_hash,
+                    # No label given: the same bytes carry the same date, so the label already recorded stands.
+                    version_label or existing.version_label,
+                    list_label or existing.list_label,
+                    kind or existing.kind,
+                )
             ):
                 keep_copy(kept_path(self.settings, existing), data)  # an index older than kept copies gets one
                 return FileResult(
@@ -274,7 +280,7 @@ class Ingester:
                 path,
                 name,
                 loaded,
-                version_label,
+                version_label or loaded.version_label,
                 list_label or loaded.default_list,
                 content_hash,
                 existing,

@@ -12,6 +12,8 @@ import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+# No test home prepares the official lists on first start unless the test names a folder (tests/test_firstrun.py).
+os.environ["STCE_LISTS_DIR"] = ""
 
 from chromadb.api.shared_system_client import SharedSystemClient  # noqa: E402
 

@@ -41,6 +41,7 @@ _DECISION_BOXES = {
     "needs-facts": st.warning,
     "not-controlled-as-described": st.success,
     "no-match": st.info,
+    "no-list": st.warning,
 }
 
 

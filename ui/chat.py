@@ -19,17 +19,12 @@ from assistant.core.types import Answer
 from assistant.decision.suggest import as_follow_up, fact_asks
 from assistant.storage.conversations import StoredTurn
 from assistant.text.messages import message
-from ui import resources, session
+from ui import preparation, resources, session
 from ui.answer_view import FollowUp, answer_markdown, escape_md, show_answer
 from ui.feedback import FeedbackStore
 
 ANSWER_LANGUAGES = {"": "Auto (the question's language)", "en": "English", "fr": "Français"}
 FOLLOW_UP = "follow-up"  # session key: a fact given or a next question picked, asked on the next run
-EMPTY_INDEX = (
-    "**The index holds no control list yet**, so no entry can be proposed. An editor adds lists on the "
-    "**Sources** page (enabled by setting `STCE_EDITOR_PASSWORD`), or from a shell: "
-    '`stce ingest path/to/list.xml --list "US CCL" --version 2026-06`.'
-)
 # Shown on an empty chat: one of each kind of question the assistant reads.
 EXAMPLES = {
     "en": (
@@ -331,8 +326,7 @@ def page() -> None:
     st.title(message("ui_title", lang))
     sidebar_conversation(turns)
     sidebar_history()
-    if not any(s.kind == "control-list" for s in resources.sources()):
-        st.info(EMPTY_INDEX)
+    preparation.show()
     if not turns:
         examples(lang)
     for i, turn in enumerate(turns):

@@ -21,6 +21,8 @@ from rich.text import Text
 from assistant.core.errors import StceError, plain_reason
 from assistant.core.settings import Settings
 from assistant.core.types import Kind
+from ui.bundle_cli import add_bundle_commands
+from ui.lists_cli import lists_app, prepare_in_terminal
 
 if TYPE_CHECKING:
     from assistant.answer.ask import Assistant
@@ -33,6 +35,8 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 index_app = typer.Typer(help="Check the index for damage and repair it from the kept sources.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+app.add_typer(lists_app, name="lists")
+add_bundle_commands(index_app)
 out = Console()
 err = Console(stderr=True)
 
@@ -219,6 +223,7 @@ def _assistant(settings: Settings) -> Assistant:
     from ingest.starter import ensure_starter_corpus
 
     ensure_starter_corpus(settings)
+    prepare_in_terminal(settings)
     return Assistant(settings)
 
 

@@ -5,10 +5,16 @@ Nothing here runs at import time, so importing a page module (as the tests do) c
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -16,13 +22,22 @@ import yaml
 
 from assistant.answer.ask import Assistant
 from assistant.answer.llm import AnswerStream
+from assistant.core.private import private_dir
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, SourceDocument
+from assistant.storage import preparing
 from assistant.storage.conversations import ConversationStore
+from ingest.firststart import lists_folder, needed
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 
 log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+"""The child that prepares the lists runs this same code."""
+_PR_SET_PDEATHSIG = 1
+_PREPARERS: list[subprocess.Popen[bytes]] = []
+"""The child preparing the lists, once started (one per process)."""
 
 
 @st.cache_resource
@@ -41,10 +56,45 @@ def _assistant() -> Assistant:
 
 
 def _start(current: Settings, ready: Assistant) -> Assistant:
-    """Bring the starter corpus up to date, then load the model and the index: all the first answer needs."""
+    """Bring the starter corpus up to date, start preparing the lists if the index has none, then load the model
+    and the index: all the first answer needs."""
     ensure_starter_corpus(current)
+    start_preparation(current)
     ready.warm_up()
     return ready
+
+
+def start_preparation(current: Settings) -> None:
+    """First start: ingest the lists folder's lists in a child process (`python -m ingest.firststart`) when the
+    index holds no control list. A child reads PDFs with forked workers, which this threaded server cannot,
+    and it ends with the server (a parent-death signal); a later start takes an unfinished preparation up."""
+    if not needed(current) or lists_folder(current) is None or preparing.read(current.home) is not None:
+        return
+    private_dir(current.home)
+    with (current.home / "prepare.log").open("ab") as log_file:
+        _PREPARERS[:] = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ingest.firststart"],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, "STCE_HOME": str(current.home)},
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+                preexec_fn=_die_with_parent,
+            )
+        ]
+
+
+def preparation_under_way() -> bool:
+    """True while this process may still start the preparation (its start is running) or its child runs."""
+    return not _starting().done() or any(child.poll() is None for child in _PREPARERS)
+
+
+def _die_with_parent() -> None:
+    """In the child: end when the server ends (Linux prctl PR_SET_PDEATHSIG); elsewhere it finishes alone."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        return
 
 
 @st.cache_resource

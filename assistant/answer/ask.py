@@ -25,8 +25,9 @@ from assistant.decision.evaluate import describe
 from assistant.decision.sameitem import group_by_item
 from assistant.reading.question import identified, read_question, searched, understood
 from assistant.search.retrieve import Scope, search
+from assistant.storage import preparing
 from assistant.storage.embeddings import load_model
-from assistant.storage.index import LiveIndex
+from assistant.storage.index import LiveIndex, View
 from assistant.storage.integrity import Problem, check
 from assistant.storage.snapshot import criteria_to_json
 from assistant.text.messages import answer_language
@@ -54,6 +55,20 @@ class EntryText:
     def criteria_lines(item: ItemCriteria) -> list[str]:
         """One item's tree and exclusions as indented lines for people (`all` / `any`, one line a leaf)."""
         return describe(item.tree, 1) + [line for x in item.exclusions for line in describe(x, 1)]
+
+
+def control_lists(view: View, scope: Scope) -> tuple[list[str], tuple[str, ...]]:
+    """(the control lists a question searches, every control list in the index): when the first is empty the
+    answer is `no-list`, whatever the curriculum or guidance documents matched."""
+    loaded = sorted({s.list_label for s in view.sources if s.kind == "control-list"})
+    searched = [
+        s.list_label
+        for s in view.sources
+        if s.kind == "control-list"
+        and (not scope.lists or s.list_label in scope.lists)
+        and (not scope.sources or s.name in scope.sources)
+    ]
+    return sorted(set(searched)), tuple(loaded)
 
 
 class Assistant:
@@ -183,6 +198,12 @@ class Assistant:
             home_list or self.settings.home_list,
             scope.allows,
         )
+        in_scope, loaded = control_lists(view, scope)
+        decision, decided_by = decided.decision, decided.decided_by
+        if not in_scope:
+            # Nothing searched can control anything: "no entry fits" would read as cleared.
+            decision, falls, decided_by = "no-list", {}, "no_control_list_is_searched"
+        prepared = preparing.read(self.settings.home)
         answer = Answer(
             question=reading.question,
             markdown="",
@@ -190,7 +211,7 @@ class Assistant:
             citations=grouped.citations,
             guidance=grouped.guidance,
             took_ms=0.0,
-            decision=decided.decision,
+            decision=decision,
             query=query,
             read_as=render.read_as(facts),
             understood=read,
@@ -201,7 +222,9 @@ class Assistant:
             question_language=reading.language,
             translated=tuple((t.written, t.english) for t in reading.terms),
             follow_up=reading.follow_up,
-            decided_by=decided.decided_by,
+            decided_by=decided_by,
+            control_lists=loaded,
+            preparing=tuple(prepared.pending) if prepared else (),
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 

@@ -23,7 +23,13 @@ from assistant.text.params import format_quantity
 DISCLAIMER = message("disclaimer")
 NO_MATCH = message("no_match")
 NOT_UNDERSTOOD = message("not_understood")
-DECISIONS: tuple[Decision, ...] = ("likely-controlled", "needs-facts", "not-controlled-as-described", "no-match")
+DECISIONS: tuple[Decision, ...] = (
+    "likely-controlled",
+    "needs-facts",
+    "not-controlled-as-described",
+    "no-match",
+    "no-list",
+)
 DECISION_LABELS: dict[Decision, str] = {d: message(d) for d in DECISIONS}
 STATUS_LABELS = {s: message(s) for s in ("applies", "undetermined", "does not apply")}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~:$&])")
@@ -220,6 +226,10 @@ def decision_line(answer: Answer) -> str:
     ("Likely controlled: 2B350.a.1 (US CCL) applies: glass-lined steel is a listed material; ...")."""
     best = answer.candidates[0] if answer.candidates else None
     lang = answer.language
+    if answer.decision == "no-list":
+        if answer.control_lists:
+            return message("no_list_selected", lang, lists=", ".join(answer.control_lists))
+        return message("no_list", lang)
     if not answer.understood and not answer.candidates:
         return message("not_understood", lang)
     if answer.decision == "no-match":
@@ -353,6 +363,10 @@ def markdown(answer: Answer, full: bool = False) -> str:
             else message("translated", lang, name=_language_name(answer.question_language, lang))
         )
         lines.append(f"\n{read} {escape_md(translated_text(answer))}")
+    if answer.preparing:
+        lines.append(
+            f"\n_{message('note', lang)} {escape_md(message('preparing', lang, lists=', '.join(answer.preparing)))}_"
+        )
     if answer.facts is not None:
         lines += [f"\n_{message('note', lang)} {escape_md(note)}_" for note in answer.facts.notes]
     asks = fact_asks(answer)
@@ -457,7 +471,11 @@ def verdict_json(answer: Answer) -> dict[str, Any]:
     best = answer.candidates[0] if answer.candidates else None
     decided = {"likely-controlled": "met", "needs-facts": "not stated", "not-controlled-as-described": "not met"}
     verdict = decided.get(answer.decision, "")
-    checks = [ch for ch in best.checks if ch.verdict == verdict] if best and answer.decision != "no-match" else []
+    checks = (
+        [ch for ch in best.checks if ch.verdict == verdict]
+        if best and answer.decision not in ("no-match", "no-list")
+        else []
+    )
     return {
         "decision": answer.decision,
         "line": decision_line(answer),
@@ -513,5 +531,6 @@ def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
         "citations": [citation_json(c, with_text) for c in answer.citations + answer.guidance],
         "checks": [check_json(ch) for ch in all_checks(answer)],
         "notes": list(answer.facts.notes) if answer.facts else [],
+        "preparing": list(answer.preparing),
         "took_ms": round(answer.took_ms, 1),
     }

@@ -79,3 +79,20 @@ class StoreUnavailable(StceError):
             f"The search store (the Chroma server at {url}) does not answer. Nothing is lost: ask "
             "again once it is running, or tell the administrator."
         )
+
+
+class FetchError(StceError):
+    """An official list's download was refused or failed (`stce lists fetch`): nothing was changed."""
+
+    def __init__(self, name: str, url: str, reason: str) -> None:
+        super().__init__(f"{name}: {url}: {reason}; nothing was changed")
+        self.name, self.url, self.reason = name, url, reason
+
+
+class BundleRefused(StceError):
+    """An index bundle that is not imported (unknown key, bad signature, damaged or cut): nothing was changed."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}; the index was not changed")
+        self.path = str(path)
+        self.reason = reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,25 @@ def _packaged_corpus() -> Path:
     from importlib.resources import files
 
     return Path(str(files("corpus")))
+
+
+def _checkout_lists() -> Path | None:
+    """In a checkout beside `../shared/sources` (this workplace), the official lists there; else none."""
+    beside = Path(__file__).resolve().parents[3] / "shared" / "sources"
+    return beside if beside.is_dir() else None
+
+
+ECFR_CCL_URL = (
+    "https://www.ecfr.gov/api/versioner/v1/full/{date}/title-15.xml"
+    "?part=774&appendix=Supplement%20No.%201%20to%20Part%20774"
+)
+"""The eCFR versioner API: 15 CFR 774 Supplement No. 1 as of an issue date (`{date}`, from the titles list)."""
+
+
+NO_LISTS_PAGE = (
+    "https://www.regjeringen.no/no/tema/utenrikssaker/Eksportkontroll/om-eksportkontroll/varelister/id2008485/"
+)
+"""Where the Norwegian ministry links the current List I and List II PDFs."""
 
 
 class Settings(BaseSettings):
@@ -55,6 +74,45 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, description="Key for an OpenAI-compatible endpoint.")
     llm_timeout_s: float = Field(default=60.0, description="Longest wait for a whole LLM answer before falling back.")
     llm_model_path: Path | None = Field(default=None, description="GGUF file for the llamacpp provider.")
+    lists_dir: Path | None = Field(
+        default_factory=_checkout_lists,
+        description="A folder of official list files ingested on first start when the index holds no control list.",
+    )
+    lists_mirror: str = Field(
+        default="",
+        description="Base address of a mirror serving the official files under their folder/name "
+        "(e.g. http://hq.example/lists/ -> .../us-ccl/ccl_supp1.xml); replaces every publisher address.",
+    )
+    url_us_ccl: str = Field(default=ECFR_CCL_URL, description="US CCL (eCFR XML); {date} is the latest issue.")
+    url_ecfr_titles: str = Field(
+        default="https://www.ecfr.gov/api/versioner/v1/titles.json", description="eCFR titles with their issue dates."
+    )
+    url_ca_nsg_en: str = Field(
+        default="https://laws-lois.justice.gc.ca/eng/XML/SOR-2000-210.xml", description="SOR/2000-210 (XML)."
+    )
+    url_ca_nsg_fr: str = Field(
+        default="https://laws-lois.justice.gc.ca/fra/XML/DORS-2000-210.xml", description="DORS/2000-210 (XML)."
+    )
+    url_no_list_ii: str = Field(
+        default="",
+        description="Norwegian List II, dual-use goods (PDF): the ministry links it from NO_LISTS_PAGE under an "
+        "address that changes with each edition, so it is set here (or served by a mirror).",
+    )
+    url_no_list_i: str = Field(default="", description="Norwegian List I, military goods (PDF); as List II.")
+    fetch_timeout_s: float = Field(default=60.0, description="Longest wait for a publisher between two reads.")
+    trusted_keys: list[str] = Field(
+        default_factory=list,
+        description="Ed25519 public keys (hex) whose index bundles `stce index import` accepts.",
+    )
+    signing_key: Path | None = Field(
+        default=None, description="The editor's Ed25519 private key for `stce index export` (default: in home)."
+    )
+
+    @field_validator("lists_dir", mode="before")
+    @classmethod
+    def _no_folder(cls, value: object) -> object:
+        """`STCE_LISTS_DIR=` (empty) means no lists folder: first start then offers `stce lists fetch`."""
+        return None if value == "" else value
 
     @property
     def chroma_dir(self) -> Path:
@@ -76,3 +134,8 @@ class Settings(BaseSettings):
     @property
     def lock_path(self) -> Path:
         return self.home / "writer.lock"
+
+    @property
+    def fetched_dir(self) -> Path:
+        """Official files `stce lists fetch` downloaded, each with its address, date and SHA-256 beside it."""
+        return self.home / "lists"

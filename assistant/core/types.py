@@ -334,7 +334,8 @@ class Evaluation:
     checks: tuple[Check, ...] = ()
 
 
-Decision = Literal["likely-controlled", "needs-facts", "not-controlled-as-described", "no-match"]
+Decision = Literal["likely-controlled", "needs-facts", "not-controlled-as-described", "no-match", "no-list"]
+"""`no-list`: the lists searched hold no control list, so nothing could be found or cleared (never `no-match`)."""
 
 
 @dataclass(frozen=True)
@@ -417,6 +418,11 @@ class Answer:
     facts: Facts | None = None
     decided_by: str = ""
     """The decision rule that decided (`assistant.decision.decide.RULES`), for trainers and the audit trail."""
+    control_lists: tuple[str, ...] = ()
+    """The control lists in the index, searched or not: a `no-list` answer names them when the selection left
+    them out."""
+    preparing: tuple[str, ...] = ()
+    """Lists still being prepared (first start): the answer is over what is ready and says which are not."""
 
     @property
     def entries(self) -> list[str]:

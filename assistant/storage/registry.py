@@ -172,6 +172,37 @@ class Registry:
                 [("generation", str(generation)), ("snapshot", snapshot), ("checksum", checksum)],
             )
 
+    def switch_all(
+        self,
+        sources: list[SourceDocument],
+        warnings: dict[str, list[str]],
+        snapshot: str,
+        generation: int,
+        checksum: str,
+    ) -> list[str]:
+        """Replace every source row and the live snapshot in one transaction (an imported index bundle); the
+        versions no longer live become pending in it, so a writer killed before deleting their vectors leaves
+        them to the next writer's recovery. Returns those version ids."""
+        with self._connect() as db:
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("BEGIN IMMEDIATE")
+            keep = {s.version_id for s in sources}
+            old = [r[0] for r in db.execute("SELECT version_id FROM sources") if r[0] not in keep]
+            db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(v,) for v in old])
+            db.execute("DELETE FROM sources")
+            db.execute("DELETE FROM warnings")
+            db.executemany(
+                f"INSERT INTO sources ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                [astuple(s) for s in sources],
+            )
+            db.executemany("INSERT INTO warnings VALUES (?, ?)", [(n, w) for n, ws in warnings.items() for w in ws])
+            db.executemany("DELETE FROM pending WHERE version_id = ?", [(v,) for v in keep])
+            db.executemany(
+                "INSERT OR REPLACE INTO state VALUES (?, ?)",
+                [("generation", str(generation)), ("snapshot", snapshot), ("checksum", checksum)],
+            )
+        return old
+
     def warnings(self) -> dict[str, list[str]]:
         """What the content checks found in each live source (repeated entry codes, text giving orders)."""
         found: dict[str, list[str]] = {}

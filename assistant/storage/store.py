@@ -126,6 +126,12 @@ class PassageStore:
         got = self.collection.get(where={"version_id": version_id}, include=["documents", "embeddings"])
         yield from zip(got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else [], strict=True)
 
+    def vectors_by_id(self, version_id: str) -> dict[str, np.ndarray]:
+        """Every vector of one version by passage id: what an index bundle carries to another home."""
+        got = self.collection.get(where={"version_id": version_id}, include=["embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return dict(zip(got["ids"], (np.asarray(v, dtype=np.float32) for v in vectors), strict=True))
+
     def search(self, query: str, k: int, version_ids: Sequence[str]) -> list[Hit]:
         """Nearest passages among the given source versions."""
         if not version_ids:

@@ -21,10 +21,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_understood": "The question could not be understood: too few of its words are known to the control "
         "lists or the glossary. This is not a finding that the goods are uncontrolled. Ask in "
         "English or French words, or give a control code (2B350) or a CAS number (111-48-8).",
+        "no_list": "No control list is loaded, so these goods were not checked against any list: this is not a "
+        "finding that they are uncontrolled. Add the official lists: `stce lists fetch` downloads them from their "
+        "publishers, `stce ingest FILE` reads a copy (or set STCE_LISTS_DIR to a folder of them), and an editor "
+        "can add one on the Sources page.",
+        "no_list_selected": "None of the lists selected is a control list, so these goods were not checked against "
+        "any: this is not a finding that they are uncontrolled. Select a control list ({lists}) and ask again.",
+        "preparing": "Still being prepared, not searched yet: {lists}.",
         "likely-controlled": "Likely controlled",
         "needs-facts": "Needs facts",
         "not-controlled-as-described": "Not controlled as described",
         "no-match": "No match",
+        "no-list": "No control list loaded",
         "applies": "applies",
         "undetermined": "needs facts",
         "does not apply": "does not apply",
@@ -82,10 +90,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "contrôle ou du glossaire. Ce n'est pas une conclusion que les marchandises ne sont pas "
         "contrôlées. Posez-la avec des mots français ou anglais, ou indiquez un code de contrôle "
         "(2B350) ou un numéro CAS (111-48-8).",
+        "no_list": "Aucune liste de contrôle n'est chargée : ces marchandises n'ont été comparées à aucune liste, "
+        "ce n'est pas une conclusion qu'elles ne sont pas contrôlées. Ajoutez les listes officielles : "
+        "`stce lists fetch` les télécharge de leurs éditeurs, `stce ingest FICHIER` en lit une copie (ou "
+        "STCE_LISTS_DIR désigne un dossier de listes), et un éditeur peut en ajouter une sur la page Sources.",
+        "no_list_selected": "Aucune des listes choisies n'est une liste de contrôle : ces marchandises n'ont été "
+        "comparées à aucune, ce n'est pas une conclusion qu'elles ne sont pas contrôlées. Choisissez une liste de "
+        "contrôle ({lists}) et reposez la question.",
+        "preparing": "Encore en préparation, pas encore consultées : {lists}.",
         "likely-controlled": "Probablement contrôlé",
         "needs-facts": "Informations manquantes",
         "not-controlled-as-described": "Non contrôlé tel que décrit",
         "no-match": "Aucune correspondance",
+        "no-list": "Aucune liste de contrôle chargée",
         "applies": "s'applique",
         "undetermined": "informations manquantes",
         "does not apply": "ne s'applique pas",
