@@ -8,7 +8,8 @@ sub-item, descending only where a sub-item is still too long. Every passage repe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
@@ -140,3 +141,31 @@ def text_passages(pages: list[tuple[int | None, str]], name: str, make: Make, bu
             for piece in _chunks(context, section.page_content, budget):
                 out.append(make(text=piece, title=title, page=page))
     return out
+
+
+def repetition_key(entry: str, text: str) -> tuple[str, ...]:
+    r"""What makes two passages of one source the same text: their entry and their distinct lines, in order,
+    with case and spacing ignored. A passage of one line repeated ten times is the same as one of it twice.
+
+    >>> repetition_key("", "Converter 800 Hz\nconverter  800 hz\n\nConverter 800 Hz")
+    ('', 'converter 800 hz')
+    """
+    lines = (" ".join(line.casefold().split()) for line in text.splitlines())
+    return (entry, *dict.fromkeys(line for line in lines if line))
+
+
+def fold_repeats(passages: Iterable[Passage]) -> list[Passage]:
+    """Each identical or near-identical passage (see `repetition_key`) once, where it first stands, with the
+    count of how often it stands in the source: repetition adds no text to search, only weight."""
+    first: dict[tuple[str, ...], int] = {}
+    out: list[Passage] = []
+    counts: list[int] = []
+    for p in passages:
+        key = repetition_key(p.entry, p.text)
+        if key in first:
+            counts[first[key]] += 1
+            continue
+        first[key] = len(out)
+        out.append(p)
+        counts.append(p.repeats)
+    return [p if n == p.repeats else replace(p, repeats=n) for p, n in zip(out, counts, strict=True)]

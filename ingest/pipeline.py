@@ -41,7 +41,7 @@ from assistant.storage.integrity import check_vectors, kept_path, live_snapshot
 from assistant.storage.registry import Registry
 from assistant.storage.snapshot import Snapshot, file_checksum
 from assistant.storage.store import PassageStore, make_client
-from ingest.checks import addressed_to_assistant, duplicate_codes
+from ingest.checks import addressed_to_assistant, duplicate_codes, flag, repeated_text
 from ingest.criteria import criteria_of
 from ingest.links import borrow_criteria, link_lists
 from ingest.load import (
@@ -53,7 +53,7 @@ from ingest.load import (
     safe_typed_name,
     source_names,
 )
-from ingest.passages import entry_passages, text_passages
+from ingest.passages import entry_passages, fold_repeats, text_passages
 
 log = logging.getLogger(__name__)
 
@@ -342,7 +342,7 @@ class Ingester:
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
-        warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages)
+        warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages) + repeated_text(passages)
         notes = self.commit(
             keep + passages, criteria, upsert=source, change=changes if existing else None, warnings=warnings
         )
@@ -363,7 +363,8 @@ class Ingester:
         )
 
     def passages_of(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
-        """One source version's passages, numbered in its version (repair splits kept copies again with it)."""
+        """One source version's passages, numbered in its version, repeats folded and orders to the assistant
+        flagged (repair splits kept copies again with it)."""
         counter = iter(range(10**9))
 
         def make(text: str, **fields: Any) -> Passage:
@@ -381,8 +382,10 @@ class Ingester:
 
         budget = self.settings.max_passage_tokens
         if loaded.entries:
-            return entry_passages(loaded.entries, make, budget)
-        return text_passages(loaded.pages, source.name, make, budget)
+            made = entry_passages(loaded.entries, make, budget)
+        else:
+            made = text_passages(loaded.pages, source.name, make, budget)
+        return [flag(p) for p in fold_repeats(made)]
 
     def _vectors(
         self, passages: list[Passage], existing: SourceDocument | None, report: Report

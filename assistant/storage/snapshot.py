@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import bm25s
+import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
@@ -245,9 +246,24 @@ class Snapshot:
                 index[word[0]].add(word)
         return {letter: sorted(words) for letter, words in index.items()}
 
-    def keyword(self, query: str, k: int, language: str = "en") -> list[Hit]:
+    @cached_property
+    def _is_list(self) -> np.ndarray:
+        return np.array([p.kind == "control-list" for p in self.passages], dtype=bool)
+
+    @cached_property
+    def _sources(self) -> np.ndarray:
+        return np.array([p.source for p in self.passages], dtype=object)
+
+    def among(self, lists: bool, leave_out: Iterable[str] = ()) -> np.ndarray:
+        """A keyword mask: the control lists' passages (`lists`) or the guidance documents', but for the
+        sources `leave_out` names."""
+        mask = self._is_list if lists else ~self._is_list
+        left = list(leave_out)
+        return mask & ~np.isin(self._sources, left) if left else mask
+
+    def keyword(self, query: str, k: int, language: str = "en", mask: np.ndarray | None = None) -> list[Hit]:
         """bm25 hits with a positive score, best first; the query stemmed in English and, for a question
-        in French, in French too, so it finds passages in either."""
+        in French, in French too, so it finds passages in either. `mask` (see `among`) keeps some passages."""
         retriever = self._keyword
         if retriever is None:
             return []
@@ -257,8 +273,11 @@ class Snapshot:
         ]
         if not query_tokens:
             return []
-        k = min(k, len(self.passages))
-        docs, scores = retriever.retrieve([query_tokens], k=k, show_progress=False)
+        k = min(k, len(self.passages) if mask is None else int(mask.sum()))
+        if k == 0:
+            return []
+        weights = None if mask is None else mask.astype(np.float32)
+        docs, scores = retriever.retrieve([query_tokens], k=k, show_progress=False, weight_mask=weights)
         return [
             Hit(self.passages[int(d)], float(s), "keyword") for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
