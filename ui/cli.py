@@ -287,7 +287,7 @@ def ask(
         else:
             out.print(Markdown(markdown(answer, full=True) if full and answer.mode != "llm" else answer.markdown))
             for c in answer.citations + answer.guidance:
-                out.print(Text(citation_label(c), style="dim"))
+                out.print(Text(citation_label(c), style="yellow" if c.passage.flagged else "dim"))
     if failed:
         raise typer.Exit(2)
 
