@@ -75,6 +75,7 @@ MAX_XML_DEPTH = 100
 _ZIP = b"PK\x03\x04"
 _FILE_UNSAFE = re.compile(r"[^\w.-]+")
 _TYPED_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def described(accepted: Mapping[Format, str]) -> str:
@@ -154,6 +155,16 @@ def safe_typed_name(name: str) -> str:
     path; the empty result means "no name given".
     """
     return " ".join(_TYPED_UNSAFE.sub("-", name).split()).strip("-. ")
+
+
+def printable(name: str) -> str:
+    r"""A name as a terminal or log may show it: control characters, direction overrides and bytes that were
+    not UTF-8 written as escapes, so a file named with escape codes cannot recolour or rewrite the screen.
+
+    >>> print(printable("list\x1b[2J\u202egpj.md\udcff"))
+    list\x1b[2J\u202egpj.md\udcff
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
 
 
 @dataclass
