@@ -22,7 +22,7 @@ from xml.parsers import expat
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from assistant.core.errors import IngestError
+from assistant.core.errors import IngestError, plain_reason
 from assistant.core.types import Kind
 from assistant.text.language import document_language
 from ingest.ecfr import looks_like_ecfr, read_ecfr
@@ -194,20 +194,36 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     entry of a folder that is left out and why.
 
     A folder's ingest stays inside it: links are never followed (a link out would make `/etc/passwd`
-    searchable; a link in names a file ingested on its own), and pipes or devices are never opened.
+    searchable; a link in names a file ingested on its own), and pipes or devices are never opened. A path
+    that cannot be looked at is refused and a subfolder that cannot be read is skipped, each with its reason;
+    the rest goes on.
     """
     files: list[Path] = []
     skipped: list[Skipped] = []
+
+    def unreadable(error: OSError) -> None:
+        skipped.append(
+            Skipped(Path(error.filename or "?"), f"a folder that cannot be read: {plain_reason(error)}", False)
+        )
+
     for path in paths:
-        if not path.is_dir():
+        try:
+            folder_given = path.is_dir()
+        except OSError as error:  # a path this user may not look at (a folder above it is not searchable)
+            skipped.append(Skipped(path, f"cannot be read: {plain_reason(error)}", True))
+            continue
+        if not folder_given:
             files.append(path)
             continue
         root = path.resolve()
-        for folder, dirs, names in os.walk(path):
+        for folder, dirs, names in os.walk(path, onerror=unreadable):
             dirs[:] = sorted(dirs)
             for name in sorted(names) + [d for d in dirs if Path(folder, d).is_symlink() or d.startswith(".")]:
                 entry = Path(folder, name)
-                reason = _left_out(entry, root)
+                try:
+                    reason = _left_out(entry, root)
+                except OSError as error:  # listed, but not to be looked at: a folder readable, not searchable
+                    reason = f"cannot be read: {plain_reason(error)}", True
                 if reason is None:
                     files.append(entry)
                 else:
