@@ -193,12 +193,15 @@ class Ingester:
         private_dir(self.settings.home)
         lock = FileLock(str(self.settings.lock_path), timeout=self.settings.lock_timeout_s, mode=0o600)
         try:
-            lock.acquire()
+            lock.acquire(timeout=0)
         except Timeout:
-            raise IndexBusyError(
-                f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
-                f"{self.settings.lock_timeout_s:g} s, try again when it ends"
-            ) from None
+            # Said at once, not at the time-out: the editor may rather wait for it, or stop it.
+            log.warning(
+                "waiting for %s to finish (up to %g s)",
+                busy_holder(self.settings.lock_path),
+                self.settings.lock_timeout_s,
+            )
+            self._wait(lock)
         try:
             with private_files():
                 write_holder(self.settings.lock_path, self.holder)
@@ -207,6 +210,16 @@ class Ingester:
         finally:
             self.settings.lock_path.with_name(HOLDER_FILE).unlink(missing_ok=True)
             lock.release()
+
+    def _wait(self, lock: FileLock) -> None:
+        """Wait for the lock up to the configured time, then give up naming who holds it."""
+        try:
+            lock.acquire()
+        except Timeout:
+            raise IndexBusyError(
+                f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
+                f"{self.settings.lock_timeout_s:g} s, try again when it ends"
+            ) from None
 
     def recover(self) -> None:
         """Remove what a killed writer left: vectors of uncommitted versions and stray snapshot folders."""

@@ -250,11 +250,20 @@ def _assistant(settings: Settings) -> Assistant:
 
 
 @index_app.command("check")
-def index_check(ctx: typer.Context) -> None:
-    """Check the index: snapshot vs registry, vectors vs passages, orphans, missing files (exit 1 if any)."""
+def index_check(
+    ctx: typer.Context,
+    full: Annotated[bool, typer.Option("--full", help="Embed every stored vector's text again, not a sample.")] = False,
+) -> None:
+    """Check the index, only reading it: snapshot vs registry, vectors vs passages (a sample of the stored vectors
+    embedded again; all with --full), orphans, missing files. Exit 0: sound; 1: problems found; 2: could not
+    check (a home that cannot be read)."""
     from assistant.storage.integrity import check
 
-    problems = check(ctx.obj)
+    try:
+        problems = check(ctx.obj, full=full)
+    except Exception as error:  # noqa: BLE001  (whatever stops the reading: the index could not be checked)
+        err.print(f"[red]could not check the index:[/red] {escape(plain_reason(error))}", soft_wrap=True)
+        raise typer.Exit(2) from None
     for problem in problems:
         out.print(f"[red]problem:[/red] {problem}", soft_wrap=True, highlight=False)
     if problems:
@@ -268,12 +277,13 @@ def index_repair(
     ctx: typer.Context,
     files: Annotated[Optional[list[Path]], typer.Argument(help="Source files whose kept copy was lost.")] = None,
 ) -> None:
-    """Rebuild what is damaged from the kept sources; vectors are re-embedded only where missing."""
+    """Rebuild what is damaged from the kept sources; vectors are embedded again only where missing or damaged.
+    It needs write access to the home: without it, it says so and changes nothing (exit 2)."""
     from ingest.repair import repair
 
     try:
         repaired = repair(ctx.obj, files or [])
-    except StceError as error:
+    except Exception as error:  # noqa: BLE001  (a read-only or full home, a store that cannot open: said plainly)
         _fail(error)
     for action in repaired.actions or ["nothing to repair"]:
         out.print(f"repaired: {action}", soft_wrap=True, highlight=False)

@@ -300,18 +300,28 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def damage(directory: Path, checksum: str | None) -> list[tuple[Path, str]]:
+def damage(directory: Path, checksum: str | None, every: bool = False) -> list[tuple[Path, str]]:
     """What is wrong with a snapshot directory: files missing or differing from the manifest, and the
-    manifest differing from the registry's `checksum` (None: check the files against the manifest only)."""
+    manifest differing from the registry's `checksum` (None: check the files against the manifest only).
+
+    A manifest that differs stops the check unless `every` (what `stce index check` reports): a reader
+    needs one reason to refuse, an editor every fault to repair.
+    """
     manifest = directory / _MANIFEST
     if not directory.is_dir():
         return [(directory, "the live snapshot folder is missing")]
     if not manifest.is_file():
         return [(manifest, "missing (the snapshot cannot be verified)")]
-    if checksum is not None and file_checksum(manifest) != checksum:
-        return [(manifest, "differs from the checksum the registry recorded")]
     problems = []
-    for name, expected in json.loads(manifest.read_text(encoding="utf-8"))["files"].items():
+    if checksum is not None and file_checksum(manifest) != checksum:
+        problems.append((manifest, "differs from the checksum the registry recorded"))
+        if not every:
+            return problems
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    except (ValueError, KeyError, TypeError):
+        return [*problems, (manifest, "cannot be read as a manifest")]
+    for name, expected in files.items():
         path = directory / name
         if not path.is_file():
             problems.append((path, "missing"))
