@@ -396,7 +396,7 @@ def _decode(data: bytes, path: Path) -> str:
         raise IngestError(path, f"not valid UTF-8 text (bad byte at offset {err.start})") from None
     if not text.strip():
         raise IngestError(path, "no text in the file")
-    longest, number = max((len(line), n) for n, line in enumerate(text.splitlines(), 1))
+    longest, number = max((len(line.rstrip("\r\n")), n) for n, line in enumerate(io.StringIO(text, newline=None), 1))
     if longest > MAX_LINE_CHARS:
         raise IngestError(
             path,

@@ -340,7 +340,7 @@ class Ingester:
             language=loaded.language,
             work=loaded.work,
         )
-        passages = self.passages_of(loaded, source)
+        passages = self.passages_of(loaded, source, lambda done, total: report("split", done, total))
         if not passages:
             raise IngestError(path, "no text to index")
         entries = len({p.entry for p in passages if p.entry})
@@ -375,7 +375,9 @@ class Ingester:
             warnings=tuple(warnings),
         )
 
-    def passages_of(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
+    def passages_of(
+        self, loaded: Loaded, source: SourceDocument, progress: Callable[[int, int], None] | None = None
+    ) -> list[Passage]:
         """One source version's passages, numbered in its version, repeats folded and orders to the assistant
         flagged (repair splits kept copies again with it)."""
         counter = iter(range(10**9))
@@ -397,7 +399,7 @@ class Ingester:
         if loaded.entries:
             made = entry_passages(loaded.entries, make, budget)
         else:
-            made = text_passages(loaded.pages, source.name, make, budget)
+            made = text_passages(loaded.pages, source.name, make, budget, progress)
         return [flag(p) for p in fold_repeats(made)]
 
     def _vectors(

@@ -106,6 +106,7 @@ def ingest(
             if step.path not in tasks:
                 tasks[step.path] = bar.add_task(escape(printable(Path(step.path).name)), total=1.0)
             phase = f"embed {step.done}/{step.total}" if step.phase == "embed" else step.phase
+            phase += f" {100 * step.done // step.total}%" if step.total and step.phase == "split" else ""
             bar.update(
                 tasks[step.path],
                 completed=step.fraction,
