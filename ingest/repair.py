@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import tempfile
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
-from assistant.core.errors import IngestError, NeedsWriteAccess, plain_reason
+from assistant.core.errors import IngestError, NeedsWriteAccess
 from assistant.core.settings import Settings
 from assistant.core.types import ItemCriteria, Passage, SourceDocument
 from assistant.storage.integrity import SAME_VECTOR, Problem, check, cosine, kept_path, snapshot_folders
@@ -38,6 +38,10 @@ from ingest.pipeline import Ingester, keep_copy
 
 log = logging.getLogger(__name__)
 _EMBED_CHUNK = 256
+MIN_FREE_BYTES = 1_000_000
+"""Free space below which repair does not start: it writes a registry transaction, a snapshot and vectors,
+and a disk that full fails the first of them (the CCL's snapshot alone is some 20 MB; this only catches a
+disk already full)."""
 
 
 @dataclass(frozen=True)
@@ -70,16 +74,18 @@ def repair(settings: Settings, files: Iterable[Path] = (), client: ClientAPI | N
 
 
 def needs_write(home: Path) -> None:
-    """Raise `NeedsWriteAccess` unless a file can be created in `home` (a read-only home, a read-only or full
-    file system, another user's folder), before anything in it is opened for writing."""
+    """Raise `NeedsWriteAccess` unless this process may write in `home` and its file system has room, asked
+    without writing anything (a probe file would change the folder): a read-only home or file system, a full
+    disk, another user's folder."""
     if not home.exists():
         return  # nothing to repair: the writer creates it
-    try:
-        with tempfile.NamedTemporaryFile(dir=home, prefix=".write-probe-") as probe:
-            probe.write(b"x")
-            probe.flush()
-    except OSError as error:
-        raise NeedsWriteAccess(home, plain_reason(error)) from None
+    disk = os.statvfs(home)
+    if disk.f_flag & os.ST_RDONLY:
+        raise NeedsWriteAccess(home, "it is on a read-only file system")
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise NeedsWriteAccess(home, f"permission denied ({home})")
+    if disk.f_bavail * disk.f_frsize < MIN_FREE_BYTES:
+        raise NeedsWriteAccess(home, f"the disk is full: {disk.f_bavail * disk.f_frsize:,} bytes free")
 
 
 def _restore_registry(settings: Settings, registry: Registry) -> list[str]:
