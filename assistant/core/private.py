@@ -36,6 +36,17 @@ def make_private(root: Path) -> None:
                 _restrict(path)
 
 
+def writable_copy(root: Path) -> None:
+    """Folders 700 and files 600 under `root`, a copy this process made of a read-only original: the copy is
+    ours, and Chroma writes to a store as it opens it."""
+    for folder, _dirs, files in os.walk(root):
+        os.chmod(folder, DIR_MODE)
+        for name in files:
+            path = Path(folder, name)
+            if not path.is_symlink():
+                os.chmod(path, FILE_MODE)
+
+
 def _restrict(path: Path) -> None:
     """Take away the group's and others' permissions, never add one: a folder its owner made read-only (500)
     stays read-only, though root could write it."""

@@ -20,7 +20,7 @@ from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.core.errors import IndexDamaged, StoreUnavailable
-from assistant.core.private import make_private
+from assistant.core.private import writable_copy
 from assistant.core.settings import Settings
 from assistant.core.types import Hit, Passage
 from assistant.storage.embeddings import MiniLMEmbeddings
@@ -74,7 +74,7 @@ def _reader_client(directory: Path, chroma_settings: ChromaSettings) -> ClientAP
         )
         log.debug("opening %s failed: %r", directory, error)
         shutil.copytree(directory, copy, dirs_exist_ok=True)
-        make_private(copy)  # the copy may not keep the original's read-only modes: Chroma writes as it opens
+        writable_copy(copy)  # the copy keeps the original's read-only modes: Chroma writes as it opens
         return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
 
 
