@@ -239,7 +239,7 @@ def test_a_vector_deleted_by_another_process_is_a_changed_store(home: Path) -> N
     first = store.collection.query(query_embeddings=query, n_results=5, include=["documents", "metadatas", "distances"])
     assert len(_results_to_hits(first, "passages")) == 5
     writer = (
-        "import sys; from assistant.settings import Settings; from assistant.store import PassageStore; "
+        "import sys; from assistant.core.settings import Settings; from assistant.storage.store import PassageStore; "
         "store = PassageStore.open(Settings(home=sys.argv[1])); store.delete_versions([sys.argv[2]])"
     )
     subprocess.run([sys.executable, "-c", writer, str(home), version], cwd=ROOT, check=True, timeout=300)
