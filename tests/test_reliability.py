@@ -31,6 +31,7 @@ from assistant.answer.ask import Assistant
 from assistant.answer.render import answer_json, markdown
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
+from assistant.storage.embeddings import MiniLMEmbeddings
 from assistant.storage.index import LiveIndex
 from assistant.storage.integrity import check
 from bench.pdfwriter import pdf_bytes, table_page
@@ -226,7 +227,7 @@ def test_check_and_repair_on_a_full_disk(tmp_path: Path) -> None:
         subprocess.run(["umount", "-l", str(disk)], check=True)
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert repaired.returncode == 2 and "the disk is full" in repaired.stderr, repaired.stderr
+    assert repaired.returncode == 2 and "the disk is full" in " ".join(repaired.stderr.split()), repaired.stderr
     assert "Traceback" not in checked.stderr + repaired.stderr
     assert after == before
 
@@ -343,7 +344,9 @@ def vector_home(tmp_path: Path) -> Path:
     (home / "chroma").mkdir(parents=True)
     client = chromadb.PersistentClient(path=str(home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
     client.create_collection(
-        "passages", configuration={"hnsw": {"space": "cosine", "sync_threshold": 2, "batch_size": 2}}
+        "passages",
+        embedding_function=MiniLMEmbeddings(),
+        configuration={"hnsw": {"space": "cosine", "sync_threshold": 2, "batch_size": 2}},
     )
     del client
     xml = tmp_path / "ccl.xml"

@@ -100,8 +100,8 @@ def check(settings: Settings, client: ClientAPI | None = None, full: bool = Fals
     """Everything wrong with the index: snapshot vs registry, vectors vs passages (a sample of the stored vectors
     embedded again, all when `full`), orphans, missing files; every problem found, not the first.
 
-    It only reads: the registry read-only, Chroma as a reader opens it (a copy when the home cannot be
-    written), so it works on a read-only or full home. What cannot be read raises (`OSError`, a store
+    It only reads: the registry read-only, Chroma from a temporary copy (embedded Chroma writes to a store as it
+    opens it), so it changes nothing and works on a read-only or full home. What cannot be read raises (`OSError`, a store
     error): the index could not be checked, which is not a problem found.
     """
     problems: list[Problem] = []
@@ -170,7 +170,7 @@ def _check_vectors(
     that are not their text's, a failing store."""
     where = settings.chroma_url or str(settings.chroma_dir)
     store = PassageStore(
-        client or make_client(settings, read_only=True), settings.collection, settings.embed_batch_size
+        client or make_client(settings, read_only=True, copy=True), settings.collection, settings.embed_batch_size
     )
     try:
         try:
