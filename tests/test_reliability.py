@@ -348,7 +348,7 @@ def vector_home(tmp_path: Path) -> Path:
         embedding_function=MiniLMEmbeddings(),
         configuration={"hnsw": {"space": "cosine", "sync_threshold": 2, "batch_size": 2}},
     )
-    del client
+    client.close()  # else this process keeps the collection in memory, and would not read the damaged file
     xml = tmp_path / "ccl.xml"
     xml.write_text(ccl_excerpt(("2B350", "3A225")), encoding="utf-8")
     with Ingester(Settings(home=home)) as ingester:
@@ -387,10 +387,10 @@ def test_check_finds_damaged_vectors_and_every_other_problem(vector_home: Path) 
 def test_repair_embeds_damaged_vectors_again(vector_home: Path) -> None:
     _damage_vectors(vector_home, [0])
 
-    repaired = runner.invoke(app, ["index", "repair"], env=_env(vector_home))
+    repaired = _stce(["index", "repair"], _env(vector_home))  # a process of its own, as an editor runs it
 
-    assert repaired.exit_code == 0, repaired.output
-    assert "found 1 stored vectors that were not their text's" in repaired.output
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "found 1 stored vectors that were not their text's" in repaired.stdout
     assert check(Settings(home=vector_home), full=True) == []
 
 
