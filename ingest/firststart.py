@@ -93,6 +93,11 @@ def needed(settings: Settings) -> bool:
     return not any(s.kind == "control-list" for s in Registry(settings.registry_path, read_only=True).sources())
 
 
+def status(home: Path) -> Preparation | None:
+    """The preparation under way in `home`, as the terminal and the first page show it; None when there is none."""
+    return preparing.read(home)
+
+
 def _interrupted(home: Path) -> bool:
     path = preparing.status_path(home)
     return path.is_file() and preparing.read(home) is None

@@ -22,7 +22,7 @@ from xml.parsers import expat
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from assistant.core.errors import IngestError
+from assistant.core.errors import IngestError, plain_reason
 from assistant.core.types import Kind
 from assistant.text.language import document_language
 from ingest.dates import ecfr_date, text_date
@@ -76,6 +76,7 @@ MAX_XML_DEPTH = 100
 _ZIP = b"PK\x03\x04"
 _FILE_UNSAFE = re.compile(r"[^\w.-]+")
 _TYPED_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def described(accepted: Mapping[Format, str]) -> str:
@@ -157,6 +158,16 @@ def safe_typed_name(name: str) -> str:
     return " ".join(_TYPED_UNSAFE.sub("-", name).split()).strip("-. ")
 
 
+def printable(name: str) -> str:
+    r"""A name as a terminal or log may show it: control characters, direction overrides and bytes that were
+    not UTF-8 written as escapes, so a file named with escape codes cannot recolour or rewrite the screen.
+
+    >>> print(printable("list\x1b[2J\u202egpj.md\udcff"))
+    list\x1b[2J\u202egpj.md\udcff
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+
+
 @dataclass
 class Loaded:
     """What a reader found in one file: entries for a control list, else pages or Markdown text."""
@@ -187,20 +198,36 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     entry of a folder that is left out and why.
 
     A folder's ingest stays inside it: links are never followed (a link out would make `/etc/passwd`
-    searchable; a link in names a file ingested on its own), and pipes or devices are never opened.
+    searchable; a link in names a file ingested on its own), and pipes or devices are never opened. A path
+    that cannot be looked at is refused and a subfolder that cannot be read is skipped, each with its reason;
+    the rest goes on.
     """
     files: list[Path] = []
     skipped: list[Skipped] = []
+
+    def unreadable(error: OSError) -> None:
+        skipped.append(
+            Skipped(Path(error.filename or "?"), f"a folder that cannot be read: {plain_reason(error)}", False)
+        )
+
     for path in paths:
-        if not path.is_dir():
+        try:
+            folder_given = path.is_dir()
+        except OSError as error:  # a path this user may not look at (a folder above it is not searchable)
+            skipped.append(Skipped(path, f"cannot be read: {plain_reason(error)}", True))
+            continue
+        if not folder_given:
             files.append(path)
             continue
         root = path.resolve()
-        for folder, dirs, names in os.walk(path):
+        for folder, dirs, names in os.walk(path, onerror=unreadable):
             dirs[:] = sorted(dirs)
             for name in sorted(names) + [d for d in dirs if Path(folder, d).is_symlink() or d.startswith(".")]:
                 entry = Path(folder, name)
-                reason = _left_out(entry, root)
+                try:
+                    reason = _left_out(entry, root)
+                except OSError as error:  # listed, but not to be looked at: a folder readable, not searchable
+                    reason = f"cannot be read: {plain_reason(error)}", True
                 if reason is None:
                     files.append(entry)
                 else:
@@ -380,7 +407,7 @@ def _decode(data: bytes, path: Path) -> str:
         raise IngestError(path, f"not valid UTF-8 text (bad byte at offset {err.start})") from None
     if not text.strip():
         raise IngestError(path, "no text in the file")
-    longest, number = max((len(line), n) for n, line in enumerate(text.splitlines(), 1))
+    longest, number = max((len(line.rstrip("\r\n")), n) for n, line in enumerate(io.StringIO(text, newline=None), 1))
     if longest > MAX_LINE_CHARS:
         raise IngestError(
             path,

@@ -8,7 +8,10 @@ sub-item, descending only where a sub-item is still too long. Every passage repe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
@@ -18,6 +21,10 @@ from assistant.storage.embeddings import count_tokens, load_model
 from ingest.entries import Entry, Item
 
 Make = Callable[..., Passage]
+BLOCK_CHARS = 1_000_000
+"""Markdown split at a time: the splitters keep several copies of what they are given (lines, pieces, their
+lengths), so a 49 MB file given whole took gigabytes; a megabyte holds hundreds of passages."""
+_HEADING = re.compile(r"(#{1,3})\s+\S")
 _CONTEXT_WORDS = 40
 CHARS_PER_TOKEN = 8
 """A passage's size counts at least one word piece per 8 characters: the tokenizer counts a run of any
@@ -126,17 +133,90 @@ def _item_passages(
     return out
 
 
-def text_passages(pages: list[tuple[int | None, str]], name: str, make: Make, budget: int) -> list[Passage]:
-    """Curriculum: Markdown split by headings (each passage carries its heading path); PDF pages as they come."""
+def text_passages(
+    pages: list[tuple[int | None, str]],
+    name: str,
+    make: Make,
+    budget: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Passage]:
+    """Curriculum: Markdown split by headings (each passage carries its heading path); PDF pages as they come.
+
+    Passages come one at a time, and Markdown is split a block at a time (see `_blocks`): what a long file
+    costs in memory is its text and the passages kept, not the splitter's working copies of all of it.
+    `progress` hears the characters done of the total.
+    """
     headings = [("#", "h1"), ("##", "h2"), ("###", "h3")]
     md = MarkdownHeaderTextSplitter(headings, strip_headers=True)
-    out: list[Passage] = []
+    total, done = sum(len(text) for _, text in pages), 0
     for page, text in pages:
-        sections: list[Document] = md.split_text(text) if page is None else [Document(text)]
-        for section in sections:
-            path = [section.metadata[k] for _, k in headings if k in section.metadata]
-            context = " > ".join(path) if path else name
-            title = path[-1] if path else name
-            for piece in _chunks(context, section.page_content, budget):
-                out.append(make(text=piece, title=title, page=page))
-    return out
+        blocks = _blocks(text) if page is None else iter([(len(text), text)])
+        for end, block in blocks:
+            sections: list[Document] = md.split_text(block) if page is None else [Document(block)]
+            for section in sections:
+                path = [section.metadata[k] for _, k in headings if k in section.metadata]
+                context = " > ".join(path) if path else name
+                title = path[-1] if path else name
+                for piece in _chunks(context, section.page_content, budget):
+                    yield make(text=piece, title=title, page=page)
+            if progress:
+                progress(done + end, total)
+        done += len(text)
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    r"""Markdown in blocks of about `BLOCK_CHARS` cut at line ends, each opening with the headings above its
+    first line, so that each reads as it would within the whole; with the offset where each block ends.
+
+    >>> [block for _, block in _blocks("# A\n" + "x\n" * 3)]
+    ['# A\nx\nx\nx\n']
+    >>> [block.splitlines()[:2] for _, block in _blocks("# A\n## B\n" + "y\n" * 600_000)][1]
+    ['# A', '## B']
+    """
+    heads: dict[int, str] = {}
+    block: list[str] = []
+    size = end = 0
+    fenced = False
+    for line in io.StringIO(text):
+        end += len(line)
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (heading := _HEADING.match(line)):
+            level = len(heading.group(1))
+            heads = {k: v for k, v in heads.items() if k < level} | {level: line.rstrip("\n")}
+        block.append(line)
+        size += len(line)
+        if size >= BLOCK_CHARS and not fenced:
+            yield end, "".join(block)
+            block = [f"{h}\n" for _, h in sorted(heads.items())]
+            size = 0
+    if size or not end:
+        yield end, "".join(block)
+
+
+def repetition_key(entry: str, text: str) -> tuple[str, ...]:
+    r"""What makes two passages of one source the same text: their entry and their distinct lines, in order,
+    with case and spacing ignored. A passage of one line repeated ten times is the same as one of it twice.
+
+    >>> repetition_key("", "Converter 800 Hz\nconverter  800 hz\n\nConverter 800 Hz")
+    ('', 'converter 800 hz')
+    """
+    lines = (" ".join(line.casefold().split()) for line in text.splitlines())
+    return (entry, *dict.fromkeys(line for line in lines if line))
+
+
+def fold_repeats(passages: Iterable[Passage]) -> list[Passage]:
+    """Each identical or near-identical passage (see `repetition_key`) once, where it first stands, with the
+    count of how often it stands in the source: repetition adds no text to search, only weight."""
+    first: dict[tuple[str, ...], int] = {}
+    out: list[Passage] = []
+    counts: list[int] = []
+    for p in passages:
+        key = repetition_key(p.entry, p.text)
+        if key in first:
+            counts[first[key]] += 1
+            continue
+        first[key] = len(out)
+        out.append(p)
+        counts.append(p.repeats)
+    return [p if n == p.repeats else replace(p, repeats=n) for p, n in zip(out, counts, strict=True)]

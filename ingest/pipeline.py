@@ -41,7 +41,7 @@ from assistant.storage.integrity import check_vectors, kept_path, live_snapshot
 from assistant.storage.registry import Registry
 from assistant.storage.snapshot import Snapshot, file_checksum
 from assistant.storage.store import PassageStore, make_client
-from ingest.checks import addressed_to_assistant, duplicate_codes
+from ingest.checks import addressed_to_assistant, duplicate_codes, flag, repeated_text
 from ingest.criteria import criteria_of
 from ingest.links import borrow_criteria, link_lists
 from ingest.load import (
@@ -53,7 +53,7 @@ from ingest.load import (
     safe_typed_name,
     source_names,
 )
-from ingest.passages import entry_passages, text_passages
+from ingest.passages import entry_passages, fold_repeats, text_passages
 
 log = logging.getLogger(__name__)
 
@@ -193,12 +193,15 @@ class Ingester:
         private_dir(self.settings.home)
         lock = FileLock(str(self.settings.lock_path), timeout=self.settings.lock_timeout_s, mode=0o600)
         try:
-            lock.acquire()
+            lock.acquire(timeout=0)
         except Timeout:
-            raise IndexBusyError(
-                f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
-                f"{self.settings.lock_timeout_s:g} s, try again when it ends"
-            ) from None
+            # Said at once, not at the time-out: the editor may rather wait for it, or stop it.
+            log.warning(
+                "waiting for %s to finish (up to %g s)",
+                busy_holder(self.settings.lock_path),
+                self.settings.lock_timeout_s,
+            )
+            self._wait(lock)
         try:
             with private_files():
                 write_holder(self.settings.lock_path, self.holder)
@@ -207,6 +210,16 @@ class Ingester:
         finally:
             self.settings.lock_path.with_name(HOLDER_FILE).unlink(missing_ok=True)
             lock.release()
+
+    def _wait(self, lock: FileLock) -> None:
+        """Wait for the lock up to the configured time, then give up naming who holds it."""
+        try:
+            lock.acquire()
+        except Timeout:
+            raise IndexBusyError(
+                f"{busy_holder(self.settings.lock_path)} holds {self.settings.lock_path}; waited "
+                f"{self.settings.lock_timeout_s:g} s, try again when it ends"
+            ) from None
 
     def recover(self) -> None:
         """Remove what a killed writer left: vectors of uncommitted versions and stray snapshot folders."""
@@ -333,7 +346,7 @@ class Ingester:
             language=loaded.language,
             work=loaded.work,
         )
-        passages = self.passages_of(loaded, source)
+        passages = self.passages_of(loaded, source, lambda done, total: report("split", done, total))
         if not passages:
             raise IngestError(path, "no text to index")
         entries = len({p.entry for p in passages if p.entry})
@@ -348,7 +361,7 @@ class Ingester:
         changes = _changes(name, [p for p in current.passages if p.source == name], passages, existing, source)
         criteria = [c for c in current.all_criteria if c.source != name]
         criteria += [c for e in loaded.entries for c in criteria_of(e, name, list_label, version_id)]
-        warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages)
+        warnings = duplicate_codes(loaded.entries) + addressed_to_assistant(passages) + repeated_text(passages)
         notes = self.commit(
             keep + passages, criteria, upsert=source, change=changes if existing else None, warnings=warnings
         )
@@ -368,8 +381,11 @@ class Ingester:
             warnings=tuple(warnings),
         )
 
-    def passages_of(self, loaded: Loaded, source: SourceDocument) -> list[Passage]:
-        """One source version's passages, numbered in its version (repair splits kept copies again with it)."""
+    def passages_of(
+        self, loaded: Loaded, source: SourceDocument, progress: Callable[[int, int], None] | None = None
+    ) -> list[Passage]:
+        """One source version's passages, numbered in its version, repeats folded and orders to the assistant
+        flagged (repair splits kept copies again with it)."""
         counter = iter(range(10**9))
 
         def make(text: str, **fields: Any) -> Passage:
@@ -387,8 +403,10 @@ class Ingester:
 
         budget = self.settings.max_passage_tokens
         if loaded.entries:
-            return entry_passages(loaded.entries, make, budget)
-        return text_passages(loaded.pages, source.name, make, budget)
+            made = entry_passages(loaded.entries, make, budget)
+        else:
+            made = text_passages(loaded.pages, source.name, make, budget, progress)
+        return [flag(p) for p in fold_repeats(made)]
 
     def _vectors(
         self, passages: list[Passage], existing: SourceDocument | None, report: Report

@@ -3,9 +3,11 @@
 A lost registry is restored from the newest snapshot whose manifest verifies. The live snapshot is
 rewritten (as a new generation, switched to like any ingest) only when it fails its checksums or no
 longer matches the registry; passages are split again from the kept copy of each source version, so
-they are the ones the ingest made. Vectors are re-embedded only for passages that have none: a store
+they are the ones the ingest made. Every stored vector is compared with its text embedded again; vectors
+are added only for passages that have none or whose vector is not their text's (a damaged HNSW file): a store
 Chroma cannot read back (a lost HNSW folder) is emptied first, and vectors that belong to no live
-passage are deleted. Repair holds the writer lock, like an ingest.
+passage are deleted. Repair holds the writer lock, like an ingest, and first makes sure it may write: on a
+read-only or full home it says so and changes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +25,10 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
-from assistant.core.errors import IngestError
+from assistant.core.errors import IngestError, NeedsWriteAccess
 from assistant.core.settings import Settings
 from assistant.core.types import ItemCriteria, Passage, SourceDocument
-from assistant.storage.integrity import Problem, check, kept_path, snapshot_folders
+from assistant.storage.integrity import SAME_VECTOR, Problem, check, cosine, kept_path, snapshot_folders
 from assistant.storage.registry import Registry
 from assistant.storage.snapshot import Snapshot, damage, file_checksum
 from assistant.storage.store import PassageStore
@@ -34,6 +37,11 @@ from ingest.load import read_bytes, read_file
 from ingest.pipeline import Ingester, keep_copy
 
 log = logging.getLogger(__name__)
+_EMBED_CHUNK = 256
+MIN_FREE_BYTES = 1_000_000
+"""Free space below which repair does not start: it writes a registry transaction, a snapshot and vectors,
+and a disk that full fails the first of them (the CCL's snapshot alone is some 20 MB; this only catches a
+disk already full)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ def repair(settings: Settings, files: Iterable[Path] = (), client: ClientAPI | N
     `files` are source files whose kept copy was lost: each is kept again if it is a version the index holds.
     """
     actions: list[str] = []
+    if client is None and not settings.chroma_url:
+        needs_write(settings.home)
     with Ingester(settings, client) as ingester, ingester.locked():
         actions += _restore_registry(settings, ingester.registry)
         actions += _keep_again(settings, ingester.registry, files)
@@ -61,6 +71,21 @@ def repair(settings: Settings, files: Iterable[Path] = (), client: ClientAPI | N
                 ingester.commit(passages, criteria)
                 actions.append(f"wrote snapshot {ingester.registry.state()[1]} ({len(passages)} passages) {why}")
     return Repaired(actions, check(settings, client))
+
+
+def needs_write(home: Path) -> None:
+    """Raise `NeedsWriteAccess` unless this process may write in `home` and its file system has room, asked
+    without writing anything (a probe file would change the folder): a read-only home or file system, a full
+    disk, another user's folder."""
+    if not home.exists():
+        return  # nothing to repair: the writer creates it
+    disk = os.statvfs(home)
+    if disk.f_flag & os.ST_RDONLY:
+        raise NeedsWriteAccess(home, "it is on a read-only file system")
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise NeedsWriteAccess(home, f"permission denied ({home})")
+    if disk.f_bavail * disk.f_frsize < MIN_FREE_BYTES:
+        raise NeedsWriteAccess(home, f"the disk is full: {disk.f_bavail * disk.f_frsize:,} bytes free")
 
 
 def _restore_registry(settings: Settings, registry: Registry) -> list[str]:
@@ -174,8 +199,19 @@ def _rebuild(
     return passages, criteria
 
 
+def _embedded(ingester: Ingester, texts: list[str]) -> dict[str, np.ndarray]:
+    """Each text's vector, embedded now (in chunks, with the progress logged)."""
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(texts), _EMBED_CHUNK):
+        chunk = texts[start : start + _EMBED_CHUNK]
+        out.update(zip(chunk, ingester.store.embedding(chunk), strict=True))
+        log.info("embedded %d of %d passages", start + len(chunk), len(texts))
+    return out
+
+
 def _repair_vectors(ingester: Ingester, passages: list[Passage]) -> list[str]:
-    """Delete vectors of no live passage and add the missing ones, reusing any stored vector of the same text."""
+    """Delete vectors of no live passage or not their text's (a damaged vector file), and add the missing ones,
+    reusing any sound stored vector of the same text."""
     actions = []
     settings = ingester.settings
     try:
@@ -190,12 +226,18 @@ def _repair_vectors(ingester: Ingester, passages: list[Passage]) -> list[str]:
     known: dict[str, np.ndarray] = {}
     stray = []
     embeddings = got["embeddings"] if got["embeddings"] is not None else []
+    fresh = _embedded(ingester, sorted({t for t in got["documents"] or [] if t is not None}))
+    damaged = 0
     for id_, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"], embeddings, strict=True):
+        sound = text is not None and cosine(vector, fresh[text]) >= SAME_VECTOR
         if text is not None:
-            known[text] = vector
+            known[text] = fresh[text]
+        damaged += not sound
         wanted = live.get(id_)
-        if wanted is None or text != wanted.text or (meta or {}).get("version_id") != wanted.version_id:
+        if not sound or wanted is None or text != wanted.text or (meta or {}).get("version_id") != wanted.version_id:
             stray.append(id_)
+    if damaged:
+        actions.append(f"found {damaged} stored vectors that were not their text's (a damaged vector file)")
     step = ingester.store.client.get_max_batch_size()
     for start in range(0, len(stray), step):
         ingester.store.collection.delete(ids=stray[start : start + step])
@@ -205,9 +247,7 @@ def _repair_vectors(ingester: Ingester, passages: list[Passage]) -> list[str]:
     missing = [p for p in passages if p.id not in present]
     if missing:
         new_texts = sorted({p.text for p in missing if p.text not in known})
-        for start in range(0, len(new_texts), 256):
-            chunk = new_texts[start : start + 256]
-            known.update(zip(chunk, ingester.store.embedding(chunk), strict=True))
+        known.update(_embedded(ingester, new_texts))
         ingester.store.add(missing, [known[p.text] for p in missing])
         embedded = set(new_texts)
         actions.append(

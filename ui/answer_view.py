@@ -15,10 +15,12 @@ import streamlit as st
 from assistant.answer.render import (
     DISCLAIMER,
     STATUS_LABELS,
+    advice,
     ask_line,
     citation_label,
     decision_line,
     escape_md,
+    flagged,
     item_lines,
     quantity_text,
     read_as_line,
@@ -206,9 +208,12 @@ def show_answer(answer: Answer, key: str = "answer", follow_up: FollowUp | None 
     seen_notes: set[str] = set()
     for candidate in answer.candidates:
         show_candidate(candidate, answer.question, cited, seen_notes)
-    if answer.guidance:
+    if advice(answer):
         st.markdown("**What to look for and what to do next**")
-        for g in answer.guidance:
+        for g in advice(answer):
             show_citation(g)
+    for c in flagged(answer):
+        st.warning(f"Flagged at ingest, not advice: [{c.n}] {escape_md(c.passage.flagged)}")
+        show_citation(c)
     show_next_questions(answer, key, follow_up)
     st.caption(f"{DISCLAIMER} Answered in {answer.took_ms:.0f} ms ({answer.mode}).")

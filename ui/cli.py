@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
@@ -39,6 +42,8 @@ app.add_typer(lists_app, name="lists")
 add_bundle_commands(index_app)
 out = Console()
 err = Console(stderr=True)
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+"""How Python carries a byte that was not UTF-8 (a command-line argument, a file name): a lone surrogate."""
 
 
 @app.callback()
@@ -50,6 +55,20 @@ def main(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", 
         format="%(levelname)s %(name)s: %(message)s",
     )
     ctx.obj = Settings()
+
+
+def _print_json(data: object) -> None:
+    """One JSON line on stdout, valid UTF-8 whatever it holds (a byte that was not UTF-8 becomes U+FFFD)."""
+    text = _NOT_UTF8.sub("\ufffd", json.dumps(data, ensure_ascii=False))
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.buffer.flush()
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Questions from stdin, one a line, read as UTF-8 with a bad byte replaced, not an error."""
+    for line in io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace"):
+        yield line.rstrip("\n")
 
 
 def _fail(error: Exception) -> None:
@@ -78,6 +97,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest documents; a failing file is reported and the others go on."""
+    from ingest.load import printable
     from ingest.pipeline import Ingester
 
     # No refresh thread: PDF pages are extracted in forked workers only while this process has one thread.
@@ -88,12 +108,13 @@ def ingest(
 
         def progress(step: Step) -> None:
             if step.path not in tasks:
-                tasks[step.path] = bar.add_task(escape(Path(step.path).name), total=1.0)
+                tasks[step.path] = bar.add_task(escape(printable(Path(step.path).name)), total=1.0)
             phase = f"embed {step.done}/{step.total}" if step.phase == "embed" else step.phase
+            phase += f" {100 * step.done // step.total}%" if step.total and step.phase == "split" else ""
             bar.update(
                 tasks[step.path],
                 completed=step.fraction,
-                description=f"{escape(Path(step.path).name)}: {phase}",
+                description=f"{escape(printable(Path(step.path).name))}: {phase}",
                 refresh=True,
             )
 
@@ -106,8 +127,8 @@ def ingest(
     table = Table("file", "source", "status", "passages", "entries", "embedded", "seconds")
     for r in results:
         table.add_row(
-            Text(Path(r.path).name),
-            Text(r.source),
+            Text(printable(Path(r.path).name)),
+            Text(printable(r.source)),
             r.status,
             str(r.passages),
             str(r.entries),
@@ -117,14 +138,21 @@ def ingest(
     out.print(table)
     for r in results:
         for note in r.notes:
-            out.print(f"[yellow]note:[/yellow] {escape(r.path)}: {escape(note)}", soft_wrap=True, highlight=False)
+            out.print(
+                f"[yellow]note:[/yellow] {escape(printable(r.path))}: {escape(note)}", soft_wrap=True, highlight=False
+            )
     failed = [r for r in results if r.status == "failed"]
     for r in results:
         if r.status in ("failed", "skipped"):
             style = "red" if r.status == "failed" else "yellow"
-            out.print(f"[{style}]{r.status}:[/{style}] {escape(r.path)}: {escape(r.error)}", soft_wrap=True)
+            out.print(
+                f"[{style}]{r.status}:[/{style}] {escape(printable(r.path))}: {escape(printable(r.error))}",
+                soft_wrap=True,
+            )
         for warning in r.warnings:
-            out.print(f"[yellow]warning:[/yellow] {escape(r.source)}: {escape(warning)}", soft_wrap=True)
+            out.print(
+                f"[yellow]warning:[/yellow] {escape(printable(r.source))}: {escape(printable(warning))}", soft_wrap=True
+            )
     out.print(
         f"{len(results)} files, {len(failed)} failed, {sum(r.status == 'skipped' for r in results)} skipped, "
         f"{sum(r.passages for r in results)} passages, {sum(r.seconds for r in results):.1f} s"
@@ -228,11 +256,20 @@ def _assistant(settings: Settings) -> Assistant:
 
 
 @index_app.command("check")
-def index_check(ctx: typer.Context) -> None:
-    """Check the index: snapshot vs registry, vectors vs passages, orphans, missing files (exit 1 if any)."""
+def index_check(
+    ctx: typer.Context,
+    full: Annotated[bool, typer.Option("--full", help="Embed every stored vector's text again, not a sample.")] = False,
+) -> None:
+    """Check the index, only reading it: snapshot vs registry, vectors vs passages (a sample of the stored vectors
+    embedded again; all with --full), orphans, missing files. Exit 0: sound; 1: problems found; 2: could not
+    check (a home that cannot be read)."""
     from assistant.answer.ask import Assistant
 
-    problems = Assistant(ctx.obj).check_index()
+    try:
+        problems = Assistant(ctx.obj).check_index(full=full)
+    except Exception as error:  # noqa: BLE001  (whatever stops the reading: the index could not be checked)
+        err.print(f"[red]could not check the index:[/red] {escape(plain_reason(error))}", soft_wrap=True)
+        raise typer.Exit(2) from None
     for problem in problems:
         out.print(f"[red]problem:[/red] {problem}", soft_wrap=True, highlight=False)
     if problems:
@@ -246,12 +283,13 @@ def index_repair(
     ctx: typer.Context,
     files: Annotated[Optional[list[Path]], typer.Argument(help="Source files whose kept copy was lost.")] = None,
 ) -> None:
-    """Rebuild what is damaged from the kept sources; vectors are re-embedded only where missing."""
+    """Rebuild what is damaged from the kept sources; vectors are embedded again only where missing or damaged.
+    It needs write access to the home: without it, it says so and changes nothing (exit 2)."""
     from ingest.repair import repair
 
     try:
         repaired = repair(ctx.obj, files or [])
-    except StceError as error:
+    except Exception as error:  # noqa: BLE001  (a read-only or full home, a store that cannot open: said plainly)
         _fail(error)
     for action in repaired.actions or ["nothing to repair"]:
         out.print(f"repaired: {action}", soft_wrap=True, highlight=False)
@@ -275,7 +313,7 @@ def ask(
     from assistant.answer.render import answer_json, citation_label, markdown
 
     assistant = _assistant(ctx.obj)
-    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    questions = _stdin_lines() if question == "-" else [question]
     failed = 0
     for q in questions:
         try:
@@ -283,16 +321,16 @@ def ask(
         except Exception as error:  # noqa: BLE001  (a store that went away fails this question, not the rest)
             failed += 1
             if as_json:
-                print(json.dumps({"question": q, "error": plain_reason(error)}, ensure_ascii=False), flush=True)
+                _print_json({"question": q, "error": plain_reason(error)})
             else:
                 err.print(f"[red]error:[/red] {escape(plain_reason(error))}", soft_wrap=True)
             continue
         if as_json:
-            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+            _print_json(answer_json(answer))
         else:
             out.print(Markdown(markdown(answer, full=True) if full and answer.mode != "llm" else answer.markdown))
             for c in answer.citations + answer.guidance:
-                out.print(Text(citation_label(c), style="dim"))
+                out.print(Text(citation_label(c), style="yellow" if c.passage.flagged else "dim"))
     if failed:
         raise typer.Exit(2)
 

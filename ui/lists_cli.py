@@ -16,7 +16,7 @@ from assistant.core.errors import StceError, plain_reason
 if TYPE_CHECKING:
     from assistant.core.settings import Settings
     from assistant.core.types import Progress as Step
-    from assistant.storage.preparing import Preparation
+    from ingest.firststart import Preparation
 
 lists_app = typer.Typer(help="The official control lists: fetch them from their publishers.", no_args_is_help=True)
 out = Console()

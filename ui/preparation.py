@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.storage import preparing
+from ingest import firststart
 from ingest.firststart import lists_folder, needed
 from ui import resources
 
@@ -21,7 +21,7 @@ NO_LISTS = (
 def show() -> None:
     """The preparation's progress while it runs (redrawn every POLL_S), else the empty-index notice if due."""
     settings = resources.settings()
-    if preparing.read(settings.home) is not None or (
+    if firststart.status(settings.home) is not None or (
         needed(settings) and lists_folder(settings) is not None and resources.preparation_under_way()
     ):
         _progress()
@@ -32,7 +32,7 @@ def show() -> None:
 @st.fragment(run_every=POLL_S)
 def _progress() -> None:
     settings = resources.settings()
-    status = preparing.read(settings.home)
+    status = firststart.status(settings.home)
     if status is None and not (needed(settings) and resources.preparation_under_way()):
         st.rerun()  # prepared (or it failed, and the notice says how to add lists): the whole page, no more polling
     if status is None:

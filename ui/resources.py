@@ -25,8 +25,8 @@ from assistant.answer.llm import AnswerStream
 from assistant.core.private import private_dir
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, SourceDocument
-from assistant.storage import preparing
 from assistant.storage.conversations import ConversationStore
+from ingest import firststart
 from ingest.firststart import lists_folder, needed
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
@@ -68,7 +68,7 @@ def start_preparation(current: Settings) -> None:
     """First start: ingest the lists folder's lists in a child process (`python -m ingest.firststart`) when the
     index holds no control list. A child reads PDFs with forked workers, which this threaded server cannot,
     and it ends with the server (a parent-death signal); a later start takes an unfinished preparation up."""
-    if not needed(current) or lists_folder(current) is None or preparing.read(current.home) is not None:
+    if not needed(current) or lists_folder(current) is None or firststart.status(current.home) is not None:
         return
     private_dir(current.home)
     with (current.home / "prepare.log").open("ab") as log_file:

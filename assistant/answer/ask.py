@@ -249,9 +249,10 @@ class Assistant:
         links = [link for link in snapshot.links(normalised) if list_label in (None, link.list_label)]
         return EntryText(normalised, passages, trees, links)
 
-    def check_index(self) -> list[Problem]:
-        """Everything wrong with the index: snapshot vs registry, vectors vs passages, orphans, missing files."""
-        return check(self.settings, self.client)
+    def check_index(self, full: bool = False) -> list[Problem]:
+        """Everything wrong with the index, only reading it: snapshot vs registry, vectors vs passages (a sample
+        of the stored vectors embedded again; all when `full`), orphans, missing files."""
+        return check(self.settings, self.client, full=full)
 
     def warm_up(self) -> None:
         """Load the embedding model and the live index now, so that the first question does not wait."""

@@ -202,7 +202,8 @@ def build_messages(extractive: Answer, history: Sequence[str] = ()) -> list[Base
     """The system prompt and one user message: conversation, question, then the evidence wrapped as data."""
     earlier = "\n".join(f"- {_data(q)}" for q in history) or "(none)"
     candidates = [line for c in extractive.candidates for line in _candidate_lines(c)]
-    passages = "\n".join(_passage_block(c) for c in extractive.citations + extractive.guidance)
+    # Text the content checks flagged (it gives the assistant orders) is shown to the officer, never to the model.
+    passages = "\n".join(_passage_block(c) for c in extractive.citations + extractive.guidance if not c.passage.flagged)
     user = (
         f"Conversation so far:\n{earlier}\n\n"
         f"Question: {_data(extractive.question)}\n\n"

@@ -124,7 +124,18 @@ def citation_label(c: Citation) -> str:
     """
     p = c.passage
     page = f", p. {p.page}" if p.page else ""
-    return f"[{c.n}] {p.entry or p.title} · {p.list_label} · {p.source} {version_text(p.version)}{page}"
+    warning = f" · FLAGGED: {p.flagged}" if p.flagged else ""
+    return f"[{c.n}] {p.entry or p.title} · {p.list_label} · {p.source} {version_text(p.version)}{page}{warning}"
+
+
+def advice(answer: Answer) -> list[Citation]:
+    """The guidance offered as what to look for and do next: never a passage the content checks flagged."""
+    return [g for g in answer.guidance if not g.passage.flagged]
+
+
+def flagged(answer: Answer) -> list[Citation]:
+    """The cited passages the content checks flagged at ingest, shown apart with their warning."""
+    return [c for c in answer.citations + answer.guidance if c.passage.flagged]
 
 
 def read_as(facts: Facts) -> str:
@@ -377,11 +388,13 @@ def markdown(answer: Answer, full: bool = False) -> str:
     seen_notes: set[str] = set()
     for i, c in enumerate(answer.candidates, 1):
         lines += _card(i, c, full, seen_notes, lang)
-    if answer.guidance:
+    if advice(answer):
         lines.append(
             f"\n{message('guidance', lang)} "
-            + " ".join(f"{escape_md(g.passage.title)} [{g.n}]" for g in answer.guidance)
+            + " ".join(f"{escape_md(g.passage.title)} [{g.n}]" for g in advice(answer))
         )
+    for c in flagged(answer):
+        lines.append(f"\n**{message('flagged', lang)}** [{c.n}] {escape_md(c.passage.flagged)}")
     suggested = next_questions(answer)
     if suggested:
         lines.append(f"\n{message('next_questions', lang)} " + " · ".join(escape_md(q) for q in suggested))
@@ -432,6 +445,7 @@ def citation_json(c: Citation, with_text: bool = True) -> dict[str, Any]:
         "version_id": p.version_id,
         "page": p.page,
         "score": round(c.score, 4),
+        "flagged": p.flagged,
     }
     return data | ({"text": p.text} if with_text else {})
 

@@ -32,6 +32,15 @@ class IndexDamaged(StceError):
         self.problem = problem
 
 
+class NeedsWriteAccess(StceError):
+    """A command that changes the index was given a home it cannot write (read-only, full, another user's)."""
+
+    def __init__(self, home: Path | str, reason: str) -> None:
+        super().__init__(f"this needs write access to {home}, and it has none: {reason}; nothing was changed")
+        self.home = str(home)
+        self.reason = reason
+
+
 class QuestionError(StceError):
     """A question that cannot be answered as given (empty, nothing but punctuation)."""
 

@@ -74,6 +74,11 @@ class Passage:
     category: str = ""
     page: int | None = None
     language: str = ""
+    repeats: int = 1
+    """How often this text stands in its source: identical or near-identical passages are stored once, so a
+    document repeating one line thousands of times cannot fill every place among the candidates."""
+    flagged: str = ""
+    """Why the content checks flagged this text (it gives the assistant orders); answers show it with the warning."""
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for the vector store (Chroma accepts no None values)."""

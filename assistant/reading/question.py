@@ -32,6 +32,7 @@ MIN_KNOWN_SHARE = 0.5
 # Latin letters in a question in another script that make it a mixed-language question (not just "PTFE").
 _MIXED_LATIN_LETTERS = 8
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -50,7 +51,15 @@ class Reading:
 
 
 def clean_question(question: str) -> str:
-    """Strip control characters and bound the length; refuse text with nothing to search for."""
+    r"""Strip control characters and bound the length; refuse text with nothing to search for.
+
+    Bytes that were not UTF-8 (which Python carries as lone surrogates from a command line or a pipe) become
+    the replacement character: the rest of the question is still read.
+
+    >>> clean_question("pump \udcff\udcfe Hastelloy")
+    'pump �� Hastelloy'
+    """
+    question = _SURROGATES.sub("\ufffd", question)
     text = " ".join(normalise(_CONTROL_CHARS.sub(" ", question)).split())[:MAX_QUESTION_CHARS]
     if not text:
         raise QuestionError("the question is empty: describe the goods, or give a control code or CAS number")

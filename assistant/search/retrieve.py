@@ -14,8 +14,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from assistant.core.codes import find_cas, find_codes, top_level
 from assistant.core.types import Hit, Passage
@@ -53,6 +54,10 @@ _SPELLINGS = (
     (re.compile(r"(?<=.{2})(?:ae|oe)(?=.{3})"), "e"),
     (re.compile(r"(?<=.{2})ll(ed|ing|er)$"), r"l\1"),
 )
+SOURCE_SHARE = 0.2
+"""Most places of the guidance pool one guidance document may hold (10 of 50): an answer shows two guidance
+passages and reads curriculum leads from three, so a fifth is more than one document is ever used for, and a
+document of near-identical passages cannot take every place."""
 _STOP = {"with", "from", "that", "this", "have", "into", "used", "type", "model", "serial", "drum", "drums"}
 
 
@@ -184,6 +189,41 @@ def _exact(snapshot: Snapshot, query: str, scope: Scope, allowed: list[Passage])
     return hits
 
 
+def _by_score(hits: list[Hit]) -> list[Hit]:
+    return sorted(hits, key=lambda h: h.score, reverse=True)
+
+
+def _shared(hits: list[Hit], pool: int, again: Callable[[frozenset[str]], list[Hit]]) -> list[Hit]:
+    """Guidance hits, best first, no document holding more than `SOURCE_SHARE` of the pool: the places a
+    document over its share would take go to the others' best hits (`again` searches without the documents
+    named), so one document repeating itself cannot push the rest out.
+
+    >>> from assistant.core.types import Passage
+    >>> def hit(source, score):
+    ...     return Hit(Passage(f"{source}{score}", "t", source, "STCE curriculum", "1", source, "curriculum"), score, "")
+    >>> flood = [hit("plant", 90 - n) for n in range(50)]
+    >>> kept = _shared(flood, 50, lambda out: [hit("seals", 3), hit("nameplates", 2)])
+    >>> len(kept), [h.passage.source for h in kept[-3:]]
+    (12, ['plant', 'seals', 'nameplates'])
+    """
+    cap = max(1, int(SOURCE_SHARE * pool))
+    kept: list[Hit] = []
+    held: dict[str, int] = defaultdict(int)
+    for hit in hits:
+        if held[hit.passage.source] < cap:
+            kept.append(hit)
+            held[hit.passage.source] += 1
+    full = frozenset(source for source, n in held.items() if n >= cap)
+    if not full or len(kept) == len(hits) and len(hits) < pool:
+        return kept
+    seen = {h.passage.id for h in kept}
+    for hit in again(full):
+        if hit.passage.id not in seen and held[hit.passage.source] < cap:
+            kept.append(hit)
+            held[hit.passage.source] += 1
+    return _by_score(kept)[:pool]
+
+
 def _fuse(ranked_lists: Sequence[list[Hit]]) -> tuple[dict[str, float], dict[str, set[str]]]:
     """Reciprocal rank fusion of the keyword and dense rankings, at passage level."""
     fused: dict[str, float] = defaultdict(float)
@@ -220,7 +260,8 @@ def _add_curriculum_leads(
     entries: dict[str, EntryMatch], snapshot: Snapshot, guidance: list[Hit], query: str, scope: Scope
 ) -> None:
     """Entries the curriculum names beside the question's words join the candidates (trade names)."""
-    ours = [h for h in guidance if h.passage.kind == "curriculum"]  # "other" documents guide, never propose
+    # "other" documents guide, never propose; nor does text that gives the assistant orders
+    ours = [h for h in guidance if h.passage.kind == "curriculum" and not h.passage.flagged]
     for entry, (bonus, line) in _named_by_curriculum(ours[:CURRICULUM_PASSAGES], query).items():
         listed = [p for p in snapshot.by_entry.get(entry, []) if scope.allows(p)]
         if entry not in entries:
@@ -236,9 +277,20 @@ def search(view: View, query: str, scope: Scope = Scope(), pool: int = POOL, lan
     snapshot = view.snapshot
     allowed = [p for p in snapshot.passages if scope.allows(p)] if scope else snapshot.passages
     widened = widen(query, snapshot)
-    keyword = [h for h in snapshot.keyword(widened, pool * 3, language) if scope.allows(h.passage)][:pool]
-    versions = sorted({p.version_id for p in allowed})
-    dense = [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
+
+    def keyword_hits(lists: bool, leave_out: frozenset[str] = frozenset()) -> list[Hit]:
+        found = snapshot.keyword(widened, pool * 3, language, snapshot.among(lists, leave_out))
+        return [h for h in found if scope.allows(h.passage)][:pool]
+
+    def dense_hits(lists: bool, leave_out: frozenset[str] = frozenset()) -> list[Hit]:
+        versions = sorted(
+            {p.version_id for p in allowed if (p.kind == "control-list") == lists and p.source not in leave_out}
+        )
+        return [h for h in view.store.search(widened, pool, versions) if h.passage.id in snapshot.by_id]
+
+    # The lists and the guidance documents are searched apart: guidance takes no list passage's place.
+    keyword = _by_score(keyword_hits(True) + _shared(keyword_hits(False), pool, partial(keyword_hits, False)))
+    dense = _by_score(dense_hits(True) + _shared(dense_hits(False), pool, partial(dense_hits, False)))
     fused, routes = _fuse([keyword, dense])
     guidance = [
         Hit(snapshot.by_id[pid], fused[pid], "+".join(sorted(routes[pid])))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import bm25s
+import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
@@ -267,9 +268,24 @@ class Snapshot:
                 index[word[0]].add(word)
         return {letter: sorted(words) for letter, words in index.items()}
 
-    def keyword(self, query: str, k: int, language: str = "en") -> list[Hit]:
+    @cached_property
+    def _is_list(self) -> np.ndarray:
+        return np.array([p.kind == "control-list" for p in self.passages], dtype=bool)
+
+    @cached_property
+    def _sources(self) -> np.ndarray:
+        return np.array([p.source for p in self.passages], dtype=object)
+
+    def among(self, lists: bool, leave_out: Iterable[str] = ()) -> np.ndarray:
+        """A keyword mask: the control lists' passages (`lists`) or the guidance documents', but for the
+        sources `leave_out` names."""
+        mask = self._is_list if lists else ~self._is_list
+        left = list(leave_out)
+        return mask & ~np.isin(self._sources, left) if left else mask
+
+    def keyword(self, query: str, k: int, language: str = "en", mask: np.ndarray | None = None) -> list[Hit]:
         """bm25 hits with a positive score, best first; the query stemmed in English and, for a question
-        in French, in French too, so it finds passages in either."""
+        in French, in French too, so it finds passages in either. `mask` (see `among`) keeps some passages."""
         retriever = self._keyword
         if retriever is None:
             return []
@@ -279,8 +295,11 @@ class Snapshot:
         ]
         if not query_tokens:
             return []
-        k = min(k, len(self.passages))
-        docs, scores = retriever.retrieve([query_tokens], k=k, show_progress=False)
+        k = min(k, len(self.passages) if mask is None else int(mask.sum()))
+        if k == 0:
+            return []
+        weights = None if mask is None else mask.astype(np.float32)
+        docs, scores = retriever.retrieve([query_tokens], k=k, show_progress=False, weight_mask=weights)
         return [
             Hit(self.passages[int(d)], float(s), "keyword") for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
@@ -303,18 +322,28 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def damage(directory: Path, checksum: str | None) -> list[tuple[Path, str]]:
+def damage(directory: Path, checksum: str | None, every: bool = False) -> list[tuple[Path, str]]:
     """What is wrong with a snapshot directory: files missing or differing from the manifest, and the
-    manifest differing from the registry's `checksum` (None: check the files against the manifest only)."""
+    manifest differing from the registry's `checksum` (None: check the files against the manifest only).
+
+    A manifest that differs stops the check unless `every` (what `stce index check` reports): a reader
+    needs one reason to refuse, an editor every fault to repair.
+    """
     manifest = directory / _MANIFEST
     if not directory.is_dir():
         return [(directory, "the live snapshot folder is missing")]
     if not manifest.is_file():
         return [(manifest, "missing (the snapshot cannot be verified)")]
-    if checksum is not None and file_checksum(manifest) != checksum:
-        return [(manifest, "differs from the checksum the registry recorded")]
     problems = []
-    for name, expected in json.loads(manifest.read_text(encoding="utf-8"))["files"].items():
+    if checksum is not None and file_checksum(manifest) != checksum:
+        problems.append((manifest, "differs from the checksum the registry recorded"))
+        if not every:
+            return problems
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    except (ValueError, KeyError, TypeError):
+        return [*problems, (manifest, "cannot be read as a manifest")]
+    for name, expected in files.items():
         path = directory / name
         if not path.is_file():
             problems.append((path, "missing"))

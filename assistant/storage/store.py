@@ -20,7 +20,7 @@ from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.core.errors import IndexDamaged, StoreUnavailable
-from assistant.core.private import make_private
+from assistant.core.private import writable_copy
 from assistant.core.settings import Settings
 from assistant.core.types import Hit, Passage
 from assistant.storage.embeddings import MiniLMEmbeddings
@@ -28,10 +28,12 @@ from assistant.storage.embeddings import MiniLMEmbeddings
 log = logging.getLogger(__name__)
 
 
-def make_client(settings: Settings, read_only: bool = False) -> ClientAPI:
+def make_client(settings: Settings, read_only: bool = False, copy: bool = False) -> ClientAPI:
     """An HTTP client when `STCE_CHROMA_URL` is set, else a persistent client in `STCE_HOME`.
 
-    A reader (`read_only`) never writes to `STCE_HOME`; see `_reader_client`.
+    A reader (`read_only`) never writes to `STCE_HOME`; see `_reader_client`. With `copy` it opens a temporary
+    copy of the store even where it could open the store itself: embedded Chroma writes to a store as it opens
+    it, and `stce index check` must not change what it checks (nor fail on a full disk).
     """
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
@@ -48,12 +50,12 @@ def make_client(settings: Settings, read_only: bool = False) -> ClientAPI:
         except ValueError as error:  # what chromadb raises when nothing answers at the URL
             raise StoreUnavailable(settings.chroma_url) from error
     if read_only:
-        return _reader_client(settings.chroma_dir, chroma_settings)
+        return _reader_client(settings.chroma_dir, chroma_settings, copy)
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def _reader_client(directory: Path, chroma_settings: ChromaSettings) -> ClientAPI:
+def _reader_client(directory: Path, chroma_settings: ChromaSettings, copy: bool = False) -> ClientAPI:
     """The store for answering questions, even when `directory` cannot be written.
 
     Embedded Chroma cannot open a store it may not write to (a read-only or full `STCE_HOME`), though
@@ -62,20 +64,21 @@ def _reader_client(directory: Path, chroma_settings: ChromaSettings) -> ClientAP
     """
     if not directory.is_dir():
         return chromadb.EphemeralClient(settings=chroma_settings)
-    try:
-        return chromadb.PersistentClient(path=str(directory), settings=chroma_settings)
-    except Exception as error:  # noqa: BLE001  (Chroma raises several kinds here, and caches a failed open)
-        copy = Path(tempfile.mkdtemp(prefix="stce-index-"))
-        atexit.register(shutil.rmtree, copy, ignore_errors=True)
-        log.warning(
-            "the index in %s cannot be opened for writing (a read-only or full disk?); searching a copy in %s",
-            directory,
-            copy,
-        )
-        log.debug("opening %s failed: %r", directory, error)
-        shutil.copytree(directory, copy, dirs_exist_ok=True)
-        make_private(copy)  # the copy may not keep the original's read-only modes: Chroma writes as it opens
-        return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
+    if not copy:
+        try:
+            return chromadb.PersistentClient(path=str(directory), settings=chroma_settings)
+        except Exception as error:  # noqa: BLE001  (Chroma raises several kinds here, and caches a failed open)
+            log.warning(
+                "the index in %s cannot be opened for writing (a read-only or full disk?); searching a copy",
+                directory,
+            )
+            log.debug("opening %s failed: %r", directory, error)
+    where = Path(tempfile.mkdtemp(prefix="stce-index-"))
+    atexit.register(shutil.rmtree, where, ignore_errors=True)
+    log.info("reading a copy of %s in %s", directory, where)
+    shutil.copytree(directory, where, dirs_exist_ok=True)
+    writable_copy(where)  # the copy keeps the original's read-only modes: Chroma writes as it opens
+    return chromadb.PersistentClient(path=str(where), settings=chroma_settings)
 
 
 def _results_to_hits(results: Any, collection: str) -> list[Hit]:
