@@ -209,7 +209,7 @@ FORMS = frozenset(
 
 PACKAGING = frozenset(
     "drum barrel bottle cylinder can bag sack container ibc tote carton box vial ampoule flask jar pail "
-    "canister sample culture solution".split()
+    "canister sample culture solution carboy jerrycan jerrican cryovial ampule keg tin sachet pouch".split()
 )
 """What goods come in, or the form of a sample: "TDG, 200 kg drums" is about the TDG, not the drums."""
 
