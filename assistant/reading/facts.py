@@ -498,7 +498,8 @@ def _unread_units(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def _lining(text: str, mention: Mention) -> bool:
     """A lining or coating is what the process touches: "glass-lined", "PTFE-lined", "émaillé", "coated"."""
-    around = text[mention.start : mention.end + 12].lower()
+    # The words after the material, up to the next clause: "316 stainless steel, PTFE lined" lines with PTFE.
+    around = (mention.text + re.split(r"[,;]", text[mention.end : mention.end + 12])[0]).lower()
     return (
         mention.material.family == "glass"
         and "lined" in mention.text.lower()
