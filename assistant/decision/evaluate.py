@@ -47,6 +47,7 @@ from assistant.reading.facts import goods_spelling, is_goods_noun, phrase_heads
 from assistant.text.params import (
     UNIT_WORDS,
     Threshold,
+    bound_symbol,
     check_quantities,
     comparable,
     format_quantity,
@@ -1268,10 +1269,13 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
             return f"not stated: which chemical ({leaf.text} is listed)"
         return f"{stated} {'is' if value else 'is not'} listed ({leaf.names[0]})"
     asked = run.asked.get(id(leaf))
+    if value is None and asked is not None and asked.bound is not None:
+        # A stated bound that reaches both sides ("Hf < 0.5 %" against "less than 0.2 %") settles nothing.
+        return f"not settled: {bound_symbol(asked)}{asked.text} does not say whether {leaf_parameter(leaf)} {leaf.text}"
     if value is None or asked is None:
         condition = f" {leaf.condition}" if leaf.condition else ""
         return f"not stated: {leaf_parameter(leaf)} ({leaf.text}{condition})"
-    shown = asked.text or format_quantity(asked)
+    shown = bound_symbol(asked) + (asked.text or format_quantity(asked))
     pair = run.pairs.get(id(leaf))
     if pair is not None:
         low, high = (leaf, pair) if leaf.op in (">", ">=") else (pair, leaf)

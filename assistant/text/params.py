@@ -873,16 +873,27 @@ def parameter_name(q: Quantity) -> str:
 _OVER_PERIOD = re.compile(r"(?i)(?:per|in|/)\s*\d+\s*h")
 
 
+_SYMBOLS = {"<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ "}
+
+
+def bound_symbol(q: Quantity) -> str:
+    """The comparator a stated bound is shown with ("< " for "rise time < 100 ps"); "" for a value."""
+    return _SYMBOLS[q.bound] if q.bound else ""
+
+
 def format_quantity(q: Quantity) -> str:
     """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"; a rate over a stated period as written, so it
     reads like the lists' "10 kg of ice in 24 hours".
 
     >>> format_quantity(parse_quantities("condenser 4 kg ice per 24 h")[0]), format_quantity(parse_quantities("B 0.8 ppm")[0])
     ('4 kg ice per 24 h', '0.8 ppm')
+    >>> format_quantity(Quantity(100, "picosecond", "100 ps", bound="<"))
+    '< 100 ps'
+
     """
     if _OVER_PERIOD.search(q.text):
         return " ".join(q.text.split())
     if q.unit == "percent" and 0 < abs(q.value) < 0.01:
-        return f"{q.value * 1e4:.6g} ppm"  # "0.8 ppm", not "8e-05 %"
+        return f"{bound_symbol(q)}{q.value * 1e4:.6g} ppm"  # "0.8 ppm", not "8e-05 %"
     value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
-    return f"{value} {_display_unit(q.unit)}".strip()
+    return f"{bound_symbol(q)}{value} {_display_unit(q.unit)}".strip()
