@@ -9,12 +9,15 @@ import pytest
 
 from assistant.answer.ask import Assistant
 from assistant.core.errors import IngestError
-from assistant.core.types import Quantity
+from assistant.core.types import ItemCriteria, Quantity
+from assistant.decision.evaluate import evaluate
 from assistant.knowledge.properties import list_words, load_property_words
 from assistant.reading.facts import read_facts
 from assistant.reading.invoice import trade_spans
 from assistant.text.params import Threshold, check_quantities, parse_quantities
-from tests.conftest import excerpt_home
+from ingest.criteria import criteria_of
+from ingest.ecfr import read_ecfr
+from tests.conftest import CCL_XML, excerpt_home
 
 
 def _si(text: str, unit: str) -> float:
@@ -230,3 +233,33 @@ def test_invoice_lines_decide_on_the_list_text(assistant: Assistant, question: s
     assert answer.decision == decision, [c.reason for c in answer.candidates]
     if decision == "likely-controlled":
         assert answer.entries[0] == "2B350"
+
+
+@pytest.fixture(scope="module")
+def ccl() -> dict[str, ItemCriteria]:
+    entries = read_ecfr(CCL_XML.read_bytes(), str(CCL_XML))
+    return {c.code: c for e in entries for c in criteria_of(e, "us-ccl", "US CCL", "v1")}
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("carbon fibre composite tube, 4 in. OD", ("not stated", "")),  # an outside diameter is no inside one
+        ("carbon fibre composite tube, outer diameter 102 mm", ("not stated", "")),
+        ("carbon fibre composite tube, 4 in. ID", ("met", "4 in.")),
+        ("carbon fibre composite tube, bore 100 mm", ("met", "100 mm")),
+    ],
+)
+def test_an_outside_diameter_never_answers_an_inside_one(
+    ccl: dict[str, ItemCriteria], question: str, verdict: tuple[str, str]
+) -> None:
+    checks = [(c.verdict, c.asked.text if c.asked else "") for c in evaluate(ccl["1A202"], read_facts(question)).checks]
+    assert checks[:1] == [verdict]
+
+
+def test_a_stated_upper_bound_meets_a_less_than_leaf(ccl: dict[str, ItemCriteria]) -> None:
+    ev = evaluate(
+        ccl["6A202"], read_facts("photomultiplier tube, anode pulse rise time < 1 ns, photocathode area 25 cm2")
+    )
+    assert ev.status == "applies"
+    assert {c.parameter: c.verdict for c in ev.checks}["anode pulse rise time"] == "met"
