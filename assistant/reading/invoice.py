@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge.subjects import PACKAGING
-from assistant.text.params import starts_with_unit
+from assistant.text.params import starts_with_unit, unit_pattern
 
 _CONTAINERS = sorted(PACKAGING - {"sample", "culture", "solution", "container", "box"}, key=len, reverse=True)
 """Nouns of packs: what an invoice packs goods in. "Container" and "box" name goods too often (a glove box, a
 shipping container's own size) to strip a figure beside them."""
 _CONTAINER = rf"(?:{'|'.join(_CONTAINERS)}|jerry\s?cans?)(?:e?s)?"
-_AMOUNT = r"\d[\d.,]*\s?-?\s?(?:kg|g|t|lbs?|L|l|litres?|liters?|ml|mL|gal(?:lons?)?|m3|m³|oz)(?![^\W_])"
+_AMOUNT = rf"\d[\d.,]*\s?-?\s?(?:{unit_pattern('mass', 'volume')})(?![^\W_])"
 _COUNT = r"\d{1,6}\s?(?:[x×*]|pcs\.?\s*[x×]?|drums?\s*[x×])\s?"
 
 _REFERENCE = re.compile(

@@ -466,6 +466,16 @@ def _resolve(surface: str) -> tuple[str, str]:
     raise ValueError(f"unknown unit {surface!r}")
 
 
+def unit_pattern(*kinds: str) -> str:
+    """A pattern of the units of `kinds` ("mass", "volume"), for readers that find units in their own phrases
+    (a pack's "200 kg"), so that unit words have this one home.
+
+    >>> bool(re.fullmatch(unit_pattern("mass", "volume"), "US gal")), bool(re.fullmatch(unit_pattern("mass"), "L"))
+    (True, False)
+    """
+    return _alternatives([u for u in _PLAIN if u.kind in kinds])
+
+
 _UNIT_AHEAD = re.compile(rf"\s{{0,2}}{_UNIT}")
 
 
