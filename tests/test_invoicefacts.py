@@ -141,6 +141,7 @@ def test_trade_spans_are_found_where_invoices_put_them() -> None:
         ("furnace max. 200 °C", None, 200.0),
         # A range gives its upper end, as a capability.
         ("fan 5-20 m3/h", None, 20.0),
+        ("fan 5~20 m3/h", None, 20.0),
         ("supply from 10 to 50 kV", None, 50.0),
     ],
 )

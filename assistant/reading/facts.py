@@ -463,7 +463,7 @@ def _full_scale_accuracy(text: str, quantities: list[Quantity], spans: list[tupl
 
 def _range_start(text: str, start: int) -> int:
     """Where a range ending at `start` begins ("0-400 Hz" starts at the 0), so masking takes it all."""
-    lead = re.search(r"(?:\d[\d\s.,]*\s*(?:-|–|to|à)\s*)$", text[max(0, start - 20) : start])
+    lead = re.search(r"(?:\d[\d\s.,]*\s*(?:-|–|~|…|to|à)\s*)$", text[max(0, start - 20) : start])
     return start - len(lead[0]) if lead else start
 
 

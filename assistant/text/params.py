@@ -6,7 +6,7 @@ expressions so it stays fast and needs no unit registry; pint is used only to co
 conversion matters (600 L/h == 0.6 m3/h, 1 000 °C == 1 273 K).
 
 Conventions:
-- A range ("600 to 2 000 Hz", "600-2000 Hz", "between 10 and 20 mm") gives two quantities, low then
+- A range ("600 to 2 000 Hz", "600-2000 Hz", "5~20 m3/h", "between 10 and 20 mm") gives two quantities, low then
   high; a unitless low end takes the unit of the high end. As thresholds, a range is `>=` low and
   `<=` high (both ends included).
 - "1,500" is one thousand five hundred unless the quantities in the same text use decimal commas
@@ -384,7 +384,7 @@ _NUMBER = (
 _NOT_IN_A_CODE = r"(?:(?<=\+/[-−])|(?<![\w.,/\-−+^]))"
 _QUANTITY = re.compile(
     rf"(?P<between>\bbetween\s+)?{_NOT_IN_A_CODE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
-    rf"(?:\s*(?:to|through|à|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
+    rf"(?:\s*(?:to|through|à|–|—|-|~|…|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
 )
 _SCIENTIFIC = re.compile(f"(?:{_EXPONENT}|{_GLUED_EXPONENT})$")
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
