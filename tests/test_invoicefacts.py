@@ -264,3 +264,10 @@ def test_a_stated_upper_bound_meets_a_less_than_leaf(ccl: dict[str, ItemCriteria
     )
     assert ev.status == "applies"
     assert {c.parameter: c.verdict for c in ev.checks}["anode pulse rise time"] == "met"
+
+
+@pytest.mark.unit
+def test_a_reference_names_no_material_of_the_goods() -> None:
+    facts = read_facts("valve P/N 316L-2000, body Hastelloy C-276")
+    assert [m.name for m in facts.materials] == ["Hastelloy C-276"]
+    assert [m.name for m in facts.wetted] == ["Hastelloy C-276"]

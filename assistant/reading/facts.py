@@ -777,12 +777,14 @@ def read_facts(text: str) -> Facts:
     >>> read_facts("glass-lined reactor 3 000 L").subject
     'reactor'
     """
-    mentions = find_materials(text)
+    # A reference, a price or a pack names no material of the goods ("P/N 316L-2000" is no 316L).
+    trade = trade_spans(text)
+    mentions = find_materials(_mask(text, trade))
     materials, notes = _materials(text, mentions)
     masked = _mask(text, [(m.start, m.end) for m in mentions])
     cas = find_cas(text)
     masked = _mask(masked, [m.span() for m in _CAS.finditer(masked)])
-    masked = _mask(masked, trade_spans(masked), "|")
+    masked = _mask(masked, trade, "|")
     quantities, spans, unit_notes = _capabilities(text, masked)
     sizes = list(_NOMINAL_SIZE.finditer(masked))
     quantities += [_nominal_size(m) for m in sizes]
