@@ -28,6 +28,8 @@ from bench.common import ROOT, bench_home, median_seconds
 DEVSET = ROOT / "bench" / "devset.yaml"
 CHECKS = ROOT / "bench" / "checks.yaml"
 DECISIONS = ["likely-controlled", "needs-facts", "not-controlled-as-described", "no-match"]
+OPEN = {"likely-controlled", "needs-facts"}
+CLEARING = {"not-controlled-as-described", "no-match"}
 NOT_STATED = {"not stated", "undetermined", "unknown", "missing", None}
 TARGETS = {"r1": 0.90, "r5": 0.97, "ruled_out": 0.85, "ordinary": 0.95, "checks": 0.95, "latency": 10.0}
 
@@ -118,6 +120,11 @@ def falls_right(expected: dict[str, str], answer: dict[str, Any]) -> bool:
     )
 
 
+def false_clearances(cases: list[dict[str, Any]], answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Goods labelled controlled or needing facts that the answer cleared: the worst answer an officer can get."""
+    return [case for case in cases if case["decision"] in OPEN and answers[case["id"]].get("decision") in CLEARING]
+
+
 def share(right: int, total: int) -> str:
     return f"{right}/{total} = {right / total:.3f}" if total else "0/0 = n/a"
 
@@ -204,6 +211,15 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], rows: list[dict[
         f" (target >= {TARGETS['ordinary']:.2f}: {mark(value, TARGETS['ordinary'])})"
     )
     print(f"falls_to right where labelled: {share(sum(falls), len(falls))}")
+    cleared = false_clearances(cases, answers)
+    print(
+        f"FALSE CLEARANCES (controlled goods answered not controlled or no match): {len(cleared)}"
+        f" of {sum(case['decision'] in OPEN for case in cases)} (target 0)"
+        + "".join(
+            f"\n  cleared {case['id']} got={answers[case['id']].get('decision')} :: {case['question']}"
+            for case in cleared
+        )
+    )
     value = sum(checks_right) / len(checks_right) if checks_right else 0.0
     print(
         f"check rows right: {share(sum(checks_right), len(checks_right))}"

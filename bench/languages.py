@@ -5,7 +5,8 @@
 Reads bench/multilingual.yaml and reports per language: Recall@1 and Recall@5 over distinct entries of all
 ingested lists on controlled questions; of the misses, how many were "not understood" and how many were
 wrong answers; everyday goods given an entry that applies; unreadable questions said to be not understood;
-and the count that must stay 0: questions not understood whose answer reads "no entry matches".
+and the counts that must stay 0: questions not understood whose answer reads "no entry matches", and
+controlled goods the answer cleared (false clearances, on their own line per language).
 Only the answer's JSON is read, so the bench scores what every surface shows.
 """
 
@@ -21,7 +22,7 @@ import yaml
 from assistant.answer.ask import Assistant
 from assistant.answer.render import answer_json
 from assistant.text.messages import MESSAGES
-from bench.answers import entry_ids, rank_of
+from bench.answers import CLEARING, entry_ids, rank_of
 from bench.common import ROOT, bench_home
 
 CASES = ROOT / "bench" / "multilingual.yaml"
@@ -64,6 +65,8 @@ def evaluate(assistant: Assistant, cases: list[dict[str, Any]], show_misses: boo
             f"{language:<5}{n:>4}{r1:>8.3f}{r5:>8.3f}{not_understood:>14}{wrong:>7}"
             f"{sum(ordinary):>8}/{len(ordinary):<4}{sum(unreadable):>10}/{len(unreadable):<4}{no_match:>26}  {target}"
         )
+        cleared = [c["id"] for c, a in controlled if a["decision"] in CLEARING]
+        print(f"     FALSE CLEARANCES (controlled answered not controlled or no match): {len(cleared)} {cleared}")
         if show_misses:
             for (case, answer), rank in zip(controlled, ranks, strict=True):
                 if rank != 1:

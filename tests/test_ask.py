@@ -176,7 +176,7 @@ def test_ordinary_goods_match_nothing(assistant: Assistant, question: str) -> No
 def test_a_question_that_is_not_understood_never_reads_as_cleared(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
 
-    assert not answer.understood and answer.falls_to == {}
+    assert not answer.understood and answer.falls_to == {} and answer.decision == "needs-facts"
     assert render.escape_md(render.NOT_UNDERSTOOD) in answer.markdown
     assert render.escape_md(render.NO_MATCH) not in answer.markdown
 

@@ -190,7 +190,7 @@ def test_a_russian_question_is_translated_and_says_so(assistant: Assistant) -> N
 def test_a_question_whose_words_are_not_in_the_glossary_is_not_understood(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
 
-    assert not answer.understood and answer.decision == "no-match" and answer.entries == [], answer.markdown
+    assert not answer.understood and answer.decision == "needs-facts" and answer.entries == [], answer.markdown
     assert render.escape_md(render.NOT_UNDERSTOOD) in answer.markdown
     assert render.escape_md(render.NO_MATCH) not in answer.markdown and answer.falls_to == {}
 

@@ -129,12 +129,12 @@ class Assistant:
                 break
         decided = decide(retrieved, reading.facts, view, k or self.settings.top_k)
         read = understood(reading, view.snapshot)
-        # A question we could not read says where nothing falls: "EAR99" would read as cleared.
-        falls = decided.falls_to if read or decided.decision != "no-match" else {}
-        if not read and reading.unread:
-            # Most of a question in another script went unread: what was searched is a stray number or two,
-            # and entries found on it ("300" -> sounding rockets) would be wrong answers, not leads.
-            decided = replace(decided, candidates=[], citations=[], ruled_out=[], decision="no-match")
+        falls = decided.falls_to
+        if not read and (reading.unread or decided.decision == "no-match"):
+            # A question we could not read is never cleared (nor said to fall to "EAR99"): it asks what the
+            # goods are. When most of it, in another script, went unread, what was searched is a stray number
+            # or two, and entries found on it ("300" -> sounding rockets) would be wrong answers, not leads.
+            decided = replace(decided, candidates=[], citations=[], ruled_out=[], decision="needs-facts")
             falls = {}
         grouped = group_by_item(
             decided.candidates,

@@ -213,8 +213,10 @@ def decision_line(answer: Answer) -> str:
     ("Likely controlled: 2B350.a.1 (US CCL) applies: glass-lined steel is a listed material; ...")."""
     best = answer.candidates[0] if answer.candidates else None
     lang = answer.language
+    if not answer.understood and not answer.candidates:
+        return message("not_understood", lang)
     if answer.decision == "no-match":
-        return message("not_understood" if not answer.understood else "no_match", lang)
+        return message("no_match", lang)
     if answer.decision == "likely-controlled" and best is not None:
         return message(
             "line_likely",

@@ -18,7 +18,7 @@ entry whose own criteria apply, else EAR99; "not listed" for lists without catch
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.core.codes import CATCH_ALL, find_codes, lineage, top_level
@@ -36,7 +36,10 @@ from assistant.core.types import (
     Status,
 )
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
+from assistant.decision.kinds import another_kind as another_consumer_kind
+from assistant.decision.kinds import consumer_class, in_context, line_in_context
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
+from assistant.knowledge.acronyms import acronyms_table
 from assistant.knowledge.materials import ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
@@ -58,6 +61,7 @@ from assistant.reading.question import is_english, trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
 from assistant.storage.index import View
 from assistant.storage.snapshot import Snapshot
+from assistant.text.params import parse_quantities
 
 # Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
 MIN_SIMILARITY = 0.45
@@ -67,6 +71,9 @@ STRONG_KEYWORD = 8.0
 STRONG_SIMILARITY = 0.50
 """A description this close to an entry's text (ordinary goods stay below 0.48 on bench/devset.yaml) is judged
 by the entry's criteria even when our subject rules cannot tell that the goods are what it names."""
+NEAR_QUOTE = 0.75
+"""A description this close to an entry's text all but quotes it (fr10's electrolytic cells: 0.89; ordinary
+goods stay below 0.48 on bench/devset.yaml): its criteria are judged whatever the goods' noun was read as."""
 CLOSER = 0.10
 """How much closer than every ruled-out entry an entry with nothing to check must match to stay a lead."""
 NEAR_RULED = 0.75
@@ -81,6 +88,8 @@ _CATCH_ALL = re.compile(CATCH_ALL)
 _NOTE = re.compile(r"^\s*(?:Technical\s+Notes?|Notes?|N\.\s?B\.|License Requirement Note|Nota)\b.*", re.I)
 _DECONTROL = re.compile(r"\b(?:does|do) not (?:control|apply)\b", re.I)
 _RELATED = re.compile(r"related controls|see also|N\.\s?B\.", re.I)
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{2,9}(?![\w-])")
+"""A word in capitals, perhaps with digits ("HTPB", "RCA60", "ICP-MS"): an acronym or a trade name."""
 
 
 @dataclass(frozen=True)
@@ -321,6 +330,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
     about_named = bool({head_term(facts.subject), noun} & {"", *PACKAGING, *named})
     exact = bool(match.routes & {"code", "cas"}) or ("curriculum" in match.routes and bool(named) and about_named)
     items = [c for c in snapshot.entry(match.entry)[1] if c.source == source]
+    if not exact and _consumer_goods(match, best, items, facts):
+        return None
     if not items:
         # No tree (a curriculum line naming an entry of a list not ingested): a lead when it names the goods.
         if exact or not facts.subject or _line_names_goods(best.passage.text, facts):
@@ -334,8 +345,8 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         # The list names these goods in a line of its own ("d.15. Ricin;", "Bacillus anthracis"): that, not
         # our reading of the goods' noun, says what they are; their criteria still decide.
         evaluations = [_named(evaluate(item, facts, judge_subject=False), listed) for item in hit_items]
-        ev = _ancestors_allow(max(evaluations, key=lambda e: _RANK[e.status]), by_code, facts, judge_subject=False)
-        ev = _weigh_notes(ev, by_code, snapshot, source, facts)
+        scope = _Scope(facts, snapshot, source, by_code, judge_subject=False)
+        ev = _refine(max(evaluations, key=lambda e: _RANK[e.status]), scope, NAMED_REFINEMENTS)
         return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
@@ -363,10 +374,24 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         evaluations = [_descriptive(ev, by_code[ev.code], facts, snapshot) for ev in evaluations]
     hit_rank = {h.passage.entry.upper(): i for i, h in enumerate(match.hits)}
     ev = max(evaluations, key=lambda e: (_RANK[e.status], -hit_rank.get(e.code.upper(), len(hit_rank))))
-    ev = _ancestors_allow(ev, by_code, facts, judge_subject=not (blind or exact))
-    ev = _rare_name(_weigh_notes(ev, by_code, snapshot, source, facts), by_code, snapshot, source, facts)
-    ev = _other_metal(ev, snapshot, source, facts)
+    ev = _refine(ev, _Scope(facts, snapshot, source, by_code, judge_subject=not (blind or exact)), REFINEMENTS)
     return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
+
+
+def _consumer_goods(match: EntryMatch, best: Hit, items: Sequence[ItemCriteria], facts: Facts) -> bool:
+    """The goods are an everyday product of a class none of the matched items speaks of (see
+    `assistant.decision.kinds`): the entry is no candidate, even where it names the goods' noun or a name they
+    carry (a "kitchen centrifuge", a record titled after a pathogen)."""
+    if not consumer_class(facts.text):
+        return False  # most goods: nothing to judge, nothing to embed
+    by_code = {c.code: c for c in items}
+    codes = {h.passage.entry.upper() for h in match.hits[:CONSIDERED] if h.passage.source == best.passage.source}
+    hit_items = [c for c in items if c.code.upper() in codes] or list(items[:1])
+    contexts = [in_context(c, by_code) for c in hit_items] or [
+        line_in_context(match.entry, (body(best.passage).splitlines() or [""])[0])
+    ]
+    evaluations = [evaluate(c, facts, judge_subject=False) for c in hit_items]
+    return bool(another_consumer_kind(facts, contexts, evaluations))
 
 
 def _hit_of(ev: Evaluation, match: EntryMatch, snapshot: Snapshot, source: str) -> Hit:
@@ -415,14 +440,36 @@ def _named(ev: Evaluation, line: str) -> Evaluation:
     return replace(ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line}")
 
 
-def _ancestors_allow(ev: Evaluation, by_code: dict[str, ItemCriteria], facts: Facts, judge_subject: bool) -> Evaluation:
+@dataclass(frozen=True)
+class _Scope:
+    """What a refinement of an item's evaluation reads besides it: the goods, and the item's list."""
+
+    facts: Facts
+    snapshot: Snapshot
+    source: str
+    by_code: dict[str, ItemCriteria]
+    judge_subject: bool
+
+
+Refinement = Callable[[Evaluation, _Scope], Evaluation]
+"""A second look at an item's evaluation with what its own tree does not hold: parents, Notes, list lines."""
+
+
+def _refine(ev: Evaluation, scope: _Scope, steps: Sequence[Refinement]) -> Evaluation:
+    """`ev` passed through `steps` in order."""
+    for step in steps:
+        ev = step(ev, scope)
+    return ev
+
+
+def parents_defeat(ev: Evaluation, s: _Scope) -> Evaluation:
     """A sub-item also meets what its parents state for all of them ("mixtures in which the chemical is 30 %
     or more", a Note that excludes small forms): a stated fact that defeats a parent defeats the sub-item."""
     if ev.status == "does not apply":
         return ev
     for code in _ancestors(ev.code):
-        parent = by_code.get(code)
-        up = evaluate(parent, facts, judge_subject) if parent is not None else None
+        parent = s.by_code.get(code)
+        up = evaluate(parent, s.facts, s.judge_subject) if parent is not None else None
         if up is not None and up.status == "does not apply" and up.deciding is not None:
             return replace(up, code=ev.code, checks=ev.checks + up.checks)
     return ev
@@ -514,12 +561,11 @@ def _note_texts(
     return list(dict.fromkeys(texts))
 
 
-def _weigh_notes(
-    ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str, facts: Facts
-) -> Evaluation:
+def notes_decide(ev: Evaluation, s: _Scope) -> Evaluation:
     """The item's own Notes against the description: an exclusion that names the goods ("does not control
     suits designed to be worn with self-contained breathing apparatus"), or a Note that limits the item to
     another class than the goods' ("controls class III biosafety cabinets"), rules the item out."""
+    facts, snapshot, source, by_code = s.facts, s.snapshot, s.source, s.by_code
     if ev.status == "does not apply":
         return ev
     texts = _note_texts(ev.code, by_code, snapshot, source)
@@ -577,10 +623,11 @@ def _weigh_notes(
     return ev
 
 
-def _other_metal(ev: Evaluation, snapshot: Snapshot, source: str, facts: Facts) -> Evaluation:
+def another_metal_refused(ev: Evaluation, s: _Scope) -> Evaluation:
     """A material item whose own line names the metals it controls ("... consisting of 99 % or more of
     zirconium, magnesium and alloys thereof", "Spherical aluminum powder") does not control goods made of
     another metal (nickel powder), whatever their particle size."""
+    facts, snapshot, source = s.facts, s.snapshot, s.source
     metals = goods_metals(facts)
     if ev.status == "does not apply" or not metals or head_term(facts.subject) not in FORMS:
         return ev
@@ -649,12 +696,11 @@ def _excluded_entry(items: Sequence[ItemCriteria], snapshot: Snapshot, source: s
     return None
 
 
-def _rare_name(
-    ev: Evaluation, by_code: dict[str, ItemCriteria], snapshot: Snapshot, source: str, facts: Facts
-) -> Evaluation:
+def rare_name_applies(ev: Evaluation, s: _Scope) -> Evaluation:
     """Goods named only by a name that is not everyday English ("krytron", "VISAR", "phosgene", "Puccinia
     graminis"), which the item's own text uses, are what the item names: nothing stated rules them out, so
     they are likely controlled, its figures being what to confirm."""
+    facts, snapshot, source = s.facts, s.snapshot, s.source
     if ev.status != "undetermined" or facts.quantities or facts.materials or facts.cas or facts.chemicals:
         # A chemical's identity is the evaluation's to settle: a near name is another chemical.
         return ev
@@ -677,6 +723,16 @@ def _rare_name(
                         ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line.strip()}"
                     )
     return ev
+
+
+REFINEMENTS: tuple[Refinement, ...] = (parents_defeat, notes_decide, rare_name_applies, another_metal_refused)
+"""The order an item's evaluation is refined in: a stated fact that defeats a parent defeats the item whatever
+its own Notes say; Notes next, since an exclusion outranks anything that would make the item apply; a rare
+name may then make an undetermined item apply, which only nothing having ruled it out allows; last, an item
+whose line names other metals refuses the goods' metal, whatever made it apply."""
+NAMED_REFINEMENTS: tuple[Refinement, ...] = REFINEMENTS[:2]
+"""For an item a list line names the goods in ("d.15. Ricin"): that line already says what the goods are, so
+only parents and Notes can still defeat it."""
 
 
 def _line_names_goods(line: str, facts: Facts) -> bool:
@@ -870,9 +926,93 @@ def falls_to(snapshot: Snapshot, judged: Sequence[_Judged], facts: Facts) -> dic
     return out
 
 
-def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
-    """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision."""
-    snapshot = view.snapshot
+@dataclass(frozen=True)
+class Judged:
+    """What the decision rules read: the goods' facts and the retrieved entries as judged against them.
+
+    `ruled` are ruled out by stated facts; `standing` apply, ask for a fact, or stay leads; `specific` are the
+    standing ones without the US catch-alls (unless the question names one by code); `open` the specific
+    ones that match the goods at least as well as the best ruled-out entry (or nearly, see `_supported`);
+    `leads` entries not judged whose list text uses a name the question gives that is no everyday English;
+    `misdeclared` entries whose criteria the stated figures and materials meet, though the goods' name did
+    not fit what they name.
+    """
+
+    facts: Facts
+    snapshot: Snapshot
+    judged: list[_Judged]
+    ruled: list[_Judged]
+    standing: list[_Judged]
+    specific: list[_Judged]
+    open: list[_Judged]
+    leads: list[_Judged]
+    misdeclared: list[_Judged]
+
+
+Rule = Callable[[Judged], Decision | None]
+"""One named decision rule: the decision for the class of goods it serves, or None to pass to the next."""
+
+
+def a_specific_entry_applies(j: Judged) -> Decision | None:
+    """Goods whose stated facts meet every deciding criterion of a specific entry (a 3 000 L glass-lined
+    reactor, 2B350.a), or that a list names in a line of its own (ricin, a krytron): likely controlled."""
+    return "likely-controlled" if any(x.status == "applies" for x in j.specific) else None
+
+
+def best_entries_are_open(j: Judged) -> Decision | None:
+    """Goods that the entries they match best may take, for want of a fact the officer can give (a reactor of
+    unstated volume; a vacuum pump of unstated wetted material), or that an entry with nothing to check
+    names more closely than every ruled-out one (a helium-3 cylinder: 1C232, beside 1C111's powders):
+    needs facts, the deciding ones asked. The entries the goods matched best being ruled out by stated facts
+    decides instead; weaker open entries are then shown as what else to check."""
+    return "needs-facts" if j.open or (j.specific and not j.ruled) else None
+
+
+def a_name_the_lists_use_is_never_cleared(j: Judged) -> Decision | None:
+    """Goods named by a word a control list itself uses that is no everyday English (an acronym or a trade
+    name: "HTPB" in 1C111's text, "krytron" in 3A228's) are never cleared on their other words, whose kind
+    did not fit: needs facts, the entry that uses the name shown as the lead, until the officer says what
+    the goods are."""
+    return "needs-facts" if j.leads else None
+
+
+def stated_specifications_are_never_cleared(j: Judged) -> Decision | None:
+    """Goods declared under a name that fits no entry, whose stated figures and materials meet every criterion
+    of one (a glass-lined 3 000 L "cooking kettle" with agitators meets 2B350.a's volume and wetted
+    material): the classic misdeclaration. Never cleared on the name: needs facts, that entry shown, until
+    the officer says what the goods are."""
+    return "needs-facts" if j.misdeclared else None
+
+
+def stated_facts_rule_out(j: Judged) -> Decision | None:
+    """Goods of a listed kind that stated facts put outside every entry they match (a 50 L glass-lined
+    reactor; thiodiglycol at 5 %), or that only a US catch-all names whole: not controlled as described,
+    with where they fall per list."""
+    if j.ruled or any(x.status == "applies" and _fully_named(x, j.facts, j.snapshot) for x in j.standing):
+        return "not-controlled-as-described"
+    return None
+
+
+def nothing_relevant(j: Judged) -> Decision | None:
+    """Goods that share only words with the lists (a US catch-all at most, none of whose items applies):
+    no match. Last, so that every rule above has had its say."""
+    return "no-match"
+
+
+RULES: tuple[Rule, ...] = (
+    a_specific_entry_applies,
+    best_entries_are_open,
+    a_name_the_lists_use_is_never_cleared,
+    stated_specifications_are_never_cleared,
+    stated_facts_rule_out,
+    nothing_relevant,
+)
+"""The decision rules in the CCL's order of review: what applies first, then what is open, then what stated
+facts rule out; the first rule that decides, decides."""
+
+
+def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Judged:
+    """The retrieved entries judged against the goods' facts, grouped as the decision rules read them."""
     # Only a kind the lists themselves tell apart, or one that a known compound names ("hair dryer"), makes
     # goods another kind than an item names.
     compound = set(facts.subject.split()[:-1])
@@ -884,6 +1024,18 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
     judged = [j for m in matches for j in [_judge(m, facts, snapshot)] if j is not None]
     if not judged:
         judged = [j for m in matches for j in [_judge(m, facts, snapshot, blind=True)] if j is not None]
+    else:
+        # An entry the description all but quotes is judged on its criteria even when our reading of the goods'
+        # noun fits none of its items ("cellules électrolytiques pour la production de fluor" read as a
+        # chemical): the chemical entries ruling fluorine out must not clear electrolytic cells.
+        seen = {j.match.entry for j in judged}
+        judged += [
+            j
+            for m in matches
+            if m.similarity >= NEAR_QUOTE and m.entry not in seen
+            for j in [_judge(m, facts, snapshot, blind=True)]
+            if j is not None
+        ]
     judged.sort(key=_order, reverse=True)
     ruled = [j for j in judged if j.status == "does not apply"]
     decided = any(j.status == "applies" for j in judged) or bool(ruled)
@@ -910,36 +1062,127 @@ def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
         for j in specific
         if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
     ]
-    if any(j.status == "applies" for j in specific):
-        decision: Decision = "likely-controlled"
-    elif any(j.asks for j in open_) or (specific and not ruled):
-        # Needs facts when the best candidates are open; the entries the goods matched best being ruled out
-        # by stated facts decides, and weaker open entries are shown as what else to check.
-        decision = "needs-facts"
-    elif ruled or any(j.status == "applies" and _fully_named(j, facts, snapshot) for j in standing):
-        decision = "not-controlled-as-described"
-    else:
-        # Only a US catch-all shares words with the goods and none of its items applies: nothing relevant.
-        decision = "no-match"
-    shown = (specific or standing)[:k] if decision != "no-match" else []
-    shown += [j for j in ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
+    leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
+    misdeclared = [] if judged else _met_specifications(matches, facts, snapshot)
+    if ruled and not standing:
+        misdeclared += _closer_unjudged(matches, judged, ruled, facts, snapshot)
+    return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads, misdeclared)
+
+
+MIN_MET_SPECIFICATIONS = 2
+"""How many stated facts must meet an entry's criteria before goods whose name does not fit it are held as
+possibly misdeclared: two (a volume and a wetted material) rarely meet one item's band by chance."""
+
+
+def _closer_unjudged(
+    matches: Sequence[EntryMatch],
+    judged: Sequence[_Judged],
+    ruled: Sequence[_Judged],
+    facts: Facts,
+    snapshot: Snapshot,
+) -> list[_Judged]:
+    """Entries the goods match better than every ruled-out one, judged on their criteria alone, that no item
+    of took the goods by our reading of their noun ("aromatic polyetherimide" read as a chemical beside
+    1C008's polymers, while chemical entries rule the name out): ruling out weaker matches must not clear
+    goods a closer entry may name."""
+    seen = {x.match.entry for x in judged}
+    best_ruled = max(x.match.score for x in ruled)
+    closer = [
+        m
+        for m in matches
+        if m.entry not in seen and m.score > best_ruled and m.similarity >= MIN_SIMILARITY and not is_catch_all(m.entry)
+    ]
+    found = [x for m in closer for x in [_judge(m, facts, snapshot, blind=True)] if x is not None]
+    return [x for x in found if x.status != "does not apply"]
+
+
+def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: Snapshot) -> list[_Judged]:
+    """For goods whose name fits no relevant entry: the entries one of whose matched items the stated figures
+    and materials meet whole, with at least `MIN_MET_SPECIFICATIONS` facts met. Only then: beside an entry
+    that judged the goods, a blind match of figures is weaker evidence than that entry's ruling."""
+    said = set(words(facts.text))
+    found = []
+    for m in matches:
+        if is_catch_all(m.entry):
+            continue
+        for source in dict.fromkeys(h.passage.source for h in m.hits):
+            codes = [h.passage.entry.upper() for h in m.hits[:CONSIDERED] if h.passage.source == source]
+            items = [c for c in snapshot.entry(m.entry)[1] if c.source == source and c.code.upper() in codes]
+            evaluations = [
+                evaluate(item, facts, judge_subject=False) for item in items if military_fits(item.subject, said)
+            ]
+            met = [
+                ev
+                for ev in evaluations
+                if ev.status == "applies" and sum(c.verdict == "met" for c in ev.checks) >= MIN_MET_SPECIFICATIONS
+            ]
+            if met:
+                ev = replace(
+                    met[0],
+                    status="undetermined",
+                    reason=f"the stated facts meet {met[0].code}, though the goods are named otherwise: "
+                    "confirm what the goods are",
+                )
+                found.append(_Judged(m, _hit_of(ev, m, snapshot, source), ev))
+                break
+    return found
+
+
+def _name_leads(
+    matches: Sequence[EntryMatch], judged: Sequence[_Judged], facts: Facts, snapshot: Snapshot
+) -> list[_Judged]:
+    """Entries not judged whose control-list passages use an acronym of the question that the acronyms table
+    does not know and that is no unit or material ("HTPB" in 1C111): the goods' other words did not fit
+    them, but clearing goods under a name the list uses would be a guess."""
+    if _bare(facts):
+        return []
+    materials = {w for m in find_materials(facts.text) for w in words(facts.text[m.start : m.end])}
+    table = acronyms_table()
+    names = {
+        w.lower()
+        for w in _ACRONYM.findall(facts.text)
+        if not table.known(w) and not parse_quantities(f"1 {w}") and w.lower() not in materials
+    }
+    seen = {x.match.entry for x in judged}
+    leads = []
+    for m in [] if not names else matches:
+        hits = [h for h in m.hits if h.passage.kind == "control-list" and m.entry not in seen]
+        hit = next((h for h in hits if names & set(re.findall(r"[a-z0-9-]+", h.passage.text.lower()))), None)
+        if hit is not None:
+            leads.append(_Judged(m, hit, None))
+    return leads
+
+
+def decide(retrieved: Retrieved, facts: Facts, view: View, k: int) -> Decided:
+    """Up to `k` entries that apply or may apply, best first, the ones ruled out, and the decision: the
+    first of `RULES` that decides."""
+    j = judge(retrieved, facts, view.snapshot, k)
+    decision = next(d for rule in RULES if (d := rule(j)) is not None)
+    return _decided(j, decision, retrieved, k)
+
+
+def _decided(j: Judged, decision: Decision, retrieved: Retrieved, k: int) -> Decided:
+    """The entries, citations and rulings the answer shows for a decision."""
+    shown = (j.specific or j.standing or j.misdeclared or j.leads)[:k] if decision != "no-match" else []
+    shown += [x for x in j.ruled if decision == "not-controlled-as-described"][: max(0, k - len(shown))]
     citations: list[Citation] = []
     candidates: list[Candidate] = []
-    for j in shown:
-        citations.append(Citation(len(citations) + 1, j.hit.passage, j.hit.score))
-        candidates.append(_candidate(j, snapshot, [len(citations)]))
+    for x in shown:
+        citations.append(Citation(len(citations) + 1, x.hit.passage, x.hit.score))
+        candidates.append(_candidate(x, j.snapshot, [len(citations)]))
     rulings = [
         Ruling(
-            j.match.entry,
-            j.hit.passage.list_label,
-            j.evaluation.reason if j.evaluation else "",
-            j.evaluation.deciding.text if j.evaluation and j.evaluation.deciding else "",
-            tuple(j.evaluation.checks) if j.evaluation else (),
+            x.match.entry,
+            x.hit.passage.list_label,
+            x.evaluation.reason if x.evaluation else "",
+            x.evaluation.deciding.text if x.evaluation and x.evaluation.deciding else "",
+            tuple(x.evaluation.checks) if x.evaluation else (),
         )
-        for j in ruled
+        for x in j.ruled
     ]
-    where = falls_to(snapshot, judged, facts) if decision in ("not-controlled-as-described", "no-match") else {}
+    clearing = decision in ("not-controlled-as-described", "no-match")
+    where = falls_to(j.snapshot, j.judged, j.facts) if clearing else {}
     guidance = [
         Citation(len(citations) + i + 1, h.passage, h.score) for i, h in enumerate(retrieved.guidance[:MAX_GUIDANCE])
     ]
-    return Decided(decision, candidates, citations, guidance, rulings, where if facts.subject or ruled else {})
+    return Decided(decision, candidates, citations, guidance, rulings, where if j.facts.subject or j.ruled else {})

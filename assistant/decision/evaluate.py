@@ -29,6 +29,7 @@ from assistant.core.types import (
     Verdict,
     leaves,
 )
+from assistant.knowledge.goods import goods_vocabulary
 from assistant.knowledge.materials import ELEMENTS, FAMILIES, element_symbol
 from assistant.knowledge.properties import list_words
 from assistant.knowledge.subjects import (
@@ -201,7 +202,7 @@ def subject_fits(item: ItemCriteria, facts: Facts) -> bool:
     return False
 
 
-_MATERIAL_NOUNS = frozenset("steel material compound substance composite ceramic glass graphite carbide".split())
+_MATERIAL_NOUNS = goods_vocabulary()["material_nouns"]
 _ELEMENT_NAMES = frozenset({*ELEMENTS.values(), "aluminum", "thorium", "plutonium", "deuterium", "tritium"})
 
 
@@ -283,10 +284,7 @@ def _naming_words(subject: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_PART_NOUNS = frozenset(
-    "case casing housing liner lining shell nozzle blade vane cover lid frame mount bracket seal gasket bearing "
-    "shaft rotor impeller insulation spare".split()
-)
+_PART_NOUNS = goods_vocabulary()["part_nouns"]
 """Nouns for a piece of other goods: the goods before them are what the piece belongs to, not what it is."""
 
 
@@ -1002,8 +1000,14 @@ _FORM_LENGTH = {
     "sphere": "diameter",
     "rod": "diameter",
     "wire": "diameter",
+    "block": "dimension",
+    "ingot": "dimension",
+    "billet": "dimension",
+    "slab": "dimension",
+    "brick": "dimension",
 }
-"""The one length a bare figure gives for some forms: "sheet 3 mm" is its thickness, "wire 2 mm" its diameter."""
+"""The one length a bare figure gives for some forms: "sheet 3 mm" is its thickness, "wire 2 mm" its diameter;
+a solid piece's figures are its dimensions, never a particle size (a 60 mm tungsten block is no powder)."""
 
 
 def _plain_property(q: Quantity, leaf: Leaf, facts: Facts, said: set[str] | None = None) -> bool:
@@ -1124,6 +1128,7 @@ def goods_metals(facts: Facts) -> set[str]:
         if set(words(m.family)) & _STEELS:
             named.add("Fe")
         base = max(m.composition, key=m.composition.get) if m.composition else ""
+        base = base if base in ELEMENTS else ""  # glass is mostly oxygen: no metal
         found |= named or ({base} if base else set())
     for q in facts.quantities:
         symbol = element_symbol(q.property.removesuffix(" content")) if q.property.endswith(" content") else ""

@@ -11,94 +11,25 @@ import difflib
 import functools
 import re
 
-GENERIC = frozenset(
-    "machine equipment system device unit apparatus component part assembly item material product "
-    "good facility plant accessory instrument tool set kit skid rig".split()
-)
+from assistant.knowledge.goods import goods_vocabulary
+
+_VOCABULARY = goods_vocabulary()
+GENERIC = _VOCABULARY["generic"]
 """Nouns too general to decide a fit on their own: "coffee machine" is not a "filament winding machine"."""
 
-_MILITARY = frozenset(
-    "military army navy combat ballistic armour armor armored nij weapon munition defence "
-    "defense soldier tactical".split()
-)
+_MILITARY = _VOCABULARY["military"]
 """Words that put goods in a military context: without one, bicycle helmets are no "Military helmets"."""
 
-_PARTS = frozenset("part component assembly accessory spare".split())
+_PARTS = _VOCABULARY["pieces"]
 """Generic nouns for a piece of other goods: the words that say which piece name what it is."""
 
-_WHOLES = frozenset("system equipment skid unit plant installation line machine apparatus station rig device".split())
+_WHOLES = _VOCABULARY["wholes"]
 """Nouns for goods as a whole: a filtration skid is not one of "filtration parts or components"."""
 
-_SYNONYMS = {
-    "frequency converter": "changer",
-    "frequency inverter": "changer",
-    "frequency changer": "changer",
-    "frequency drive": "changer",
-    "vfd": "changer",
-    "fibre": "fiber",
-    "fibrous": "fiber",
-    "filamentary": "filament",
-    "mould": "mold",
-    "analyser": "analyzer",
-    "centre": "center",
-    "metre": "meter",
-    "container": "tank",
-    "receiver": "tank",
-    "drum": "tank",
-    "vat": "tank",
-    "reaction vessel": "reactor",
-    "vessel": "reactor",
-    "storage vessel": "tank",
-    "receiver vessel": "tank",
-    "receiving vessel": "tank",
-    "holding vessel": "tank",
-    "bioreactor": "fermenter",
-    "fermentor": "fermenter",
-    "column": "column",
-    "tower": "column",
-    "valf": "valve",
-    "piping": "pipe",
-    "pipework": "pipe",
-    "machine tool": "machine tool",
-    "lathe": "machine tool",
-    "milling machine": "machine tool",
-    "grinding machine": "machine tool",
-    "grinder": "machine tool",
-    "machining center": "machine tool",
-    "machining centre": "machine tool",
-    "turning center": "machine tool",
-    "turning centre": "machine tool",
-    "boring machine": "machine tool",
-    "jig grinder": "machine tool",
-    "cnc machine": "machine tool",
-    "hobbing machine": "machine tool",
-    "shaping machine": "machine tool",
-    "broaching machine": "machine tool",
-    "honing machine": "machine tool",
-    "lapping machine": "machine tool",
-    "drilling machine": "machine tool",
-    "manometer": "transducer",
-    "pressure transmitter": "transducer",
-    "pressure sensor": "transducer",
-    "aluminium": "aluminum",
-    "lyophilizer": "dryer",
-    "lyophiliser": "dryer",
-    "lyophilisateur": "dryer",
-    "drone": "uav",
-    "uas": "uav",
-    "quadcopter": "uav",
-    "multicopter": "uav",
-    "aerial vehicle": "uav",
-    "uninterruptible power supply": "inverter",
-    "exposure tower": "apparatus",
-    "inhalation tower": "apparatus",
-}
-"""Spelling variants and near-synonyms, mapped to one term."""
+_SYNONYMS = {**_VOCABULARY.spellings, **_VOCABULARY.synonyms}
+"""Spelling variants and near-synonyms, mapped to one term (corpus/goods.yaml: spellings, synonyms)."""
 
-_NOT_NOUNS = frozenset(
-    "multiple-seal seal-less organic inorganic prefabricated specially designed other related "
-    "the a an and or with without of for their therefor such all any following".split()
-)
+_NOT_NOUNS = _VOCABULARY["not_nouns"]
 
 
 _IRREGULAR = {
@@ -199,18 +130,11 @@ def noun_terms(subject: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in found if len(t) > 2))
 
 
-FORMS = frozenset(
-    "bar rod tube pipe sheet plate powder ingot billet wire foil forging casting stock block disc disk ring "
-    "cylinder fiber flake granule pellet metal alloy sponge shot strip profile section hollow blank tow yarn "
-    "prepreg fabric chemical".split()
-)
+FORMS = _VOCABULARY["forms"]
 """Semi-finished forms: goods of these kinds are judged as the material they are made of ("maraging steel bar")."""
 
 
-PACKAGING = frozenset(
-    "drum barrel bottle cylinder can bag sack container ibc tote carton box vial ampoule flask jar pail "
-    "canister sample culture solution carboy jerrycan jerrican cryovial ampule keg tin sachet pouch".split()
-)
+PACKAGING = _VOCABULARY["packaging"]
 """What goods come in, or the form of a sample: "TDG, 200 kg drums" is about the TDG, not the drums."""
 
 
@@ -285,13 +209,7 @@ def fits(goods: str, modifiers: tuple[str, ...], terms: tuple[str, ...], subject
     return bool(described & (set(words(subject)) - GENERIC))
 
 
-_NOT_KINDS = frozenset(
-    "laboratory lab industrial production pilot portable mobile stationary spare complete automatic automated "
-    "manual electric electrical digital high low large small mini micro compact heavy light standard commercial "
-    "professional custom general purpose multi-purpose single double twin continuous batch closed open new used "
-    "refurbished type style grade class series model modular integrated other related associated specially "
-    "designed prepared seal sealed seal-less sealless multiple-seal multiple less multi".split()
-)
+_NOT_KINDS = _VOCABULARY["not_kinds"]
 """Qualifiers that say how goods are built, sized or used, not which kind of them they are: a "laboratory
 pump" may be a seal-less pump."""
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from assistant.core.codes import code_spans, find_cas
 from assistant.core.types import Facts, Material, Quantity
+from assistant.knowledge.goods import foreign_goods, goods_vocabulary
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.properties import list_words
 from assistant.knowledge.subjects import singular
 from assistant.reading.invoice import trade_spans
+from assistant.text.glossary import load_glossary
 from assistant.text.params import parameter_name, parse_capabilities, read_number, stated_bound
 
 STANDARD_GRAVITY = 9.80665  # m/s², as the control lists use it in specific modulus and strength
@@ -170,32 +173,9 @@ _ACID = re.compile(r"(?i)\b(?:[a-z]+ic\s+acid|acide\s+[a-zé]+ique)\b")
 _CONCENTRATION_WORDS = re.compile(r"(?i)\b(?:concentration|purity|pureté|assay|solution|w/w|wt|titre|pure)\b")
 _ELEMENT_AFTER = re.compile(r"\s*(?:[A-Z][a-z]?\b|nickel|chromium|molybdenum|fluorine|cobalt|iron)")
 
-# Goods nouns (singular) an officer uses; the head of the first noun phrase that has one is the subject.
-_GOODS = frozenset(
-    """
-reactor vessel tank pump valve compressor blower fan converter inverter drive motor generator centrifuge fermenter
-bioreactor exchanger condenser column filter dryer drier mixer agitator evaporator crystallizer crystalliser furnace
-oven kiln press lathe machine tool grinder robot manipulator gyro gyroscope accelerometer camera sensor detector laser
-amplifier oscilloscope analyzer analyser spectrometer computer server router switch antenna radar receiver transmitter
-transceiver oscillator capacitor magnet coil cable fibre fiber prepreg tube pipe pipework bar rod plate sheet powder
-ingot billet forging casting chemical isolator chamber incinerator nozzle bellows seal gasket mask respirator suit
-drone uav aircraft helicopter engine turbine vehicle truck boat ship rifle pistol gun ammunition cartridge knife
-hammer screwdriver drill saw wrench spanner pliers shirt t-shirt jacket trousers jeans dress shoe sock hat glove
-chair table desk sofa bed cabinet shelf lamp tyre tire wheel bicycle tomato bean rice coffee tea sugar flour biscuit
-chocolate juice wine beer milk cheese phone smartphone laptop tablet television headphone speaker charger battery
-printer toy doll book pen bottle cup mug kettle toaster refrigerator fridge freezer microwave spindle thermometer
-transducer transformer rectifier thyratron switchgear capacitor crucible mould mold die heater boiler cooler chiller
-scrubber cyclone hopper silo container drum cylinder flask sample composite laminate preform wafer chip circuit
-module board processor microcontroller encoder actuator servo gearbox bearing shaft rotor stator impeller nozzle
-spray sprayer atomizer fog fogger generator glovebox enclosure cabinet hood cleaner vacuum heat saw mill watch clock
-telescope binocular lens mirror prism diode transistor thermocouple gauge meter flowmeter manometer controller
-plc software equipment apparatus instrument system unit assembly kit part component spare accessory cloth fabric
-yarn thread carpet garment sweater coat skirt blouse underwear toothbrush shampoo soap detergent cosmetic perfume
-sofa mattress pillow curtain towel blanket furniture bicycle scooter motorcycle car tractor trailer bus
-helmet vest goggles boot backpack umbrella transmitter centre center station lyophilizer lyophiliser window
-electrode sign bench hood block skid rig tower supply
-""".split()
-)
+_VOCABULARY = goods_vocabulary()
+_GOODS = _VOCABULARY["nouns"]
+"""Goods nouns (singular) an officer uses; the head of the first noun phrase that has one is the subject."""
 
 
 def is_goods_noun(word: str) -> bool:
@@ -204,116 +184,50 @@ def is_goods_noun(word: str) -> bool:
     return singular(word) in _GOODS or word in _GOODS
 
 
-_COMPOUNDS = frozenset(
-    {
-        "coffee machine",
-        "washing machine",
-        "sewing machine",
-        "milling machine",
-        "winding machine",
-        "filament winding machine",
-        "machine tool",
-        "heat exchanger",
-        "glove box",
-        "vacuum cleaner",
-        "hair dryer",
-        "spray dryer",
-        "freeze dryer",
-        "vacuum pump",
-        "power tool",
-        "hand tool",
-        "circuit board",
-        "heat pump",
-        "frequency converter",
-        "frequency inverter",
-        "frequency changer",
-        "frequency drive",
-        "pressure transmitter",
-        "pressure transducer",
-        "pressure gauge",
-        "pressure sensor",
-        "level transmitter",
-        "flow transmitter",
-        "temperature transmitter",
-        "radio transmitter",
-        "machining centre",
-        "machining center",
-        "turning centre",
-        "turning center",
-        "filling station",
-        "clean bench",
-        "storage vessel",
-        "receiver vessel",
-        "receiving vessel",
-        "holding vessel",
-        "storage tank",
-        "uninterruptible power supply",
-        "exposure tower",
-        "inhalation tower",
-    }
-)
+_COMPOUNDS = _VOCABULARY["compounds"]
 _SPELLED = _GOODS | {w for compound in _COMPOUNDS for w in compound.split()}
 """Words a misspelling is repaired to when it names the goods."""
-_FRENCH: tuple[tuple[str, str], ...] = (
-    (r"[ée]changeurs?\s+de\s+chaleur", "heat exchanger"),
-    (r"machines?\s+[àa]\s+caf[ée]", "coffee machine"),
-    (r"machines?\s+[àa]\s+laver", "washing machine"),
-    (r"bo[iî]tes?\s+[àa]\s+gants", "glove box"),
-    (r"machines?-outils?", "machine tool"),
-    (r"pompes?\s+[àa]\s+vide", "vacuum pump"),
-    (r"r[ée]acteurs?", "reactor"),
-    (r"bior[ée]acteurs?", "bioreactor"),
-    (r"fermenteurs?", "fermenter"),
-    (r"pompes?", "pump"),
-    (r"cuves?", "tank"),
-    (r"r[ée]servoirs?", "tank"),
-    (r"r[ée]cipients?", "vessel"),
-    (r"vannes?|robinets?|soupapes?", "valve"),
-    (r"compresseurs?", "compressor"),
-    (r"centrifugeuses?", "centrifuge"),
-    (r"convertisseurs?|variateurs?", "converter"),
-    (r"onduleurs?", "inverter"),
-    (r"fours?", "furnace"),
-    (r"presses?", "press"),
-    (r"fraiseuses?", "milling machine"),
-    (r"tours?", "lathe"),
-    (r"colonnes?", "column"),
-    (r"filtres?", "filter"),
-    (r"s[ée]cheurs?|s[ée]choirs?", "dryer"),
-    (r"m[ée]langeurs?", "mixer"),
-    (r"agitateurs?", "agitator"),
-    (r"[ée]vaporateurs?", "evaporator"),
-    (r"condenseurs?", "condenser"),
-    (r"capteurs?", "sensor"),
-    (r"cam[ée]ras?", "camera"),
-    (r"gyroscopes?", "gyroscope"),
-    (r"acc[ée]l[ée]rom[èe]tres?", "accelerometer"),
-    (r"chaises?", "chair"),
-    (r"tables?", "table"),
-    (r"pneus?|pneumatiques?", "tyre"),
-    (r"tomates?", "tomato"),
-    (r"chemises?", "shirt"),
-    (r"t-shirts?", "t-shirt"),
-    (r"tubes?", "tube"),
-    (r"tuyaux?", "pipe"),
-    (r"plaques?", "plate"),
-    (r"barres?", "bar"),
-    (r"poudres?", "powder"),
-    (r"incin[ée]rateurs?", "incinerator"),
-    (r"chambres?", "chamber"),
-    (r"isolateurs?", "isolator"),
-    (r"moteurs?", "motor"),
-    (r"g[ée]n[ée]rateurs?", "generator"),
-    (r"aimants?", "magnet"),
-    (r"c[âa]bles?", "cable"),
-    (r"ordinateurs?", "computer"),
-    (r"t[ée]l[ée]phones?", "phone"),
-    (r"fibres?", "fibre"),
-    (r"lasers?", "laser"),
-    (r"[ée]changeurs?", "exchanger"),
-    (r"cristalliseurs?", "crystallizer"),
-    (r"chaudi[èe]res?", "boiler"),
+_ACCENTS = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü"}
+
+
+def _french_form(form: str) -> str:
+    """A regex for a French goods form: accents optional, each word in the singular or plural, any spacing.
+
+    >>> re.fullmatch(_french_form("échangeur de chaleur"), "echangeurs de chaleur") is not None
+    True
+    """
+    out = []
+    for word in re.split(r"\s+", form.lower()):
+        letters = "".join(
+            f"[{_ACCENTS[c]}]" if c in _ACCENTS else "(?:s|x)?-" if c == "-" else re.escape(c) for c in _fold(word)
+        )
+        out.append(letters + "(?:s|x|es)?")
+    return r"\s+".join(out)
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _french_nouns() -> dict[str, str]:
+    """French goods forms -> English: the glossary's, where its English term is goods this vocabulary knows and
+    the form is not an English goods word itself, and the vocabulary's own French rows (corpus/goods.yaml,
+    foreign)."""
+    known = _GOODS | _COMPOUNDS | _VOCABULARY.synonyms.keys()
+    glossary = {
+        form.lower(): t.en.lower()
+        for t in load_glossary()
+        if t.kind == "goods" and t.en.lower() in known
+        for form in t.forms.get("fr", ())
+        if form.lower() not in known  # "rotor", "laser": English already, and read so in English text
+    }
+    return foreign_goods(_VOCABULARY, glossary)
+
+
+_FRENCH: tuple[tuple[str, str], ...] = tuple(
+    (_french_form(form), english) for form, english in sorted(_french_nouns().items(), key=lambda f: -len(f[0]))
 )
+"""French goods nouns, longest first ("pompe à vide" before "pompe"), and the English goods noun each names."""
 _FRENCH_PATTERN = re.compile(
     "|".join(f"(?P<f{i}>(?<![^\\W_]){pattern}(?![^\\W_]))" for i, (pattern, _) in enumerate(_FRENCH)), re.IGNORECASE
 )
@@ -704,6 +618,28 @@ def _head(chunk: list[str]) -> str:
     return words[i]
 
 
+_PURPOSE = re.compile(
+    r"(?i)\b(?:with|without|for|of|in|on|at|from|to|by|made|rated|capable|having|that|which|used|including|via|"
+    r"under|over|pour|de|du|des|avec|sans)\b"
+)
+"""Words after which a description says what the goods are for, made of or have, not what they are."""
+
+
+def naming_phrase(text: str) -> str:
+    """The words that name the goods: every phrase up to the first that holds a goods noun, or the first phrase
+    when none does; not a purpose or a destination after "for", "of", "in" ("filament winding machine for
+    bicycle frames" is named by "filament winding machine").
+
+    >>> naming_phrase("salad spinner, kitchen centrifuge, 4 L bowl")
+    'salad spinner kitchen centrifuge'
+    >>> naming_phrase("glass-lined reactor for car paint production")
+    'glass-lined reactor'
+    """
+    chunks = _chunks(_PURPOSE.split(text, maxsplit=1)[0])
+    at = next((i for i, chunk in enumerate(chunks) if _head(chunk)), 0)
+    return " ".join(w for chunk in chunks[: at + 1] for w in chunk)
+
+
 def goods_spelling(word: str) -> str:
     """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
 
@@ -735,9 +671,12 @@ def _subject(text: str, french: bool, kind: str) -> str:
     return ""
 
 
-_IMPLIED_KIND = {r"lyophili[sz]|freeze[\s-]?dr": ("freeze",)}
+_IMPLIED_KIND = tuple(
+    (re.compile(r"(?i)\b" + r"[\s-]?".join(map(re.escape, re.split(r"[\s-]", beginning)))), kind)
+    for beginning, kind in _VOCABULARY.implied_kinds.items()
+)
 """Nouns that name a kind of their goods by themselves, in any word order: a lyophilizer is a freeze dryer,
-and so is a "freeze dryer of laboratory" read from French."""
+and so is a "freeze dryer of laboratory" read from French (corpus/goods.yaml: implied_kinds)."""
 
 
 def _kind(text: str, french: bool) -> tuple[str, ...]:
@@ -750,7 +689,7 @@ def _kind(text: str, french: bool) -> tuple[str, ...]:
     >>> _kind("filament winding machne", False)
     ('filament', 'winding')
     """
-    implied = next((kind for noun, kind in _IMPLIED_KIND.items() if re.search(rf"(?i)\b{noun}", text)), ())
+    implied = next(((kind,) for pattern, kind in _IMPLIED_KIND if pattern.search(text)), ())
     if french:
         return implied
     for chunk in _chunks(text):

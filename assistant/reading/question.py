@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
 from assistant.core.types import Facts
+from assistant.knowledge.acronyms import expand
 from assistant.knowledge.subjects import GENERIC
 from assistant.reading.facts import read_facts
 from assistant.storage.embeddings import model_path
@@ -116,7 +117,7 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
     detected = detect(text)
     languages = dict.fromkeys([detected.language, *(SCRIPT_LANGUAGE.get(s, "") for s in detected.scripts)])
     translated = translate(text, languages)
-    english = translated.text
+    english = expand(translated.text)
     notes = _language_notes(text, detected.language, translated.unread)
     facts = read_facts(english)
     facts = replace(facts, notes=facts.notes + tuple(notes))

@@ -1,0 +1,48 @@
+"""Never clear on a guess (issue 23): goods are cleared only on facts read with certainty. An unknown
+acronym the lists use, stated figures that meet an entry whose noun the goods' name does not fit, a known
+acronym read with its meaning; on a real eCFR excerpt with the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.ask import Assistant
+from tests.conftest import excerpt_home
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return Assistant(
+        excerpt_home(tmp_path_factory.mktemp("never-cleared") / "home", ("1C111", "2B350", "2B352", "3A233"))
+    )
+
+
+def test_an_acronym_the_list_uses_and_we_do_not_know_is_never_cleared(assistant: Assistant) -> None:
+    answer = assistant.ask("HTPB binder resin, 200 kg drum")
+
+    assert answer.decision == "needs-facts" and answer.entries[:1] == ["1C111"], answer.markdown
+
+
+def test_a_known_acronym_is_read_with_its_meaning(assistant: Assistant) -> None:
+    answer = assistant.ask("ICP-MS, mass range up to 260 u, unit mass resolution")
+
+    assert answer.entries[:1] == ["3A233"], answer.markdown
+    assert "mass spectrometer" in answer.query
+
+
+def test_an_acronym_of_everyday_goods_raises_no_alarm(assistant: Assistant) -> None:
+    answer = assistant.ask("household vacuum cleaner 800 W, HEPA filter")
+
+    assert answer.decision == "no-match", answer.markdown
+
+
+def test_stated_specifications_of_a_listed_item_are_never_cleared_under_another_name(assistant: Assistant) -> None:
+    answer = assistant.ask('"Cooking kettles", HS 8419, glass-lined, 3 000 L, with agitators; consignee: food trading')
+
+    assert answer.decision == "needs-facts" and answer.entries[:1] == ["2B350"], answer.markdown
+
+
+def test_goods_whose_stated_facts_rule_them_out_are_still_cleared(assistant: Assistant) -> None:
+    answer = assistant.ask("glass-lined reactor 50 L with agitator")
+
+    assert answer.decision == "not-controlled-as-described", answer.markdown
