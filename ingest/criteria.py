@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from assistant.core.codes import CAS_NUMBER, find_cas, find_codes
 from assistant.core.types import ItemCriteria, Leaf, Node, Quantity
 from assistant.knowledge.subjects import noun_terms, singular, words
-from assistant.text.params import Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
+from assistant.text.params import UNIT_WORDS, Threshold, parameter_name, parse_quantities, parse_thresholds, read_number
 from assistant.text.script import ENGLISH_STOP
 from ingest.entries import Entry, Item
 
@@ -99,10 +99,6 @@ _IN_DIMENSION = re.compile(
     r"^\s*(?:or\s+(?:more|less|greater)\s+)?in\s+(?P<dim>diameter|length|width|height|thickness|depth|size|"
     r"diagonal|span)\b",
     re.I,
-)
-_UNIT_WORDS = frozenset(
-    "hour hours minute minutes second seconds day days liter liters litre litres meter meters metre metres kg "
-    "gram grams percent parts part mm cm".split()
 )
 _COMPOSITION_VERBS = frozenset("composed containing consisting comprising".split())
 _CONDITION = re.compile(
@@ -811,7 +807,7 @@ def _threshold_groups(text: str, subject: str) -> list[list[Leaf]]:
     counted: tuple[int, Leaf, int] | None = None  # the last count: its group, leaf and end
     for m in _COUNT.finditer(text):
         noun = m["noun"].lower()
-        if noun in _UNIT_WORDS or noun in _NOT_COUNTED or parse_quantities(f"5 {noun}"):
+        if noun in UNIT_WORDS or noun in _NOT_COUNTED or parse_quantities(f"5 {noun}"):
             continue
         n = m["n1"] or m["n2"] or m["n3"]
         value = float(_NUMBERS.get(n.lower(), n) if not n.isdigit() else n)
@@ -914,17 +910,17 @@ def _named_property(before: str, after: str, kind: str = "", subject: str = "") 
         follow = re.findall(
             r"[A-Za-z][\w-]*", re.sub(r"^\s*(?:or more|or less)?\s*(?:by (?:weight|volume))?\s*(?:of)?\s*", "", after)
         )
-        element = [w.lower() for w in follow[:1] if w.lower() not in _PROPERTY_STOP | _UNIT_WORDS]
+        element = [w.lower() for w in follow[:1] if w.lower() not in _PROPERTY_STOP | UNIT_WORDS]
         if element:
             return f"{element[0]} content"
     while tokens and tokens[-1].lower() in _PROPERTY_STOP:
         tokens.pop()
     picked: list[str] = []
     for token in reversed(tokens):
-        if token.lower() in _PROPERTY_STOP or token.lower() in _UNIT_WORDS or len(picked) == 4:
+        if token.lower() in _PROPERTY_STOP or token.lower() in UNIT_WORDS or len(picked) == 4:
             break
         picked.insert(0, token.lower())
-    if not picked and tokens and tokens[-1].lower() in _UNIT_WORDS and (named := _OF_FIGURE.findall(text)):
+    if not picked and tokens and tokens[-1].lower() in UNIT_WORDS and (named := _OF_FIGURE.findall(text)):
         named_words = [w.lower() for w in named[-1].split()]
         stops = [i for i, w in enumerate(named_words) if w in _PROPERTY_STOP]
         picked = named_words[stops[-1] + 1 :] if stops else named_words

@@ -24,6 +24,9 @@ class Quantity:
     unit: str
     text: str
     property: str = ""
+    bound: Op | None = None
+    """Set when the text states a bound, not a value ("rise time < 100 ps", "purity ≥ 99 %"): the goods' value
+    lies on that side of `value`, so a comparison holds only where every such value holds."""
 
     def to_pint(self) -> Any:
         """The same quantity in pint, for conversion and comparison."""

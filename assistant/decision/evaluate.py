@@ -33,6 +33,7 @@ from assistant.knowledge.chemistry import fold, identity_text, resolve
 from assistant.knowledge.goods import goods_vocabulary
 from assistant.knowledge.isotopes import enriched_in
 from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, FAMILIES, NUCLEAR_NAMES, element_symbol
+from assistant.knowledge.properties import list_words
 from assistant.knowledge.subjects import (
     FORMS,
     GENERIC,
@@ -46,7 +47,15 @@ from assistant.knowledge.subjects import (
     words,
 )
 from assistant.reading.facts import goods_spelling, is_goods_noun, phrase_heads
-from assistant.text.params import Threshold, check_quantities, format_quantity, parse_quantities
+from assistant.text.params import (
+    UNIT_WORDS,
+    Threshold,
+    bound_symbol,
+    check_quantities,
+    comparable,
+    format_quantity,
+    parse_quantities,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +94,6 @@ _PROPERTY_SYNONYMS = {
     "velocity": "speed",
     "stored": "storage",
 }
-_UNIT_WORDS = frozenset(
-    "liter litre meter metre cubic square hour minute second gallon hertz watt volt ampere pascal bar mbar kelvin "
-    "degree celsius fahrenheit percent cent per gram kilogram tonne ton inch foot feet rpm kva mva khz mhz ghz "
-    "mpa kpa gpa psi".split()
-)
 _ROOM = (288.0, 300.0)
 """A condition at room temperature ("at 293 K (20 °C)") is how values are stated anyway."""
 _NON_METALS = frozenset(
@@ -635,11 +639,7 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         return None if pct is None else Quantity(pct, "percent", f"{pct:g} %")
     assert leaf.bound is not None
     threshold = [Threshold(leaf.op or ">", leaf.bound, leaf.text)]
-    same_kind = [
-        q
-        for q in facts.quantities
-        if check_quantities([q], threshold)[0][2] != "not stated" and _stage_fits(q, leaf, facts)
-    ]
+    same_kind = [q for q in facts.quantities if comparable(q, threshold[0]) and _stage_fits(q, leaf, facts)]
     scored = [(score, q) for q in same_kind if (score := _about(q, leaf, facts))]
     if item_subject is not None and _other_goods(leaf, item_subject, facts):
         scored = [(score, q) for score, q in scored if score == 2]
@@ -887,14 +887,21 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     flow = _dimension(q) == "[length] ** 3 / [time]"
 
     def terms(text: str) -> set[str]:
-        # A pump's "pumping speed" in m3/h is its flow rate, as the lists' "flow-rate" is.
-        found = {_PROPERTY_SYNONYMS.get(w, w) for w in map(_property_spelling, words(text)) if w not in _UNIT_WORDS}
+        # A pump's "pumping speed" in m3/h is its flow rate, as the lists' "flow-rate" is; an invoice's "flight
+        # time" is the lists' endurance (corpus/property_words.yaml).
+        found = {
+            _PROPERTY_SYNONYMS.get(w, w)
+            for w in map(_property_spelling, words(list_words(text)))
+            if w not in UNIT_WORDS
+        }
         return {"flow" if flow and w == "speed" else w for w in found}
 
     # Words in the quantity's own text before its number name it ("filter area 5 m2"); those after it are its
     # value ("50 kg ice per 24 h").
     label = _NUMBER_START.split(q.text, maxsplit=1)[0]
     said = f"{_own_words(_words_before(q, facts.text), facts.subject)} {label}"
+    if _other_side(f"{said} {_words_after(q, facts.text)}", leaf.property):
+        return 0
     context = {w for w in terms(said) if len(w) > 2} - _NEUTRAL
     properties = (context | terms(_words_after(q, facts.text))) & _PROPERTY_WORDS
     others = {w for w in context - _PROPERTY_WORDS - GENERIC if "-" not in w}  # hyphenated: judged by parts
@@ -932,6 +939,20 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
 
 
 _LINEAR = frozenset({"length", "width", "height", "thickness", "depth"})
+_SIDES = (frozenset({"inside", "inner", "internal", "interior", "bore"}), frozenset({"outside", "outer", "external"}))
+"""The two sides of a wall: an outside diameter never answers an inside one, nor the other way round."""
+
+
+def _other_side(said: str, prop: str) -> bool:
+    """Whether a figure's words name one side of a wall and the leaf's property the other ("4 in OD" against an
+    inside diameter).
+
+    >>> _other_side("4 in OD", "inside diameter"), _other_side("bore", "inner diameter"), _other_side("", "inside diameter")
+    (True, False, False)
+    """
+    mine, theirs = set(words(list_words(said))), set(words(prop))
+    inner, outer = _SIDES
+    return bool((mine & inner and theirs & outer) or (mine & outer and theirs & inner))
 
 
 def _other_goods(leaf: Leaf, item_subject: str, facts: Facts) -> bool:
@@ -1285,10 +1306,13 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
             return f"not stated: which chemical ({leaf.text} is listed)"
         return f"{stated} {'is' if value else 'is not'} listed ({leaf.names[0]})"
     asked = run.asked.get(id(leaf))
+    if value is None and asked is not None and asked.bound is not None:
+        # A stated bound that reaches both sides ("Hf < 0.5 %" against "less than 0.2 %") settles nothing.
+        return f"not settled: {bound_symbol(asked)}{asked.text} does not say whether {leaf_parameter(leaf)} {leaf.text}"
     if value is None or asked is None:
         condition = f" {leaf.condition}" if leaf.condition else ""
         return f"not stated: {leaf_parameter(leaf)} ({leaf.text}{condition})"
-    shown = asked.text or format_quantity(asked)
+    shown = bound_symbol(asked) + (asked.text or format_quantity(asked))
     pair = run.pairs.get(id(leaf))
     if pair is not None:
         low, high = (leaf, pair) if leaf.op in (">", ">=") else (pair, leaf)

@@ -22,9 +22,11 @@ from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, m
 from assistant.knowledge.goods import foreign_goods, goods_vocabulary
 from assistant.knowledge.isotopes import enrichments
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
+from assistant.knowledge.properties import list_words
 from assistant.knowledge.subjects import singular
+from assistant.reading.invoice import trade_spans
 from assistant.text.glossary import load_glossary
-from assistant.text.params import parameter_name, parse_capabilities, read_number
+from assistant.text.params import parameter_name, parse_capabilities, read_number, stated_bound
 from assistant.text.script import ENGLISH_STOP
 
 STANDARD_GRAVITY = 9.80665  # m/s², as the control lists use it in specific modulus and strength
@@ -252,7 +254,7 @@ avec pour sans les des une par dans sur est que qui pas
 eccn eccns ecn hts code codes entry entries item items listed list lists category
 only just also instead still same than better worse more less higher lower greater smaller larger but what how
 whose it's its material materials temperature output input range stated declared
-mais seulement plus moins
+mais seulement plus moins min max minimum maximum
 """.split()
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -270,7 +272,7 @@ def _label(text: str, start: int, end: int, unit_kind: str) -> str:
     """The property the words next to a quantity name, if its unit fits: "modulus 230 GPa" -> "modulus"."""
     before = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
     after = _CLAUSE_BREAK.split(text[end : end + 25])[0]
-    for window in (before, after):
+    for window in (list_words(before), list_words(after)):
         found = list(_LABEL.finditer(window))
         if found and found[-1].lastgroup:
             name, _, kind = _LABELS[int(found[-1].lastgroup[1:])]
@@ -341,12 +343,13 @@ def _capabilities(text: str, masked: str) -> tuple[list[Quantity], list[tuple[in
         else:
             label = _label(masked, start, end, _unit_kind(q)) or _continued(masked, start, cursor, q, found)
         cursor = end
-        before = _CLAUSE_BREAK.split(masked[max(0, start - 40) : start])[-1]
+        before = list_words(_CLAUSE_BREAK.split(masked[max(0, start - 40) : start])[-1])
         named = _LABEL.search(before)
         if not label and named and named.lastgroup:
             expected = _LABELS[int(named.lastgroup[1:])]
             notes.append(f"“{text[start:end]}” is not a {expected[0]} (a {expected[0]} is not given in that unit)")
-        found.append(Quantity(q.value, q.unit, q.text, label))
+        ranged = _range_start(masked, start) < start
+        found.append(Quantity(q.value, q.unit, q.text, label, None if ranged else stated_bound(masked, start)))
         spans.append((_range_start(masked, start), end))
     return found, spans, notes
 
@@ -379,7 +382,7 @@ def _full_scale_accuracy(text: str, quantities: list[Quantity], spans: list[tupl
 
 def _range_start(text: str, start: int) -> int:
     """Where a range ending at `start` begins ("0-400 Hz" starts at the 0), so masking takes it all."""
-    lead = re.search(r"(?:\d[\d\s.,]*\s*(?:-|–|to|à)\s*)$", text[max(0, start - 20) : start])
+    lead = re.search(r"(?:\d[\d\s.,]*\s*(?:-|–|~|…|to|à)\s*)$", text[max(0, start - 20) : start])
     return start - len(lead[0]) if lead else start
 
 
@@ -414,7 +417,8 @@ def _unread_units(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def _lining(text: str, mention: Mention) -> bool:
     """A lining or coating is what the process touches: "glass-lined", "PTFE-lined", "émaillé", "coated"."""
-    around = text[mention.start : mention.end + 12].lower()
+    # The words after the material, up to the next clause: "316 stainless steel, PTFE lined" lines with PTFE.
+    around = (mention.text + re.split(r"[,;]", text[mention.end : mention.end + 12])[0]).lower()
     return (
         mention.material.family == "glass"
         and "lined" in mention.text.lower()
@@ -424,10 +428,15 @@ def _lining(text: str, mention: Mention) -> bool:
 
 _WETTED_PART = (
     r"(?:balls?|dis[ck]s?|plugs?|impellers?|diaphragms?|seats?|trim|rotors?|bellows|internals|blades?|"
-    r"scrolls?|vanes?|tubes?|tubing|wetted\s+parts?)"
+    r"scrolls?|vanes?|tubes?|tubing|(?:shaft\s+)?sleeves?|stems?|wetted\s+(?:parts?|surfaces?|materials?|components?))"
 )
+_SHELL_PART = r"(?:bod(?:y|ies)|casings?|bonnets?|covers?)"
+"""Parts that hold the process, wetted unless a lining is named (a PTFE-lined valve's body is not wetted)."""
+_PART_LIST = rf"(?:(?:{_WETTED_PART}|{_SHELL_PART})\s*(?:[,/&+]|and)\s*)*"
+_PART_TAIL = r"\s*(?:(?:all|both|each)\s+)?(?:of|in|made\s+(?:of|from)|are|were|is|:|-|=)?\s*(?:(?:all|both)\s+)?$"
 _WETTED_AFTER = re.compile(rf"(?i)^[\s-]*(?:steel\s+|alloy\s+)?{_WETTED_PART}\b")
-_WETTED_BEFORE = re.compile(rf"(?i)\b{_WETTED_PART}\s*(?:of|in|made\s+of|are|were|:)?\s*$")
+_WETTED_BEFORE = re.compile(rf"(?i)\b{_PART_LIST}{_WETTED_PART}{_PART_TAIL}")
+_SHELL_BEFORE = re.compile(rf"(?i)\b{_PART_LIST}{_SHELL_PART}{_PART_TAIL}")
 
 
 def _wetted(text: str, mentions: list[Mention]) -> list[Material]:
@@ -438,25 +447,45 @@ def _wetted(text: str, mentions: list[Mention]) -> list[Material]:
     >>> [m.name for m in _wetted("PTFE-lined ball valve DN 50 with 316 stainless ball",
     ...                          find_materials("PTFE-lined ball valve DN 50 with 316 stainless ball"))]
     ['PTFE', '316 stainless steel']
+
+    A parts list gives each part its material ("casing / impeller / shaft sleeve all titanium", "body, bonnet,
+    disc: Hastelloy C-276; seat PTFE"); a body or casing is wetted unless a lining is named.
+
+    >>> t = "valve body, bonnet, disc: Hastelloy C-276; seat PTFE"
+    >>> [m.name for m in _wetted(t, find_materials(t))]
+    ['Hastelloy C-276', 'PTFE']
+    >>> t = "valve, body 316 stainless steel, PTFE lined"
+    >>> [m.name for m in _wetted(t, find_materials(t))]
+    ['PTFE']
     """
+    lined = any(_lining(text, m) for m in mentions)
     found = {
         m.material.name: m.material
         for m in mentions
         if _lining(text, m)
         or _WETTED_AFTER.search(text[m.end : m.end + 24])
-        or _WETTED_BEFORE.search(text[max(0, m.start - 24) : m.start])
+        or _WETTED_BEFORE.search(text[max(0, m.start - _PARTS_WINDOW) : m.start])
+        or (not lined and _SHELL_BEFORE.search(text[max(0, m.start - _PARTS_WINDOW) : m.start]))
     }
     return list(found.values())
 
 
+_PARTS_WINDOW = 60
+"""How far before a material a parts list may start ("casing / impeller / shaft sleeve all titanium" is 41)."""
+
+
 def _materials(text: str, mentions: list[Mention]) -> tuple[list[Material], list[str]]:
     """The materials named, a generic row dropped when a grade of its family is named too, and a note
-    when two materials of construction compete for the wetted surface (a lining is the wetted one)."""
+    when two materials of construction compete for the wetted surface (a lining is the wetted one; a parts
+    list that gives every material its wetted part leaves no doubt)."""
     named = list({m.material.name: m.material for m in mentions}.values())
     specific = {m.family for m in named if "not stated" not in m.name}
     named = [m for m in named if "not stated" not in m.name or m.family not in specific]
     linings = {m.material.name: m.material for m in mentions if _lining(text, m) and m.material in named}
     competing = list(linings.values()) if linings else named
+    wetted = _wetted(text, mentions)
+    if not linings and all(m in wetted for m in named):
+        competing = []
     notes = []
     if len(competing) > 1:
         listed = " and ".join(m.name for m in competing)
@@ -851,11 +880,14 @@ def read_facts(text: str) -> Facts:
     >>> read_facts("glass-lined reactor 3 000 L").subject
     'reactor'
     """
-    mentions = find_materials(text)
+    # A reference, a price or a pack names no material of the goods ("P/N 316L-2000" is no 316L).
+    trade = trade_spans(text)
+    mentions = find_materials(_mask(text, trade))
     materials, notes = _materials(text, mentions)
     masked = _mask(text, [(m.start, m.end) for m in mentions])
     cas = find_cas(text)
     masked = _mask(masked, [m.span() for m in _CAS.finditer(masked)])
+    masked = _mask(masked, trade, "|")
     quantities, spans, unit_notes = _capabilities(text, masked)
     quantities = _isotope_quantities(text, quantities) + _part_ratios(text)
     sizes = list(_NOMINAL_SIZE.finditer(masked))

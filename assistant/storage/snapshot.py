@@ -370,6 +370,10 @@ def _tree_to_json(tree: Node | Leaf | None) -> dict[str, Any] | None:
             "children": [_tree_to_json(child) for child in tree.children],
         }
     data = {k: v for k, v in asdict(tree).items() if v not in ("", (), [], None)}
+    if "bound" in data:
+        # A list's figure is a value, never a stated bound: its empty `bound` is left out, so a snapshot reads
+        # the same as before the field existed.
+        data["bound"] = {k: v for k, v in data["bound"].items() if v is not None}
     return {"leaf": data.pop("kind"), **data}
 
 

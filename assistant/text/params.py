@@ -6,7 +6,7 @@ expressions so it stays fast and needs no unit registry; pint is used only to co
 conversion matters (600 L/h == 0.6 m3/h, 1 000 °C == 1 273 K).
 
 Conventions:
-- A range ("600 to 2 000 Hz", "600-2000 Hz", "between 10 and 20 mm") gives two quantities, low then
+- A range ("600 to 2 000 Hz", "600-2000 Hz", "5~20 m3/h", "between 10 and 20 mm") gives two quantities, low then
   high; a unitless low end takes the unit of the high end. As thresholds, a range is `>=` low and
   `<=` high (both ends included).
 - "1,500" is one thousand five hundred unless the quantities in the same text use decimal commas
@@ -86,7 +86,13 @@ _VOLUME = _units(
     (r"mm\s?[3³]", "millimeter**3", "mm³"),
     (r"ml|mL|" + _words("millilit"), "milliliter", "mL"),
     (r"[lL]|" + _words("lit") + r"|(?i:litros?)|л|لتر", "liter", "L"),
-    (r"gal|(?i:gallons?)", "gallon", "gal"),
+    (r"ft\s?[3³]|cu\.?\s?ft|(?i:cubic\s+f(?:ee|oo)t)", "foot**3", "ft³"),
+    (r"in\s?[3³]|cu\.?\s?in\.?|(?i:cubic\s+inch(?:es)?)", "inch**3", "in³"),
+    # A gallon is the US gallon unless the imperial one is named ("50 imp gal").
+    (r"(?i:imp(?:erial)?\.?\s?gal(?:lons?|s)?)", "imperial_gallon", "imp gal"),
+    (r"(?:US\s?|U\.S\.\s?)?gal(?:lons?|s)?|(?i:(?:US\s+)?gallons?)", "gallon", "gal"),
+    (r"qts?|(?i:quarts?)", "quart", "qt"),
+    (r"fl\.?\s?oz|(?i:fluid\s+ounces?)", "fluid_ounce", "fl oz"),
 )
 _MASS = _units(
     "mass",
@@ -94,7 +100,8 @@ _MASS = _units(
     (r"mg|(?i:milligram(?:me)?s?)", "milligram", "mg"),
     (r"g|(?i:gram(?:me)?s?|gramos?)", "gram", "g"),
     (r"t|(?i:tonnes?|toneladas?)", "metric_ton", "t"),
-    (r"lbs?", "pound", "lb"),
+    (r"lbs?|(?i:pounds?)", "pound", "lb"),
+    (r"oz|(?i:ounces?)", "ounce", "oz"),
 )
 _AREA = _units(
     "area",
@@ -105,6 +112,8 @@ _AREA = _units(
     ),
     (r"cm\s?[2²]", "centimeter**2", "cm²"),
     (r"mm\s?[2²]", "millimeter**2", "mm²"),
+    (r"ft\s?[2²]|sq\.?\s?ft|(?i:square\s+f(?:ee|oo)t)", "foot**2", "ft²"),
+    (r"in\s?[2²]|sq\.?\s?in\.?|(?i:square\s+inch(?:es)?)", "inch**2", "in²"),
 )
 _LENGTH = _units(
     "length",
@@ -115,8 +124,15 @@ _LENGTH = _units(
     (r"cm|" + _words("centim[eè]t") + "|см", "centimeter", "cm"),
     (r"km|" + _words("kilom[eè]t") + "|км", "kilometer", "km"),
     (r"m|" + _words("m[eè]t") + "|м", "meter", "m"),
-    (r"in\.|[\"″]|(?i:inch(?:es)?)", "inch", "in"),
+    # A bare "in" is a preposition ("5 kg in 24 hours") unless a dimension or a list mark follows it ("4 in OD").
+    (
+        r"in\.|[\"″]|(?i:inch(?:es)?)|in(?=\s?(?:OD|ID|O\.D|I\.D|dia\b|x\s?\d|×|[,;)]|$|(?i:thick|long|wide|high)))",
+        "inch",
+        "in",
+    ),
     (r"ft|(?i:feet|foot)", "foot", "ft"),
+    (r"nmi|(?i:nautical\s+miles?)", "nautical_mile", "nmi"),
+    (r"(?i:miles?)", "mile", "mi"),
 )
 # As the denominator of a rate; alone only the spelled-out or sub-second forms are read as durations,
 # since a bare "s", "h" or "d" after a number is too often something else.
@@ -126,15 +142,20 @@ _TIME = _units(
     (r"min|(?i:minutes?|minutos?)", "minute", "min"),
     (r"s|sec|(?i:seconds?|secondes?|segundos?)", "second", "s"),
     (r"d|(?i:days?|jours?)", "day", "d"),
+    (r"ms", "millisecond", "ms"),
+    (r"[µμu]s", "microsecond", "µs"),
+    (r"ns", "nanosecond", "ns"),
 )
 _DURATION = _units(
     "time",
+    (r"ps|(?i:picose[cg]ond[eo]?s?)", "picosecond", "ps"),
     (r"ns|(?i:nanose[cg]ond[eo]?s?)", "nanosecond", "ns"),
     (r"[µμu]s|(?i:microse[cg]ond[eo]?s?)", "microsecond", "µs"),
     (r"ms|(?i:millise[cg]ond[eo]?s?)", "millisecond", "ms"),
     (r"(?i:seconds?|secondes?|segundos?)", "second", "s"),
-    (r"(?i:minutes?|minutos?)", "minute", "min"),
-    (r"(?i:hours?|heures?|horas?)", "hour", "h"),
+    # After a number, "min" and "hr" are minutes and hours ("flight time 45 min"); a bare "h" stays unread.
+    (r"(?i:minutes?|minutos?)|mins?", "minute", "min"),
+    (r"(?i:hours?|heures?|horas?)|hrs?", "hour", "h"),
 )
 _OTHER = [
     *_units(
@@ -147,6 +168,16 @@ _OTHER = [
             r"fps|(?i:frames?\s+(?:per|a)\s+second|frames?\s?/\s?s(?:ec)?|images?\s+par\s+seconde|im/s)",
             "frames_per_second",
             "fps",
+        ),
+    ),
+    # Angle random walk: "0.002 deg/sqrt h", "°/√h", "deg/rt-hr", "degree per square root hour".
+    *_units(
+        "angle random walk",
+        (
+            r"(?:°|deg|(?i:degrees?))\s?(?:/\s?(?:√|(?i:sqrt|rt|root)[\s-]?)\(?\s?h(?:r|our)?\)?"
+            r"|(?i:per\s+(?:square\s+)?root\s+hour))",
+            "degree/hour**0.5",
+            "°/√h",
         ),
     ),
     *_units(
@@ -163,6 +194,18 @@ _OTHER = [
         ),
     ),
     *_units("acceleration", (r"m\s?/\s?s\s?[2²]|m\s?s[-−]2", "meter/second**2", "m/s²")),
+    # Flows and speeds written as one word: cubic feet (actual or standard) and US gallons per minute.
+    *_units(
+        "volume/time",
+        (r"[AS]?CFM|(?i:cubic\s+feet\s+per\s+minute)", "foot**3/minute", "ft³/min"),
+        (r"gpm|GPM|(?i:gallons?\s+per\s+minute)", "gallon/minute", "gal/min"),
+        (r"gph|GPH|(?i:gallons?\s+per\s+hour)", "gallon/hour", "gal/h"),
+    ),
+    *_units(
+        "length/time",
+        (r"mph|MPH|(?i:miles?\s+per\s+hour)", "mile/hour", "mph"),
+        (r"kts?|(?i:knots?)", "knot", "kn"),
+    ),
     *_units(
         "density",
         (
@@ -188,6 +231,8 @@ _OTHER = [
         (r"kW|кВт", "kilowatt", "kW"),
         (r"mW", "milliwatt", "mW"),
         (r"W|Вт", "watt", "W"),
+        (r"BTUH|(?i:btu\s?/\s?h(?:r|our)?\b|btu\s+per\s+hour)", "Btu/hour", "BTU/h"),
+        (r"b?hp|HP|(?i:horsepower)", "horsepower", "hp"),
     ),
     *_units("voltage", (r"kV", "kilovolt", "kV"), (r"V", "volt", "V")),
     # No bare "F" (a Fahrenheit typed without its degree sign) nor bare "H" (hydrogen, hours).
@@ -222,6 +267,20 @@ _OTHER = [
         (r"MN\s?[·⋅*-]?\s?s", "meganewton*second", "MN·s"),
         (r"kN\s?[·⋅*-]?\s?s", "kilonewton*second", "kN·s"),
         (r"N\s?[·⋅*-]?\s?s|(?i:newton[\s-]seconds?)", "newton*second", "N·s"),
+        (
+            r"lbf\s?[·⋅*.-]?\s?s(?:ec)?|lb\s?[·⋅*-]\s?s(?:ec)?|(?i:pound[\s-]force[\s-]seconds?)",
+            "force_pound*second",
+            "lbf·s",
+        ),
+    ),
+    # Force (thrust): no bare "N", which is nitrogen or north as often as a newton.
+    *_units(
+        "force",
+        (r"MN", "meganewton", "MN"),
+        (r"kN|(?i:kilonewtons?)", "kilonewton", "kN"),
+        (r"(?i:newtons?)", "newton", "N"),
+        (r"lbf|(?i:pounds?[\s-]force)", "force_pound", "lbf"),
+        (r"kgf", "kilogram_force", "kgf"),
     ),
     *_units(
         "activity",
@@ -245,15 +304,25 @@ _OTHER = [
         (r"Pa|Па", "pascal", "Pa"),
         (r"mbar|(?i:millibars?)", "millibar", "mbar"),
         (r"bar|(?i:bars)|бар", "bar", "bar"),
-        (r"psi", "psi", "psi"),
+        # Gauge and absolute pressure are read alike ("psig", "psia"): a rating differs by one atmosphere at most.
+        (r"psi[ga]?|psi\s?\([ga]\)", "psi", "psi"),
+        (r"ksi", "ksi", "ksi"),
+        (r"in\.?\s?Hg|(?i:inch(?:es)?\s+(?:of\s+)?(?:Hg|mercury))", "inch_Hg", "inHg"),
+        (r"mm\s?Hg|(?i:millimet(?:er|re)s?\s+(?:of\s+)?(?:Hg|mercury))", "millimeter_Hg", "mmHg"),
+        (r"(?:[µμu]m|(?i:microns?))\s?(?:Hg|(?i:of\s+mercury))", "micron_Hg", "µmHg"),
+        (r"mTorr|(?i:millitorr)", "millitorr", "mTorr"),
         (r"atm", "atmosphere", "atm"),
         (r"(?i:torr)", "torr", "Torr"),
     ),
     *_units(
         "temperature",
         (r"K|(?i:kelvins?)", "kelvin", "K"),
-        (r"[°º˚o]\s?C|(?i:degrees?\s+c(?:elsius)?|degr[ée]s\s+c(?:elsius)?)|C", "degree_Celsius", "°C"),
-        (r"[°º˚]\s?F", "degree_Fahrenheit", "°F"),
+        (
+            r"[°º˚o]\s?C|deg\.?\s?C|(?i:degrees?\s+c(?:elsius)?|degr[ée]s\s+c(?:elsius)?)|C",
+            "degree_Celsius",
+            "°C",
+        ),
+        (r"[°º˚]\s?F|deg\.?\s?F|(?i:degrees?\s+f(?:ahrenheit)?)", "degree_Fahrenheit", "°F"),
     ),
     *_units("angle", (r"°|(?i:degrees?|degr[ée]s)", "degree", "°")),
     *_units(
@@ -262,6 +331,17 @@ _OTHER = [
         (r"ppm|(?i:parts?\s+per\s+million)", "ppm", "ppm"),
     ),
 ]
+UNIT_WORDS = frozenset(
+    """
+    liter liters litre litres meter meters metre metres cubic square hour hours minute minutes second seconds day
+    days gallon gallons quart quarts ounce ounces gram grams kilogram kilograms kg tonne tonnes ton tons pound
+    pounds lb lbs lbf inch inches foot feet mile miles mm cm hertz watt watts volt volts ampere pascal bar mbar psi
+    psig psia ksi torr mtorr kelvin degree degrees celsius fahrenheit percent cent per parts part rpm kva mva khz
+    mhz ghz mpa kpa gpa cfm acfm scfm gpm mph btu hp horsepower
+    """.split()
+)
+"""Unit words as words, for the readers that must not take them for a property or a counted noun ("hours",
+"psi"); the one list of them, beside the unit patterns above."""
 _RATE_TOPS = _VOLUME + _MASS + _LENGTH
 _PLAIN = _OTHER + _VOLUME + _AREA + _MASS + _LENGTH + _DURATION
 _GRAVITY = _Unit("g", "standard_gravity", "g", "acceleration")
@@ -304,7 +384,7 @@ _NUMBER = (
 _NOT_IN_A_CODE = r"(?:(?<=\+/[-−])|(?<![\w.,/\-−+^]))"
 _QUANTITY = re.compile(
     rf"(?P<between>\bbetween\s+)?{_NOT_IN_A_CODE}(?P<n1>{_NUMBER})(?:\s{{0,2}}(?P<u1>{_UNIT}))?"
-    rf"(?:\s*(?:to|through|à|–|—|-|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
+    rf"(?:\s*(?:to|through|à|–|—|-|~|…|(?(between)and|(?!)))\s*(?P<n2>{_NUMBER})\s{{0,2}}(?P<u2>{_UNIT}))?",
 )
 _SCIENTIFIC = re.compile(f"(?:{_EXPONENT}|{_GLUED_EXPONENT})$")
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
@@ -384,6 +464,28 @@ def _resolve(surface: str) -> tuple[str, str]:
         if re.fullmatch(unit.pattern, surface):
             return unit.canonical, unit.kind
     raise ValueError(f"unknown unit {surface!r}")
+
+
+def unit_pattern(*kinds: str) -> str:
+    """A pattern of the units of `kinds` ("mass", "volume"), for readers that find units in their own phrases
+    (a pack's "200 kg"), so that unit words have this one home.
+
+    >>> bool(re.fullmatch(unit_pattern("mass", "volume"), "US gal")), bool(re.fullmatch(unit_pattern("mass"), "L"))
+    (True, False)
+    """
+    return _alternatives([u for u in _PLAIN if u.kind in kinds])
+
+
+_UNIT_AHEAD = re.compile(rf"\s{{0,2}}{_UNIT}")
+
+
+def starts_with_unit(text: str) -> bool:
+    """Whether `text` opens with a unit ("500 L" after "batch" is a size, not a batch number).
+
+    >>> starts_with_unit(" L reactor"), starts_with_unit(", glass-lined")
+    (True, False)
+    """
+    return bool(_UNIT_AHEAD.match(text))
 
 
 def _uses_decimal_commas(raw: str) -> bool:
@@ -662,20 +764,104 @@ def _meets(value: float, threshold: Threshold) -> bool:
     return _holds(value, ">=", low) and _holds(value, "<=", high)
 
 
+_Interval = tuple[float, bool, float, bool]
+"""Low end, whether it is included, high end, whether it is included."""
+
+
+def _interval(op: Op, value: float) -> _Interval:
+    return {
+        ">": (value, False, math.inf, False),
+        ">=": (value, True, math.inf, False),
+        "<": (-math.inf, False, value, False),
+        "<=": (-math.inf, False, value, True),
+    }[op]
+
+
+def _inside(a: _Interval, b: _Interval) -> bool:
+    """Whether every value of `a` is in `b`."""
+    low = a[0] > b[0] or (math.isclose(a[0], b[0]) and (b[1] or not a[1]))
+    high = a[2] < b[2] or (math.isclose(a[2], b[2]) and (b[3] or not a[3]))
+    return low and high
+
+
+def _contains(interval: _Interval, x: float) -> bool:
+    low, low_in, high, high_in = interval
+    return (x > low or (math.isclose(x, low) and low_in)) and (x < high or (math.isclose(x, high) and high_in))
+
+
+def _apart(a: _Interval, b: _Interval) -> bool:
+    """Whether no value is in both."""
+    low, high = max(a[0], b[0]), min(a[2], b[2])
+    if math.isclose(low, high):
+        return not (_contains(a, low) and _contains(b, low))
+    return low > high
+
+
+def _bounded(asked: Quantity, threshold: Threshold) -> Verdict:
+    """A stated bound against a threshold: met when every value it allows meets it, not met when none does,
+    else not stated (a question back, never a guess).
+
+    >>> t = Threshold("<", Quantity(1, "nanosecond", "1 ns"), "less than 1 ns")
+    >>> [_bounded(Quantity(v, "picosecond", "", bound="<"), t) for v in (100, 1000, 5000)]
+    ['met', 'met', 'not stated']
+    >>> _bounded(Quantity(0.5, "nanosecond", "", bound="<="), Threshold(">", Quantity(1, "nanosecond", ""), ""))
+    'not met'
+    """
+    assert asked.bound is not None
+    value = asked.to_pint().to_base_units().magnitude
+    mine = _interval(asked.bound, value)
+    if threshold.band is None:
+        theirs = _interval(threshold.op, threshold.value.to_pint().to_base_units().magnitude)
+    else:
+        low, high = (end.to_pint().to_base_units().magnitude for end in threshold.band)
+        theirs = (low, True, high, True)
+    if _inside(mine, theirs):
+        return "met"
+    return "not met" if _apart(mine, theirs) else "not stated"
+
+
+def comparable(asked: Quantity, threshold: Threshold) -> bool:
+    """Whether a quantity is of the kind a threshold bounds (a volume for a volume, never a flow)."""
+    return _dimension(asked.unit) == _dimension(threshold.value.unit)
+
+
 def check_quantities(
     asked: list[Quantity], thresholds: list[Threshold]
 ) -> list[tuple[Threshold, Quantity | None, Verdict]]:
-    """Each threshold against the first asked quantity of the same kind, compared in base units (kelvin)."""
+    """Each threshold against the first asked quantity of the same kind, compared in base units (kelvin); a
+    stated bound ("< 100 ps") decides only where all the values it allows fall on one side."""
     results: list[tuple[Threshold, Quantity | None, Verdict]] = []
     for threshold in thresholds:
-        dimension = _dimension(threshold.value.unit)
-        match = next((q for q in asked if _dimension(q.unit) == dimension), None)
+        match = next((q for q in asked if comparable(q, threshold)), None)
         if match is None:
             results.append((threshold, None, "not stated"))
+            continue
+        if match.bound is not None:
+            results.append((threshold, match, _bounded(match, threshold)))
             continue
         value = match.to_pint().to_base_units().magnitude
         results.append((threshold, match, "met" if _meets(value, threshold) else "not met"))
     return results
+
+
+_RATINGS = re.compile(r"(?i)up\s+to|max")
+"""Comparators that state a rating, not a bound: "up to 1500 l/s" and "max. 200 °C" are what the goods can do."""
+_FLOOR = re.compile(r"(?i)(?<![^\W_])(?:min(?:imum)?\.?|mini)\s*:?\s*\Z")
+
+
+def stated_bound(text: str, start: int) -> Op | None:
+    """The bound a comparator right before a figure states ("< 100 ps", "min. 5 bar", "not less than 99 %"), or
+    None for a plain value or a rating ("up to 1500 l/s", "max. 200 °C", which are what the goods can do).
+
+    >>> [stated_bound(t, t.index("1")) for t in ("rise time < 100 ps", "min 10 bar", "up to 1500 l/s", "≥ 1 %")]
+    ['<', '>=', None, '>=']
+    """
+    if _FLOOR.search(text, max(0, start - _WINDOW), start):
+        return ">="
+    found = _PREFIX.search(text, max(0, start - _WINDOW), start)
+    if not found or found.lastgroup is None or _RATINGS.search(found[0]):
+        return None
+    return _PREFIX_OPS[int(found.lastgroup[1:])]
 
 
 def _display_unit(unit: str) -> str:
@@ -697,16 +883,27 @@ def parameter_name(q: Quantity) -> str:
 _OVER_PERIOD = re.compile(r"(?i)(?:per|in|/)\s*\d+\s*h")
 
 
+_SYMBOLS = {"<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ "}
+
+
+def bound_symbol(q: Quantity) -> str:
+    """The comparator a stated bound is shown with ("< " for "rise time < 100 ps"); "" for a value."""
+    return _SYMBOLS[q.bound] if q.bound else ""
+
+
 def format_quantity(q: Quantity) -> str:
     """A quantity for display: "3000 L", "0.6 m³/h", "1273 K"; a rate over a stated period as written, so it
     reads like the lists' "10 kg of ice in 24 hours".
 
     >>> format_quantity(parse_quantities("condenser 4 kg ice per 24 h")[0]), format_quantity(parse_quantities("B 0.8 ppm")[0])
     ('4 kg ice per 24 h', '0.8 ppm')
+    >>> format_quantity(Quantity(100, "picosecond", "100 ps", bound="<"))
+    '< 100 ps'
+
     """
     if _OVER_PERIOD.search(q.text):
         return " ".join(q.text.split())
     if q.unit == "percent" and 0 < abs(q.value) < 0.01:
-        return f"{q.value * 1e4:.6g} ppm"  # "0.8 ppm", not "8e-05 %"
+        return f"{bound_symbol(q)}{q.value * 1e4:.6g} ppm"  # "0.8 ppm", not "8e-05 %"
     value = f"{q.value:.0f}" if float(q.value).is_integer() and abs(q.value) < 1e15 else f"{q.value:.6g}"
-    return f"{value} {_display_unit(q.unit)}".strip()
+    return f"{bound_symbol(q)}{value} {_display_unit(q.unit)}".strip()
