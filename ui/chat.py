@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, TypedDict
 
@@ -58,6 +58,23 @@ FOCUS_QUESTION = """<script>
   if (box) { box.focus(); } else if (tries > 0) { setTimeout(() => focus(tries - 1), 100); }
 })(50);
 </script>"""
+# Brings the newest answer's verdict to the top of the window: Streamlit's chat keeps the view at the bottom,
+# on the check tables and next questions, and the verdict is what the officer must read first. Layout keeps
+# moving while the cards' tables and expanders load, so the scroll is repeated until the verdict stays put.
+SCROLL_TO_VERDICT = """<script>
+(function scroll(tries, last) {
+  const mark = window.parent.document.getElementById('verdict-%s');
+  if (mark) {
+    mark.scrollIntoView({block: 'start'});
+    const top = mark.getBoundingClientRect().top;
+    if (Math.abs(top - last) < 1 && tries < 45) { return; }
+    last = top;
+  }
+  if (tries > 0) { setTimeout(() => scroll(tries - 1, last), 100); }
+})(50, NaN);
+</script>"""
+SCROLL = "scroll-to"  # session key: the turn whose verdict the next run brings into view
+DELETING = "deleting"  # session key: the conversation whose deletion waits for a confirmation
 
 
 class Turn(TypedDict):
@@ -156,6 +173,7 @@ def new_conversation() -> None:
 
 
 def delete_conversation(conversation: str) -> None:
+    st.session_state.pop(DELETING, None)
     resources.conversations().delete(session.owner(), conversation)
     if session.recall(session.CONVERSATION) == conversation:
         new_conversation()
@@ -228,7 +246,8 @@ def show_turn(turn: Turn, follow_up: FollowUp | None = None) -> None:
         st.markdown(escape_md(turn["question"]))
     with st.chat_message("assistant"):
         if turn["answer"] is None:
-            st.error(turn["error"])
+            # Not a verdict: no decision colour (red is "Likely controlled").
+            st.caption(f":material/info: {escape_md(turn['error'])}")
             return
         show_answer(turn["answer"], turn["id"], follow_up)
         rating = st.feedback("thumbs", key=f"rating-{turn['id']}", on_change=save_feedback, args=(turn,))
@@ -293,11 +312,16 @@ def sidebar_history() -> None:
         right.button(
             "",
             key=f"delete-{summary.id}",
-            on_click=delete_conversation,
-            args=(summary.id,),
+            on_click=st.session_state.__setitem__,
+            args=(DELETING, summary.id),
             icon=":material/delete:",
             help=f"Delete the conversation {summary.title!r}",
         )
+        if st.session_state.get(DELETING) == summary.id:
+            st.sidebar.warning(f"Delete {summary.title!r} for good?")
+            yes, no = st.sidebar.columns(2)
+            yes.button("Delete", key=f"confirm-{summary.id}", on_click=delete_conversation, args=(summary.id,))
+            no.button("Keep", key=f"keep-{summary.id}", on_click=st.session_state.pop, args=(DELETING, None))
 
 
 def page_language(filters: Filters, turns: list[Turn]) -> str:
@@ -338,19 +362,32 @@ def page() -> None:
     for i, turn in enumerate(turns):
         show_turn(turn, ask_next if i == len(turns) - 1 else None)
     typed = st.chat_input(message("ui_placeholder", lang), disabled=not filters.ready)
+    if typed is not None and not typed.strip():
+        st.toast("Describe the goods, or give a control code or CAS number.", icon=":material/edit:")
+        typed = None
     last = turns[-1]["answer"] if turns else None
+    picked = st.session_state.pop(FOLLOW_UP, None)
     if typed and last is not None:
-        typed = as_follow_up(typed, fact_asks(last))
-    question = typed or st.session_state.pop(FOLLOW_UP, None)
+        replied = as_follow_up(typed, fact_asks(last))
+        picked, typed = (replied, None) if replied != typed else (picked, typed)
+    if picked and last is not None and not filters.language:
+        # A fact given or a next question picked continues the conversation in its language, whatever
+        # language a few words of it look like ("multiphase" reads as French).
+        filters = replace(filters, language=last.language)
+    question = typed or picked
     question = question or (st.session_state.pop("example", "") if filters.ready else "")
     if not st.session_state.get("focused"):
         st.session_state["focused"] = True
         st.html(FOCUS_QUESTION, unsafe_allow_javascript=True)
+    scroll = st.session_state.pop(SCROLL, None)
+    if scroll:
+        st.html(SCROLL_TO_VERDICT % scroll, unsafe_allow_javascript=True)
     if question:
         with st.chat_message("user"):
             st.markdown(escape_md(question))
         with st.chat_message("assistant"), st.spinner(message("ui_searching", lang)):
             turns.append(answer_turn(question, turns, filters))
+        st.session_state[SCROLL] = turns[-1]["id"]
         st.rerun()
 
 

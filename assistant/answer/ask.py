@@ -162,6 +162,7 @@ class Assistant:
             question_language=reading.language,
             translated=tuple((t.written, t.english) for t in reading.terms),
             follow_up=reading.follow_up,
+            earlier=reading.earlier,
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 

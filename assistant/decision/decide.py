@@ -58,6 +58,7 @@ from assistant.reading.question import is_english, trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
 from assistant.storage.index import View
 from assistant.storage.snapshot import Snapshot
+from assistant.text.messages import Phrase
 
 # Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
 MIN_SIMILARITY = 0.45
@@ -412,7 +413,7 @@ def _named(ev: Evaluation, line: str) -> Evaluation:
     """An item with nothing left to check applies when the list names the goods in a line of its own."""
     if ev.status != "undetermined" or ev.missing:
         return ev
-    return replace(ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line}")
+    return replace(ev, status="applies", subject_fits=True, reason=Phrase("reason_list_names", line=line))
 
 
 def _ancestors_allow(ev: Evaluation, by_code: dict[str, ItemCriteria], facts: Facts, judge_subject: bool) -> Evaluation:
@@ -462,7 +463,7 @@ def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts, snapshot: Sna
     return replace(
         ev,
         status="applies",
-        reason=f"the goods are what {item.code} names: {item.subject} (the entry sets no figure to check)",
+        reason=Phrase("reason_goods_are", code=item.code, subject=item.subject),
     )
 
 
@@ -539,7 +540,7 @@ def _weigh_notes(
                 ev,
                 status="does not apply",
                 deciding=Leaf("exclusion", text),
-                reason=f"excluded, the goods are what its Note names ({phrase}): {text}",
+                reason=Phrase("reason_note_names", phrase=phrase, text=text),
                 missing=(),
             )
     if not kept and (found := conditional(_note_texts(ev.code, by_code, snapshot, source, bounded=True), facts)):
@@ -548,7 +549,7 @@ def _weigh_notes(
             status="does not apply",
             deciding=Leaf("exclusion", found),
             missing=(),
-            reason=f"excluded, the goods meet every condition of its Note: {found}",
+            reason=Phrase("reason_note_conditions", found=found),
         )
     if ev.status == "undetermined" and facts.cas:
         # A sub-item's Note that names the goods' own CAS number frees them from the item judged whole.
@@ -564,7 +565,7 @@ def _weigh_notes(
                 status="does not apply",
                 deciding=Leaf("exclusion", note),
                 missing=(),
-                reason=f"excluded, its Note names the goods' CAS number: {note}",
+                reason=Phrase("reason_note_cas", note=note),
             )
     if note := other_class(texts, facts.text):
         return replace(
@@ -572,7 +573,7 @@ def _weigh_notes(
             status="does not apply",
             deciding=Leaf("exclusion", note),
             missing=(),
-            reason=f"the goods are of another class than {ev.code} controls: {note}",
+            reason=Phrase("reason_other_class", code=ev.code, note=note),
         )
     return ev
 
@@ -601,7 +602,7 @@ def _other_metal(ev: Evaluation, snapshot: Snapshot, source: str, facts: Facts) 
                 status="does not apply",
                 missing=(),
                 deciding=Leaf("material", lines[0]),
-                reason=f"{code} controls {names}; the goods are {goods}",
+                reason=Phrase("reason_controls_other", code=code, names=names, goods=goods),
             )
     return ev
 
@@ -674,7 +675,7 @@ def _rare_name(
             for line in body(p).splitlines():
                 if rare <= set(words(line)):
                     return replace(
-                        ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line.strip()}"
+                        ev, status="applies", subject_fits=True, reason=Phrase("reason_list_names", line=line.strip())
                     )
     return ev
 
