@@ -272,3 +272,34 @@ def test_an_editor_sees_what_a_new_version_changed_and_removal_asks_first(page: 
 
     expect(page.get_by_text("Removed ccl:")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("No sources yet")).to_be_visible()
+
+
+def test_the_verdict_is_in_view_after_an_answer_and_a_french_answer_is_all_french(url: str) -> None:
+    """After each answer the window shows its verdict line (not the check tables below it); an answer in
+    French has no English heading, badge, table head or disclaimer."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        question = page.get_by_placeholder("Describe the goods")
+        question.wait_for(timeout=120_000)
+        question.fill("reactor, 1000 litres")
+        question.press("Enter")
+        first = page.get_by_test_id("stChatMessage").nth(1)
+        verdict = first.get_by_text("Needs facts: 2B350.a.1").first
+        expect(verdict).to_be_in_viewport(timeout=120_000)
+
+        page.get_by_test_id("stSidebar").get_by_label("Answer language · Langue des réponses").click()
+        page.get_by_role("option", name="Français").click()
+        box = page.get_by_placeholder("Décrivez les marchandises")
+        box.fill("réacteur émaillé de 3 000 litres")
+        box.press("Enter")
+        french = page.get_by_test_id("stChatMessage").nth(3)
+        expect(french.get_by_text("Probablement contrôlé").first).to_be_in_viewport(timeout=120_000)
+        expect(french.get_by_text("Ceci est une piste pour l'agent", exact=False)).to_be_visible()
+        text = french.inner_text()
+        browser.close()
+    for english in ("Likely controlled", "applies", "Control entries", "This is a lead", "parameter", "threshold"):
+        assert english not in text, english

@@ -198,3 +198,13 @@ def test_a_figure_given_as_a_follow_up_decides_as_if_typed_in_the_question() -> 
             differ.append((q["id"], follow.query, whole.decision, follow.decision))
     assert asked > 100
     assert differ == [], f"{len(differ)} of {asked} differ"
+
+
+def test_screening_uses_the_chats_decision_words_and_says_where_the_goods_fall(assistant: Assistant) -> None:
+    from assistant.answer.screen import screen
+    from ingest.lineitems import LineItem
+
+    [row] = [s.row() for s in screen(assistant.ask, [LineItem(1, "Frequency converter 400 Hz, 50 kVA, three-phase")])]
+
+    assert row["decision"] == "not-controlled-as-described"
+    assert row["falls_to"] == "EAR99 (US CCL)"
