@@ -20,6 +20,7 @@ import yaml
 from assistant.answer import render
 from assistant.answer.ask import Assistant
 from assistant.core.settings import Settings
+from assistant.core.types import Answer, Candidate, Status
 from assistant.decision.suggest import fact_asks
 from assistant.reading.facts import read_facts
 from assistant.reading.question import complete, read_question
@@ -208,3 +209,29 @@ def test_screening_uses_the_chats_decision_words_and_says_where_the_goods_fall(a
 
     assert row["decision"] == "not-controlled-as-described"
     assert row["falls_to"] == "EAR99 (US CCL)"
+
+
+def _card(entry: str, status: Status) -> Candidate:
+    return Candidate(entry, f"{entry}.a", "", "US CCL", "v", "", [], [], [], status)
+
+
+@pytest.mark.unit
+def test_the_trainer_flags_a_live_verdict_on_another_entry_than_the_key() -> None:
+    """Scenario key 9A104; the live answer leads with 9A119 and names 9A104 third: the class must see that."""
+    from ui.training import disagreement, quiz_options
+
+    third = Answer(
+        "q",
+        "",
+        [_card("9A119", "applies"), _card("9A106", "applies"), _card("9A104", "applies")],
+        [],
+        [],
+        0.0,
+        decision="likely-controlled",
+    )
+    first = Answer("q", "", [_card("9A104", "applies")], [], [], 0.0, decision="likely-controlled")
+
+    assert "The key expects 9A104" in disagreement(third, ["9A104"])
+    assert disagreement(first, ["9A104.a"]) == ""
+    module = [{"expected": ["1C350.2"]}, {"expected": ["9A104"]}]
+    assert quiz_options({"expected": ["9A104"]}, module) == ["Not controlled", "1C350.2", "9A104"]

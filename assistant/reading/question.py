@@ -24,7 +24,7 @@ from assistant.storage.embeddings import model_path
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
 from assistant.text.language import NAMES, SCRIPT_LANGUAGE, detect, normalise, scripts
-from assistant.text.params import parameter_name
+from assistant.text.params import parameter_name, parse_quantities
 from assistant.text.script import FUNCTION_WORDS
 
 MAX_QUESTION_CHARS = 2000
@@ -159,7 +159,8 @@ def _slot(text: str, q: Quantity) -> int | None:
         bare = not previous or not previous[0].isdigit() and previous[0].lower() not in _QUALIFIERS
         length = parameter_name(q) == _LENGTH
         fits = word[0].lower() in _AFTER_FIGURE and length or q.unit == "percent" and word[0] in ELEMENTS
-        if fits and bare and not re.search(r"\d\s*(?:[^\W\d_]{1,3}|%)?\s*$", before):
+        figured = any(before.endswith(f.text) for f in parse_quantities(before)) or before.endswith("%")
+        if fits and bare and not figured:
             return word.start() - 1 if word.start() else 0
     for clause in _CLAUSE.finditer(text):
         words = re.findall(r"[^\W\d_]+", clause[0].lower())
