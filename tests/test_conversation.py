@@ -235,3 +235,19 @@ def test_the_trainer_flags_a_live_verdict_on_another_entry_than_the_key() -> Non
     assert disagreement(first, ["9A104.a"]) == ""
     module = [{"expected": ["1C350.2"]}, {"expected": ["9A104"]}]
     assert quiz_options({"expected": ["9A104"]}, module) == ["Not controlled", "1C350.2", "9A104"]
+
+
+@pytest.mark.unit
+def test_a_long_paste_starts_afresh_and_read_as_never_repeats_it() -> None:
+    paste = "glass-lined reactor 3000 L with agitator, heating jacket, " * 90
+
+    assert not read_question(paste, ["[/bold]"]).follow_up
+    follow = read_question("and if it is only 50 litres?", [" ".join(paste.split()[:300])])
+    answer = Answer("q", "", [], [], [], 0.0, query=follow.query, follow_up=True, earlier=follow.earlier)
+    assert follow.follow_up and len(render.read_as_line(answer)) < 300
+
+
+def test_goods_nothing_controls_get_no_guidance(assistant: Assistant) -> None:
+    chair = assistant.ask("wooden office chair")
+
+    assert chair.decision == "no-match" and chair.guidance == []

@@ -136,10 +136,13 @@ class Assistant:
             # and entries found on it ("300" -> sounding rockets) would be wrong answers, not leads.
             decided = replace(decided, candidates=[], citations=[], ruled_out=[], decision="no-match")
             falls = {}
+        # Guidance found by the words of goods that nothing controls is beside the point (a wooden chair would
+        # get the nuclear module's "Who this is for").
+        guidance = decided.guidance if decided.decision != "no-match" else []
         grouped = group_by_item(
             decided.candidates,
             decided.citations,
-            decided.guidance,
+            guidance,
             view.snapshot,
             home_list or self.settings.home_list,
             scope.allows,

@@ -141,8 +141,24 @@ def _read_as_body(answer: Answer) -> str:
     if not answer.follow_up or not answer.query or answer.query == answer.question:
         return line  # a translated question's query differs from it, yet inherits nothing
     if answer.earlier:
-        return line + message("follow_up_to", lang, earlier=answer.earlier)
-    return line + message("follow_up_searched", lang, query=answer.query)
+        return line + message("follow_up_to", lang, earlier=_clipped(answer.earlier))
+    return line + message("follow_up_searched", lang, query=_clipped(answer.query))
+
+
+READ_AS_CHARS = 160
+"""How much of an earlier description "Read as" repeats: two lines of the page, not a 5,000-character paste."""
+
+
+def _clipped(text: str) -> str:
+    """Text cut at a word to `READ_AS_CHARS`, with "..." where it was cut.
+
+    >>> _clipped("reactor " * 40)[-11:]
+    'reactor ...'
+    """
+    text = " ".join(text.split())
+    if len(text) <= READ_AS_CHARS:
+        return text
+    return text[:READ_AS_CHARS].rsplit(" ", 1)[0] + " ..."
 
 
 def because(checks: list[Check], verdict: str, language: str = "en") -> list[str]:

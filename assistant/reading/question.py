@@ -29,6 +29,10 @@ from assistant.text.script import FUNCTION_WORDS
 
 MAX_QUESTION_CHARS = 2000
 MIN_KNOWN_SHARE = 0.5
+# A follow-up adds a fact or two ("and if it is only 50 litres?", "frequency converter with multiphase output");
+# a longer text (a pasted invoice, a whole description) is a description of its own. 40 words is about twice
+# the longest follow-up the chat's own prompts and next questions send.
+MAX_FOLLOW_UP_WORDS = 40
 # Latin letters in a question in another script that make it a mixed-language question (not just "PTFE").
 _MIXED_LATIN_LETTERS = 8
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -228,7 +232,7 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
         return Reading(text, english, facts, False, **lang)
     previous = history[-1]
     before = read_facts(previous)
-    if _new_topic(english, facts, before):
+    if _new_topic(english, facts, before) or len(english.split()) > MAX_FOLLOW_UP_WORDS:
         return Reading(text, english, facts, False, **lang)
     query = complete(previous, english)
     merged = read_facts(query)
