@@ -21,7 +21,7 @@ from assistant.answer import render
 from assistant.answer.ask import Assistant
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Candidate, Status
-from assistant.decision.suggest import fact_asks
+from assistant.decision.suggest import fact_asks, next_questions
 from assistant.reading.facts import read_facts
 from assistant.reading.question import complete, read_question
 from assistant.text.messages import Phrase, say
@@ -132,6 +132,16 @@ def test_a_french_answer_says_its_reasons_and_asks_in_french(assistant: Assistan
     assert "Informations manquantes" in render.decision_line(answer) and "atteint" in render.decision_line(answer)
     assert all(a.label.endswith(" ?") for a in fact_asks(answer))
     assert " is not " not in chair.markdown
+
+
+def test_french_next_questions_are_read_as_follow_ups(assistant: Assistant) -> None:
+    first = assistant.ask("réacteur émaillé de 3 000 litres")
+    [smaller, *_] = next_questions(first)
+
+    assert first.language == "fr" and smaller.startswith("et si c'est seulement")
+    follow = assistant.ask(smaller, history=[first.query], language="fr")
+    assert follow.follow_up and follow.decision == "not-controlled-as-described"
+    assert "Non contrôlé tel que décrit" in render.decision_line(follow)
 
 
 def _readme_examples() -> list[tuple[str, str]]:

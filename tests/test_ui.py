@@ -501,6 +501,8 @@ def test_past_conversations_are_listed_and_only_their_owner_opens_or_deletes_the
     app.button(key=f"open-{first}").click().run()
     assert [t["question"] for t in app.session_state["turns"]] == [REACTOR] and app.query_params["c"] == first
     app.button(key=f"delete-{first}").click().run()
+    assert history(app) == ["2B350", REACTOR], "one click only asks (issue 25)"
+    app.button(key=f"confirm-{first}").click().run()
     assert history(app) == ["2B350"] and app.session_state["turns"] == [] and "c" not in app.query_params
     assert reload(app, c=first).session_state["turns"] == [], "a deleted conversation is gone"
 

@@ -69,7 +69,8 @@ def _new_topic(question: str, facts: Facts, before: Facts) -> bool:
     """A question names other goods, a code or a CAS number of its own: it starts afresh."""
     if find_codes(question) or find_cas(question):
         return True
-    return facts.subject not in ("", *GENERIC) and facts.subject != before.subject
+    framing = all(w in _FRAMING for w in facts.subject.lower().split())  # "c'est" in "et si c'est 50 L ?"
+    return facts.subject not in ("", *GENERIC) and not framing and facts.subject != before.subject
 
 
 # Words that only frame a follow-up ("and if it is only 50 litres?", "what about 316L?", "et si c'était 50 L ?"):

@@ -157,7 +157,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "undetermined": "informations manquantes",
         "does not apply": "ne s'applique pas",
         "line_likely": "Probablement contrôlé : {item} ({list}) s'applique : {reason}",
-        "line_needs": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; cela dépend de {needs}",
+        "line_needs": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; cela dépend de : {needs}",
         "line_needs_reason": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; {reason}",
         "stated": ". Indiqué : {stated}",
         "line_not_applies": "Non contrôlé tel que décrit : {item} ({list}) ne s'applique pas : {why}",
