@@ -80,6 +80,7 @@ def stce_ui(root: Path, **settings: str) -> Iterator[str]:
     """`stce ui` on a free local port over `root`'s home and corpus, with more STCE_ `settings`; its URL."""
     env = {
         **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),  # this checkout's code, not an installed one
         "STCE_HOME": str(root / "home"),
         "STCE_CORPUS_DIR": str(root / "corpus"),
         "HF_HUB_OFFLINE": "1",
@@ -290,13 +291,23 @@ def test_the_verdict_is_in_view_after_an_answer_and_a_french_answer_is_all_frenc
         first = page.get_by_test_id("stChatMessage").nth(1)
         verdict = first.get_by_text("Needs facts: 2B350.a.1").first
         expect(verdict).to_be_in_viewport(timeout=120_000)
+        first.get_by_role("radio", name="glass-lined steel", exact=True).click()
+        follow = page.get_by_test_id("stChatMessage").nth(3).get_by_text("Likely controlled: 2B350.a.1").first
+        expect(follow).to_be_in_viewport(timeout=120_000)
+        page.wait_for_function(  # the page brings the verdict to the top, then leaves it there
+            "() => { const t = [...document.querySelectorAll('[data-testid=stChatMessage]')].pop();"
+            " const v = t && t.querySelector('[data-testid=stAlert]');"
+            " return v && v.innerText.startsWith('Likely') && Math.abs(v.getBoundingClientRect().top) < 150; }",
+            timeout=30_000,
+        )
+        box = follow.bounding_box()
+        assert box is not None and 0 <= box["y"] < 1000 / 2, box
 
-        page.get_by_test_id("stSidebar").get_by_label("Answer language · Langue des réponses").click()
-        page.get_by_role("option", name="Français").click()
-        box = page.get_by_placeholder("Décrivez les marchandises")
-        box.fill("réacteur émaillé de 3 000 litres")
+        page.get_by_test_id("stSidebar").get_by_role("button", name="New conversation").click()
+        box = page.get_by_placeholder("Describe the goods")
+        box.fill("réacteur émaillé de 3 000 litres")  # answered in the question's language (Auto)
         box.press("Enter")
-        french = page.get_by_test_id("stChatMessage").nth(3)
+        french = page.get_by_test_id("stChatMessage").nth(1)
         expect(french.get_by_text("Probablement contrôlé").first).to_be_in_viewport(timeout=120_000)
         expect(french.get_by_text("Ceci est une piste pour l'agent", exact=False)).to_be_visible()
         text = french.inner_text()

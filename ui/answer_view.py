@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape as escape_html
 
 import streamlit as st
 
@@ -202,11 +201,9 @@ def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) ->
 def show_answer(answer: Answer, key: str = "answer", follow_up: FollowUp | None = None) -> None:
     """The verdict line first, then how the question was read, the facts to give, the cards best first, the
     curriculum guidance, next questions and the disclaimer, every fixed word from `render` and `messages` in
-    the answer's language. `key` keeps widgets of several answers apart; the verdict carries the anchor
-    `verdict-{key}` the chat page scrolls to."""
+    the answer's language. `key` keeps widgets of several answers apart."""
     lang = answer.language
     cited = {c.n: c for c in answer.citations}
-    st.html(f'<div id="verdict-{escape_html(key)}" class="stce-verdict"></div>')
     if answer.mode == "llm":
         st.caption(message("llm_written", lang))
         st.markdown(answer.markdown)

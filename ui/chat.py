@@ -59,21 +59,35 @@ FOCUS_QUESTION = """<script>
 })(50);
 </script>"""
 # Brings the newest answer's verdict to the top of the window: Streamlit's chat keeps the view at the bottom,
-# on the check tables and next questions, and the verdict is what the officer must read first. Layout keeps
-# moving while the cards' tables and expanders load, so the scroll is repeated until the verdict stays put.
-SCROLL_TO_VERDICT = """<script>
-(function scroll(tries, last) {
-  const mark = window.parent.document.getElementById('verdict-%s');
-  if (mark) {
-    mark.scrollIntoView({block: 'start'});
-    const top = mark.getBoundingClientRect().top;
-    if (Math.abs(top - last) < 1 && tries < 45) { return; }
-    last = top;
-  }
-  if (tries > 0) { setTimeout(() => scroll(tries - 1, last), 100); }
-})(50, NaN);
+# on the check tables and next questions, and the verdict is what the officer must read first. The page keeps
+# scrolling itself to the bottom while the cards' tables and expanders load, so the verdict is held at the top
+# for a few seconds (PIN_MS; the late re-scrolls came within about a second here), and let go at once when the
+# officer scrolls, clicks or types.
+PIN_MS = 4000
+SCROLL_TO_VERDICT = (
+    """<script>
+(function () {
+  const doc = window.parent.document;
+  const until = Date.now() + %d;
+  let held = true;
+  const release = () => { held = false; };
+  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach((e) => doc.addEventListener(e, release, {once: true}));
+  (function pin() {
+    if (!held || Date.now() > until) { return; }
+    const turns = doc.querySelectorAll('[data-testid="stChatMessage"]');
+    const verdict = turns.length ? turns[turns.length - 1].querySelector('[data-testid="stAlert"]') : null;
+    const top = verdict ? verdict.getBoundingClientRect().top : 0;
+    if (verdict && (top < 0 || top > 150)) {
+      verdict.style.scrollMarginTop = '64px';  // below Streamlit's header bar
+      verdict.scrollIntoView({block: 'start'});
+    }
+    setTimeout(pin, 50);
+  })();
+})();
 </script>"""
-SCROLL = "scroll-to"  # session key: the turn whose verdict the next run brings into view
+    % PIN_MS
+)
+SCROLL = "scroll-to"  # session key: the next run brings the newest verdict into view
 DELETING = "deleting"  # session key: the conversation whose deletion waits for a confirmation
 
 
@@ -379,15 +393,14 @@ def page() -> None:
     if not st.session_state.get("focused"):
         st.session_state["focused"] = True
         st.html(FOCUS_QUESTION, unsafe_allow_javascript=True)
-    scroll = st.session_state.pop(SCROLL, None)
-    if scroll:
-        st.html(SCROLL_TO_VERDICT % scroll, unsafe_allow_javascript=True)
+    if st.session_state.pop(SCROLL, False):
+        st.html(SCROLL_TO_VERDICT, unsafe_allow_javascript=True)
     if question:
         with st.chat_message("user"):
             st.markdown(escape_md(question))
         with st.chat_message("assistant"), st.spinner(message("ui_searching", lang)):
             turns.append(answer_turn(question, turns, filters))
-        st.session_state[SCROLL] = turns[-1]["id"]
+        st.session_state[SCROLL] = True
         st.rerun()
 
 
