@@ -62,7 +62,7 @@ FOCUS_QUESTION = """<script>
 # on the check tables and next questions, and the verdict is what the officer must read first. The page keeps
 # scrolling itself to the bottom while the cards' tables and expanders load, so the verdict is held at the top
 # for a few seconds (PIN_MS; the late re-scrolls came within about a second here), and let go at once when the
-# officer scrolls, clicks or types.
+# officer moves the mouse, scrolls, clicks or types: a pill must never move under the pointer.
 PIN_MS = 4000
 SCROLL_TO_VERDICT = (
     """<script>
@@ -71,7 +71,7 @@ SCROLL_TO_VERDICT = (
   const until = Date.now() + %d;
   let held = true;
   const release = () => { held = false; };
-  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach((e) => doc.addEventListener(e, release, {once: true}));
+  ['wheel', 'touchstart', 'keydown', 'mousedown', 'mousemove'].forEach((e) => doc.addEventListener(e, release, {once: true}));
   (function pin() {
     if (!held || Date.now() > until) { return; }
     const turns = doc.querySelectorAll('[data-testid="stChatMessage"]');
