@@ -71,7 +71,9 @@ SCROLL_TO_VERDICT = (
   const until = Date.now() + %d;
   let held = true;
   const release = () => { held = false; };
-  ['wheel', 'touchstart', 'keydown', 'mousedown', 'mousemove'].forEach((e) => doc.addEventListener(e, release, {once: true}));
+  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach((e) => doc.addEventListener(e, release, {once: true}));
+  // The browser sends a still mouse "moves" when the page scrolls under it: only a real move lets go.
+  doc.addEventListener('mousemove', (e) => { if (e.movementX || e.movementY) { release(); } });
   (function pin() {
     if (!held || Date.now() > until) { return; }
     const turns = doc.querySelectorAll('[data-testid="stChatMessage"]');
