@@ -80,6 +80,7 @@ def stce_ui(root: Path, **settings: str) -> Iterator[str]:
     """`stce ui` on a free local port over `root`'s home and corpus, with more STCE_ `settings`; its URL."""
     env = {
         **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),  # this checkout's code, not an installed one
         "STCE_HOME": str(root / "home"),
         "STCE_CORPUS_DIR": str(root / "corpus"),
         "HF_HUB_OFFLINE": "1",
@@ -235,7 +236,8 @@ def test_a_manifest_is_screened_line_by_line(page: Page, tmp_path: Path) -> None
     page.get_by_role("button", name="Screen").filter(has_text="Screen").last.click()
 
     expect(page.get_by_role("heading", name="manifest.txt: 4 lines")).to_be_visible(timeout=120_000)
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stTable").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stTable").first).to_contain_text("falls to")
     screenshot(page, "screening.png")
 
 
@@ -272,3 +274,44 @@ def test_an_editor_sees_what_a_new_version_changed_and_removal_asks_first(page: 
 
     expect(page.get_by_text("Removed ccl:")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("No sources yet")).to_be_visible()
+
+
+def test_the_verdict_is_in_view_after_an_answer_and_a_french_answer_is_all_french(url: str) -> None:
+    """After each answer the window shows its verdict line (not the check tables below it); an answer in
+    French has no English heading, badge, table head or disclaimer."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        question = page.get_by_placeholder("Describe the goods")
+        question.wait_for(timeout=120_000)
+        question.fill("reactor, 1000 litres")
+        question.press("Enter")
+        first = page.get_by_test_id("stChatMessage").nth(1)
+        verdict = first.get_by_text("Needs facts: 2B350.a.1").first
+        expect(verdict).to_be_in_viewport(timeout=120_000)
+        first.get_by_role("radio", name="glass-lined steel", exact=True).click()
+        follow = page.get_by_test_id("stChatMessage").nth(3).get_by_text("Likely controlled: 2B350.a.1").first
+        expect(follow).to_be_in_viewport(timeout=120_000)
+        page.wait_for_function(  # the page brings the verdict to the top, then leaves it there
+            "() => { const t = [...document.querySelectorAll('[data-testid=stChatMessage]')].pop();"
+            " const v = t && t.querySelector('[data-testid=stAlert]');"
+            " return v && v.innerText.startsWith('Likely') && Math.abs(v.getBoundingClientRect().top) < 150; }",
+            timeout=30_000,
+        )
+        box = follow.bounding_box()
+        assert box is not None and 0 <= box["y"] < 1000 / 2, box
+
+        page.get_by_test_id("stSidebar").get_by_role("button", name="New conversation").click()
+        box = page.get_by_placeholder("Describe the goods")
+        box.fill("réacteur émaillé de 3 000 litres")  # answered in the question's language (Auto)
+        box.press("Enter")
+        french = page.get_by_test_id("stChatMessage").nth(1)
+        expect(french.get_by_text("Probablement contrôlé").first).to_be_in_viewport(timeout=120_000)
+        expect(french.get_by_text("Ceci est une piste pour l'agent", exact=False)).to_be_visible()
+        text = french.inner_text()
+        browser.close()
+    for english in ("Likely controlled", "applies", "Control entries", "This is a lead", "parameter", "threshold"):
+        assert english not in text, english

@@ -13,8 +13,6 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.answer.render import (
-    DISCLAIMER,
-    STATUS_LABELS,
     advice,
     ask_line,
     citation_label,
@@ -24,12 +22,15 @@ from assistant.answer.render import (
     item_lines,
     quantity_text,
     read_as_line,
+    same_item_line,
     shown_checks,
+    translated_text,
     version_text,
 )
 from assistant.answer.render import export_markdown as answer_markdown
 from assistant.core.types import Answer, Candidate, Check, Citation, FactAsk
 from assistant.decision.suggest import fact_asks, next_questions
+from assistant.text.messages import message, say
 
 FollowUp = Callable[[str], None]
 __all__ = ["answer_markdown", "escape_md", "highlight", "lines", "show_answer"]
@@ -74,62 +75,71 @@ def lines(markdown: str) -> str:
     return markdown.replace("\n", "  \n")
 
 
-def show_citation(c: Citation) -> None:
+def show_citation(c: Citation, lang: str = "en") -> None:
     """The full cited passage, with where it comes from (the label escaped: expander labels render Markdown)."""
     with st.expander(escape_md(citation_label(c))):
         p = c.passage
-        st.caption(
-            f"Source **{escape_md(p.source)}**, list {escape_md(p.list_label)}, "
-            f"{escape_md(version_text(p.version))}" + (f", page {p.page}" if p.page else "")
+        source = message(
+            "source_line",
+            lang,
+            source=escape_md(p.source),
+            list=escape_md(p.list_label),
+            version=escape_md(version_text(p.version)),
         )
+        st.caption(source + (message("page", lang, page=str(p.page)) if p.page else ""))
         st.markdown(lines(escape_md(p.text)))
 
 
-def _check_rows(checks: list[Check]) -> list[dict[str, str]]:
-    """Check rows for st.table, escaped: its cells render Markdown, and thresholds are the document's words."""
+def _check_rows(checks: list[Check], lang: str = "en") -> list[dict[str, str]]:
+    """Check rows for st.table, escaped: its cells render Markdown, and thresholds are the document's words;
+    the column heads and verdicts in the answer's language."""
     return [
         {
-            "parameter": escape_md(ch.parameter),
-            "about": escape_md(ch.subject),
-            "asked": escape_md(ch.stated or quantity_text(ch.asked)),
-            "threshold": escape_md(ch.threshold),
-            "verdict": ch.verdict,
+            message("col_parameter", lang): escape_md(ch.parameter),
+            message("col_about", lang): escape_md(ch.subject),
+            message("col_asked", lang): escape_md(ch.stated or quantity_text(ch.asked, lang)),
+            message("col_threshold", lang): escape_md(ch.threshold),
+            message("col_verdict", lang): message(ch.verdict, lang),
         }
         for ch in checks
     ]
 
 
-def show_candidate(c: Candidate, question: str, cited: dict[int, Citation], seen_notes: set[str]) -> None:
+def show_candidate(
+    c: Candidate, question: str, cited: dict[int, Citation], seen_notes: set[str], lang: str = "en"
+) -> None:
     """A compact card (entry, title, matching sub-item lines, the checks that decided); the whole quote, every
     threshold of the entry, its notes and related entries behind one expander."""
     with st.container(border=True):
         st.markdown(f"**{escape_md(c.item)}** {escape_md(c.title)}")
         st.caption(
-            f"{escape_md(c.list_label)} · {escape_md(version_text(c.version))} · cites "
+            f"{escape_md(c.list_label)} · {escape_md(version_text(c.version))} · {message('cites', lang)} "
             + " ".join(f"[{n}]" for n in c.citations)
         )
-        st.badge(STATUS_LABELS[c.status], color=_COLOURS[c.status])  # type: ignore[arg-type]
+        st.badge(message(c.status, lang), color=_COLOURS[c.status])  # type: ignore[arg-type]
         checks = shown_checks(c)
         if c.reason and not checks:
-            st.markdown(escape_md(c.reason))
+            st.markdown(escape_md(say(c.reason, lang)))
         st.markdown(lines(highlight("\n".join(item_lines(c)), question)))
         if checks:
-            st.table(_check_rows(checks), hide_index=True)
+            st.table(_check_rows(checks, lang), hide_index=True)
+        if c.same_item:
+            st.caption(escape_md(same_item_line(c, lang)))
         notes = [n for n in c.notes if n not in seen_notes]
         seen_notes.update(c.notes)
-        with st.expander("Whole entry, all thresholds of this entry, notes and related entries"):
+        with st.expander(message("whole_entry", lang)):
             if c.reason:
-                st.markdown(escape_md(c.reason))
+                st.markdown(escape_md(say(c.reason, lang)))
             st.markdown(lines(highlight(c.quote, question)))
             if len(c.checks) > len(checks):
-                st.table(_check_rows(c.checks), hide_index=True)
+                st.table(_check_rows(c.checks, lang), hide_index=True)
             for note in notes:
                 st.caption(escape_md(note))
             if c.related:
-                st.markdown("Also check: " + ", ".join(f"**{escape_md(r)}**" for r in c.related))
+                st.markdown(f"{message('also_check', lang)} " + ", ".join(f"**{escape_md(r)}**" for r in c.related))
         for n in c.citations:
             if n in cited:
-                show_citation(cited[n])
+                show_citation(cited[n], lang)
 
 
 def _submit(key: str, ask: FactAsk | None, follow_up: FollowUp) -> None:
@@ -142,12 +152,13 @@ def _submit(key: str, ask: FactAsk | None, follow_up: FollowUp) -> None:
 def show_asks(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
     """The facts the decision turns on: one-click options where the criteria list them, else a short input."""
     asks = fact_asks(answer)
+    lang = answer.language
     if not asks:
         return
     if follow_up is None:
-        st.markdown("**To decide, tell me:** " + " · ".join(escape_md(ask_line(a)) for a in asks))
+        st.markdown(f"{message('tell_me', lang)} " + " · ".join(escape_md(ask_line(a, lang)) for a in asks))
         return
-    st.markdown("**To decide, tell me:**")
+    st.markdown(message("tell_me", lang))
     for i, ask in enumerate(asks):
         widget = f"ask-{key}-{i}"
         label = escape_md(ask.label)
@@ -159,7 +170,7 @@ def show_asks(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
                 on_change=_submit,
                 args=(widget, ask, follow_up),
                 format_func=escape_md,
-                help=escape_md(f"The list: {ask.threshold}"),
+                help=escape_md(message("the_list", lang, threshold=ask.threshold)),
             )
         else:
             st.text_input(
@@ -167,7 +178,7 @@ def show_asks(answer: Answer, key: str, follow_up: FollowUp | None) -> None:
                 key=widget,
                 on_change=_submit,
                 args=(widget, ask, follow_up),
-                placeholder=f"the list: {ask.threshold}"[:120],
+                placeholder=message("the_list", lang, threshold=ask.threshold)[:120],
             )
 
 
@@ -175,12 +186,13 @@ def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) ->
     suggested = next_questions(answer)
     if not suggested:
         return
+    label = message("next_questions_label", answer.language)
     if follow_up is None:
-        st.caption("Next questions: " + " · ".join(escape_md(q) for q in suggested))
+        st.caption(f"{label}: " + " · ".join(escape_md(q) for q in suggested))
         return
     widget = f"next-{key}"
     st.pills(
-        "Next questions",
+        label,
         suggested,
         key=widget,
         on_change=_submit,
@@ -191,29 +203,34 @@ def show_next_questions(answer: Answer, key: str, follow_up: FollowUp | None) ->
 
 def show_answer(answer: Answer, key: str = "answer", follow_up: FollowUp | None = None) -> None:
     """The verdict line first, then how the question was read, the facts to give, the cards best first, the
-    curriculum guidance, next questions and the disclaimer. `key` keeps widgets of several answers apart."""
+    curriculum guidance, next questions and the disclaimer, every fixed word from `render` and `messages` in
+    the answer's language. `key` keeps widgets of several answers apart."""
+    lang = answer.language
     cited = {c.n: c for c in answer.citations}
     if answer.mode == "llm":
-        st.caption("Written by a language model from the passages below; every citation, entry and figure checked.")
+        st.caption(message("llm_written", lang))
         st.markdown(answer.markdown)
     elif answer.mode == "fallback":
-        st.caption("The language model's answer failed the checks or timed out; this is the extractive answer.")
+        st.caption(message("llm_fallback", lang))
     _DECISION_BOXES[answer.decision](escape_md(decision_line(answer)))
     st.caption(escape_md(read_as_line(answer)))
+    if answer.translated:
+        st.caption(escape_md(translated_text(answer)))
     for note in answer.facts.notes if answer.facts else ():
-        st.caption(f"Note: {escape_md(note)}")
+        st.caption(f"{message('note', lang)} {escape_md(note)}")
     show_asks(answer, key, follow_up)
     if answer.candidates:
-        st.markdown("**Control entries**, best first:")
+        st.markdown(message("entries", lang))
     seen_notes: set[str] = set()
     for candidate in answer.candidates:
-        show_candidate(candidate, answer.question, cited, seen_notes)
+        show_candidate(candidate, answer.question, cited, seen_notes, lang)
     if advice(answer):
-        st.markdown("**What to look for and what to do next**")
+        st.markdown(message("guidance_label", lang))
         for g in advice(answer):
-            show_citation(g)
+            show_citation(g, lang)
     for c in flagged(answer):
-        st.warning(f"Flagged at ingest, not advice: [{c.n}] {escape_md(c.passage.flagged)}")
-        show_citation(c)
+        st.warning(f"{message('flagged', lang)} [{c.n}] {escape_md(c.passage.flagged)}")
+        show_citation(c, lang)
     show_next_questions(answer, key, follow_up)
-    st.caption(f"{DISCLAIMER} Answered in {answer.took_ms:.0f} ms ({answer.mode}).")
+    took = message("answered_in", lang, ms=f"{answer.took_ms:.0f}", mode=answer.mode)
+    st.caption(f"{message('disclaimer', lang)} {took}")

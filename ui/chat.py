@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, TypedDict
 
@@ -53,6 +53,39 @@ FOCUS_QUESTION = """<script>
   if (box) { box.focus(); } else if (tries > 0) { setTimeout(() => focus(tries - 1), 100); }
 })(50);
 </script>"""
+# Brings the newest answer's verdict to the top of the window: Streamlit's chat keeps the view at the bottom,
+# on the check tables and next questions, and the verdict is what the officer must read first. The page keeps
+# scrolling itself to the bottom while the cards' tables and expanders load, so the verdict is held at the top
+# for a few seconds (PIN_MS; the late re-scrolls came within about a second here), and let go at once when the
+# officer moves the mouse, scrolls, clicks or types: a pill must never move under the pointer.
+PIN_MS = 4000
+SCROLL_TO_VERDICT = (
+    """<script>
+(function () {
+  const doc = window.parent.document;
+  const until = Date.now() + %d;
+  let held = true;
+  const release = () => { held = false; };
+  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach((e) => doc.addEventListener(e, release, {once: true}));
+  // The browser sends a still mouse "moves" when the page scrolls under it: only a real move lets go.
+  doc.addEventListener('mousemove', (e) => { if (e.movementX || e.movementY) { release(); } });
+  (function pin() {
+    if (!held || Date.now() > until) { return; }
+    const turns = doc.querySelectorAll('[data-testid="stChatMessage"]');
+    const verdict = turns.length ? turns[turns.length - 1].querySelector('[data-testid="stAlert"]') : null;
+    const top = verdict ? verdict.getBoundingClientRect().top : 0;
+    if (verdict && (top < 0 || top > 150)) {
+      verdict.style.scrollMarginTop = '64px';  // below Streamlit's header bar
+      verdict.scrollIntoView({block: 'start'});
+    }
+    setTimeout(pin, 50);
+  })();
+})();
+</script>"""
+    % PIN_MS
+)
+SCROLL = "scroll-to"  # session key: the next run brings the newest verdict into view
+DELETING = "deleting"  # session key: the conversation whose deletion waits for a confirmation
 
 
 class Turn(TypedDict):
@@ -151,6 +184,7 @@ def new_conversation() -> None:
 
 
 def delete_conversation(conversation: str) -> None:
+    st.session_state.pop(DELETING, None)
     resources.conversations().delete(session.owner(), conversation)
     if session.recall(session.CONVERSATION) == conversation:
         new_conversation()
@@ -223,7 +257,8 @@ def show_turn(turn: Turn, follow_up: FollowUp | None = None) -> None:
         st.markdown(escape_md(turn["question"]))
     with st.chat_message("assistant"):
         if turn["answer"] is None:
-            st.error(turn["error"])
+            # Not a verdict: no decision colour (red is "Likely controlled").
+            st.caption(f":material/info: {escape_md(turn['error'])}")
             return
         show_answer(turn["answer"], turn["id"], follow_up)
         rating = st.feedback("thumbs", key=f"rating-{turn['id']}", on_change=save_feedback, args=(turn,))
@@ -288,11 +323,16 @@ def sidebar_history() -> None:
         right.button(
             "",
             key=f"delete-{summary.id}",
-            on_click=delete_conversation,
-            args=(summary.id,),
+            on_click=st.session_state.__setitem__,
+            args=(DELETING, summary.id),
             icon=":material/delete:",
             help=f"Delete the conversation {summary.title!r}",
         )
+        if st.session_state.get(DELETING) == summary.id:
+            st.sidebar.warning(f"Delete {summary.title!r} for good?")
+            yes, no = st.sidebar.columns(2)
+            yes.button("Delete", key=f"confirm-{summary.id}", on_click=delete_conversation, args=(summary.id,))
+            no.button("Keep", key=f"keep-{summary.id}", on_click=st.session_state.pop, args=(DELETING, None))
 
 
 def page_language(filters: Filters, turns: list[Turn]) -> str:
@@ -332,19 +372,31 @@ def page() -> None:
     for i, turn in enumerate(turns):
         show_turn(turn, ask_next if i == len(turns) - 1 else None)
     typed = st.chat_input(message("ui_placeholder", lang), disabled=not filters.ready)
+    if typed is not None and not typed.strip():
+        st.toast("Describe the goods, or give a control code or CAS number.", icon=":material/edit:")
+        typed = None
     last = turns[-1]["answer"] if turns else None
+    picked = st.session_state.pop(FOLLOW_UP, None)
     if typed and last is not None:
-        typed = as_follow_up(typed, fact_asks(last))
-    question = typed or st.session_state.pop(FOLLOW_UP, None)
+        replied = as_follow_up(typed, fact_asks(last))
+        picked, typed = (replied, None) if replied != typed else (picked, typed)
+    if picked and last is not None and not filters.language:
+        # A fact given or a next question picked continues the conversation in its language, whatever
+        # language a few words of it look like ("multiphase" reads as French).
+        filters = replace(filters, language=last.language)
+    question = typed or picked
     question = question or (st.session_state.pop("example", "") if filters.ready else "")
     if not st.session_state.get("focused"):
         st.session_state["focused"] = True
         st.html(FOCUS_QUESTION, unsafe_allow_javascript=True)
+    if st.session_state.pop(SCROLL, False):
+        st.html(SCROLL_TO_VERDICT, unsafe_allow_javascript=True)
     if question:
         with st.chat_message("user"):
             st.markdown(escape_md(question))
         with st.chat_message("assistant"), st.spinner(message("ui_searching", lang)):
             turns.append(answer_turn(question, turns, filters))
+        st.session_state[SCROLL] = True
         st.rerun()
 
 

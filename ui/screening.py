@@ -22,14 +22,22 @@ from ui.uploads import free_uploads
 
 UPLOAD_TYPES = upload_types(SCREENED)
 FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-match": ""}
-COLUMN_LABELS = {"hs_code": "HS code", "best": "best entry", "reason": "why", "checks": "checks (best entry)"}
+COLUMN_LABELS = {
+    "hs_code": "HS code",
+    "best": "best entry",
+    "reason": "why",
+    "checks": "checks (best entry)",
+    "falls_to": "falls to",
+}
 # What decides first; the CSV export keeps the document's order of fields. (A bare string here would be
 # drawn on the page: Streamlit's "magic" writes every expression statement of a page script.)
 SHOWN_ORDER = [
     "line",
     "flag",
+    "decision",
     "description",
     "best entry",
+    "falls to",
     "declared",
     "disagreement",
     "why",
@@ -63,9 +71,10 @@ def export_json(name: str, results: list[Screened]) -> str:
 
 
 def table(results: list[Screened]) -> Styler:
-    """The rows as a styled table: likely-controlled lines red, check-parameters amber."""
-    frame = pd.DataFrame([r.row() for r in results]).rename(columns=COLUMN_LABELS)
-    return frame.style.apply(_row_colour, axis=1)
+    """The rows as a styled table, in the order that decides first: likely-controlled lines red,
+    check-parameters amber; "decision" is the chat's word for the same goods."""
+    frame = pd.DataFrame([r.row() for r in results]).rename(columns=COLUMN_LABELS)[SHOWN_ORDER]
+    return frame.style.apply(_row_colour, axis=1).hide(axis="index")
 
 
 def _row_colour(row: pd.Series) -> list[str]:
@@ -83,7 +92,8 @@ def show_results(name: str, results: list[Screened]) -> None:
     st.subheader(f"{escape_md(name)}: {len(results)} lines")
     for column, (flag, count) in zip(st.columns(len(FLAGS) + 1), [*counts.items(), ("disagreements", disagreements)]):
         column.metric(flag, count)
-    st.dataframe(table(results), hide_index=True, column_order=SHOWN_ORDER)
+    # A static table wraps long reasons and checks; a data grid cuts them at the column's width.
+    st.table(table(results))
     left, right = st.columns(2)
     stem = name.rsplit(".", 1)[0]
     left.download_button(

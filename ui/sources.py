@@ -31,7 +31,8 @@ KINDS: list[Kind] = list(KIND_LABELS)
 
 def unlock(expected: str) -> None:
     """Compare the password once the shared throttle allows a try; a right one gives a signed, expiring unlock."""
-    given = st.session_state.pop("editor_password", "")
+    given = st.session_state.get("editor_password", "")
+    st.session_state["editor_password"] = ""  # a wrong password must not stay in the field for the next try
     home, address = resources.settings().home, session.client_address()
     throttle = login.Throttle(home)
     wait = throttle.book(address)
@@ -285,6 +286,7 @@ def show_results(results: list[FileResult]) -> None:
 def remove(source: SourceDocument) -> None:
     """Remove a source the editor confirmed; the page says what went, or why nothing did."""
     st.session_state.pop("confirm_remove", None)
+    st.session_state.pop("last_ingest", None)  # an "added" box from before would describe a list now gone
     try:
         with resources.ingester() as writer:
             removed = writer.remove(source.name)

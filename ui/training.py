@@ -35,9 +35,14 @@ def is_right(picks: list[str], expected: list[str]) -> bool:
     )
 
 
-def quiz_options(scenarios: Iterable[dict[str, Any]]) -> list[str]:
-    """What a trainee picks from: every expected item of the scenarios, at the precision the keys ask."""
-    return [NOT_CONTROLLED, *sorted({c for s in scenarios for c in s["expected"]})]
+def quiz_options(scenario: dict[str, Any], module: Iterable[dict[str, Any]]) -> list[str]:
+    """What a trainee picks from for one scenario: its own key among the keys of its module's other
+    scenarios (at the precision the keys ask), never every module's keys.
+
+    >>> quiz_options({"expected": ["2B350.a"]}, [{"expected": ["1C350.2"]}, {"expected": []}])
+    ['Not controlled', '1C350.2', '2B350.a']
+    """
+    return [NOT_CONTROLLED, *sorted({c for s in [scenario, *module] for c in s["expected"]})]
 
 
 def disagreement(answer: Answer, expected: list[str]) -> str:
@@ -47,14 +52,16 @@ def disagreement(answer: Answer, expected: list[str]) -> str:
     none of the expected entries, or calls controlled goods free (or free goods controlled), must not be
     shown to a class as if it agreed.
     """
-    named = {e.upper() for e in answer.entries}
     if not expected:
         if answer.decision == "likely-controlled":
             return f"The key says not controlled; the live answer says: {decision_line(answer)}"
         return ""
-    missing = [c for c in expected if top_level(c).upper() not in named]
-    if answer.decision in ("not-controlled-as-described", "no-match") or missing:
-        return f"The key expects {', '.join(missing or expected)}; the live answer says: {decision_line(answer)}"
+    # The entry the verdict line names is what a class reads; a key entry further down the cards is no
+    # agreement.
+    verdict = answer.candidates[0].entry if answer.candidates else ""
+    keyed = {top_level(c).upper() for c in expected}
+    if answer.decision in ("not-controlled-as-described", "no-match") or top_level(verdict).upper() not in keyed:
+        return f"The key expects {', '.join(expected)}; the live answer says: {decision_line(answer)}"
     return ""
 
 
@@ -109,16 +116,18 @@ def cards(scenarios: list[dict[str, Any]]) -> None:
                 reveal(scenario)
 
 
-def quiz(scenarios: list[dict[str, Any]], options: list[str]) -> None:
+def quiz(scenarios: list[dict[str, Any]]) -> None:
     """The trainee picks items for each scenario; after submitting, each pick beside the key, and one score."""
     with st.form("quiz"):
         for scenario in scenarios:
             show_goods(scenario)
+            options = quiz_options(scenario, scenarios)
             st.multiselect(
                 "Your entries",
                 options,
                 key=f"quiz-{scenario['id']}",
                 accept_new_options=True,
+                max_selections=max(1, len(options) - 1),  # no "Select all": picking every option is no answer
                 placeholder="Pick or type entries, or 'Not controlled'",
             )
         submitted = st.form_submit_button("Score my answers")
@@ -192,7 +201,7 @@ def page() -> None:
         "large type for a projector.",
     )
     if mode == "Quiz":
-        quiz(chosen, quiz_options(scenarios))
+        quiz(chosen)
     elif mode == "Classroom":
         classroom(chosen)
     else:

@@ -190,10 +190,13 @@ class Assistant:
                 decided_by="a_question_not_understood_is_never_cleared",
             )
             falls = {}
+        # Guidance found by the words of goods that nothing controls is beside the point (a wooden chair would
+        # get the nuclear module's "Who this is for").
+        guidance = decided.guidance if decided.decision != "no-match" else []
         grouped = group_by_item(
             decided.candidates,
             decided.citations,
-            decided.guidance,
+            guidance,
             view.snapshot,
             home_list or self.settings.home_list,
             scope.allows,
@@ -225,6 +228,7 @@ class Assistant:
             decided_by=decided_by,
             control_lists=loaded,
             preparing=tuple(prepared.pending) if prepared else (),
+            earlier=reading.earlier,
         )
         return replace(answer, markdown=render.markdown(answer), took_ms=(time.perf_counter() - started) * 1000)
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 
 import pint
 
-from assistant.answer.render import DISCLAIMER, decision_head
+from assistant.answer.render import decision_head
 from assistant.core.codes import find_codes, top_level
 from assistant.core.types import Answer, Passage
+from assistant.text.messages import message
 from assistant.text.params import Quantity, parse_quantities
 
 log = logging.getLogger(__name__)
@@ -205,7 +206,9 @@ def review_text(text: str, grounding: Grounding) -> Review:
 
 def llm_answer(extractive: Answer, review: Review, took_ms: float) -> Answer:
     """The checked LLM text as streamed, then its flags and the disclaimer; candidates and citations stay."""
-    text = decision_head(extractive) + review.text + review.flags() + f"\n\n_{DISCLAIMER}_"
+    text = (
+        decision_head(extractive) + review.text + review.flags() + f"\n\n_{message('disclaimer', extractive.language)}_"
+    )
     return replace(extractive, markdown=text, mode="llm", took_ms=extractive.took_ms + took_ms)
 
 

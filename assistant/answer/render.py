@@ -17,7 +17,7 @@ from assistant.decision.suggest import fact_asks, next_questions
 from assistant.knowledge.agents import agent_text
 from assistant.knowledge.chemistry import identity_text
 from assistant.text.language import NAMES
-from assistant.text.messages import LANGUAGE_NAMES, message
+from assistant.text.messages import LANGUAGE_NAMES, message, say
 from assistant.text.params import format_quantity
 
 DISCLAIMER = message("disclaimer")
@@ -164,12 +164,28 @@ def _read_as_body(answer: Answer) -> str:
     line = answer.read_as or message("nothing_read", lang)
     if not answer.follow_up or not answer.query or answer.query == answer.question:
         return line  # a translated question's query differs from it, yet inherits nothing
-    if answer.query.endswith(answer.question):
-        return line + message("follow_up_to", lang, earlier=answer.query[: -len(answer.question)].strip())
-    return line + message("follow_up_searched", lang, query=answer.query)
+    if answer.earlier:
+        return line + message("follow_up_to", lang, earlier=_clipped(answer.earlier))
+    return line + message("follow_up_searched", lang, query=_clipped(answer.query))
 
 
-def because(checks: list[Check], verdict: str) -> list[str]:
+READ_AS_CHARS = 160
+"""How much of an earlier description "Read as" repeats: two lines of the page, not a 5,000-character paste."""
+
+
+def _clipped(text: str) -> str:
+    """Text cut at a word to `READ_AS_CHARS`, with "..." where it was cut.
+
+    >>> _clipped("reactor " * 40)[-11:]
+    'reactor ...'
+    """
+    text = " ".join(text.split())
+    if len(text) <= READ_AS_CHARS:
+        return text
+    return text[:READ_AS_CHARS].rsplit(" ", 1)[0] + " ..."
+
+
+def because(checks: list[Check], verdict: str, language: str = "en") -> list[str]:
     """The checks with `verdict` in plain words, a range once: "total internal volume 3000 L lies inside
     0.1 m³ - 20 m³", "frequency 800 Hz meets 600 Hz or more", "glass-lined steel is a listed material"."""
     chosen = [ch for ch in checks if ch.verdict == verdict]
@@ -182,13 +198,18 @@ def because(checks: list[Check], verdict: str) -> list[str]:
         if pair is not None:
             paired.add(pair)
             low, high = (ch, chosen[pair]) if ch.op in (">", ">=") else (chosen[pair], ch)
-            inside = "inside" if verdict == "met" else "outside"
             out.append(
-                f"{ch.parameter} {quantity_text(ch.asked)} lies {inside} "
-                f"{quantity_text(low.bound)} - {quantity_text(high.bound)}"
+                message(
+                    "phrase_inside" if verdict == "met" else "phrase_outside",
+                    language,
+                    parameter=ch.parameter,
+                    asked=quantity_text(ch.asked, language),
+                    low=quantity_text(low.bound, language),
+                    high=quantity_text(high.bound, language),
+                )
             )
         else:
-            out.append(_check_phrase(ch))
+            out.append(_check_phrase(ch, language))
     return list(dict.fromkeys(out))
 
 
@@ -202,33 +223,33 @@ def _pairs(a: Check, b: Check) -> bool:
     )
 
 
-def _check_phrase(ch: Check) -> str:
+def _check_phrase(ch: Check, language: str = "en") -> str:
     if ch.parameter == "material":
-        return {"met": f"{ch.stated} is a listed material", "not met": f"{ch.stated} is not a listed material"}.get(
-            ch.verdict, "the wetted material is not stated"
-        )
+        key = {"met": "phrase_listed_material", "not met": "phrase_unlisted_material"}
+        return message(key.get(ch.verdict, "phrase_material_not_stated"), language, stated=ch.stated)
     if ch.parameter == "chemical":
-        return {"met": f"{ch.stated} is listed", "not met": f"{ch.stated} is not listed"}.get(
-            ch.verdict, "the chemical is not named"
-        )
+        key = {"met": "phrase_chemical_listed", "not met": "phrase_chemical_not_listed"}
+        return message(key.get(ch.verdict, "phrase_chemical_not_named"), language, stated=ch.stated)
     if ch.verdict == "not stated":
-        return f"{ch.parameter} not stated ({ch.threshold})"
-    meets = "meets" if ch.verdict == "met" else "does not meet"
-    return f"{ch.parameter} {quantity_text(ch.asked)} {meets} {ch.threshold}"
+        return message("phrase_not_stated", language, parameter=ch.parameter, threshold=ch.threshold)
+    # A feature stated in words ("three-phase") has no quantity: the words are what was stated.
+    asked = quantity_text(ch.asked, language) if ch.asked is not None else f"'{ch.stated}'" if ch.stated else ""
+    key = "phrase_meets" if ch.verdict == "met" else "phrase_does_not_meet"
+    return " ".join(message(key, language, parameter=ch.parameter, asked=asked, threshold=ch.threshold).split())
 
 
-def _turns_on(c: Candidate) -> list[str]:
+def _turns_on(c: Candidate, language: str = "en") -> list[str]:
     """What a candidate still needs, in a few words each: "the wetted material", "frequency control (...)"."""
     out = []
     for leaf in c.missing:
         if leaf.kind == "material":
-            out.append("the wetted material")
+            out.append(message("turns_material", language))
         elif leaf.kind == "chemical":
-            out.append("which chemical it is")
+            out.append(message("turns_chemical", language))
         elif leaf.kind == "feature":
-            out.append(f"whether it has {leaf.property}")
+            out.append(message("turns_feature", language, property=leaf.property))
         else:
-            out.append(f"{leaf.property or 'a parameter'} ({leaf.text})")
+            out.append(f"{leaf.property or message('turns_parameter', language)} ({leaf.text})")
     return list(dict.fromkeys(out))
 
 
@@ -251,26 +272,28 @@ def decision_line(answer: Answer) -> str:
             lang,
             item=best.item,
             list=best.list_label,
-            reason="; ".join(because(best.checks, "met")) or best.reason,
+            reason="; ".join(because(best.checks, "met", lang)) or say(best.reason, lang),
         )
     if answer.decision == "needs-facts" and best is not None:
-        needs = "; ".join(_turns_on(best))
-        stated = "; ".join(because(best.checks, "met"))
+        needs = "; ".join(_turns_on(best, lang))
+        stated = "; ".join(because(best.checks, "met", lang))
         line = (
             message("line_needs", lang, item=best.item, list=best.list_label, needs=needs)
             if needs
-            else message("line_needs_reason", lang, item=best.item, list=best.list_label, reason=best.reason)
+            else message("line_needs_reason", lang, item=best.item, list=best.list_label, reason=say(best.reason, lang))
         )
         return line + (message("stated", lang, stated=stated) if stated else "")
     ruled = [c for c in answer.candidates if c.status == "does not apply"]
     if ruled:
         first = ruled[0]
-        why = "; ".join(because(first.checks, "not met")) or first.reason
+        why = "; ".join(because(first.checks, "not met", lang)) or say(first.reason, lang)
         line = message("line_not_applies", lang, item=first.item, list=first.list_label, why=why)
         others = [c.item for c in ruled[1:]] + [r.entry for r in answer.ruled_out if r.entry != first.entry]
     else:
         line = message(
-            "line_not_controlled", lang, ruled="; ".join(f"{r.entry} ({r.reason})" for r in answer.ruled_out[:1])
+            "line_not_controlled",
+            lang,
+            ruled="; ".join(f"{r.entry} ({say(r.reason, lang)})" for r in answer.ruled_out[:1]),
         )
         others = [r.entry for r in answer.ruled_out[1:]]
     if others:
@@ -327,12 +350,12 @@ def _card(i: int, c: Candidate, full: bool, seen_notes: set[str], lang: str = "e
     ]
     checks = c.checks if full else shown_checks(c)
     if c.reason and (full or not checks):
-        lines.append(f"   - {escape_md(c.reason)}")
+        lines.append(f"   - {escape_md(say(c.reason, lang))}")
     quote = c.quote.splitlines() if full else item_lines(c)
     lines.append("   > " + "  \n   > ".join(escape_md(line) for line in quote))  # hard breaks: the list's lines
     lines += [f"   - {escape_md(check_text(check, lang))}" for check in checks]
     if c.same_item:
-        lines.append(f"   - {escape_md(same_item_line(c))}")
+        lines.append(f"   - {escape_md(same_item_line(c, lang))}")
     if not full:
         hidden = len(c.checks) - len(checks)
         if hidden:
@@ -346,19 +369,27 @@ def _card(i: int, c: Candidate, full: bool, seen_notes: set[str], lang: str = "e
     return lines
 
 
-def same_item_line(c: Candidate) -> str:
+def same_item_line(c: Candidate, language: str = "en") -> str:
     """The other lists' items for the same goods: "Same item: NO List II 2B209 (2026-06) [3], US CCL 2B209 [4]"."""
-    return "Same item: " + ", ".join(
-        f"{s.list_label} {s.code} ({version_text(s.version)})"
-        + "".join(f"[{n}]" for n in s.citations)
-        + (f" ~{s.confidence:.0%}" if s.kind == "same item" and s.confidence < 1 else "")
-        for s in c.same_item
+    return (
+        message("same_item", language)
+        + " "
+        + ", ".join(
+            f"{s.list_label} {s.code} ({version_text(s.version)})"
+            + "".join(f"[{n}]" for n in s.citations)
+            + (f" ~{s.confidence:.0%}" if s.kind == "same item" and s.confidence < 1 else "")
+            for s in c.same_item
+        )
     )
 
 
-def ask_line(ask: FactAsk) -> str:
+def ask_line(ask: FactAsk, language: str = "en") -> str:
     """A fact prompt as text: "Wetted material? (e.g. Hastelloy C-22, glass-lined steel)"."""
-    hint = f"e.g. {', '.join(ask.options)}" if ask.options else f"the list: {ask.threshold}"
+    hint = (
+        message("example", language, options=", ".join(ask.options))
+        if ask.options
+        else message("the_list", language, threshold=ask.threshold)
+    )
     return f"{ask.label} ({hint})"
 
 
@@ -382,7 +413,7 @@ def markdown(answer: Answer, full: bool = False) -> str:
         lines += [f"\n_{message('note', lang)} {escape_md(note)}_" for note in answer.facts.notes]
     asks = fact_asks(answer)
     if asks:
-        lines.append(f"\n{message('tell_me', lang)} " + " · ".join(escape_md(ask_line(a)) for a in asks))
+        lines.append(f"\n{message('tell_me', lang)} " + " · ".join(escape_md(ask_line(a, lang)) for a in asks))
     if answer.candidates:
         lines.append(f"\n{message('entries', lang)}")
     seen_notes: set[str] = set()

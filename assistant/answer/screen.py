@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,15 @@ from typing import Any, Literal, Protocol
 
 import pint
 
-from assistant.answer.render import ask_text, candidate_json, check_json, check_text, decision_line, shown_checks
+from assistant.answer.render import (
+    ask_text,
+    candidate_json,
+    check_json,
+    check_text,
+    decision_line,
+    escape_md,
+    shown_checks,
+)
 from assistant.core.codes import top_level
 from assistant.core.errors import StceError
 from assistant.core.types import Answer, Candidate, Check
@@ -52,6 +59,8 @@ ROW_FIELDS = (
     "checks",
     "reason",
     "disagreement",
+    "decision",
+    "falls_to",
 )
 
 
@@ -120,6 +129,11 @@ class Screened:
             "checks": "; ".join(check_text(ch) for ch in self.best_checks[:SHOWN_CHECKS]),
             "reason": self.error or self.reason,
             "disagreement": self.disagreement,
+            # The chat's decision word for the same goods, and where they fall per list when ruled out.
+            "decision": self.answer.decision if self.answer else "",
+            "falls_to": "; ".join(f"{where} ({lst})" for lst, where in self.answer.falls_to.items())
+            if self.answer
+            else "",
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -229,7 +243,7 @@ def to_markdown(results: Sequence[Screened]) -> str:
     """The screening table as a Markdown table, for reports; cell text is escaped, not interpreted."""
 
     def cell(value: object) -> str:
-        return re.sub(r"([\\|*_`\[\]<>])", r"\\\1", str(value)).replace("\n", " ")
+        return escape_md(str(value)).replace("\n", " ")
 
     lines = ["| " + " | ".join(ROW_FIELDS) + " |", "|" + "---|" * len(ROW_FIELDS)]
     lines += ["| " + " | ".join(cell(v) for v in r.row().values()) + " |" for r in results]

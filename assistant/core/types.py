@@ -420,7 +420,9 @@ class Answer:
     question_language: str = "en"
     translated: tuple[tuple[str, str], ...] = ()
     follow_up: bool = False
-    """The question was read as a follow-up: `query` holds what it inherited from the conversation."""
+    """The question was read as a follow-up: `query` is the whole description it completes."""
+    earlier: str = ""
+    """For a follow-up, the description it completed (the earlier answer's `query`)."""
     ruled_out: list[Ruling] = field(default_factory=list)
     falls_to: dict[str, str] = field(default_factory=dict)
     facts: Facts | None = None

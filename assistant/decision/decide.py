@@ -62,6 +62,7 @@ from assistant.reading.question import is_english, trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
 from assistant.storage.index import View
 from assistant.storage.snapshot import Snapshot
+from assistant.text.messages import Phrase
 from assistant.text.params import parse_quantities
 
 # Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
@@ -445,7 +446,7 @@ def _named(ev: Evaluation, line: str) -> Evaluation:
     """An item with nothing left to check applies when the list names the goods in a line of its own."""
     if ev.status != "undetermined" or ev.missing:
         return ev
-    return replace(ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line}")
+    return replace(ev, status="applies", subject_fits=True, reason=Phrase("reason_list_names", line=line))
 
 
 @dataclass(frozen=True)
@@ -517,7 +518,7 @@ def _descriptive(ev: Evaluation, item: ItemCriteria, facts: Facts, snapshot: Sna
     return replace(
         ev,
         status="applies",
-        reason=f"the goods are what {item.code} names: {item.subject} (the entry sets no figure to check)",
+        reason=Phrase("reason_goods_are", code=item.code, subject=item.subject),
     )
 
 
@@ -593,7 +594,7 @@ def notes_decide(ev: Evaluation, s: _Scope) -> Evaluation:
                 ev,
                 status="does not apply",
                 deciding=Leaf("exclusion", text),
-                reason=f"excluded, the goods are what its Note names ({phrase}): {text}",
+                reason=Phrase("reason_note_names", phrase=phrase, text=text),
                 missing=(),
             )
     if not kept and (found := conditional(_note_texts(ev.code, by_code, snapshot, source, bounded=True), facts)):
@@ -602,7 +603,7 @@ def notes_decide(ev: Evaluation, s: _Scope) -> Evaluation:
             status="does not apply",
             deciding=Leaf("exclusion", found),
             missing=(),
-            reason=f"excluded, the goods meet every condition of its Note: {found}",
+            reason=Phrase("reason_note_conditions", found=found),
         )
     if ev.status == "undetermined" and facts.cas:
         # A sub-item's Note that names the goods' own CAS number frees them from the item judged whole.
@@ -618,7 +619,7 @@ def notes_decide(ev: Evaluation, s: _Scope) -> Evaluation:
                 status="does not apply",
                 deciding=Leaf("exclusion", note),
                 missing=(),
-                reason=f"excluded, its Note names the goods' CAS number: {note}",
+                reason=Phrase("reason_note_cas", note=note),
             )
     if note := other_class(texts, facts.text):
         return replace(
@@ -626,7 +627,7 @@ def notes_decide(ev: Evaluation, s: _Scope) -> Evaluation:
             status="does not apply",
             deciding=Leaf("exclusion", note),
             missing=(),
-            reason=f"the goods are of another class than {ev.code} controls: {note}",
+            reason=Phrase("reason_other_class", code=ev.code, note=note),
         )
     return ev
 
@@ -656,7 +657,7 @@ def another_metal_refused(ev: Evaluation, s: _Scope) -> Evaluation:
                 status="does not apply",
                 missing=(),
                 deciding=Leaf("material", lines[0]),
-                reason=f"{code} controls {names}; the goods are {goods}",
+                reason=Phrase("reason_controls_other", code=code, names=names, goods=goods),
             )
     return ev
 
@@ -730,7 +731,7 @@ def rare_name_applies(ev: Evaluation, s: _Scope) -> Evaluation:
             for line in body(p).splitlines():
                 if rare <= set(words(line)):
                     return replace(
-                        ev, status="applies", subject_fits=True, reason=f"the list names the goods: {line.strip()}"
+                        ev, status="applies", subject_fits=True, reason=Phrase("reason_list_names", line=line.strip())
                     )
     return ev
 
@@ -1132,8 +1133,7 @@ def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: S
                 ev = replace(
                     met[0],
                     status="undetermined",
-                    reason=f"the stated facts meet {met[0].code}, though the goods are named otherwise: "
-                    "confirm what the goods are",
+                    reason=Phrase("reason_specifications_met", item=met[0].code),
                 )
                 found.append(_Judged(m, _hit_of(ev, m, snapshot, source), ev))
                 break

@@ -47,6 +47,7 @@ from assistant.knowledge.subjects import (
     words,
 )
 from assistant.reading.facts import goods_spelling, is_goods_noun, phrase_heads
+from assistant.text.messages import Phrase
 from assistant.text.params import (
     UNIT_WORDS,
     Threshold,
@@ -140,7 +141,9 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
     tree = item.tree if item.tree is not None else implied_tree(item.subject)
     result = _node(tree, run) if tree is not None else _Result(None)
     if not fitting:
-        reason = f"{facts.subject} is not {item.subject or 'what ' + item.code + ' controls'}"
+        reason = Phrase(
+            "reason_not_goods", goods=facts.subject, what=item.subject or Phrase("reason_what_controls", code=item.code)
+        )
         return Evaluation(item.code, "does not apply", False, reason=reason, checks=tuple(run.checks.values()))
     unknown: list[Leaf] = []
     holding = None
@@ -151,15 +154,21 @@ def evaluate(item: ItemCriteria, facts: Facts, judge_subject: bool = True) -> Ev
             unknown.append(leaf)
     checks = tuple(run.checks.values())
     if holding is not None:
-        return Evaluation(item.code, "does not apply", True, holding, f"excluded: {holding.text}", checks=checks)
+        return Evaluation(
+            item.code, "does not apply", True, holding, Phrase("reason_excluded", text=holding.text), checks=checks
+        )
     if tree is None or result.neutral:
         return Evaluation(
-            item.code, "undetermined", True, reason=f"{item.code} states no checkable criteria", checks=checks
+            item.code, "undetermined", True, reason=Phrase("reason_no_criteria", code=item.code), checks=checks
         )
     if result.value is False and result.deciding is None:
         # Every branch names another kind of goods ("repair assemblies" beside "reactors"): not these goods.
         return Evaluation(
-            item.code, "does not apply", False, reason=f"{facts.subject} is not {item.subject}", checks=checks
+            item.code,
+            "does not apply",
+            False,
+            reason=Phrase("reason_not_goods", goods=facts.subject, what=item.subject),
+            checks=checks,
         )
     if result.value is True:
         reasons = [_reason(leaf, True, run) for leaf in result.support if id(leaf) not in _uppers(run)]
@@ -1280,22 +1289,24 @@ def _note_exclusion(run: _Run, leaf: Leaf, asked: Quantity, holds: bool) -> None
 def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
     """One plain sentence quoting the deciding leaf."""
     if leaf is None:
-        return "no branch of the item fits the goods" if value is False else ""
+        return Phrase("reason_no_branch") if value is False else ""
     if leaf.kind == "exclusion":
-        return f"excluded: {leaf.text}"
+        return Phrase("reason_excluded", text=leaf.text)
     if leaf.kind == "feature":
         said = feature_stated(leaf, run.facts.text)[1]
         if value is None:
-            return f"not stated: {leaf.property} ({leaf.text})"
-        return f"{said} {'meets' if value else 'does not meet'} {leaf.property} ({leaf.text})"
+            return Phrase("reason_not_stated", property=leaf.property, text=leaf.text)
+        return Phrase(
+            "reason_meets" if value else "reason_does_not_meet", said=said, property=leaf.property, text=leaf.text
+        )
     if leaf.kind == "material":
         names = ", ".join(m.name for m in _deciding_materials(leaf, run.facts, value))
         if value is None:
-            return f"not stated: the material of the wetted surfaces ({leaf.text})"
+            return Phrase("reason_material_not_stated", text=leaf.text)
         if value:
             listed = [s for s in leaf.materials if any(material_fits(s, m) for m in run.facts.materials)]
-            return f"{names} is a listed material ({', '.join(listed or leaf.materials)})"
-        return f"{names} is not one of the listed materials ({', '.join(leaf.materials)})"
+            return Phrase("reason_material_listed", names=names, listed=", ".join(listed or leaf.materials))
+        return Phrase("reason_material_not_listed", names=names, listed=", ".join(leaf.materials))
     if leaf.kind == "chemical":
         facts = run.facts
         stated = (
@@ -1303,21 +1314,28 @@ def _reason(leaf: Leaf | None, value: Value, run: _Run) -> str:
             or " ".join([*(ELEMENTS[m] for m in sorted(goods_metals(facts))), facts.subject]).strip()
         )
         if value is None:
-            return f"not stated: which chemical ({leaf.text} is listed)"
-        return f"{stated} {'is' if value else 'is not'} listed ({leaf.names[0]})"
+            return Phrase("reason_chemical_not_stated", text=leaf.text)
+        return Phrase(
+            "reason_chemical_listed" if value else "reason_chemical_not_listed", stated=stated, name=leaf.names[0]
+        )
     asked = run.asked.get(id(leaf))
     if value is None and asked is not None and asked.bound is not None:
         # A stated bound that reaches both sides ("Hf < 0.5 %" against "less than 0.2 %") settles nothing.
         return f"not settled: {bound_symbol(asked)}{asked.text} does not say whether {leaf_parameter(leaf)} {leaf.text}"
     if value is None or asked is None:
         condition = f" {leaf.condition}" if leaf.condition else ""
-        return f"not stated: {leaf_parameter(leaf)} ({leaf.text}{condition})"
+        return Phrase("reason_not_stated", property=leaf_parameter(leaf), text=f"{leaf.text}{condition}")
     shown = bound_symbol(asked) + (asked.text or format_quantity(asked))
     pair = run.pairs.get(id(leaf))
     if pair is not None:
         low, high = (leaf, pair) if leaf.op in (">", ">=") else (pair, leaf)
-        return f"{shown} lies {'inside' if value else 'outside'} {low.text} and {high.text}"
-    return f"{shown} {'meets' if value else 'does not meet'} {leaf_parameter(leaf)} {leaf.text}"
+        return Phrase("reason_inside" if value else "reason_outside", shown=shown, low=low.text, high=high.text)
+    return Phrase(
+        "reason_threshold_meets" if value else "reason_threshold_not_met",
+        shown=shown,
+        property=leaf_parameter(leaf),
+        text=leaf.text,
+    )
 
 
 def describe(tree: Node | Leaf | None, depth: int = 0) -> list[str]:

@@ -15,6 +15,7 @@ import re
 from assistant.core.types import Answer, Check, FactAsk, Leaf, Quantity
 from assistant.decision.evaluate import material_fits
 from assistant.knowledge.materials import materials_table
+from assistant.text.messages import message
 from assistant.text.params import format_quantity, parse_quantities
 
 MAX_ASKS = 3
@@ -30,33 +31,42 @@ def fact_asks(answer: Answer) -> list[FactAsk]:
     """Prompts for the facts the standing candidates are missing, best candidate first, each fact once."""
     if answer.decision != "needs-facts":
         return []
-    out: dict[tuple[str, str, str], FactAsk] = {}
+    out: dict[tuple[str, str], FactAsk] = {}
+    subject = answer.facts.subject if answer.facts is not None else ""
     for c in answer.candidates:
         if c.status != "undetermined":
             continue
         for leaf in c.missing:
-            key = (leaf.kind, leaf.property, leaf.subject if leaf.kind == "threshold" else "")
+            # One ask per property: "Frequency control?" once, whichever sub-item or entry asks it.
+            key = (leaf.kind, leaf.property)
             if key not in out:
-                out[key] = fact_ask(c.item, leaf)
+                out[key] = fact_ask(c.item, leaf, subject, answer.language)
     return list(out.values())[:MAX_ASKS]
 
 
-def fact_ask(entry: str, leaf: Leaf) -> FactAsk:
-    """One missing leaf as a labelled prompt with the answers its criteria suggest."""
+def fact_ask(entry: str, leaf: Leaf, goods: str = "", language: str = "en") -> FactAsk:
+    """One missing leaf as a labelled prompt with the answers its criteria suggest; `goods` (the goods'
+    noun) opens a feature's follow-up, so that a one-word option ("multiphase") is read as a fact of the same
+    goods ("converter with multiphase output"), never as new goods."""
     if leaf.kind == "material":
-        return FactAsk(entry, "Wetted material?", ", ".join(leaf.materials), WETTED, material_options(leaf.materials))
+        label = message("label_material", language)
+        return FactAsk(entry, label, ", ".join(leaf.materials), WETTED, material_options(leaf.materials))
     if leaf.kind == "chemical":
-        return FactAsk(entry, "Which chemical exactly? Its CAS number?", leaf.text, "")
+        return FactAsk(entry, message("label_chemical", language), leaf.text, "")
     if leaf.kind == "feature":
         # Either answer is a phrase the feature's own words decide: "three-phase" or "single-phase".
         options = tuple(o for o in (leaf.names[:1] + leaf.contrary[:1]) if o)
-        return FactAsk(entry, f"{leaf.property[0].upper()}{leaf.property[1:]}?", leaf.text, "", options)
+        tail = [w for w in leaf.property.split()[1:] if all(w not in o for o in options)]
+        prefix = f"{goods} with".strip()
+        label = message("label_property", language, name=f"{leaf.property[0].upper()}{leaf.property[1:]}")
+        return FactAsk(entry, label, leaf.text, prefix, options, " ".join(tail))
     about = f"{leaf.subject.lower()} " if 0 < len(leaf.subject.split()) <= 3 else ""
     name = leaf.property or "deciding parameter"
     if leaf.kind == "count":
-        return FactAsk(entry, f"How many {name}?", leaf.text, "", suffix=name)
-    label = f"{about}{name}?"
-    return FactAsk(entry, label[0].upper() + label[1:], leaf.text, f"{about}{name}")
+        return FactAsk(entry, message("label_count", language, name=name), leaf.text, "", suffix=name)
+    label = f"{about}{name}"
+    label = message("label_property", language, name=label[0].upper() + label[1:])
+    return FactAsk(entry, label, leaf.text, f"{about}{name}")
 
 
 @functools.cache
@@ -82,19 +92,20 @@ def next_questions(answer: Answer) -> list[str]:
         return []
     best = answer.candidates[0]
     out: list[str] = []
-    edge = _across(best.checks, best.status)
+    lang = answer.language
+    edge = _across(best.checks, best.status, lang)
     if edge:
         out.append(edge)
     if best.status == "applies" and any(ch.parameter == "material" and ch.verdict == "met" for ch in best.checks):
-        out.append(f"and if the {WETTED} were {UNLISTED_MATERIAL}?")
+        out.append(message("next_material", lang, material=UNLISTED_MATERIAL))
     codes = [c for c in answer.falls_to.values() if c not in ("EAR99", "not listed")]
     codes += [best.entry] if answer.decision == "needs-facts" else []
     codes += [r for c in answer.candidates for r in c.related]
-    out += [f"What does {code} control?" for code in dict.fromkeys(codes)]
+    out += [message("next_code", lang, code=code) for code in dict.fromkeys(codes)]
     return list(dict.fromkeys(out))[:MAX_SUGGESTIONS]
 
 
-def _across(checks: list[Check], status: str) -> str:
+def _across(checks: list[Check], status: str, language: str = "en") -> str:
     """The same goods just across the first stated threshold that decided: "and if it is only 0.05 m³?"."""
     if status not in ("applies", "does not apply"):
         return ""
@@ -106,9 +117,10 @@ def _across(checks: list[Check], status: str) -> str:
         lower = ch.op in (">", ">=")
         value = ch.bound.value * (0.5 if lower == (ch.verdict == "met") else 2)
         shown = format_quantity(Quantity(value, ch.bound.unit, ""))
-        only = "only " if value < ch.bound.value else ""
         plain = not ch.parameter or ch.parameter.split()[-1] in ("volume", "capacity", "frequency", "power")
-        return f"and if it is {only}{shown}?" if plain else f"and if the {ch.parameter} is {shown}?"
+        if not plain:
+            return message("next_across_named", language, parameter=ch.parameter, value=shown)
+        return message("next_across_only" if value < ch.bound.value else "next_across", language, value=shown)
     return ""
 
 

@@ -16,19 +16,24 @@ from dataclasses import dataclass, replace
 
 from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
-from assistant.core.types import Facts
+from assistant.core.types import Facts, Quantity
 from assistant.knowledge.acronyms import expand
+from assistant.knowledge.materials import ELEMENTS, find_materials
 from assistant.knowledge.subjects import GENERIC
 from assistant.reading.facts import goods_text, read_facts, with_listed
 from assistant.storage.embeddings import model_path
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
 from assistant.text.language import NAMES, SCRIPT_LANGUAGE, detect, normalise, scripts
-from assistant.text.params import parameter_name
+from assistant.text.params import parameter_name, parse_quantities
 from assistant.text.script import FUNCTION_WORDS
 
 MAX_QUESTION_CHARS = 2000
 MIN_KNOWN_SHARE = 0.5
+# A follow-up adds a fact or two ("and if it is only 50 litres?", "frequency converter with multiphase output");
+# a longer text (a pasted invoice, a whole description) is a description of its own. 40 words is about twice
+# the longest follow-up the chat's own prompts and next questions send.
+MAX_FOLLOW_UP_WORDS = 40
 # Latin letters in a question in another script that make it a mixed-language question (not just "PTFE").
 _MIXED_LATIN_LETTERS = 8
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -48,6 +53,8 @@ class Reading:
     language: str = "en"
     terms: tuple[Translation, ...] = ()
     unread: tuple[str, ...] = ()
+    earlier: str = ""
+    """For a follow-up, the description it completes."""
 
 
 def clean_question(question: str) -> str:
@@ -72,28 +79,126 @@ def _new_topic(question: str, facts: Facts, before: Facts) -> bool:
     """A question names other goods, a code or a CAS number of its own: it starts afresh."""
     if find_codes(question) or find_cas(question):
         return True
-    return facts.subject not in ("", *GENERIC) and facts.subject != before.subject
+    framing = all(w in _FRAMING for w in facts.subject.lower().split())  # "c'est" in "et si c'est 50 L ?"
+    return facts.subject not in ("", *GENERIC) and not framing and facts.subject != before.subject
 
 
-def _merge(before: Facts, now: Facts, query: str) -> Facts:
-    """The earlier goods with the follow-up's facts: a new quantity replaces an earlier one of its kind."""
-    kinds = {parameter_name(q) for q in now.quantities}
-    kept = tuple(q for q in before.quantities if parameter_name(q) not in kinds)
-    return replace(
-        before,
-        text=query,
-        quantities=now.quantities + kept,
-        materials=now.materials or before.materials,
-        wetted=now.wetted if now.materials else before.wetted,
-        cas=now.cas or before.cas,
-        chemicals=now.chemicals or before.chemicals,
-        identities=now.identities if now.chemicals else before.identities,
-        agents=now.agents or before.agents,
-        titles=now.titles or before.titles,
-        concentration_pct=now.concentration_pct if now.concentration_pct is not None else before.concentration_pct,
-        counts=before.counts | now.counts,
-        notes=now.notes,
-    )
+# Words that only frame a follow-up ("and if it is only 50 litres?", "what about 316L?", "et si c'était 50 L ?"):
+# once its facts are placed in the description, a reply made of these and punctuation adds nothing more.
+_FRAMING = frozenset(
+    """and if it is was were be the what about only just then instead its it's say suppose how
+    et si c'est c'était était seulement alors que qu'en est-il il elle""".split()
+)
+_FRAMING_START = re.compile(
+    r"^(?:\W*(?:" + "|".join(map(re.escape, sorted(_FRAMING, key=len, reverse=True))) + r")\b)+\W*", re.I
+)
+
+
+def complete(previous: str, follow: str) -> str:
+    """The whole description after a follow-up, as if the officer had typed it in one go: a figure of a
+    property already stated replaces the earlier one in place, a named material replaces the earlier
+    materials, and whatever else the follow-up says (a feature, a property with its figure, "wetted parts
+    316L") is added; the words that only frame a follow-up are dropped.
+
+    >>> complete("glass-lined reactor 3000 L with agitator", "and if it is only 50 litres?")
+    'glass-lined reactor 50 litres with agitator'
+    >>> complete("frequency converter 800 Hz, 50 kVA", "frequency control 0.1%")
+    'frequency converter 800 Hz, 50 kVA, frequency control 0.1%'
+    >>> complete("glass-lined reactor 3000 L", "and if the wetted parts were 316L stainless steel?")
+    'reactor 3000 L, wetted parts were 316L stainless steel'
+    >>> complete("frequency converter 800 Hz, 50 kVA, frequency stability", "and if it is 0.01 %?")
+    'frequency converter 800 Hz, 50 kVA, frequency stability 0.01 %'
+    """
+    before, now = read_facts(previous), read_facts(follow)
+    text, rest = previous, follow
+    for q in now.quantities:
+        if q.text not in rest:
+            continue
+        slot = _slot(text, q)
+        old = next((o for o in before.quantities if _same_property(o, q) and o.text in text), None)
+        if slot is not None:
+            text = f"{text[:slot]} {q.text}{text[slot:]}"
+        elif old is not None:
+            text = text.replace(old.text, q.text, 1)
+        else:
+            continue
+        rest = rest.replace(q.text, " ", 1)
+    if before.subject:
+        # "converter with multiphase output" answers an ask about the converter already described.
+        rest = re.sub(rf"^\W*{re.escape(before.subject)}\b", "", rest, flags=re.I)
+    if now.materials:
+        for mention in reversed(find_materials(text)):
+            text = text[: mention.start] + text[mention.end :]
+    text = _tidy(text)
+    rest = _FRAMING_START.sub("", rest).strip(" ?!.,;")
+    words = re.findall(r"[^\W\d_][\w'-]*", rest)
+    if not rest or not re.search(r"\d", rest) and all(w.lower() in _FRAMING for w in words):
+        return text
+    return f"{text}, {rest}"
+
+
+# The last word of a clause that names a property awaiting its figure ("inside diameter", "tensile strength",
+# "condenser capacity", "full scale"): the words the lists' thresholds are measured by, as in the decision's
+# own property words, and "capacity", "scale", "long" that descriptions put before or after a figure.
+_AWAITS_FIGURE = frozenset(
+    """volume area surface diameter length width height thickness depth pressure temperature frequency power
+    voltage current speed rate modulus strength stability control mass weight density size bore stroke
+    concentration purity resolution repeatability capacitance inductance energy impulse capacity scale
+    accuracy range wall""".split()
+)
+_CLAUSE = re.compile(r"[^,;()]+")
+# Words written after their figure ("1 m long", "0.05 mm thick", "2 m between centres", "150 mm diameter"):
+# with no figure before them, a bare figure goes right before them.
+_AFTER_FIGURE = frozenset("long thick wide high deep tall between diameter".split())
+# Words that qualify a property named after them ("inside diameter 300 mm"): the figure follows the property.
+_LENGTH = parameter_name(Quantity(1.0, "meter", "1 m"))
+_QUALIFIERS = frozenset("inside outside inner outer internal external mean nominal max maximum min".split())
+
+
+def _slot(text: str, q: Quantity) -> int | None:
+    """Where a bare figure goes in an earlier description: where a property or an element is named without
+    its figure ("carbon fibre tow, tensile strength, modulus 230 GPa" takes "4.9 GPa" after "tensile
+    strength"; "zirconium foil thick" takes "0.05 mm" before "thick"; "crucible Ta" takes "99.95 %" before
+    "Ta"); None when no place awaits one.
+
+    >>> _slot("maraging steel tube, inside diameter, wall 5 mm", Quantity(300, "millimeter", "300 mm"))
+    36
+    >>> _slot("zirconium foil thick", Quantity(0.05, "millimeter", "0.05 mm"))
+    14
+    """
+    if q.property:
+        return None
+    for word in re.finditer(r"[^\W\d_]+", text):
+        before = text[: word.start()].rstrip()
+        previous = re.findall(r"[^\W\d_]+|\d", before)[-1:]
+        bare = not previous or not previous[0].isdigit() and previous[0].lower() not in _QUALIFIERS
+        length = parameter_name(q) == _LENGTH
+        fits = word[0].lower() in _AFTER_FIGURE and length or q.unit == "percent" and word[0] in ELEMENTS
+        figured = any(before.endswith(f.text) for f in parse_quantities(before)) or before.endswith("%")
+        if fits and bare and not figured:
+            return word.start() - 1 if word.start() else 0
+    for clause in _CLAUSE.finditer(text):
+        words = re.findall(r"[^\W\d_]+", clause[0].lower())
+        if words and not re.search(r"\d", clause[0]) and words[-1] in _AWAITS_FIGURE:
+            return clause.end() - (len(clause[0]) - len(clause[0].rstrip()))
+    return None
+
+
+def _same_property(a: Quantity, b: Quantity) -> bool:
+    """Two figures of one property: the same kind of unit, and the same named property where both name one."""
+    return parameter_name(a) == parameter_name(b) and (not a.property or not b.property or a.property == b.property)
+
+
+def _tidy(text: str) -> str:
+    """Spaces and commas left behind where words were taken out.
+
+    >>> _tidy(" reactor ,  3000 L,, with agitator ")
+    'reactor, 3000 L, with agitator'
+    """
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,;])", r"\1", text)
+    text = re.sub(r"([,;])(?:\s*[,;])+", r"\1", text)
+    return text.strip(" ,;")
 
 
 def _language_notes(text: str, language: str, unread: tuple[str, ...]) -> list[str]:
@@ -138,10 +243,11 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
         return Reading(text, english, facts, False, **lang)
     previous = history[-1]
     before = read_facts(previous)
-    if _new_topic(english, facts, before):
+    if _new_topic(english, facts, before) or len(english.split()) > MAX_FOLLOW_UP_WORDS:
         return Reading(text, english, facts, False, **lang)
-    query = f"{previous} {english}"
-    return Reading(text, query, _merge(before, facts, query), True, **lang)
+    query = complete(previous, english)
+    merged = read_facts(query)
+    return Reading(text, query, replace(merged, notes=merged.notes + tuple(notes)), True, earlier=previous, **lang)
 
 
 def identified(facts: Facts, snapshot: Snapshot) -> Facts:

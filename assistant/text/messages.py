@@ -78,6 +78,75 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not met": "not met",
         "not stated": "not stated",
         "not stated in the question": "not stated in the question",
+        "reason_not_goods": "{goods} is not {what}",
+        "reason_what_controls": "what {code} controls",
+        "reason_excluded": "excluded: {text}",
+        "reason_specifications_met": "the stated facts meet {item}, though the goods are named otherwise: confirm "
+        "what the goods are",
+        "reason_no_criteria": "{code} states no checkable criteria",
+        "reason_no_branch": "no branch of the item fits the goods",
+        "reason_not_stated": "not stated: {property} ({text})",
+        "reason_meets": "{said} meets {property} ({text})",
+        "reason_does_not_meet": "{said} does not meet {property} ({text})",
+        "reason_material_not_stated": "not stated: the material of the wetted surfaces ({text})",
+        "reason_material_listed": "{names} is a listed material ({listed})",
+        "reason_material_not_listed": "{names} is not one of the listed materials ({listed})",
+        "reason_chemical_not_stated": "not stated: which chemical ({text} is listed)",
+        "reason_chemical_listed": "{stated} is listed ({name})",
+        "reason_chemical_not_listed": "{stated} is not listed ({name})",
+        "reason_inside": "{shown} lies inside {low} and {high}",
+        "reason_outside": "{shown} lies outside {low} and {high}",
+        "reason_threshold_meets": "{shown} meets {property} {text}",
+        "reason_threshold_not_met": "{shown} does not meet {property} {text}",
+        "reason_list_names": "the list names the goods: {line}",
+        "reason_goods_are": "the goods are what {code} names: {subject} (the entry sets no figure to check)",
+        "reason_note_names": "excluded, the goods are what its Note names ({phrase}): {text}",
+        "reason_note_conditions": "excluded, the goods meet every condition of its Note: {found}",
+        "reason_note_cas": "excluded, its Note names the goods' CAS number: {note}",
+        "reason_other_class": "the goods are of another class than {code} controls: {note}",
+        "reason_controls_other": "{code} controls {names}; the goods are {goods}",
+        "phrase_listed_material": "{stated} is a listed material",
+        "phrase_unlisted_material": "{stated} is not a listed material",
+        "phrase_material_not_stated": "the wetted material is not stated",
+        "phrase_chemical_listed": "{stated} is listed",
+        "phrase_chemical_not_listed": "{stated} is not listed",
+        "phrase_chemical_not_named": "the chemical is not named",
+        "phrase_not_stated": "{parameter} not stated ({threshold})",
+        "phrase_meets": "{parameter} {asked} meets {threshold}",
+        "phrase_does_not_meet": "{parameter} {asked} does not meet {threshold}",
+        "phrase_inside": "{parameter} {asked} lies inside {low} - {high}",
+        "phrase_outside": "{parameter} {asked} lies outside {low} - {high}",
+        "turns_material": "the wetted material",
+        "turns_chemical": "which chemical it is",
+        "turns_feature": "whether it has {property}",
+        "turns_parameter": "a parameter",
+        "same_item": "Same item:",
+        "example": "e.g. {options}",
+        "the_list": "the list: {threshold}",
+        "label_material": "Wetted material?",
+        "label_chemical": "Which chemical exactly? Its CAS number?",
+        "label_count": "How many {name}?",
+        "label_property": "{name}?",
+        "next_across_only": "and if it is only {value}?",
+        "next_across": "and if it is {value}?",
+        "next_across_named": "and if the {parameter} is {value}?",
+        "next_material": "and if the wetted parts were {material}?",
+        "next_code": "What does {code} control?",
+        "whole_entry": "Whole entry, all thresholds of this entry, notes and related entries",
+        "source_line": "Source **{source}**, list {list}, {version}",
+        "page": ", page {page}",
+        "cites": "cites",
+        "col_parameter": "parameter",
+        "col_about": "about",
+        "col_asked": "asked",
+        "col_threshold": "threshold",
+        "col_verdict": "verdict",
+        "answered_in": "Answered in {ms} ms ({mode}).",
+        "llm_written": "Written by a language model from the passages below; every citation, entry and figure checked.",
+        "llm_fallback": "The language model's answer failed the checks or timed out; this is the extractive answer.",
+        "next_questions_label": "Next questions",
+        "guidance_label": "**What to look for and what to do next**",
+        "unlabelled_version": "unlabelled version",
     },
     "fr": {
         "disclaimer": "Ceci est une piste pour l'agent, pas un classement juridique. Vérifiez les paramètres "
@@ -108,7 +177,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "undetermined": "informations manquantes",
         "does not apply": "ne s'applique pas",
         "line_likely": "Probablement contrôlé : {item} ({list}) s'applique : {reason}",
-        "line_needs": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; cela dépend de {needs}",
+        "line_needs": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; cela dépend de : {needs}",
         "line_needs_reason": "Informations manquantes : {item} ({list}) pourrait s'appliquer ; {reason}",
         "stated": ". Indiqué : {stated}",
         "line_not_applies": "Non contrôlé tel que décrit : {item} ({list}) ne s'applique pas : {why}",
@@ -149,6 +218,75 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not met": "non atteint",
         "not stated": "non indiqué",
         "not stated in the question": "non indiqué dans la question",
+        "reason_not_goods": "{goods} n'est pas {what}",
+        "reason_what_controls": "ce que contrôle {code}",
+        "reason_excluded": "exclu : {text}",
+        "reason_specifications_met": "les faits déclarés remplissent {item}, bien que les marchandises portent un "
+        "autre nom : confirmer ce que sont les marchandises",
+        "reason_no_criteria": "{code} n'énonce aucun critère vérifiable",
+        "reason_no_branch": "aucune branche de la rubrique ne correspond aux marchandises",
+        "reason_not_stated": "non indiqué : {property} ({text})",
+        "reason_meets": "{said} remplit {property} ({text})",
+        "reason_does_not_meet": "{said} ne remplit pas {property} ({text})",
+        "reason_material_not_stated": "non indiqué : le matériau des surfaces mouillées ({text})",
+        "reason_material_listed": "{names} est un matériau de la liste ({listed})",
+        "reason_material_not_listed": "{names} n'est pas un des matériaux de la liste ({listed})",
+        "reason_chemical_not_stated": "non indiqué : quel produit chimique ({text} figure sur la liste)",
+        "reason_chemical_listed": "{stated} figure sur la liste ({name})",
+        "reason_chemical_not_listed": "{stated} ne figure pas sur la liste ({name})",
+        "reason_inside": "{shown} est compris entre {low} et {high}",
+        "reason_outside": "{shown} n'est pas compris entre {low} et {high}",
+        "reason_threshold_meets": "{shown} atteint {property} {text}",
+        "reason_threshold_not_met": "{shown} n'atteint pas {property} {text}",
+        "reason_list_names": "la liste nomme les marchandises : {line}",
+        "reason_goods_are": "les marchandises sont ce que nomme {code} : {subject} (la rubrique ne fixe aucune valeur à vérifier)",
+        "reason_note_names": "exclu, les marchandises sont ce que nomme sa Note ({phrase}) : {text}",
+        "reason_note_conditions": "exclu, les marchandises remplissent chaque condition de sa Note : {found}",
+        "reason_note_cas": "exclu, sa Note nomme le numéro CAS des marchandises : {note}",
+        "reason_other_class": "les marchandises sont d'une autre classe que celle que contrôle {code} : {note}",
+        "reason_controls_other": "{code} contrôle {names} ; les marchandises sont {goods}",
+        "phrase_listed_material": "{stated} est un matériau de la liste",
+        "phrase_unlisted_material": "{stated} n'est pas un matériau de la liste",
+        "phrase_material_not_stated": "le matériau mouillé n'est pas indiqué",
+        "phrase_chemical_listed": "{stated} figure sur la liste",
+        "phrase_chemical_not_listed": "{stated} ne figure pas sur la liste",
+        "phrase_chemical_not_named": "le produit chimique n'est pas nommé",
+        "phrase_not_stated": "{parameter} non indiqué ({threshold})",
+        "phrase_meets": "{parameter} {asked} atteint {threshold}",
+        "phrase_does_not_meet": "{parameter} {asked} n'atteint pas {threshold}",
+        "phrase_inside": "{parameter} {asked} compris entre {low} et {high}",
+        "phrase_outside": "{parameter} {asked} hors de {low} - {high}",
+        "turns_material": "le matériau mouillé",
+        "turns_chemical": "quel produit chimique c'est",
+        "turns_feature": "la présence de « {property} »",
+        "turns_parameter": "un paramètre",
+        "same_item": "Même article :",
+        "example": "p. ex. {options}",
+        "the_list": "la liste : {threshold}",
+        "label_material": "Matériau mouillé ?",
+        "label_chemical": "Quel produit chimique exactement ? Son numéro CAS ?",
+        "label_count": "Combien de « {name} » ?",
+        "label_property": "{name} ?",
+        "next_across_only": "et si c'est seulement {value} ?",
+        "next_across": "et si c'est {value} ?",
+        "next_across_named": "et si « {parameter} » est {value} ?",
+        "next_material": "et si les parties mouillées étaient en {material} ?",
+        "next_code": "Que contrôle {code} ?",
+        "whole_entry": "Rubrique entière, tous ses seuils, notes et rubriques liées",
+        "source_line": "Source **{source}**, liste {list}, {version}",
+        "page": ", page {page}",
+        "cites": "cite",
+        "col_parameter": "paramètre",
+        "col_about": "objet",
+        "col_asked": "indiqué",
+        "col_threshold": "seuil",
+        "col_verdict": "verdict",
+        "answered_in": "Répondu en {ms} ms ({mode}).",
+        "llm_written": "Rédigé par un modèle de langue à partir des passages ci-dessous ; chaque citation, rubrique et valeur vérifiée.",
+        "llm_fallback": "La réponse du modèle de langue a échoué aux vérifications ou a expiré ; voici la réponse extractive.",
+        "next_questions_label": "Questions suivantes",
+        "guidance_label": "**Points à vérifier et suite à donner**",
+        "unlabelled_version": "version sans libellé",
     },
 }
 LANGUAGE_NAMES = {
@@ -168,3 +306,37 @@ def answer_language(question_language: str, chosen: str | None = None) -> str:
     if chosen in ANSWER_LANGUAGES:
         return chosen
     return question_language if question_language in ANSWER_LANGUAGES else "en"
+
+
+class Phrase(str):
+    """A fixed sentence with its values: reads as its English text wherever a plain string is expected (JSON,
+    the audit trail, tests), and is said again in the answer's language by `say`. The decision layer builds
+    its reasons as phrases, since it does not know which language the answer will be given in."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, key: str, **values: str) -> Phrase:
+        text = super().__new__(cls, message(key, "en", **{k: str(v) for k, v in values.items()}))
+        text.key, text.values = key, values
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_phrase, (self.key, self.values))
+
+
+def _phrase(key: str, values: dict[str, str]) -> Phrase:
+    return Phrase(key, **values)
+
+
+def say(text: str, language: str = "en") -> str:
+    """`text` in `language` when it is a phrase (its values said too), else as it stands.
+
+    >>> say(Phrase("reason_excluded", text="Note 1"), "fr")
+    'exclu : Note 1'
+    >>> say("plain", "fr")
+    'plain'
+    """
+    if isinstance(text, Phrase):
+        return message(text.key, language, **{k: say(v, language) for k, v in text.values.items()})
+    return text
