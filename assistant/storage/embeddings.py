@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,11 @@ class MiniLMEmbeddings(EmbeddingFunction[Documents]):
         )
         return [np.asarray(v, dtype=np.float32) for v in vectors]
 
+    def embed_query(self, input: Documents) -> Embeddings:
+        """A question's vector, embedded once: one question searches the lists and the guidance apart, and
+        again for what a document over its share left out, each with the same text."""
+        return [_query_vector(text, self.batch_size) for text in input]
+
     @staticmethod
     def name() -> str:
         return "stce-all-minilm-l6-v2"
@@ -93,3 +98,12 @@ class MiniLMEmbeddings(EmbeddingFunction[Documents]):
 
     def get_config(self) -> dict[str, Any]:
         return {"batch_size": self.batch_size}
+
+
+QUERY_CACHE = 256
+"""Query vectors kept: a question's few searches and a screening batch's lines (hundreds) fit; 1.5 kB each."""
+
+
+@lru_cache(maxsize=QUERY_CACHE)
+def _query_vector(text: str, batch_size: int) -> np.ndarray:
+    return MiniLMEmbeddings(batch_size)([text])[0]
