@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from assistant.core.codes import CAS_NUMBER
 from assistant.core.errors import IngestError
 from assistant.core.types import Identity
 
@@ -54,7 +55,7 @@ word endings -ate/-ite, -ane/-ene, -ol/-al, -ic/-ous), in the folded spelling of
 different pieces are different chemicals however close their letters ("dimethyl" / "diethyl", "phosphate" /
 "phosphite")."""
 
-_CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
+_CAS = re.compile(rf"^{CAS_NUMBER}$")
 _FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*|\((?:[A-Z][a-z]?\d*)+\)\d*)+$")
 _ELEMENT_PAIR = re.compile(r"[A-Z][a-z]?")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
