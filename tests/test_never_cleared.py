@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.ask import Assistant
+from assistant.core.types import ItemCriteria, Leaf, Node
+from assistant.decision.evaluate import evaluate
+from assistant.reading.facts import read_facts
 from tests.conftest import excerpt_home
 
 
@@ -46,3 +49,31 @@ def test_goods_whose_stated_facts_rule_them_out_are_still_cleared(assistant: Ass
     answer = assistant.ask("glass-lined reactor 50 L with agitator")
 
     assert answer.decision == "not-controlled-as-described", answer.markdown
+
+
+@pytest.mark.unit
+def test_a_note_listing_chemicals_by_cas_frees_only_those_numbers() -> None:
+    """ML8's Note 1 frees "ammonium picrate (CAS 131-74-8)"; ammonium perchlorate shares a word, not the number."""
+    note = (
+        "Note 1 ML8 does not apply to the following substances unless they are compounded or mixed with the "
+        '"energetic material" specified by ML8.a.: a. Ammonium picrate (CAS 131-74-8); b. Black powder;'
+    )
+    listed = Leaf(
+        "chemical", "2. AP (ammonium perchlorate) (CAS 7790-98-9);", names=("ammonium perchlorate",), cas=("7790-98-9",)
+    )
+    item = ItemCriteria(
+        "ML8",
+        "no-list-i",
+        "NO List I",
+        "v1",
+        "Energetic materials",
+        ("material",),
+        Node("any", (listed,)),
+        (Leaf("exclusion", note),),
+    )
+
+    perchlorate = evaluate(item, read_facts("Ammonium perchlorate, CAS 7790-98-9, 5 t"))
+    picrate = evaluate(item, read_facts("Ammonium picrate, CAS 131-74-8, 25 kg drum"))
+
+    assert perchlorate.status == "applies", perchlorate.reason
+    assert picrate.status == "does not apply" and picrate.deciding.kind == "exclusion", picrate.reason

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assistant.core.codes import CAS_RE
 from assistant.core.types import (
     Check,
     Evaluation,
@@ -1221,7 +1222,7 @@ def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
 _NOT_CONTROLLED = re.compile(r"(?i)\bdoes\s+not\s+(?:control|apply\s+to)\b|\bnot\s+controlled\b")
 _FILLER = frozenset(
     "manufacture specially designed as for use used the of in a an such following that which "
-    "both is are be any other".split()
+    "both is are be any other cas".split()
 )
 
 
@@ -1233,6 +1234,11 @@ def _names_the_goods(leaf: Leaf, facts: Facts) -> bool:
     found = _NOT_CONTROLLED.search(leaf.text)
     if leaf.refers or not found or not facts.subject:
         return False
+    noted = set(CAS_RE.findall(leaf.text))
+    if noted and facts.cas:
+        # A Note that lists chemicals by CAS number names goods of known CAS by that number only: "ammonium
+        # picrate (CAS 131-74-8)" does not name ammonium perchlorate (7790-98-9) for sharing "ammonium".
+        return bool(noted & set(facts.cas))
     heads = {term(h) for h in phrase_heads(facts.text)} - GENERIC
     said = set(words(facts.text))
     rest, at = leaf.text[found.end() :], 0
