@@ -9,6 +9,7 @@ import pytest
 from assistant.answer.ask import Assistant
 from assistant.core.types import ItemCriteria, Leaf, Node
 from assistant.decision.evaluate import evaluate
+from assistant.knowledge.chemistry import resolve
 from assistant.reading.facts import read_facts
 from tests.conftest import excerpt_home
 
@@ -77,3 +78,12 @@ def test_a_note_listing_chemicals_by_cas_frees_only_those_numbers() -> None:
 
     assert perchlorate.status == "applies", perchlorate.reason
     assert picrate.status == "does not apply" and picrate.deciding.kind == "exclusion", picrate.reason
+
+
+@pytest.mark.unit
+def test_a_formula_several_chemicals_share_names_none_of_them() -> None:
+    """C6H15NO is 2-(diethylamino)ethanol (1C350) and several unlisted isomers: the officer is asked which."""
+    shared, unique = resolve("C6H15NO"), resolve("PCl3")
+
+    assert not shared.certain and any("100-37-8" in choice for choice in shared.choices), shared
+    assert unique.certain and unique.cas == "7719-12-2"

@@ -269,6 +269,32 @@ def _variants(name: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+MAX_CHOICES = 4
+"""Isomers named when a formula is asked about: enough for the officer to recognise the one meant."""
+
+
+@functools.cache
+def _formulas() -> dict[str, list[tuple[str, str]]]:
+    """Every formula of the library's database with the (name, CAS) of each chemical that has it."""
+    from chemicals.identifiers import pubchem_db, search_chemical
+
+    search_chemical("water")  # loads the database
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for record in pubchem_db.CAS_index.values():
+        found[record.formula].append((str(record.common_name or record.iupac_name), str(record.CASs)))
+    return found
+
+
+def _isomers(formula: str) -> list[tuple[str, str]]:
+    """The chemicals of the library's database that share `formula` (in its Hill order): one means the formula
+    names it there. The database holds the common chemicals, not every isomer that exists.
+
+    >>> len(_isomers("Cl3P")), len(_isomers("C6H15NO")) > 1
+    (1, True)
+    """
+    return _formulas().get(formula, [])
+
+
 def _identity(written: str, record: Any, how: str) -> Identity:
     return Identity(written=written, name=str(record.common_name or record.iupac_name), cas=str(record.CASs), how=how)
 
@@ -295,6 +321,10 @@ def resolve(written: str, chemical_context: bool = True) -> Identity:
 
         record = _lookup(token)
         if record is not None and serialize_formula(token) == record.formula:
+            isomers = _isomers(record.formula)
+            if len(isomers) > 1:
+                # A formula several chemicals share names none of them: the officer says which.
+                return Identity(token, how="formula", choices=tuple(f"{n} ({c})" for n, c in isomers[:MAX_CHOICES]))
             return _identity(token, record, "formula")
         return Identity(token)
     if _ACRONYM.match(token):
