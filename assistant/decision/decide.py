@@ -90,8 +90,9 @@ _CATCH_ALL = re.compile(CATCH_ALL)
 _NOTE = re.compile(r"^\s*(?:Technical\s+Notes?|Notes?|N\.\s?B\.|License Requirement Note|Nota)\b.*", re.I)
 _DECONTROL = re.compile(r"\b(?:does|do) not (?:control|apply)\b", re.I)
 _RELATED = re.compile(r"related controls|see also|N\.\s?B\.", re.I)
-_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{2,9}(?![\w-])")
-"""A word in capitals, perhaps with digits ("HTPB", "RCA60", "ICP-MS"): an acronym or a trade name."""
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
+"""A word of capital letters alone ("HTPB"): an acronym, or a word of an invoice written in capitals; part and
+model numbers ("GL-3000-AG") carry digits and are no name the lists use."""
 
 
 @dataclass(frozen=True)
@@ -1143,23 +1144,28 @@ def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: S
 def _name_leads(
     matches: Sequence[EntryMatch], judged: Sequence[_Judged], facts: Facts, snapshot: Snapshot
 ) -> list[_Judged]:
-    """Entries not judged whose control-list passages use an acronym of the question that the acronyms table
-    does not know and that is no unit or material ("HTPB" in 1C111): the goods' other words did not fit
-    them, but clearing goods under a name the list uses would be a guess."""
+    """Entries not judged whose control-list passages write, in capitals, an acronym of the question that is no
+    English word, unit or material and that the acronyms table does not know ("HTPB" in 1C111): the goods'
+    other words did not fit them, but clearing goods under a name the list uses would be a guess. Invoices
+    written in capitals ("SALAD SPINNER, KITCHEN CENTRIFUGE") name no acronym: those are English words."""
     if _bare(facts):
         return []
     materials = {w for m in find_materials(facts.text) for w in words(facts.text[m.start : m.end])}
     table = acronyms_table()
     names = {
-        w.lower()
+        w
         for w in _ACRONYM.findall(facts.text)
-        if not table.known(w) and not parse_quantities(f"1 {w}") and w.lower() not in materials
+        if not table.known(w)
+        and not is_english(w)
+        and not is_goods_noun(w.lower())
+        and not parse_quantities(f"1 {w}")
+        and w.lower() not in materials
     }
     seen = {x.match.entry for x in judged}
     leads = []
     for m in [] if not names else matches:
         hits = [h for h in m.hits if h.passage.kind == "control-list" and m.entry not in seen]
-        hit = next((h for h in hits if names & set(re.findall(r"[a-z0-9-]+", h.passage.text.lower()))), None)
+        hit = next((h for h in hits if names & set(re.findall(r"[A-Za-z]+", h.passage.text))), None)
         if hit is not None:
             leads.append(_Judged(m, hit, None))
     return leads

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
 from assistant.core.types import Facts, Quantity
-from assistant.knowledge.acronyms import expand
+from assistant.knowledge.acronyms import acronyms_table, expand
 from assistant.knowledge.materials import ELEMENTS, find_materials
 from assistant.knowledge.subjects import GENERIC
-from assistant.reading.facts import goods_text, read_facts, with_listed
+from assistant.reading.facts import goods_text, is_goods_noun, read_facts, with_listed
 from assistant.storage.embeddings import model_path
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
@@ -73,6 +73,35 @@ def clean_question(question: str) -> str:
     if not re.search(r"\w", text):
         raise QuestionError("the question has no words or numbers to search for")
     return text
+
+
+CAPITALS_SHARE = 0.8
+"""A question whose letters are this much capitals is written in capitals (manifests and invoices often are):
+set by hand; ordinary text with acronyms ("HTPB binder resin, 200 kg drum") stays well below."""
+_TOKEN = re.compile(r"[^\W_][\w/.-]*")
+
+
+def uncapitalised(text: str) -> str:
+    """An invoice line written in capitals, read as ordinary text: its words and units in lower case ("50 M3/H"
+    is 50 m3/h); acronyms the tables know, and names that are no English word ("HTPB"), stay as written.
+    Text that is not in capitals is left alone.
+
+    >>> uncapitalised("SEAL-LESS PUMP 50 M3/H FOR HTPB SERVICE, P/N SP-50")
+    'seal-less pump 50 m3/h for HTPB service, P/N sp-50'
+    >>> uncapitalised("HTPB binder resin, 200 kg drum")
+    'HTPB binder resin, 200 kg drum'
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < CAPITALS_SHARE * len(letters):
+        return text
+    table = acronyms_table()
+
+    def lower(m: re.Match[str]) -> str:
+        word = m[0]
+        keep = table.known(word) or (word.isalpha() and not is_english(word) and not is_goods_noun(word.lower()))
+        return word if keep or "/" in word and not any(c.isdigit() for c in word) else word.lower()
+
+    return _TOKEN.sub(lower, text)
 
 
 def _new_topic(question: str, facts: Facts, before: Facts) -> bool:
@@ -230,7 +259,7 @@ def _language_notes(text: str, language: str, unread: tuple[str, ...]) -> list[s
 def read_question(question: str, history: Sequence[str] = ()) -> Reading:
     """The question cleaned, its language's glossary terms put in English, read into facts, and completed
     from the last query when it is a follow-up."""
-    text = clean_question(question)
+    text = uncapitalised(clean_question(question))
     detected = detect(text)
     languages = dict.fromkeys([detected.language, *(SCRIPT_LANGUAGE.get(s, "") for s in detected.scripts)])
     translated = translate(text, languages)
