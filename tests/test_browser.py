@@ -103,16 +103,27 @@ def stce_ui(root: Path, **settings: str) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`stce ui` over a data directory holding the US CCL excerpt (no curriculum, so it starts in seconds)."""
-    root = tmp_path_factory.mktemp("browser")
+def excerpt_root(root: Path) -> Path:
+    """A data directory holding the US CCL excerpt (no curriculum, so the UI starts in seconds)."""
     (root / "corpus").mkdir()
     (root / "ccl.xml").write_text(ccl_excerpt(), encoding="utf-8")
     ingester = Ingester(Settings(home=root / "home"))
     ingester.ingest([root / "ccl.xml"], name="ccl", version_label="2026-06")
     ingester.store.client.close()
-    with stce_ui(root, editor_password=PASSWORD) as running:
+    return root
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`stce ui` over the excerpt, shared by the module's tests (some of them edit its sources)."""
+    with stce_ui(excerpt_root(tmp_path_factory.mktemp("browser")), editor_password=PASSWORD) as running:
+        yield running
+
+
+@pytest.fixture
+def own_url(tmp_path: Path) -> Iterator[str]:
+    """`stce ui` over an excerpt of its own, for a test that needs the index as ingested."""
+    with stce_ui(excerpt_root(tmp_path)) as running:
         yield running
 
 
@@ -276,7 +287,7 @@ def test_an_editor_sees_what_a_new_version_changed_and_removal_asks_first(page: 
     expect(page.get_by_text("No sources yet")).to_be_visible()
 
 
-def test_the_verdict_is_in_view_after_an_answer_and_a_french_answer_is_all_french(url: str) -> None:
+def test_the_verdict_is_in_view_after_an_answer_and_a_french_answer_is_all_french(own_url: str) -> None:
     """After each answer the window shows its verdict line (not the check tables below it); an answer in
     French has no English heading, badge, table head or disclaimer."""
     from playwright.sync_api import expect, sync_playwright
@@ -284,7 +295,7 @@ def test_the_verdict_is_in_view_after_an_answer_and_a_french_answer_is_all_frenc
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(url)
+        page.goto(own_url)
         question = page.get_by_placeholder("Describe the goods")
         question.wait_for(timeout=120_000)
         question.fill("reactor, 1000 litres")
