@@ -37,8 +37,9 @@ _EXAMPLE = re.compile(
 
 # Questions whose figure, given alone as a follow-up, cannot yet be put back where it stood (issue 25, open):
 # "15 bar" in "espresso coffee machine 15 bar pump, 1.2 L water tank" stands before the noun it measures, and
-# appended as a clause of its own it is read as the water tank's. Listed so that a fix shows here.
-STILL_DIFFERENT = ("q230",)
+# appended as a clause of its own it is read as the water tank's. "3 000 L" given after "reactor, duplex
+# stainless steel 2205" (q201) ends a clause of its own and keeps the goods open. Listed so that a fix shows here.
+STILL_DIFFERENT = ("q201", "q230")
 
 
 @pytest.fixture(scope="module")
