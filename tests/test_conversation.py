@@ -38,7 +38,8 @@ _EXAMPLE = re.compile(
 # Questions whose figure, given alone as a follow-up, cannot yet be put back where it stood (issue 25, open):
 # "15 bar" in "espresso coffee machine 15 bar pump, 1.2 L water tank" stands before the noun it measures, and
 # appended as a clause of its own it is read as the water tank's. "3 000 L" given after "reactor, duplex
-# stainless steel 2205" (q201) ends a clause of its own and keeps the goods open. Listed so that a fix shows here.
+# stainless steel 2205" (q201) ends a clause of its own and keeps the goods open over a freshly ingested home
+# (not over every index). Any other question that differs fails the test.
 STILL_DIFFERENT = ("q201", "q230")
 
 
@@ -215,7 +216,7 @@ def test_a_figure_given_as_a_follow_up_decides_as_if_typed_in_the_question() -> 
         if follow.decision != whole.decision:
             differ.append((q["id"], follow.query, whole.decision, follow.decision))
     assert asked > 100
-    assert [d[0] for d in differ] == list(STILL_DIFFERENT), f"{len(differ)} of {asked} differ: {differ}"
+    assert {d[0] for d in differ} <= set(STILL_DIFFERENT), f"{len(differ)} of {asked} differ: {differ}"
 
 
 def test_screening_uses_the_chats_decision_words_and_says_where_the_goods_fall(assistant: Assistant) -> None:
