@@ -43,6 +43,9 @@ pytestmark = pytest.mark.unit
         ("pompe doseuse 5 mètres cubes par heure", "pump"),
         ("échangeur de chaleur en carbure de silicium 20 m2", "heat exchanger"),
         ("T300 carbon fibre", "fibre"),
+        # a noun the vocabulary lacks is still the goods, not what they use, contain or are fitted with
+        ("hardware IP network encryptor using AES-256", "encryptor"),
+        ("rack-mount descrambler fitted with 2 SFP ports", "descrambler"),
         ("triethyl phosphite 99 %", "chemical"),
         ("2B350", ""),
         ("CAS 111-48-8", ""),

@@ -239,7 +239,7 @@ _FRENCH_PATTERN = re.compile(
 _FRENCH_MARKERS = re.compile(r"(?i)\b(?:de|du|des|le|la|les|un|une|avec|pour|sans|en|à|au|aux|et|par)\b")
 _BREAK = re.compile(
     r"(?i)[,;:.()?!/\n|]|\b(?:with|without|for|of|in|on|at|from|to|by|made|rated|capable|having|that|which|"
-    r"used|including|and|or|via|under|over)\b"
+    r"used|using|utili[sz]ing|employing|fitted|equipped|containing|including|and|or|via|under|over)\b"
 )
 _STOP = ENGLISH_STOP | frozenset(
     """
@@ -777,7 +777,7 @@ def _head(chunk: list[str]) -> str:
 
 _PURPOSE = re.compile(
     r"(?i)\b(?:with|without|for|of|in|on|at|from|to|by|made|rated|capable|having|that|which|used|including|via|"
-    r"under|over|pour|de|du|des|avec|sans)\b"
+    r"using|utili[sz]ing|employing|fitted|equipped|containing|under|over|pour|de|du|des|avec|sans)\b"
 )
 """Words after which a description says what the goods are for, made of or have, not what they are."""
 
