@@ -182,6 +182,9 @@ def test_a_spraying_drone_is_an_unmanned_aerial_vehicle(assistant: Assistant) ->
 
     assert small.decision == "not-controlled-as-described" and "9A120" in [r.entry for r in small.ruled_out]
     assert large.decision == "likely-controlled" and large.entries[0] == "9A120"
+    # as an invoice writes it, the figure after the tank; the short flight time rules out 9A012 only
+    listed = assistant.ask("Agricultural spraying UAV, autonomous waypoint flight, spray tank 30 L, flight time 18 min")
+    assert listed.decision == "likely-controlled" and listed.entries[0] == "9A120"
 
 
 def test_a_supply_that_puts_out_alternating_current_is_no_direct_current_supply(assistant: Assistant) -> None:

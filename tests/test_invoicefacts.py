@@ -187,6 +187,8 @@ def test_property_words_as_invoices_write_them() -> None:
         list_words("4 in OD, 3.5 in ID, ARW 0.002")
         == "4 in outside diameter, 3.5 in inside diameter, angle random walk 0.002"
     )
+    # a crop-spraying drone's tank is its aerosol dispensing system (9A120.b, 9A112.b): its volume is the capacity
+    assert list_words("spray tank 30 L, pesticide payload 16 L") == "capacity 30 L, capacity 16 L"
     assert list_words("ideal for pods") == "ideal for pods"  # "OD" and "ID" only as words of their own, in capitals
     # "wind resistance" is no tensile strength ("résistance" in French).
     assert read_facts("drone, wind resistance 12 m/s").notes == ()
