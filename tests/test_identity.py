@@ -117,7 +117,7 @@ def test_tables_name_the_file_and_the_row_of_a_bad_row(tmp_path: Path) -> None:
         load_acronyms(bad)
     agents = tmp_path / "agents.yaml"
     agents.write_text(
-        "named_after: {nouns: [album], source: s}\ncontext: {words: [vial], source: s}\nagents:\n"
+        "named_after: {nouns: [album], source: s}\ncontext: {words: [vial], source: s}\nmedia: {words: [stock], source: s}\nagents:\n"
         "  - {name: Ricin, kind: toxin, entries: {US CCL: 1C351.d.15}, synonyms: [], old_names: [],"
         " laboratory: [RCA60], source: s}\n"
         "  - {name: Abrin, kind: poison, entries: {US CCL: 1C351.d.1}, synonyms: [], old_names: [],"
@@ -225,3 +225,20 @@ def test_a_follow_up_keeps_how_the_chemical_was_identified(assistant: Assistant)
     second = assistant.extract("purity 99 %", history=[first.query])
     assert second.decision == "likely-controlled", second.markdown
     assert "PCl3 read as phosphorus trichloride (formula), CAS 7719-12-2" in second.read_as
+
+
+def test_an_organism_named_by_its_genus_alone_asks_the_species(assistant: Assistant) -> None:
+    # the glycerol it is frozen in is its medium, not the goods; the list names species of the genus
+    answer = assistant.extract("BRUCELLA SP. FIELD ISOLATE, FROZEN GLYCEROL STOCK, 2 CRYOVIALS")
+    assert answer.decision == "needs-facts", answer.markdown
+    assert answer.candidates[0].entry.startswith("1C351")
+    assert any(leaf.property == "species" for leaf in answer.candidates[0].missing)
+    named = assistant.extract("Brucella melitensis field isolate, frozen glycerol stock, 2 cryovials")
+    assert named.decision == "likely-controlled" and named.candidates[0].entry.startswith("1C351")
+
+
+def test_goods_declared_under_another_name_are_held_on_the_figures_of_any_item(assistant: Assistant) -> None:
+    # the words hit 2B350's storage tanks; volume and lining meet its reactors
+    answer = assistant.extract("COOKING KETTLE, GLASS-LINED, 3000 L, W/ AGITATOR & JACKET, HS 8419.89")
+    assert answer.decision == "needs-facts", answer.markdown
+    assert answer.candidates[0].entry.startswith("2B350")

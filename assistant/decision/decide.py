@@ -40,7 +40,7 @@ from assistant.decision.kinds import another_kind as another_consumer_kind
 from assistant.decision.kinds import consumer_class, in_context, line_in_context
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.knowledge.acronyms import acronyms_table
-from assistant.knowledge.agents import named_after
+from assistant.knowledge.agents import biological, named_after
 from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
@@ -58,12 +58,14 @@ from assistant.knowledge.subjects import (
     words,
 )
 from assistant.reading.facts import goods_text, is_goods_noun
-from assistant.reading.question import is_english, trade_names
+from assistant.reading.question import trade_names
 from assistant.search.retrieve import EntryMatch, Retrieved
+from assistant.storage.embeddings import is_english
 from assistant.storage.index import View
 from assistant.storage.snapshot import Snapshot
 from assistant.text.messages import Phrase
 from assistant.text.params import parse_quantities
+from assistant.text.script import ENGLISH_STOP
 
 # Below these a fuzzy match is too weak to present as a lead (calibrated on bench/devset.yaml).
 MIN_SIMILARITY = 0.45
@@ -180,7 +182,17 @@ def _relevant(match: EntryMatch, facts: Facts) -> bool:
         # A rare noun the list itself uses ("krytron" in 3A228's Technical Note) is a lead however weakly
         # the rest of the description matches: leaving it out would read as "not controlled".
         return True
+    if match.keyword > 0 and _names_agent(match.hits[:CONSIDERED], facts):
+        # An agent the question names ("Brucella melitensis field isolate, frozen glycerol stock") in a passage
+        # that lists it: the rest of the shipment's words matching weakly does not make it unrelated.
+        return True
     return match.keyword > 0 and match.similarity >= MIN_SIMILARITY_WITH_KEYWORDS
+
+
+def _names_agent(hits: Sequence[Hit], facts: Facts) -> bool:
+    """A matched passage writes the listed name of an agent the goods are (not one they carry as a title)."""
+    names = [a.name.lower() for a in facts.agents]
+    return bool(names) and any(name in body(h.passage).lower() for h in hits for name in names)
 
 
 _INTANGIBLE = re.compile(
@@ -353,6 +365,15 @@ def _judge_in(match: EntryMatch, facts: Facts, snapshot: Snapshot, blind: bool, 
         scope = _Scope(facts, snapshot, source, by_code, judge_subject=False)
         ev = _refine(max(evaluations, key=lambda e: _RANK[e.status]), scope, NAMED_REFINEMENTS)
         return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
+    bio = biological(facts.text) and not _titled(facts)
+    species = _species_line(match.hits[:CONSIDERED], goods_text(facts)) if bio else ""
+    if species:
+        # Only the genus is given ("Brucella sp. isolate") where the list names species of it: which species
+        # the goods are is the fact to ask; the genus alone never clears them.
+        ev = max((evaluate(item, facts, judge_subject=False) for item in hit_items), key=lambda e: _RANK[e.status])
+        missing = (*ev.missing, Leaf("threshold", species, property="species"))
+        ev = replace(ev, status="undetermined", subject_fits=True, missing=missing)
+        return _Judged(match, _hit_of(ev, match, snapshot, source), ev, _bare(facts))
     if exact or not facts.subject:
         evaluations = [evaluate(item, facts, judge_subject=False) for item in hit_items]
     else:
@@ -425,6 +446,34 @@ def _listed_name(hits: Sequence[Hit], question: str) -> str:
             if " " in name or not is_english(name):
                 return line.strip()
     return ""
+
+
+def _species_line(hits: Sequence[Hit], question: str) -> str:
+    """A list line naming a species of a genus the question gives without its species ("c.2. Brucella
+    abortus;" for "Brucella sp. isolate"), or ""."""
+    said = set(words(question)) - _species_given(question)
+    for h in hits:
+        for line in body(h.passage).splitlines():
+            if not _NOTE.match(line) and names_a_species(line, said):
+                return line.strip()
+    return ""
+
+
+_GENUS_ONLY = frozenset({"sp", "spp", "species"})
+
+
+def _species_given(question: str) -> set[str]:
+    """The genera the question gives a species of ("Clostridium sporogenes"), lower case: a species not
+    listed is judged as that species, not asked again; "Brucella sp." and "Brucella isolate" give none.
+
+    >>> sorted(_species_given("Clostridium sporogenes culture, Brucella sp. isolate, Bacillus culture"))
+    ['clostridium']
+    """
+    return {
+        m[1].lower()
+        for m in re.finditer(r"\b([A-Za-z][a-z]{3,}|[A-Z]{4,})\s+([A-Za-z]{3,})\b", question)
+        if m[2].lower() not in _GENUS_ONLY and not is_english(m[2])
+    }
 
 
 def _titled(facts: Facts) -> bool:
@@ -730,11 +779,36 @@ def rare_name_applies(ev: Evaluation, s: _Scope) -> Evaluation:
             if p.source != source:
                 continue
             for line in body(p).splitlines():
-                if rare <= set(words(line)):
+                # A line naming a species of the genus the goods give alone is asked, not applied (`_species_line`).
+                if rare <= set(words(line)) and not names_a_species(line, named):
                     return replace(
                         ev, status="applies", subject_fits=True, reason=Phrase("reason_list_names", line=line.strip())
                     )
     return ev
+
+
+_KIND_WORDS = frozenset({"virus", "viruses", "toxin", "toxins"})
+"""Words that follow a genus in a list line without naming a species ("Hendra virus")."""
+
+
+def names_a_species(line: str, said: set[str]) -> bool:
+    """Whether a list line names an organism by genus and species where the goods give only the genus
+    ("Brucella sp." beside "c.2. Brucella abortus"): the line names one species of several, so it does not
+    name the goods, and which species they are is the fact to ask. Binomial names write the genus
+    capitalised and the species in lower case, and a genus is no English word ("Heat exchangers" is none).
+
+    >>> names_a_species("c.2. Brucella abortus;", {"brucella", "sp"})
+    True
+    >>> names_a_species("c.2. Brucella abortus;", {"brucella", "abortus"}), names_a_species("Hendra virus", {"hendra"})
+    (False, False)
+    >>> names_a_species("d. Heat exchangers or condensers", {"heat", "exchanger"})
+    False
+    """
+    for m in re.finditer(r"\b([A-Z][a-z]{3,})\s+([a-z]{3,})\b", line):
+        genus, species = m[1].lower(), m[2]
+        if genus in said and not is_english(genus) and species not in said | ENGLISH_STOP | _KIND_WORDS:
+            return True
+    return False
 
 
 REFINEMENTS: tuple[Refinement, ...] = (parents_defeat, notes_decide, rare_name_applies, another_metal_refused)
@@ -1077,7 +1151,10 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
         if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
-    misdeclared = [] if judged else _met_specifications(matches, facts, snapshot)
+    # A US catch-all that judged the goods (8A992 for a "kettle") says nothing of what they are: only a specific
+    # entry judging them keeps figures and materials that meet another entry from being weighed.
+    specific_judged = any(not is_catch_all(j.match.entry) for j in judged)
+    misdeclared = [] if specific_judged else _met_specifications(matches, facts, snapshot)
     if ruled and not standing:
         misdeclared += _closer_unjudged(matches, judged, ruled, facts, snapshot)
     return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads, misdeclared)
@@ -1111,7 +1188,7 @@ def _closer_unjudged(
 
 
 def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: Snapshot) -> list[_Judged]:
-    """For goods whose name fits no relevant entry: the entries one of whose matched items the stated figures
+    """For goods whose name fits no relevant entry: the entries one of whose items the stated figures
     and materials meet whole, with at least `MIN_MET_SPECIFICATIONS` facts met. Only then: beside an entry
     that judged the goods, a blind match of figures is weaker evidence than that entry's ruling."""
     said = set(words(facts.text))
@@ -1120,8 +1197,11 @@ def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: S
         if is_catch_all(m.entry):
             continue
         for source in dict.fromkeys(h.passage.source for h in m.hits):
+            # The items the goods' words hit first, then the entry's others: a "cooking kettle" may hit 2B350's
+            # storage tanks while its volume and lining meet the reactors' item.
             codes = [h.passage.entry.upper() for h in m.hits[:CONSIDERED] if h.passage.source == source]
-            items = [c for c in snapshot.entry(m.entry)[1] if c.source == source and c.code.upper() in codes]
+            own = [c for c in snapshot.entry(m.entry)[1] if c.source == source]
+            items = sorted(own, key=lambda c: c.code.upper() not in codes)
             evaluations = [
                 evaluate(item, facts, judge_subject=False) for item in items if military_fits(item.subject, said)
             ]

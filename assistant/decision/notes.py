@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from assistant.core.codes import find_cas, find_codes
 from assistant.core.types import Facts
 from assistant.knowledge.subjects import GENERIC, head_term, similar, singular, term, words
-from assistant.reading.question import is_english
+from assistant.storage.embeddings import is_english
 from assistant.text.params import Threshold, check_quantities, parse_quantities, parse_thresholds
 from assistant.text.script import ENGLISH_STOP
 

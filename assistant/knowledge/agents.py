@@ -49,11 +49,13 @@ class Agent:
 
 @dataclass(frozen=True)
 class AgentsTable:
-    """The loaded table: agents, the goods nouns that carry an agent's name as a title, the context words."""
+    """The loaded table: agents, the goods nouns that carry an agent's name as a title, the context words, the
+    words of a culture's medium."""
 
     agents: tuple[Agent, ...]
     named_after: frozenset[str]
     context: frozenset[str]
+    media: frozenset[str]
     pattern: re.Pattern[str]
     by_name: dict[str, tuple[Agent, str]]
     """Lower-case name -> (agent, how it relates to the listed name; "" for the listed name)."""
@@ -130,9 +132,10 @@ def load_agents(path: Path = AGENTS_PATH) -> AgentsTable:
     except (OSError, yaml.YAMLError) as err:
         raise IngestError(path, f"cannot read the agents table: {err}") from err
     if not isinstance(data, dict) or not isinstance(data.get("agents"), list) or not data["agents"]:
-        raise IngestError(path, "the agents table must be a mapping with named_after, context and agents rows")
+        raise IngestError(path, "the agents table must be a mapping with named_after, context, media and agents rows")
     named_after = _words(path, data, "named_after", "nouns")
     context = _words(path, data, "context", "words")
+    media = _words(path, data, "media", "words")
     agents = tuple(_row(path, i, row) for i, row in enumerate(data["agents"], 1))
     by_name: dict[str, tuple[Agent, str]] = {}
     for index, agent in enumerate(agents, 1):
@@ -147,7 +150,7 @@ def load_agents(path: Path = AGENTS_PATH) -> AgentsTable:
             by_name.setdefault(written, (agent, how))
     names = sorted(by_name, key=len, reverse=True)
     pattern = re.compile("|".join(_pattern(n) for n in names), re.IGNORECASE)
-    return AgentsTable(agents, named_after, context, pattern, by_name)
+    return AgentsTable(agents, named_after, context, media, pattern, by_name)
 
 
 @functools.cache
@@ -180,6 +183,36 @@ def find_agents(text: str, table: AgentsTable | None = None) -> list[tuple[Ident
         agent, how = table.by_name[key]
         found.append((Identity(m[0], agent.name, "", how or "name"), m.span()))
     return found
+
+
+def biological(text: str, table: AgentsTable | None = None) -> bool:
+    """Whether a text speaks of biological material (a culture, an isolate, a vial: the table's `context`).
+
+    >>> biological("Brucella sp. field isolate"), biological("triethyl phosphite, 200 kg drums")
+    (True, False)
+    """
+    table = table or agents_table()
+    return bool(set(re.findall(r"[a-z-]+", text.lower())) & table.context)
+
+
+def media_chemicals(text: str, chemicals: list[str], table: AgentsTable | None = None) -> set[str]:
+    """The chemicals a text about biological material names as its medium ("frozen glycerol stock", "culture
+    in glycerol"): a bacterial stock is the organism, never the chemical it is frozen in.
+
+    >>> sorted(media_chemicals("Brucella sp. isolate, frozen glycerol stock, 2 cryovials", ["glycerol"]))
+    ['glycerol']
+    >>> media_chemicals("glycerol 99.5 %, 200 kg drums", ["glycerol"]), media_chemicals("TEA in stock", ["TEA"])
+    (set(), set())
+    """
+    table = table or agents_table()
+    if not biological(text, table):
+        return set()
+    media = "|".join(map(re.escape, sorted(table.media)))
+    return {
+        name
+        for name in chemicals
+        if re.search(rf"(?i)\b(?:{re.escape(name)}\s+(?:{media})|in\s+{re.escape(name)})\b", text)
+    }
 
 
 def named_after(subject: str, table: AgentsTable | None = None) -> bool:

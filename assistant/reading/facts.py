@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from assistant.core.codes import CAS_RE, code_spans, find_cas
 from assistant.core.types import Facts, Identity, Material, Quantity
-from assistant.knowledge.agents import find_agents, named_after
+from assistant.knowledge.agents import find_agents, media_chemicals, named_after
 from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, match_listed, resolve
 from assistant.knowledge.goods import foreign_goods, goods_vocabulary
 from assistant.knowledge.isotopes import enrichments
@@ -25,6 +25,7 @@ from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, fin
 from assistant.knowledge.properties import list_words
 from assistant.knowledge.subjects import singular
 from assistant.reading.invoice import trade_spans
+from assistant.storage.embeddings import is_english
 from assistant.text.glossary import load_glossary
 from assistant.text.params import parameter_name, parse_capabilities, read_number, stated_bound
 from assistant.text.script import ENGLISH_STOP
@@ -801,17 +802,17 @@ GOODS_SPELLING_RATIO = 0.88
 """Stricter than `subjects.SIMILAR_RATIO` (0.84), since a goods noun respelt here changes what the goods
 are read as. Set by hand with the misspellings it was written for (no sweep is recorded): one letter
 missing passes ("machne" -> "machine" 0.923, "frequncy" -> "frequency" 0.941); "marine" ~ "machine"
-(0.769) does not, and a word that is itself a goods noun is never respelt."""
+(0.769) does not, and a word that is itself a goods noun, or any English word ("stock" is no "sock"), is never respelt."""
 
 
 def goods_spelling(word: str) -> str:
     """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
 
-    >>> goods_spelling("machne"), goods_spelling("marine"), goods_spelling("frequncy")
-    ('machine', 'marine', 'frequency')
+    >>> goods_spelling("machne"), goods_spelling("marine"), goods_spelling("frequncy"), goods_spelling("stock")
+    ('machine', 'marine', 'frequency', 'stock')
     """
     word = word.lower()
-    if word in _SPELLED or len(word) < 5 or not word.isalpha():
+    if word in _SPELLED or len(word) < 5 or not word.isalpha() or is_english(word):
         return word
     near = difflib.get_close_matches(word, [g for g in _SPELLED if g[0] == word[0]], n=1, cutoff=GOODS_SPELLING_RATIO)
     return near[0] if near else word
@@ -899,6 +900,8 @@ def read_facts(text: str) -> Facts:
     masked = _mask(masked, code_spans(masked), "|")
     chemicals = _with_element(text, _chemicals(masked))
     chemicals += _named_tokens(masked, chemicals)
+    medium = media_chemicals(text, chemicals)
+    chemicals = [c for c in chemicals if c not in medium]
     fibre = any(m.family in _FIBRE_FAMILIES for m in materials) or bool(_FIBRE_WORDS.search(text))
     subject = _subject(masked, _is_french(text), "chemical" if chemicals else "fibre" if fibre else "")
     chemical_words = {w.lower() for name in chemicals for w in _WORD.findall(name)}

@@ -21,7 +21,7 @@ from functools import partial
 from assistant.core.codes import find_cas, find_codes, top_level
 from assistant.core.types import Hit, Passage
 from assistant.knowledge.materials import find_materials
-from assistant.reading.question import is_english
+from assistant.storage.embeddings import is_english
 from assistant.storage.index import View
 from assistant.storage.snapshot import Snapshot, tokens
 

