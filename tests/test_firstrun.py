@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,42 @@ def test_a_dead_preparer_is_no_preparation(tmp_path: Path) -> None:
     assert preparing.read(tmp_path) is None
     # and a new start takes the interrupted preparation up again
     assert needed(Settings(home=tmp_path))
+
+
+@pytest.mark.unit
+def test_a_preparer_that_ended_unreaped_is_no_preparation(tmp_path: Path) -> None:
+    # a zombie still answers kill(pid, 0): the UI once showed "Preparing" for ever over a killed, unreaped child
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # it has ended; it is not reaped yet
+        preparing.write(tmp_path, Preparation(["US CCL"], pid=child.pid))
+
+        assert preparing.read(tmp_path) is None
+    finally:
+        child.wait()
+
+
+def test_the_ui_preparer_outlives_the_thread_that_started_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI starts the preparation in its start-up thread, which ends once the model is loaded; the child's
+    parent-death signal follows the thread that started it, which once killed the preparation half way."""
+    from ui import resources
+
+    monkeypatch.setenv("STCE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("STCE_LISTS_DIR", str(lists_folder(tmp_path / "lists", justice=False)))
+    settings = Settings()
+    owners: list[threading.Thread | None] = []
+    starter = threading.Thread(target=lambda: owners.append(resources.start_preparation(settings)))
+    starter.start()
+    starter.join()  # the thread that started the child has ended, as the UI's start-up thread does
+    (owner,) = owners
+    assert owner is not None
+
+    owner.join(timeout=900)
+
+    assert not owner.is_alive()
+    lists = [s.name for s in Registry(settings.registry_path, read_only=True).sources() if s.kind == "control-list"]
+    assert lists == ["us-ccl"], (settings.home / resources.PREPARE_LOG).read_text(encoding="utf-8")[-3000:]
+    assert not needed(settings) and not preparing.status_path(settings.home).exists()
 
 
 @pytest.mark.unit
