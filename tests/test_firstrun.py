@@ -15,6 +15,7 @@ import pytest
 
 from assistant.answer import render
 from assistant.answer.ask import Assistant
+from assistant.answer.screen import screen
 from assistant.core.settings import Settings
 from assistant.storage import preparing
 from assistant.storage.preparing import Preparation
@@ -22,6 +23,7 @@ from assistant.storage.registry import Registry
 from assistant.text.messages import message
 from ingest.fetch import RECORD_SUFFIX
 from ingest.firststart import list_files, needed
+from ingest.lineitems import LineItem
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ROOT, SOURCES, ccl_excerpt
@@ -60,6 +62,20 @@ def test_a_home_with_curriculum_only_says_no_control_list_is_loaded(
     assert render.decision_line(answer) == message("no_list", lang)
     assert "stce lists fetch" in answer.markdown and render.escape_md(render.NO_MATCH) not in answer.markdown
     assert render.answer_json(answer)["decision"] == "no-list"
+
+
+def test_screening_over_curriculum_only_flags_every_line_no_list_never_no_match(curriculum_only: Assistant) -> None:
+    items = [
+        LineItem(1, ANTHRAX),
+        LineItem(2, "Glass-lined reactor, 3 000 L", declared="2B350"),
+        LineItem(3, "Wooden office chairs", declared="EAR99"),
+    ]
+
+    results = screen(curriculum_only.ask, items)
+
+    assert [(r.item.line, r.flag) for r in results] == [(1, "no-list"), (2, "no-list"), (3, "no-list")]
+    assert all(r.reason == message("no_list", "en") and r.answer.decision == "no-list" for r in results)
+    assert not any(r.disagreement for r in results)  # no classification of ours to disagree with
 
 
 def test_a_selection_without_a_control_list_names_the_lists_to_choose(tmp_path: Path) -> None:
