@@ -64,6 +64,22 @@ def test_a_home_with_curriculum_only_says_no_control_list_is_loaded(
     assert render.answer_json(answer)["decision"] == "no-list"
 
 
+def test_stce_ask_json_over_curriculum_only_says_no_control_list_is_loaded(curriculum_only: Assistant) -> None:
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    env = {"STCE_HOME": str(curriculum_only.settings.home), "STCE_LISTS_DIR": ""}  # no folder of lists either
+
+    result = CliRunner().invoke(app, ["ask", "--json", ANTHRAX], env=env)
+
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["decision"] == "no-list" and answer["decided_by"] == "no_control_list_is_searched"
+    assert answer["decision_line"] == message("no_list", "en")
+    assert "No control list is loaded" in result.stderr and "stce lists fetch" in result.stderr
+
+
 def test_screening_over_curriculum_only_flags_every_line_no_list_never_no_match(curriculum_only: Assistant) -> None:
     items = [
         LineItem(1, ANTHRAX),
