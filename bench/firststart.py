@@ -2,6 +2,7 @@
 
     python -m bench.firststart                       # the lists in ../shared/sources (all official files there)
     python -m bench.firststart --only us-ccl,no-list-ii   # the two lists bench.ingest times
+    python -m bench.firststart --home /tmp/stce-default   # keep the home (then: bench.scenarios --home ...)
 
 What an officer waits for on a fresh install: the starter corpus, every list in the folder read, split,
 embedded and switched live, then the anthrax scenario answered. The floor is the time the model alone needs
@@ -35,7 +36,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lists", type=Path, default=SOURCES, help="the lists folder (STCE_LISTS_DIR)")
     parser.add_argument("--only", default="", help="official list names to copy from it, comma-separated")
+    parser.add_argument("--home", type=Path, help="an empty data directory to keep (default: a temporary one)")
     args = parser.parse_args()
+    if args.home is not None and args.home.exists() and any(args.home.iterdir()):
+        parser.error(f"{args.home} is not empty: a first start begins from an empty home")
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.lists
         if args.only:
@@ -43,7 +47,7 @@ def main() -> None:
             for official in chosen(args.only.split(",")):
                 (folder / official.path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(args.lists / official.path, folder / official.path)
-        settings = Settings(home=Path(tmp) / "home", lists_dir=folder)
+        settings = Settings(home=args.home or Path(tmp) / "home", lists_dir=folder)
         started = time.perf_counter()
         load_model()
         model_s = time.perf_counter() - started

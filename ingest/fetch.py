@@ -35,6 +35,8 @@ _PDF_TYPES = ("application/pdf",)
 _GENERIC = "application/octet-stream"
 """Mirrors and some publishers serve any file as this; the bytes are checked by the reader anyway."""
 RECORD_SUFFIX = ".source.json"
+NO_ADDRESS = "(no address)"
+"""The address shown for a list whose setting is empty."""
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,31 @@ def fetch(
     progress: OnProgress | None = None,
     client: httpx.Client | None = None,
 ) -> list[Fetched]:
-    """Download, check and ingest each list named (all when none); one failing list does not stop the others."""
+    """Download, check and ingest each list named (all when none); one failing list does not stop the others.
+
+    Asked for all, a list with no address (the Norwegian PDFs', which change with each edition) is `skipped`
+    with where to find one; named, it fails so.
+    """
+    named = list(names)
     results = []
     with client or httpx.Client(timeout=settings.fetch_timeout_s, follow_redirects=True) as http:
-        for official in chosen(names):
+        for official in chosen(named):
+            if not named and not address(settings, official):
+                results.append(Fetched(official.name, NO_ADDRESS, "skipped", _no_address(official)))
+                continue
             try:
                 results.append(_fetch_one(settings, official, http, on_bytes, progress))
             except FetchError as error:
                 log.warning("%s", error)
                 results.append(Fetched(official.name, error.url, "failed", error.reason))
     return results
+
+
+def _no_address(official: OfficialList) -> str:
+    return (
+        f"no address set: put the PDF's address from {NO_LISTS_PAGE} in STCE_{official.setting.upper()}, "
+        "or set STCE_LISTS_MIRROR"
+    )
 
 
 def _fetch_one(
@@ -126,12 +143,7 @@ def _fetch_one(
 ) -> Fetched:
     url = address(settings, official)
     if not url:
-        raise FetchError(
-            official.name,
-            "(no address)",
-            f"no address set: put the PDF's address from {NO_LISTS_PAGE} in STCE_{official.setting.upper()}, "
-            "or set STCE_LISTS_MIRROR",
-        )
+        raise FetchError(official.name, NO_ADDRESS, _no_address(official))
     issued = ""
     if "{date}" in url:
         issued = _ecfr_issue_date(settings, official, http)

@@ -8,11 +8,13 @@ reads to say which lists are not searched yet. One preparer at a time (`prepare.
 that was killed is taken up again at the next start.
 
 `python -m ingest.firststart` runs it as its own process: the UI starts it so that PDF pages are read
-by forked workers (only a single-threaded process may fork them) and so that it outlives page reloads.
+by forked workers (only a single-threaded process may fork them) and so that it outlives page reloads;
+with `--parent` it ends with the UI server.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import sys
@@ -30,6 +32,7 @@ from assistant.storage import preparing
 from assistant.storage.preparing import Preparation
 from assistant.storage.registry import Registry
 from ingest.fetch import OFFICIAL, OfficialList, fetched_record
+from ingest.pdf import die_with_parent
 from ingest.pipeline import FileResult, Ingester
 
 log = logging.getLogger(__name__)
@@ -176,8 +179,16 @@ def _prepare(settings: Settings, files: list[ListFile], on_status: OnStatus | No
     return results
 
 
-def main() -> None:
-    """Prepare the lists for `Settings()`; one JSON line per status change on stdout, for whoever started it."""
+def main(argv: list[str] | None = None) -> None:
+    """Prepare the lists for `Settings()`; one JSON line per status change on stdout, for whoever started it.
+
+    `--parent PID`: end with that process (the UI server), which waits for this one in a thread of its own.
+    """
+    parser = argparse.ArgumentParser(prog="python -m ingest.firststart", description=main.__doc__)
+    parser.add_argument("--parent", type=int, help="end when this process (the one that started this) ends")
+    args = parser.parse_args(argv)
+    if args.parent is not None:
+        die_with_parent(args.parent)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     results = prepare(Settings(), lambda s: print(json.dumps({"line": s.line(), "pending": s.pending}), flush=True))
     print(json.dumps({"done": [[r.source, r.status, r.error] for r in results]}), flush=True)

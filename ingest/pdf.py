@@ -173,12 +173,14 @@ def _extract_parallel(
 
 
 def die_with_parent(parent: int) -> None:
-    """Make this worker die when its parent does, even by SIGKILL: a killed ingest must not leave page readers
-    (some 135 MB each) running. Linux delivers the signal on the parent's death (PR_SET_PDEATHSIG); a parent
-    already gone before that was set is caught by its pid no longer being ours."""
+    """Make this process die when its parent does, even by SIGKILL: a killed ingest must not leave page readers
+    (some 135 MB each) running, nor a stopped UI server its first-start preparer (`ingest.firststart`). Linux
+    delivers the signal when the parent's thread that started this one ends (PR_SET_PDEATHSIG), so that thread
+    must outlive this process; a parent already gone before that was set is caught by its pid no longer being
+    ours."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        log.warning("page reader %d cannot follow its parent (prctl errno %d)", os.getpid(), ctypes.get_errno())
+        log.warning("process %d cannot follow its parent (prctl errno %d)", os.getpid(), ctypes.get_errno())
     if os.getppid() != parent:
         os._exit(1)
 

@@ -109,6 +109,29 @@ def test_a_list_without_an_address_says_where_to_find_one(tmp_path: Path) -> Non
     assert result.status == "failed" and "STCE_URL_NO_LIST_II" in result.error and "regjeringen.no" in result.error
 
 
+def test_fetching_all_skips_the_lists_without_an_address_and_says_where_to_find_one(
+    tmp_path: Path, server: str
+) -> None:
+    # the Norwegian PDFs have no default address (it changes with each edition); the others fail fast here (404)
+    missing = f"{server}/missing"
+    settings = _settings(
+        tmp_path / "home", server, url_ca_nsg_en=f"{missing}/en.xml", url_ca_nsg_fr=f"{missing}/fr.xml"
+    )
+    settings = settings.model_copy(update={"url_us_ccl": f"{missing}/ccl.xml"})
+
+    results = {r.name: r for r in fetch(settings)}
+
+    assert {n: r.status for n, r in results.items()} == {
+        "us-ccl": "failed",
+        "no-list-ii": "skipped",
+        "ca-nsg-en": "failed",
+        "ca-nsg-fr": "failed",
+        "no-list-i": "skipped",
+    }
+    assert "STCE_URL_NO_LIST_II" in results["no-list-ii"].error and "regjeringen.no" in results["no-list-ii"].error
+    assert "HTTP 404" in results["us-ccl"].error and Registry(settings.registry_path).sources() == []
+
+
 def test_stce_lists_fetch_reports_each_list_and_fails_when_one_fails(tmp_path: Path, server: str) -> None:
     from typer.testing import CliRunner
 

@@ -8,12 +8,14 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from assistant.answer import render
 from assistant.answer.ask import Assistant
+from assistant.answer.screen import screen
 from assistant.core.settings import Settings
 from assistant.storage import preparing
 from assistant.storage.preparing import Preparation
@@ -21,6 +23,7 @@ from assistant.storage.registry import Registry
 from assistant.text.messages import message
 from ingest.fetch import RECORD_SUFFIX
 from ingest.firststart import list_files, needed
+from ingest.lineitems import LineItem
 from ingest.pipeline import Ingester
 from ingest.starter import ensure_starter_corpus
 from tests.conftest import ROOT, SOURCES, ccl_excerpt
@@ -61,6 +64,36 @@ def test_a_home_with_curriculum_only_says_no_control_list_is_loaded(
     assert render.answer_json(answer)["decision"] == "no-list"
 
 
+def test_stce_ask_json_over_curriculum_only_says_no_control_list_is_loaded(curriculum_only: Assistant) -> None:
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    env = {"STCE_HOME": str(curriculum_only.settings.home), "STCE_LISTS_DIR": ""}  # no folder of lists either
+
+    result = CliRunner().invoke(app, ["ask", "--json", ANTHRAX], env=env)
+
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["decision"] == "no-list" and answer["decided_by"] == "no_control_list_is_searched"
+    assert answer["decision_line"] == message("no_list", "en")
+    assert "No control list is loaded" in result.stderr and "stce lists fetch" in result.stderr
+
+
+def test_screening_over_curriculum_only_flags_every_line_no_list_never_no_match(curriculum_only: Assistant) -> None:
+    items = [
+        LineItem(1, ANTHRAX),
+        LineItem(2, "Glass-lined reactor, 3 000 L", declared="2B350"),
+        LineItem(3, "Wooden office chairs", declared="EAR99"),
+    ]
+
+    results = screen(curriculum_only.ask, items)
+
+    assert [(r.item.line, r.flag) for r in results] == [(1, "no-list"), (2, "no-list"), (3, "no-list")]
+    assert all(r.reason == message("no_list", "en") and r.answer.decision == "no-list" for r in results)
+    assert not any(r.disagreement for r in results)  # no classification of ours to disagree with
+
+
 def test_a_selection_without_a_control_list_names_the_lists_to_choose(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home")
     xml = tmp_path / "ccl.xml"
@@ -96,6 +129,42 @@ def test_a_dead_preparer_is_no_preparation(tmp_path: Path) -> None:
     assert preparing.read(tmp_path) is None
     # and a new start takes the interrupted preparation up again
     assert needed(Settings(home=tmp_path))
+
+
+@pytest.mark.unit
+def test_a_preparer_that_ended_unreaped_is_no_preparation(tmp_path: Path) -> None:
+    # a zombie still answers kill(pid, 0): the UI once showed "Preparing" for ever over a killed, unreaped child
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # it has ended; it is not reaped yet
+        preparing.write(tmp_path, Preparation(["US CCL"], pid=child.pid))
+
+        assert preparing.read(tmp_path) is None
+    finally:
+        child.wait()
+
+
+def test_the_ui_preparer_outlives_the_thread_that_started_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI starts the preparation in its start-up thread, which ends once the model is loaded; the child's
+    parent-death signal follows the thread that started it, which once killed the preparation half way."""
+    from ui import resources
+
+    monkeypatch.setenv("STCE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("STCE_LISTS_DIR", str(lists_folder(tmp_path / "lists", justice=False)))
+    settings = Settings()
+    owners: list[threading.Thread | None] = []
+    starter = threading.Thread(target=lambda: owners.append(resources.start_preparation(settings)))
+    starter.start()
+    starter.join()  # the thread that started the child has ended, as the UI's start-up thread does
+    (owner,) = owners
+    assert owner is not None
+
+    owner.join(timeout=900)
+
+    assert not owner.is_alive()
+    lists = [s.name for s in Registry(settings.registry_path, read_only=True).sources() if s.kind == "control-list"]
+    assert lists == ["us-ccl"], (settings.home / resources.PREPARE_LOG).read_text(encoding="utf-8")[-3000:]
+    assert not needed(settings) and not preparing.status_path(settings.home).exists()
 
 
 @pytest.mark.unit

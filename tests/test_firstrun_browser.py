@@ -21,12 +21,6 @@ from tests.test_firstrun import ANTHRAX, lists_folder
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no Debian chromium at /usr/bin/chromium"),
-    # Issue 26, open: on a loaded 2-core machine the page kept its "Preparing" box past 600 s after the merge
-    # of the first-start work with the rest (2026-12-07); run it on purpose until that is understood.
-    pytest.mark.skipif(
-        not os.environ.get("STCE_TEST_FIRST_START_UI"),
-        reason="set STCE_TEST_FIRST_START_UI=1: the first-start page test is under investigation (issue 26)",
-    ),
 ]
 
 

@@ -352,6 +352,9 @@ def test_a_lines_flag_is_its_answers_decision() -> None:
     assert (flag, best.entry if best else None) == ("check-parameters", "2B350")
     assert "What is the volume?" in reason
     assert flag_answer("Office chairs", answer_of("no-match"))[:2] == ("no-match", None)
+    # no control list searched: the line is not screened, never cleared
+    flag, best, reason = flag_answer("glass-lined reactor", answer_of("no-list"))
+    assert (flag, best) == ("no-list", None) and reason.startswith("No control list is loaded")
 
 
 def test_each_distinct_description_is_asked_once_and_progress_is_reported(assistant: Assistant) -> None:
@@ -461,8 +464,8 @@ def test_the_page_shows_the_flags_opens_a_line_and_exports(
     table = at.table[0]  # a static table: long reasons wrap instead of being cut (issue 25)
     assert list(table.value["flag"]) == [r.flag for r in invoice_results]
     assert list(table.value["decision"]) == [r.answer.decision if r.answer else "" for r in invoice_results]
-    # reactor, thiodiglycol, pump; the changer (stability not stated); chairs, cable
-    assert [m.value for m in at.metric][:3] == ["3", "1", "2"]
+    # reactor, thiodiglycol, pump; the changer (stability not stated); no line without a list; chairs, cable
+    assert [m.value for m in at.metric][:4] == ["3", "1", "0", "2"]
     assert {b.label for b in at.get("download_button")} == {"Export table as CSV", "Export as JSON (audit)"}
     at.selectbox(key="screen-line").select_index(0).run()
     assert "2B350" in " ".join(m.value for m in at.markdown)

@@ -368,7 +368,7 @@ def chat(ctx: typer.Context) -> None:
         asks = fact_asks(stream.answer)
 
 
-_FLAG_STYLES = {"likely-controlled": "bold red", "check-parameters": "yellow", "no-match": "dim"}
+_FLAG_STYLES = {"likely-controlled": "bold red", "check-parameters": "yellow", "no-list": "yellow", "no-match": "dim"}
 
 
 @app.command()

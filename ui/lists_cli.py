@@ -32,7 +32,9 @@ def lists_fetch(
     ] = None,
 ) -> None:
     """Download each list from its publisher (STCE_URL_*, or STCE_LISTS_MIRROR), check it, keep it with its
-    address, date and SHA-256, and ingest it dated by the document. A failed download changes nothing."""
+    address, date and SHA-256, and ingest it dated by the document. A failed download changes nothing. Asked
+    for all, a list without an address (the Norwegian PDFs unless STCE_URL_NO_LIST_* is set) is skipped, saying
+    where to find one."""
     from ingest.fetch import OFFICIAL, fetch
 
     settings = ctx.obj
@@ -68,6 +70,9 @@ def lists_fetch(
     for r in results:
         table.add_row(r.name, r.status, Text(r.version), f"{r.size / 1e6:.2f}", r.sha256[:12], Text(r.url))
     out.print(table)
+    for r in results:
+        if r.status == "skipped":
+            out.print(f"[yellow]skipped:[/yellow] {escape(r.name)}: {escape(r.error)}", soft_wrap=True, highlight=False)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         out.print(f"[red]failed:[/red] {escape(r.name)}: {escape(r.error)}", soft_wrap=True, highlight=False)

@@ -5,10 +5,8 @@ Nothing here runs at import time, so importing a page module (as the tests do) c
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -35,9 +33,9 @@ log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 """The child that prepares the lists runs this same code."""
-_PR_SET_PDEATHSIG = 1
-_PREPARERS: list[subprocess.Popen[bytes]] = []
-"""The child preparing the lists, once started (one per process)."""
+PREPARE_LOG = "prepare.log"
+_PREPARERS: list[threading.Thread] = []
+"""The thread that owns the child preparing the lists, once started (one per process)."""
 
 
 @st.cache_resource
@@ -64,37 +62,49 @@ def _start(current: Settings, ready: Assistant) -> Assistant:
     return ready
 
 
-def start_preparation(current: Settings) -> None:
+def start_preparation(current: Settings) -> threading.Thread | None:
     """First start: ingest the lists folder's lists in a child process (`python -m ingest.firststart`) when the
-    index holds no control list. A child reads PDFs with forked workers, which this threaded server cannot,
-    and it ends with the server (a parent-death signal); a later start takes an unfinished preparation up."""
+    index holds no control list; the thread that owns the child (it ends when the child does), or None when
+    nothing is to be prepared. A child reads PDFs with forked workers, which this threaded server cannot;
+    a later start takes an unfinished preparation up. The child reads the other settings from the environment.
+
+    The child is started and waited for by a thread of its own that lives as long as it does: the child asks
+    for a death signal when the thread that started it ends (Linux prctl PR_SET_PDEATHSIG is per thread, not
+    per process), so it must not be the start-up thread, which ends once the model is loaded and used to kill
+    the preparation half way, leaving an unreaped child whose record read as "preparing" for ever."""
     if not needed(current) or lists_folder(current) is None or firststart.status(current.home) is not None:
-        return
+        return None
     private_dir(current.home)
-    with (current.home / "prepare.log").open("ab") as log_file:
-        _PREPARERS[:] = [
-            subprocess.Popen(
-                [sys.executable, "-m", "ingest.firststart"],
+    started = threading.Event()
+    owner = threading.Thread(target=_own_preparer, args=(current, started), name="stce-prepare", daemon=True)
+    _PREPARERS[:] = [owner]
+    owner.start()
+    started.wait()
+    return owner
+
+
+def _own_preparer(current: Settings, started: threading.Event) -> None:
+    """Start the preparing child, then wait for it: it lives while this thread does, and is reaped when it ends."""
+    # on Linux the child ends with this server (a parent-death signal); elsewhere it finishes alone
+    follow = ["--parent", str(os.getpid())] if sys.platform == "linux" else []
+    try:
+        with (current.home / PREPARE_LOG).open("ab") as log_file:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "ingest.firststart", *follow],
                 cwd=PROJECT_ROOT,
                 env={**os.environ, "STCE_HOME": str(current.home)},
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
-                preexec_fn=_die_with_parent,
             )
-        ]
+    finally:
+        started.set()
+    if child.wait() != 0:
+        log.warning("the lists' preparation ended with code %s: see %s", child.returncode, current.home / PREPARE_LOG)
 
 
 def preparation_under_way() -> bool:
     """True while this process may still start the preparation (its start is running) or its child runs."""
-    return not _starting().done() or any(child.poll() is None for child in _PREPARERS)
-
-
-def _die_with_parent() -> None:
-    """In the child: end when the server ends (Linux prctl PR_SET_PDEATHSIG); elsewhere it finishes alone."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        return
+    return not _starting().done() or any(owner.is_alive() for owner in _PREPARERS)
 
 
 @st.cache_resource

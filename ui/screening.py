@@ -16,12 +16,12 @@ from assistant.answer.screen import FLAGS, ProgressFn, Screened, screen, to_csv
 from assistant.core.errors import StceError
 from ingest.lineitems import line_items_from_bytes
 from ingest.load import SCREENED, safe_file_name, upload_types
-from ui import resources
+from ui import preparation, resources
 from ui.answer_view import escape_md, show_answer
 from ui.uploads import free_uploads
 
 UPLOAD_TYPES = upload_types(SCREENED)
-FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-match": ""}
+FLAG_COLOURS = {"likely-controlled": "#f8d0d0", "check-parameters": "#fbeec2", "no-list": "#fbeec2", "no-match": ""}
 COLUMN_LABELS = {
     "hs_code": "HS code",
     "best": "best entry",
@@ -140,6 +140,7 @@ def page() -> None:
         "Every line of the document is searched in the control lists. Lines that likely need a licence come "
         "first, then lines whose deciding parameters must be checked on the goods or documents."
     )
+    preparation.show()  # no control list loaded (or still being prepared): lines are flagged no-list, not cleared
     round_ = st.session_state.setdefault("screen_round", 0)
     upload = st.file_uploader(
         "Invoice, manifest or list of goods (PDF, CSV, or text with one item per line)",

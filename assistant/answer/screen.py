@@ -5,6 +5,8 @@ A line's flag is its answer's decision (`assistant.decision.decide`), so screeni
 - `likely-controlled`: the decision is likely-controlled (an entry's criteria apply to the goods);
 - `check-parameters`: the decision needs facts, or the goods were ruled out by a threshold they miss by
   less than `CLOSE` of it (declared figures are nominal, and under-declaring is how goods slip through);
+- `no-list`: no control list was searched (none loaded yet, or none in the selection): the line is not
+  screened, and never reads as cleared;
 - `no-match`: nothing relevant, or every entry found is ruled out by the stated facts.
 
 A line that declares itself not controlled (EAR99, "not listed") but is flagged likely-controlled, or
@@ -41,8 +43,9 @@ from assistant.text.params import format_quantity
 
 log = logging.getLogger(__name__)
 
-Flag = Literal["likely-controlled", "check-parameters", "no-match"]
-FLAGS: tuple[Flag, ...] = ("likely-controlled", "check-parameters", "no-match")
+Flag = Literal["likely-controlled", "check-parameters", "no-list", "no-match"]
+FLAGS: tuple[Flag, ...] = ("likely-controlled", "check-parameters", "no-list", "no-match")
+"""Most urgent first: a line no list was searched for still needs screening, unlike one nothing matched."""
 CLOSE = 0.25
 """A threshold missed by less than this fraction of it is close enough to check the goods."""
 SHOWN_CANDIDATES = 3
@@ -187,6 +190,8 @@ def screened(item: LineItem, answer: Answer | StceError) -> Screened:
 
 def flag_answer(description: str, answer: Answer) -> tuple[Flag, Candidate | None, str]:
     """The line's flag from the answer's decision, the candidate behind it, and why."""
+    if answer.decision == "no-list":
+        return "no-list", None, decision_line(answer)
     best = answer.candidates[0] if answer.candidates else None
     if answer.decision == "likely-controlled" and best is not None:
         return "likely-controlled", best, f"{best.item}: {best.reason}"
@@ -216,7 +221,10 @@ def _close(check: Check) -> bool:
 
 
 def _disagreement(item: LineItem, flag: Flag, best: Candidate | None) -> str:
-    """Where the document's own classification and ours part ways; empty when they agree or none is declared."""
+    """Where the document's own classification and ours part ways; empty when they agree, none is declared, or
+    no control list was searched (we have no classification of our own)."""
+    if flag == "no-list":
+        return ""
     if item.declared_not_controlled and best is not None and flag != "no-match":
         how = "likely applies" if flag == "likely-controlled" else "may apply"
         return f"declared {item.declared}, but {best.item} {how}"

@@ -85,10 +85,27 @@ def read(home: Path) -> Preparation | None:
 
 
 def _alive(pid: int) -> bool:
+    """True while process `pid` runs. A process that ended but was not yet reaped by its parent (a zombie) still
+    answers a signal: on Linux its state in /proc says it is gone, so a dead preparer never reads as preparing."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass  # another user's process: it exists
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether /proc says `pid` ended unreaped (state Z, or X while it is being reaped); False where there is no
+    /proc. The state follows the command name, which is in parentheses and may hold any character.
+
+    >>> _zombie(os.getpid())
+    False
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    state = stat.rfind(")") + 2
+    return stat[state : state + 1] in ("Z", "X")
