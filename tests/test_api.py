@@ -7,6 +7,7 @@ excerpt (`excerpt_home`) and are compared with the CLI's own `--json` lines.
 
 from __future__ import annotations
 
+import doctest
 import json
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+import ui.api
 from assistant.answer.ask import Assistant
 from assistant.answer.audit import AuditLog
 from assistant.core.settings import Settings
@@ -217,6 +219,13 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(tmp_path: Path) -> None
     assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 30
     assert refused.json()["error"].startswith("too many requests: this token may make 2 a minute")
     assert client.get("/sources", headers=other).status_code != 429, "each token has its own limit"
+
+
+@pytest.mark.unit
+def test_the_api_module_examples_hold() -> None:
+    """tests/test_doctests.py walks assistant and ingest; the rate limit's example lives in ui."""
+    result = doctest.testmod(ui.api)
+    assert result.attempted and not result.failed
 
 
 @pytest.mark.unit

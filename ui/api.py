@@ -320,13 +320,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         token = request.state.token
         owner = f"api-token:{token}"
         conversation = body.conversation or uuid.uuid4().hex
+        request.state.audit = {"conversation": conversation}
         history: list[str] = []
         if body.conversation:
             turns = conversations.turns(owner, body.conversation)
             if not turns:
                 raise HTTPException(404, f"no conversation {body.conversation!r} of this token")
             history = [t.answer.query for t in turns if t.answer is not None]
-        request.state.audit = {"conversation": conversation}
         with one_at_a_time:
             try:
                 answer = the_assistant().ask(
@@ -339,7 +339,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
                     language=body.language,
                     token=token,
                 )
-            except StceError as error:
+            except Exception as error:  # noqa: BLE001  (a store that went away fails this call, not the server)
+                log.warning("POST /ask failed: %s", plain_reason(error))
                 return JSONResponse({"question": body.question, "error": plain_reason(error)}, status_code=503)
         conversations.save(owner, conversation, StoredTurn(uuid.uuid4().hex, body.question, answer))
         return JSONResponse({**answer_json(answer), "conversation": conversation})
@@ -375,7 +376,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         def run() -> list[dict[str, Any]]:
             assistant = the_assistant()
             with one_at_a_time:
-                results = screen(lambda q: assistant.ask(q, llm=False, token=token), items)
+                try:
+                    results = screen(lambda q: assistant.ask(q, llm=False, token=token), items)
+                except Exception as error:  # noqa: BLE001  (as for /ask: this call fails, the server goes on)
+                    log.warning("POST /screen failed: %s", plain_reason(error))
+                    raise HTTPException(503, plain_reason(error)) from None
             return [{**r.to_json(), "value": values.get(r.item.line)} for r in results]
 
         return JSONResponse({"lines": await run_in_threadpool(run)})
@@ -384,7 +389,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     def entry(
         code: str, request: Request, list_label: Annotated[str | None, Query(alias="list")] = None
     ) -> JSONResponse:
-        found = the_assistant().entry(code, list_label)
+        with one_at_a_time:  # reading the live index may reload it after an ingest, as a question does
+            found = the_assistant().entry(code, list_label)
         request.state.audit = {"entry": found.code}
         if not found.passages and not found.criteria:
             raise HTTPException(
