@@ -76,6 +76,27 @@ class AskRequest(BaseModel):
     language: Literal["en", "fr"] | None = Field(default=None, description="The answer's language.")
 
 
+class Refusal(BaseModel):
+    """Why a call was refused or failed: one plain sentence (422 adds FastAPI's `detail` list)."""
+
+    error: str
+    detail: list[dict[str, Any]] | None = None
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Refusal, "description": what}
+    for status, what in (
+        (401, "No API token, or one that is not valid"),
+        (403, "The API token was revoked"),
+        (404, "No such entry or conversation"),
+        (413, "The body is larger than STCE_API_MAX_BODY_KB, or too many lines"),
+        (422, "A malformed body: which field, and what is wrong"),
+        (429, "Past the token's rate (STCE_API_RATE_PER_MINUTE); see Retry-After"),
+        (503, "Starting, or the index or Chroma server failed this call"),
+    )
+}
+
+
 class ScreenLine(BaseModel):
     """One declaration line; only the description is asked, never the declared codes."""
 
@@ -313,7 +334,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         lists = sorted({s.list_label for s in state["assistant"].sources() if s.kind == "control-list"})
         return JSONResponse({"ready": True, "lists": lists}, status_code=200)
 
-    @app.post("/ask", dependencies=authorised, summary="Answer one question or a follow-up")
+    @app.post("/ask", dependencies=authorised, responses=REFUSALS, summary="Answer one question or a follow-up")
     def ask(body: AskRequest, request: Request) -> JSONResponse:
         """The `stce ask --json` object, with `conversation`: send it back with a follow-up (a complete
         phrase such as an `asks[].follow_up` with the answer filled in)."""
@@ -348,6 +369,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @app.post(
         "/screen",
         dependencies=authorised,
+        responses={**REFUSALS, 415: {"model": Refusal, "description": "A body neither JSON nor CSV"}},
         summary="Screen declaration lines (JSON or CSV): one decision per line",
         openapi_extra={
             "requestBody": {
@@ -385,7 +407,12 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
         return JSONResponse({"lines": await run_in_threadpool(run)})
 
-    @app.get("/entries/{code}", dependencies=authorised, summary="An entry's official text, criteria and links")
+    @app.get(
+        "/entries/{code}",
+        dependencies=authorised,
+        responses=REFUSALS,
+        summary="An entry's official text, criteria and links",
+    )
     def entry(
         code: str, request: Request, list_label: Annotated[str | None, Query(alias="list")] = None
     ) -> JSONResponse:
@@ -398,7 +425,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             )
         return JSONResponse(entry_json(found.code, found.passages, found.criteria_json(), found.links))
 
-    @app.get("/sources", dependencies=authorised, summary="The ingested sources and their versions")
+    @app.get("/sources", dependencies=authorised, responses=REFUSALS, summary="The ingested sources and their versions")
     def sources() -> JSONResponse:
         assistant = the_assistant()
         warnings = assistant.source_warnings()
