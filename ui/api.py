@@ -49,8 +49,8 @@ on two cores) 500 lines take some 20 s, about the longest a risk system should h
 MAX_QUESTION_CHARS = 4000
 """Longest question: ten times the longest invoice description of the benchmarks; more is a document, which
 belongs in a screening call."""
-OPEN_PATHS = frozenset({"/health", "/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
-"""Paths without a token and without an audit line: probes and the documentation."""
+OPEN_PATHS = frozenset({"/health", "/ready", "/openapi.json"})
+"""Paths without a token and without an audit line: the probes and the OpenAPI document."""
 WARM_UP_QUESTION = "glass-lined reactor 3 000 L"
 """Asked once before /ready says ready: the first question loads what the model and index load leave lazy
 (the chemicals library, the keyword index, ...), which took 16 s on this machine, loaded; later ones 0.2 s."""
@@ -286,12 +286,16 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             state["assistant"].warm_up()
             state["assistant"].extract(WARM_UP_QUESTION)  # not audited: no one asked it
             ready.set()
-        except Exception as error:  # noqa: BLE001  (a store that is down: /ready says why, questions retry)
+        except Exception as error:  # noqa: BLE001  (a store that is down: /ready says why and tries again)
             state["failed"] = plain_reason(error)
             log.error("could not start: %s", state["failed"])
 
-    async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]  (FastAPI's lifespan protocol)
+    def start_warm_up() -> None:
+        state["failed"] = ""
         threading.Thread(target=warm_up, name="stce-warm-up", daemon=True).start()
+
+    async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]  (FastAPI's lifespan protocol)
+        start_warm_up()
         yield
 
     app = FastAPI(
@@ -301,6 +305,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         "--json` contract (README). Send `Authorization: Bearer <token>` (`stce token add NAME`). Each answer "
         "is a lead for the officer, never a legal classification.",
         lifespan=lifespan,
+        # The interactive pages load their scripts from a CDN, and a post may be offline: the document only.
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(
         Gate, tokens=tokens, limit=RateLimit(settings.api_rate_per_minute), settings=settings, audit=AuditLog(settings)
@@ -310,7 +317,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     def the_assistant() -> Assistant:
         found = state["assistant"]
         if found is None:
-            raise HTTPException(503, "the assistant is starting: try again shortly (GET /ready)")
+            why = state["failed"] or "the assistant is starting"
+            raise HTTPException(503, f"{why}: try again shortly (GET /ready)")
         return found
 
     @app.exception_handler(HTTPException)
@@ -329,7 +337,10 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @app.get("/ready", summary="Model and index loaded, a control list searched (readiness)")
     def is_ready() -> JSONResponse:
         if not ready.is_set():
-            body = {"ready": False, "reason": state["failed"] or "loading the model and the index"}
+            failed = state["failed"]
+            if failed:  # the start failed (a Chroma server down): each probe tries again, no restart needed
+                start_warm_up()
+            body = {"ready": False, "reason": failed or "loading the model and the index"}
             return JSONResponse(body, status_code=503)
         lists = sorted({s.list_label for s in state["assistant"].sources() if s.kind == "control-list"})
         return JSONResponse({"ready": True, "lists": lists}, status_code=200)

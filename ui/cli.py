@@ -531,7 +531,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
 ) -> None:
-    """Serve the HTTP API for risk systems (OpenAPI at /docs); calls need a token from `stce token add`."""
+    """Serve the HTTP API for risk systems (OpenAPI at /openapi.json); calls need a token from `stce token add`."""
     import uvicorn
 
     from ui.api import create_app
