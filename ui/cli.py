@@ -39,6 +39,8 @@ app.add_typer(sources_app, name="sources")
 index_app = typer.Typer(help="Check the index for damage and repair it from the kept sources.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(lists_app, name="lists")
+token_app = typer.Typer(help="API tokens for `stce serve`: add, revoke, list.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 add_bundle_commands(index_app)
 out = Console()
 err = Console(stderr=True)
@@ -171,11 +173,9 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")]
     assistant = Assistant(ctx.obj)
     rows, warnings = assistant.sources(), assistant.source_warnings()
     if as_json:
-        print(
-            json.dumps(
-                [{**asdict(s), "version": s.version, "warnings": warnings.get(s.name, [])} for s in rows], indent=2
-            )
-        )
+        from assistant.answer.render import source_json
+
+        print(json.dumps([source_json(s, warnings.get(s.name, [])) for s in rows], indent=2))
         return
     table = Table("name", "list", "kind", "language", "version", "passages", "entries", "ingested at")
     for s in rows:
@@ -456,16 +456,11 @@ def entry(
         raise typer.Exit(1)
     found = found_entry.links if links else []
     if as_json:
+        from assistant.answer.render import entry_json
+
         print(
             json.dumps(
-                {
-                    "entry": normalised,
-                    "passages": [asdict(p) for p in passages],
-                    "criteria": found_entry.criteria_json(),
-                    "links": [asdict(x) for x in found],
-                },
-                indent=2,
-                ensure_ascii=False,
+                entry_json(normalised, passages, found_entry.criteria_json(), found), indent=2, ensure_ascii=False
             )
         )
         return
@@ -493,6 +488,55 @@ def entry(
                 markup=False,
                 highlight=False,
             )
+
+
+@token_app.command("add")
+def token_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Who uses it, e.g. risk-engine.")]) -> None:
+    """Add an API token and print it, once: only its hash is kept."""
+    from assistant.storage.tokens import TokenStore
+
+    try:
+        token = TokenStore(ctx.obj.home).add(name)
+    except ValueError as error:
+        _fail(error)
+    err.print(f"API token {escape(name)!s} (shown once; keep it secret):", soft_wrap=True, highlight=False)
+    print(token)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, name: str) -> None:
+    """Revoke an API token: its next call is refused (403)."""
+    from assistant.storage.tokens import TokenStore
+
+    if not TokenStore(ctx.obj.home).revoke(name):
+        err.print(f"[red]error:[/red] no API token {escape(name)!s} in use", soft_wrap=True, highlight=False)
+        raise typer.Exit(1)
+    out.print(f"revoked {escape(name)}", highlight=False)
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context) -> None:
+    """The API tokens by name, with when each was added and revoked (never the tokens)."""
+    from assistant.storage.tokens import TokenStore
+
+    table = Table("name", "added", "revoked")
+    for t in TokenStore(ctx.obj.home).list():
+        table.add_row(Text(t.name), t.created, t.revoked or "")
+    out.print(table)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+) -> None:
+    """Serve the HTTP API for risk systems (OpenAPI at /openapi.json); calls need a token from `stce token add`."""
+    import uvicorn
+
+    from ui.api import create_app
+
+    uvicorn.run(create_app(ctx.obj), host=host, port=port, log_level="info")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -103,16 +103,18 @@ class Assistant:
         conversation: str = "",
         language: str | None = None,
         home_list: str | None = None,
+        token: str = "",
     ) -> Answer:
         """Candidate entries for the goods described, with cited passages and parameter checks; the answer's
         sentences in `language` ("en", "fr"), else in the question's language where there is a table for it.
 
-        `conversation` is the UI conversation's id, written to the audit trail to link the two; `home_list`
-        (default: the setting) is the officer's own list, first on a card that several lists share.
+        `conversation` is the conversation's id and `token` the name of the API token that asked (`stce
+        serve`), both written to the audit trail; `home_list` (default: the setting) is the officer's own
+        list, first on a card that several lists share.
         """
         extractive = self.extract(question, history, k, lists, sources, llm, language, home_list)
         answer = self.llm.answer(extractive, history) if llm and self.llm.enabled else extractive
-        self.audit.record(answer, conversation)
+        self.audit.record(answer, conversation, token)
         return answer
 
     def stream(

@@ -35,15 +35,21 @@ LEGACY_BACKUPS = 5
 _ARCHIVE = re.compile(r"audit-(\d+)\.jsonl\.gz")
 
 
-def audit_entry(answer: Answer, conversation: str = "") -> dict[str, Any]:
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def audit_entry(answer: Answer, conversation: str = "", token: str = "") -> dict[str, Any]:
     """What the trail keeps of one answer: the question, the answer text, candidates, citations and versions.
 
-    `conversation` is the id of the UI conversation it was asked in (kept in `conversations.sqlite`).
+    `conversation` is the id of the conversation it was asked in (kept in `conversations.sqlite`); `token`
+    the name of the API token it was asked with (`stce serve`).
     """
     cited = answer.citations + answer.guidance
     return {
-        "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        "at": _now(),
         **({"conversation": conversation} if conversation else {}),
+        **({"token": token} if token else {}),
         **answer_json(answer, with_text=False),
         "sources": {c.passage.source: c.passage.version for c in cited},
     }
@@ -105,11 +111,19 @@ class AuditLog:
         if self.enabled:
             self._handler = _ArchivingFile(self.path, settings.audit_log_max_bytes, settings.audit_keep)
 
-    def record(self, answer: Answer, conversation: str = "") -> None:
-        """Append one line; a failing disk is logged, never turned into a failed answer."""
+    def record(self, answer: Answer, conversation: str = "", token: str = "") -> None:
+        """Append one answer's line; a failing disk is logged, never turned into a failed answer."""
+        self._write(audit_entry(answer, conversation, token))
+
+    def record_call(self, token: str, call: str, status: int, **details: Any) -> None:
+        """Append one line for an API call (`stce serve`): who (the token's name, empty when none was
+        accepted), which call (`POST /ask`), its HTTP status and what else identifies it."""
+        self._write({"at": _now(), "token": token, "call": call, "status": status, **details})
+
+    def _write(self, entry: dict[str, Any]) -> None:
         if self._handler is None:
             return
-        line = json.dumps(audit_entry(answer, conversation), ensure_ascii=False)
+        line = json.dumps(entry, ensure_ascii=False)
         record = logging.makeLogRecord({"msg": line, "levelno": logging.INFO, "levelname": "INFO"})
         try:
             private_dir(self.path.parent)

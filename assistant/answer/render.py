@@ -12,7 +12,21 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from assistant.core.types import Answer, Candidate, Check, Citation, Decision, FactAsk, Facts, Leaf, Quantity, Ruling
+from assistant.core.types import (
+    Answer,
+    Candidate,
+    Check,
+    Citation,
+    Decision,
+    FactAsk,
+    Facts,
+    ItemLink,
+    Leaf,
+    Passage,
+    Quantity,
+    Ruling,
+    SourceDocument,
+)
 from assistant.decision.suggest import fact_asks, next_questions
 from assistant.knowledge.agents import agent_text
 from assistant.knowledge.chemistry import identity_text
@@ -579,3 +593,21 @@ def answer_json(answer: Answer, with_text: bool = True) -> dict[str, Any]:
         "preparing": list(answer.preparing),
         "took_ms": round(answer.took_ms, 1),
     }
+
+
+def entry_json(
+    code: str, passages: list[Passage], criteria: list[dict[str, Any]], links: list[ItemLink]
+) -> dict[str, Any]:
+    """An entry's official text, criteria trees (as the snapshot stores them) and links: `stce entry --json`
+    and the API's `GET /entries/{code}`."""
+    return {
+        "entry": code,
+        "passages": [asdict(p) for p in passages],
+        "criteria": criteria,
+        "links": [asdict(x) for x in links],
+    }
+
+
+def source_json(source: SourceDocument, warnings: list[str]) -> dict[str, Any]:
+    """One ingested source with its version and the editor's warnings: `stce sources --json` and `GET /sources`."""
+    return {**asdict(source), "version": source.version, "warnings": warnings}
