@@ -9,7 +9,6 @@ decides ("wooden office chair" after a stainless tank is a chair). The query sea
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,10 +17,10 @@ from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
 from assistant.core.types import Facts, Quantity
 from assistant.knowledge.acronyms import acronyms_table, expand
+from assistant.knowledge.chemistry import MAX_CHOICES
 from assistant.knowledge.materials import ELEMENTS, find_materials
 from assistant.knowledge.subjects import GENERIC
-from assistant.reading.facts import goods_text, is_goods_noun, read_facts, with_listed
-from assistant.storage.embeddings import model_path
+from assistant.reading.facts import english_words, goods_text, is_english, is_goods_noun, read_facts, with_listed
 from assistant.storage.snapshot import Snapshot
 from assistant.text.glossary import Translation, translate
 from assistant.text.language import NAMES, SCRIPT_LANGUAGE, detect, normalise, scripts
@@ -282,7 +281,7 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
 def identified(facts: Facts, snapshot: Snapshot) -> Facts:
     """The facts with the chemical names the library could not resolve read against the listed chemicals of
     the live index (misspellings: "thiodiglicol"); the index is only looked at when a name is unresolved."""
-    if not any(not i.certain and not i.choices for i in facts.identities):
+    if all(i.certain for i in facts.identities):
         return facts
     return with_listed(facts, snapshot.listed_chemicals)
 
@@ -300,7 +299,9 @@ def searched(query: str, facts: Facts) -> str:
     parts = [
         part.rstrip(")")
         for i in facts.identities
-        for part in ([i.name, i.cas] if i.certain else [c for choice in i.choices for c in choice.rsplit(" (", 1)])
+        for part in (
+            [i.name, i.cas] if i.certain else [c for choice in i.choices[:MAX_CHOICES] for c in choice.rsplit(" (", 1)]
+        )
     ]
     if facts.titles or facts.agents:
         query = goods_text(replace(facts, text=query))
@@ -314,31 +315,13 @@ def trade_names(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str
     >>> trade_names("TDG, 200 kg drums")
     ['tdg']
     """
-    english = _english_words()
+    english = english_words()
     return [
         w.lower()
         for w in _WORD.findall(text)
         if w.isascii()
         and (w.isupper() and len(w) <= 6 or w.lower() in vocabulary and w.lower().removesuffix("s") not in english)
     ]
-
-
-def is_english(word: str) -> bool:
-    """An everyday English word (in the embedding model's vocabulary, plural or not).
-
-    >>> is_english("pumps"), is_english("ricin")
-    (True, False)
-    """
-    word = word.lower()
-    return bool({word, word.removesuffix("s"), word.removesuffix("es")} & _english_words())
-
-
-@functools.cache
-def _english_words() -> frozenset[str]:
-    """The whole words of the embedding model's vocabulary (about 20 000 English words): a word there can be
-    read even when no control list uses it ("wooden", "chair"), unlike gibberish or an unknown script."""
-    vocab = (model_path() / "vocab.txt").read_text(encoding="utf-8").split()
-    return frozenset(w for w in vocab if w.isalpha() and len(w) >= 3)
 
 
 def understood(reading: Reading, snapshot: Snapshot) -> bool:
@@ -354,5 +337,5 @@ def understood(reading: Reading, snapshot: Snapshot) -> bool:
         return bool(facts.quantities)
     if reading.unread and not any(t.kind != "unit" for t in reading.terms):
         return False
-    known = sum(w in snapshot.vocabulary or w in _english_words() for w in words)
+    known = sum(w in snapshot.vocabulary or w in english_words() for w in words)
     return known / (len(words) + len(reading.unread)) >= MIN_KNOWN_SHARE
