@@ -333,17 +333,26 @@ def library_name(text: str) -> Any | None:
 
 @functools.cache
 def _shared_names() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Names the library gives to more than one chemical (about 270: a synonym of an ester and of its salt, a
-    trade name of two products), with the (name, CAS) of each: such a name identifies none of them."""
+    """Names the library gives to more than one chemical and as the main name (common or IUPAC) to none or to
+    several (a synonym of an ester and of its salt, a trade name of two products), with the (name, CAS) of
+    each: such a name identifies none of them. A main name of one chemical is that chemical ("methanol" is
+    also a synonym of methoxide)."""
     from chemicals.identifiers import pubchem_db
 
     _formulas()
     found: dict[str, dict[str, str]] = defaultdict(dict)
+    main: dict[str, set[str]] = defaultdict(set)
     for record in pubchem_db.CAS_index.values():
-        shown = str(record.common_name or record.iupac_name)
+        shown, cas = str(record.common_name or record.iupac_name), str(record.CASs)
+        for name in {record.common_name, record.iupac_name} - {None, ""}:
+            main[name.lower()].add(cas)
         for name in {*record.synonyms, record.common_name, record.iupac_name} - {None, ""}:
-            found[name.lower()][str(record.CASs)] = shown
-    return {name: tuple((n, c) for c, n in by.items()) for name, by in found.items() if len(by) > 1}
+            found[name.lower()][cas] = shown
+    return {
+        name: tuple((n, c) for c, n in by.items())
+        for name, by in found.items()
+        if len(by) > 1 and len(main.get(name, ())) != 1
+    }
 
 
 def is_anion(record: Any) -> bool:
@@ -388,9 +397,11 @@ def resolve(written: str, chemical_context: bool = True) -> Identity:
     if _ACRONYM.match(token):
         return Identity(token)  # an acronym the table does not know: the library's one meaning is a guess
     for variant in _variants(token):
-        if shared := _shared_names().get(variant.lower()):
-            return Identity(token, how="name", choices=tuple(f"{n} ({c})" for n, c in shared))
         record = _lookup(variant)
+        if shared := _shared_names().get(variant.lower()):
+            # The library's own pick first: where none of the meanings is listed it stands (`settled`).
+            picked = sorted(shared, key=lambda meaning: record is None or meaning[1] != str(record.CASs))
+            return Identity(token, how="name", choices=tuple(f"{n} ({c})" for n, c in picked))
         if record is not None:
             return Identity(token) if is_anion(record) else _identity(token, record, "name")
     return Identity(token)
@@ -448,11 +459,18 @@ def match_listed(written: str, listed: ListedNames) -> Identity:
 
 
 def listed_first(identity: Identity, listed: ListedNames) -> Identity:
-    """An ambiguous name's meanings with the listed ones first, so that the answer and the search name them.
+    """An ambiguous name's meanings with the listed ones first, so that the answer and the search name them;
+    a name (not an acronym or a formula) none of whose meanings is listed is the library's pick, the first:
+    whichever it is, no list names it ("methanol" is also the hydroxymethyl radical's name).
 
     >>> listed_first(Identity("X", choices=("a (1-1-1)", "b (50-00-0)")), ListedNames({}, frozenset({"50-00-0"}))).choices
     ('b (50-00-0)', 'a (1-1-1)')
+    >>> listed_first(Identity("X", how="name", choices=("a (50-00-0)", "b (1-1-1)")), ListedNames({})).cas
+    '50-00-0'
     """
+    cas = [c.rsplit("(", 1)[-1].rstrip(")") for c in identity.choices]
+    if identity.how == "name" and not set(cas) & listed.cas:
+        return replace(identity, name=identity.choices[0].rsplit(" (", 1)[0], cas=cas[0], choices=())
     ranked = sorted(identity.choices, key=lambda c: c.rsplit("(", 1)[-1].rstrip(")") not in listed.cas)
     return replace(identity, choices=tuple(ranked))
 
