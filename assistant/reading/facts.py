@@ -599,7 +599,7 @@ _SYSTEMATIC = re.compile(r"\d[\d,']*-[A-Za-z]|[A-Za-z]\(|\)[A-Za-z\d]|[A-Za-z]-\
 ("2-(diethylamino)ethanol", "hydrido(selenoxo)gallium")."""
 _PACKED = re.compile(
     r"(?i)\b(?:concentration|purity|assay|solution|w/w|titre|anhydrous|reagent|grade|chemicals?|drums?|IBCs?|"
-    r"totes?|carboys?|cylinders?|bottles?|pails?|jerrycans?|sacks?|CAS)\b"
+    r"totes?|carboys?|cylinders?|bottles?|pails?|jerrycans?|kegs?|canisters?|CAS)\b"
 )
 """Words that say the goods are a chemical in its pack or grade: there a word of no language the model knows
 ("evercyn", "electrocorundum") that the library knows as a name is read as that chemical's trade name."""
@@ -681,7 +681,7 @@ def _whole_word(text: str, name: str) -> str:
 
 _CHEMICAL_CONTEXT = re.compile(
     r"(?i)\b(?:concentration|purity|assay|solution|w/w|wt|titre|pure|anhydrous|reagent|grade|acids?|chemicals?|"
-    r"drums?|IBCs?|totes?|carboys?|cylinders?|bottles?|CAS)\b|%"
+    r"drums?|IBCs?|totes?|carboys?|cylinders?|bottles?|pails?|jerrycans?|kegs?|canisters?|CAS)\b|%"
 )
 """Words that say a question is about a chemical, so capitals read as a formula or an acronym ("HF, 49 %",
 "MDEA, 200 L drums"), not as a frequency band or a turbomolecular pump ("TMP 700 l/s")."""
