@@ -619,11 +619,12 @@ def _trim(name: str) -> str:
     return name
 
 
-def _names_a_chemical(word: str, packed: bool) -> bool:
-    """A word that can be part of a chemical's name: a systematic name's piece, a chemistry word, or (where the
-    goods are packed as a chemical) a word that is no English word, goods noun or unit."""
+def _names_a_chemical(word: str, packed: bool, alone: bool) -> bool:
+    """A word that can be part of a chemical's name: a systematic name's piece, a chemistry word (a stem alone
+    only beside other words: "carbon" alone is a material), or (where the goods are packed as a chemical) a
+    word that is no English word or goods noun."""
     letters = re.sub(r"[^a-z]", "", word.lower())
-    if _SYSTEMATIC.search(word) or _chemistry_word(letters) or _misspelt_part(letters):
+    if _SYSTEMATIC.search(word) or _chemistry_word(letters) or (not alone and _misspelt_part(letters)):
         return True
     return packed and len(letters) >= 5 and not is_english(letters) and not is_goods_noun(letters)
 
@@ -646,7 +647,8 @@ def _library_names(text: str) -> list[tuple[int, int, str]]:
         for size in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
             start, end = tokens[i].start(), tokens[i + size - 1].end()
             name = _trim(text[start:end])
-            if "|" in name or len(name) < 3 or not any(_names_a_chemical(w, packed) for w in name.split()):
+            said = name.split()
+            if "|" in name or len(name) < 3 or not any(_names_a_chemical(w, packed, len(said) == 1) for w in said):
                 continue
             if library_name(name) is not None:
                 at = text.index(name, start)
