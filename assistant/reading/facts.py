@@ -1014,12 +1014,11 @@ def read_facts(text: str) -> Facts:
     # A reference, a price or a pack names no material of the goods ("P/N 316L-2000" is no 316L).
     trade = trade_spans(text)
     whole = _library_names(_mask(_mask(text, trade, "|"), [m.span() for m in _CAS.finditer(text)], "|"))
-    # A material inside a chemical's name is part of it: "titanium diboride" is no titanium.
-    mentions = [
-        m
-        for m in find_materials(_mask(text, trade))
-        if not any(a <= m.start and m.end <= b and " " in name for a, b, name in whole)
-    ]
+    mentions = find_materials(_mask(text, trade))
+    # A material is read as one ("silicon carbide" tubes, an "aluminium" bar), except inside a longer chemical
+    # name, which it is part of ("titanium diboride" is no titanium).
+    whole = [(a, b, name) for a, b, name in whole if not any(m.start <= a and b <= m.end for m in mentions)]
+    mentions = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b, _ in whole)]
     materials, notes = _materials(text, mentions)
     masked = _mask(text, [(m.start, m.end) for m in mentions])
     cas = find_cas(text)
