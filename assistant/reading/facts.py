@@ -735,9 +735,24 @@ def _formula_read(identity: Identity) -> bool:
     return identity.certain or bool(identity.choices)
 
 
-def identify(chemicals: Iterable[str]) -> tuple[Identity, ...]:
-    """What each named chemical is, by the chemical library (see `assistant.knowledge.chemistry`)."""
-    return tuple(resolve(name) for name in chemicals)
+def identify(chemicals: Iterable[str], cas: Iterable[str] = ()) -> tuple[Identity, ...]:
+    """What each named chemical is, by the chemical library (see `assistant.knowledge.chemistry`); a name of
+    several chemicals is the one whose CAS number the question also writes.
+
+    >>> identify(["C2H8N2"], ["57-14-7"])[0].cas
+    '57-14-7'
+    """
+    written = set(cas)
+    return tuple(_settled(resolve(name), written) for name in chemicals)
+
+
+def _settled(identity: Identity, cas: set[str]) -> Identity:
+    """An ambiguous identity settled by a CAS number the question writes, when exactly one meaning has it."""
+    meant = [c for c in identity.choices if c.rsplit("(", 1)[-1].rstrip(")") in cas]
+    if len(meant) != 1:
+        return identity
+    name, number = meant[0].rsplit(" (", 1)
+    return replace(identity, name=name, cas=number.rstrip(")"), choices=())
 
 
 def _agents(text: str, goods: str) -> tuple[tuple[Identity, ...], tuple[str, ...]]:
@@ -1057,7 +1072,7 @@ def read_facts(text: str) -> Facts:
         concentration_pct=_concentration(text, quantities, bool(chemicals or cas)),
         counts=counts,
         notes=tuple(dict.fromkeys(notes)),
-        identities=identify(chemicals),
+        identities=identify(chemicals, cas),
         agents=agents,
         titles=titles,
     )
