@@ -842,6 +842,12 @@ the item does not control it, so no expected decision follows from the tree."""
 CODE_LIKE = re.compile(r"(?=\w*\d)(?=\w*[a-z])\w{3,}", re.IGNORECASE)
 """A token mixing letters and digits ("agn-pc-0dajol", "h476", "(9ci)"): a catalogue code, not a name."""
 
+FRAGMENT = re.compile(r"-$|\([^)]*$")
+"""A list name as the reader cut it ("Dibenz-", "PFIB: 1,1,3,3,3-pentafluoro-2-"): no one writes it so."""
+CHARGED = re.compile(r"[+-]\d*$")
+"""A formula the library holds with a charge ("C4H10O3P+" for diethyl phosphite): an ion's, which no invoice
+writes for the neutral chemical, so it is no writing of the chemical."""
+
 PACKS = ["25 kg drum", "200 L drum", "1 L bottle", "500 g bottle", "IBC 1000 L", "5 gal pail"]
 
 
@@ -881,11 +887,13 @@ def chemical_cases(
     cas = leaf.cas[0]
     meta = db.search_CAS(cas) or None
     writings = [("cas", f"CAS {cas}")]
-    if leaf.names:
+    if leaf.names and not FRAGMENT.search(leaf.names[0]):
         writings.append(("name", leaf.names[0]))
+    elif leaf.names:
+        gen.skipped["chemical name: a piece of the list's text (cut at a hyphen or bracket)"] += 1
     if meta is not None:
         writings += [("synonym", n) for n in other_names(meta, leaf.names, rng)]
-        if meta.formula:
+        if meta.formula and not CHARGED.search(meta.formula):
             writings.append(("formula", meta.formula))
     cases = [
         Case(

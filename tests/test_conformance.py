@@ -178,3 +178,12 @@ def test_docstring_examples_hold() -> None:
     """tests/test_doctests.py walks assistant/ and ingest/; the bench's helpers are checked here."""
     result = doctest.testmod(conformance, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted and result.failed == 0
+
+
+@pytest.mark.unit
+def test_no_chemical_case_from_a_cut_list_name_or_an_ion_s_formula() -> None:
+    # The reader cut these names at a hyphen or bracket; no invoice writes them so.
+    assert conformance.FRAGMENT.search("Dibenz-") and conformance.FRAGMENT.search("Dibenz-(b,f")
+    assert not conformance.FRAGMENT.search("Tris(2-chloroethyl)amine")
+    # The library holds diethyl phosphite with an ion's formula; the neutral chemical is never written so.
+    assert conformance.CHARGED.search("C4H10O3P+") and not conformance.CHARGED.search("C4H11O3P")

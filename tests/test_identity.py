@@ -17,7 +17,7 @@ from assistant.decision.evaluate import _chemical
 from assistant.knowledge.agents import find_agents, load_agents
 from assistant.knowledge.chemistry import acronyms, listed_names, load_acronyms, match_listed, resolve
 from assistant.knowledge.isotopes import load_isotopes
-from assistant.reading.facts import read_facts
+from assistant.reading.facts import read_facts, with_listed
 from assistant.reading.question import read_question
 from ingest.criteria import chemical_leaf
 from tests.conftest import ccl_excerpt, excerpt_home
@@ -100,6 +100,70 @@ def test_an_unresolved_name_never_rules_a_listed_chemical_out() -> None:
     assert _chemical(next(lf for lf in _listed_1c350() if "121-45-9" in lf.cas), ambiguous) is None
     # Known by CAS and not this chemical: ruled out with certainty.
     assert _chemical(leaf, read_facts("triethyl phosphate 99 %")) is False
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "cas"),
+    [
+        # systematic names with locants and brackets: the whole name, never the piece ethanethiol / ethanol
+        ("5 x 25 kg drum 2-(diisopropylamino)ethanethiol (lot C11457) EUR 61,332.00", "5842-07-9"),
+        ("2-(diethylamino)ethanol, concentration 65 percent, 200 L drum", "100-37-8"),
+        ("1,1,2-trimethyldiazane, 500 g bottle, 8 pcs", "1741-01-1"),
+        # inverted index names written with commas
+        ("phosphonic acid, ethyl-, dimethyl ester, 25 kg drum, qty 9", "6163-75-3"),
+        ("dithiophosphoric acid, o,o-diethyl ester, 500 g bottle", "298-06-6"),
+        # another form of the name (never the anion "nitrate"); trade and other-language names where packed
+        ("guanidinium nitrate, 1 L bottle, qty 4", "506-93-4"),
+        ("evercyn, concentration 65 percent, 25 kg drum", "74-90-8"),
+        ("hydrogenfluorid, 25 kg drum", "7664-39-3"),
+    ],
+)
+def test_other_names_of_listed_chemicals_are_read_whole_from_the_question(question: str, cas: str) -> None:
+    facts = read_facts(question)
+    assert [i.cas for i in facts.identities] == [cas], facts.identities
+
+
+@pytest.mark.unit
+def test_a_piece_of_a_name_the_library_does_not_know_is_not_identified() -> None:
+    # The library knows ethanethiol, not this longer name: the goods are not ethanethiol, so nothing clears.
+    facts = read_facts("2-(dibutylamino)ethanethiol, 25 kg drum")
+    assert [(i.written, i.certain) for i in facts.identities] == [("2-(dibutylamino)ethanethiol", False)]
+    leaf = next(leaf for leaf in _listed_1c350() if "5842-07-9" in leaf.cas)
+    assert _chemical(leaf, facts) is None
+
+
+@pytest.mark.unit
+def test_words_the_library_also_knows_are_no_chemical_outside_a_chemical_name() -> None:
+    # The library knows "heat", "control" and "set" as names; a PVDF lining is a material, not a chemical.
+    assert read_facts("heat exchanger, control set, 5 kW").chemicals == ()
+    assert read_facts("Kynar lined ball valve DN 50").chemicals == ()
+
+
+@pytest.mark.unit
+def test_an_organic_formula_asks_with_its_isomers_and_an_inorganic_one_identifies() -> None:
+    phosphorus_trichloride = next(leaf for leaf in _listed_1c350() if "7719-12-2" in leaf.cas)
+    facts = read_facts("C2H8N2, 500 g bottle, qty 2")
+    (identity,) = facts.identities
+    # UDMH (57-14-7, 1C111) and ethylenediamine share the formula: which one is a question.
+    assert not identity.certain and any("57-14-7" in c for c in identity.choices)
+    assert len(identity.choices) > 1
+    assert resolve("PCl3").cas == "7719-12-2"
+    # An isomer list that holds a listed chemical keeps it open.
+    trimethyl_phosphite = next(leaf for leaf in _listed_1c350() if "121-45-9" in leaf.cas)
+    assert _chemical(trimethyl_phosphite, read_facts("C3H9O3P, 25 kg drum")) is None
+    assert _chemical(phosphorus_trichloride, read_facts("PCl3, 25 kg drum")) is True
+
+
+@pytest.mark.unit
+def test_an_anion_or_a_name_of_several_listed_meanings_is_never_one_chemical(listed: dict[str, list[str]]) -> None:
+    cyanide = read_facts("cyanide, 25 kg drum")
+    assert [i.certain for i in cyanide.identities] == [False]
+    sodium_cyanide = next(leaf for leaf in _listed_1c350() if "143-33-9" in leaf.cas)
+    assert _chemical(sodium_cyanide, cyanide) is None
+    # A name none of whose meanings is listed is the library's pick: no list names it either way.
+    names = listed_names(listed)
+    assert with_listed(read_facts("methanol, 200 L drum"), names).identities[0].cas == "67-56-1"
 
 
 @pytest.mark.unit

@@ -6,11 +6,15 @@ A control list names a chemical one way ("Phosphorus trichloride (7719-12-2)"); 
 CAS numbers decide, so every name is first resolved to a CAS number:
 
 1. a CAS number is checked (check digit) and looked up;
-2. a formula ("PCl3", "SOCl2") is looked up as a formula, only when it reads as one (see `is_formula`);
+2. a formula ("PCl3", "SOCl2") is looked up as a formula, only when it reads as one (see `is_formula`); an
+   organic formula ("C6H15NO") is a question back listing the library's isomers, since isomers share it and
+   the library holds only the common ones (`ORGANIC_CARBONS`);
 3. an acronym is read only through corpus/chemicals.yaml: the library maps an acronym to one meaning without
    saying there are others ("MDEA" -> an amphetamine, not the listed N-methyldiethanolamine), so an acronym
    with several meanings is a question back (`Identity.choices`), never a guess;
-4. a name is looked up as written and in its usual spelling variants (hyphens inside words, "sulph");
+4. a name is looked up as written and in its usual spelling variants (hyphens inside words, "sulph"); a name
+   the library gives to several chemicals ("ethyl phosphite": fosetyl and triethyl phosphite) is a question
+   back listing them, and an anion ("nitrate", "cyanide") names a class of salts, not one chemical;
 5. a misspelling the library does not know is matched against the listed chemicals' names and the library's
    synonyms of them (`match_listed`): the same chemistry morphemes in the same order, and at most one letter
    edit per `LETTERS_PER_EDIT` letters, with a single CAS at the smallest distance. "thiodiglicol" is
@@ -26,7 +30,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -270,15 +274,33 @@ def _variants(name: str) -> list[str]:
 
 
 MAX_CHOICES = 4
-"""Isomers named when a formula is asked about: enough for the officer to recognise the one meant."""
+"""Isomers named when a formula is asked about: enough for the officer to recognise the one meant (every
+isomer is kept in `Identity.choices` for the comparison with the lists; only this many are shown)."""
+ORGANIC_CARBONS = 2
+"""Carbon atoms from which a formula names no single chemical: with two carbons isomers begin (C2H6O is
+ethanol and dimethyl ether; C2H8N2 is UDMH and ethylenediamine), and the library holds only the common
+ones, so one isomer there is no proof that the goods are that one."""
+_HILL = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def carbons(formula: str) -> int:
+    """Carbon atoms of a formula in Hill order (the library's).
+
+    >>> carbons("C6H15NO"), carbons("Cl3P"), carbons("CHN")
+    (6, 0, 1)
+    """
+    return sum(int(n or 1) for symbol, n in _HILL.findall(formula) if symbol == "C")
 
 
 @functools.cache
 def _formulas() -> dict[str, list[tuple[str, str]]]:
     """Every formula of the library's database with the (name, CAS) of each chemical that has it."""
-    from chemicals.identifiers import pubchem_db, search_chemical
+    from chemicals.identifiers import pubchem_db
 
-    search_chemical("water")  # loads the database
+    if not pubchem_db.loaded_main_db:
+        # The whole database, not the common chemicals loaded first: a name or CAS number the first part
+        # misses loads it anyway, and an index built before that would miss isomers.
+        pubchem_db.autoload_main_db()
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for record in pubchem_db.CAS_index.values():
         found[record.formula].append((str(record.common_name or record.iupac_name), str(record.CASs)))
@@ -299,6 +321,49 @@ def _identity(written: str, record: Any, how: str) -> Identity:
     return Identity(written=written, name=str(record.common_name or record.iupac_name), cas=str(record.CASs), how=how)
 
 
+def library_name(text: str) -> Any | None:
+    """The library's record of `text` when it is one of the library's names exactly (case aside), else None:
+    no spelling variants, no formulas, for finding whole names inside a question ("2-(diethylamino)ethanol",
+    "phosphonic acid, ethyl-, dimethyl ester", a trade name such as "evercyn")."""
+    from chemicals.identifiers import pubchem_db
+
+    _formulas()  # loads the database
+    return pubchem_db.search_name(text.lower()) or None
+
+
+@functools.cache
+def _shared_names() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Names the library gives to more than one chemical and as the main name (common or IUPAC) to none or to
+    several (a synonym of an ester and of its salt, a trade name of two products), with the (name, CAS) of
+    each: such a name identifies none of them. A main name of one chemical is that chemical ("methanol" is
+    also a synonym of methoxide)."""
+    from chemicals.identifiers import pubchem_db
+
+    _formulas()
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    main: dict[str, set[str]] = defaultdict(set)
+    for record in pubchem_db.CAS_index.values():
+        shown, cas = str(record.common_name or record.iupac_name), str(record.CASs)
+        for name in {record.common_name, record.iupac_name} - {None, ""}:
+            main[name.lower()].add(cas)
+        for name in {*record.synonyms, record.common_name, record.iupac_name} - {None, ""}:
+            found[name.lower()][cas] = shown
+    return {
+        name: tuple((n, c) for c, n in by.items())
+        for name, by in found.items()
+        if len(by) > 1 and len(main.get(name, ())) != 1
+    }
+
+
+def is_anion(record: Any) -> bool:
+    """A record of an anion ("nitrate" NO3-, "cyanide" CN-): the name of a class of salts, not of one chemical.
+
+    >>> is_anion(_lookup("nitrate")), is_anion(_lookup("sodium nitrate")), is_anion(_lookup("diethyl phosphite"))
+    (True, False, False)
+    """
+    return "-" in str(record.formula)
+
+
 @functools.lru_cache(maxsize=4096)
 def resolve(written: str, chemical_context: bool = True) -> Identity:
     """What a chemical named in a question is, by the library; `Identity.cas` is "" when nothing resolves it
@@ -306,6 +371,8 @@ def resolve(written: str, chemical_context: bool = True) -> Identity:
 
     >>> resolve("phosphorous tri-chloride").cas, resolve("PCl3").how, resolve("MDEA").choices[0]
     ('7719-12-2', 'formula', 'N-methyldiethanolamine (105-59-9)')
+    >>> resolve("C2H8N2").certain, "57-14-7" in " ".join(resolve("C2H8N2").choices), resolve("nitrate").certain
+    (False, True, False)
     """
     token = written.strip()
     if _CAS.match(token):
@@ -322,17 +389,21 @@ def resolve(written: str, chemical_context: bool = True) -> Identity:
         record = _lookup(token)
         if record is not None and serialize_formula(token) == record.formula:
             isomers = _isomers(record.formula)
-            if len(isomers) > 1:
+            if len(isomers) > 1 or carbons(record.formula) >= ORGANIC_CARBONS:
                 # A formula several chemicals share names none of them: the officer says which.
-                return Identity(token, how="formula", choices=tuple(f"{n} ({c})" for n, c in isomers[:MAX_CHOICES]))
+                return Identity(token, how="formula", choices=tuple(f"{n} ({c})" for n, c in isomers))
             return _identity(token, record, "formula")
         return Identity(token)
     if _ACRONYM.match(token):
         return Identity(token)  # an acronym the table does not know: the library's one meaning is a guess
     for variant in _variants(token):
         record = _lookup(variant)
+        if shared := _shared_names().get(variant.lower()):
+            # The library's own pick first: where none of the meanings is listed it stands (`settled`).
+            picked = sorted(shared, key=lambda meaning: record is None or meaning[1] != str(record.CASs))
+            return Identity(token, how="name", choices=tuple(f"{n} ({c})" for n, c in picked))
         if record is not None:
-            return _identity(token, record, "name")
+            return Identity(token) if is_anion(record) else _identity(token, record, "name")
     return Identity(token)
 
 
@@ -345,6 +416,8 @@ class ListedNames:
 
     by_morphemes: dict[tuple[str, ...], list[tuple[str, str, str]]]
     """morphemes -> (folded name, CAS, listed name)."""
+    cas: frozenset[str] = frozenset()
+    """Every listed CAS number: the meanings of an ambiguous name that are listed are shown first."""
 
 
 def listed_names(listed: Mapping[str, Iterable[str]]) -> ListedNames:
@@ -358,7 +431,7 @@ def listed_names(listed: Mapping[str, Iterable[str]]) -> ListedNames:
         for name in dict.fromkeys([*names, *synonyms]):
             folded = fold(name)
             index[morphemes(folded)].append((folded, cas, shown))
-    return ListedNames(dict(index))
+    return ListedNames(dict(index), frozenset(listed))
 
 
 def match_listed(written: str, listed: ListedNames) -> Identity:
@@ -385,6 +458,23 @@ def match_listed(written: str, listed: ListedNames) -> Identity:
     return Identity(written, shown, cas, "spelling")
 
 
+def listed_first(identity: Identity, listed: ListedNames) -> Identity:
+    """An ambiguous name's meanings with the listed ones first, so that the answer and the search name them;
+    a name (not an acronym or a formula) none of whose meanings is listed is the library's pick, the first:
+    whichever it is, no list names it ("methanol" is also the hydroxymethyl radical's name).
+
+    >>> listed_first(Identity("X", choices=("a (1-1-1)", "b (50-00-0)")), ListedNames({}, frozenset({"50-00-0"}))).choices
+    ('b (50-00-0)', 'a (1-1-1)')
+    >>> listed_first(Identity("X", how="name", choices=("a (50-00-0)", "b (1-1-1)")), ListedNames({})).cas
+    '50-00-0'
+    """
+    cas = [c.rsplit("(", 1)[-1].rstrip(")") for c in identity.choices]
+    if identity.how == "name" and not set(cas) & listed.cas:
+        return replace(identity, name=identity.choices[0].rsplit(" (", 1)[0], cas=cas[0], choices=())
+    ranked = sorted(identity.choices, key=lambda c: c.rsplit("(", 1)[-1].rstrip(")") not in listed.cas)
+    return replace(identity, choices=tuple(ranked))
+
+
 def identity_text(identity: Identity) -> str:
     """How a named chemical was identified, for the answer's "Read as" and check rows.
 
@@ -398,7 +488,9 @@ def identity_text(identity: Identity) -> str:
     'thiodiglcyol: chemical not identified'
     """
     if identity.choices:
-        return f"{identity.written}: several chemicals ({'; '.join(identity.choices)})"
+        more = len(identity.choices) - MAX_CHOICES
+        shown = "; ".join(identity.choices[:MAX_CHOICES]) + (f"; {more} more" if more > 0 else "")
+        return f"{identity.written}: several chemicals ({shown})"
     if not identity.certain:
         return f"{identity.written}: chemical not identified"
     if " ".join(identity.written.lower().split()) == identity.name.lower() or identity.how == "CAS":

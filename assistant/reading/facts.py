@@ -18,7 +18,15 @@ from dataclasses import replace
 from assistant.core.codes import CAS_RE, code_spans, find_cas
 from assistant.core.types import Facts, Identity, Material, Quantity
 from assistant.knowledge.agents import find_agents, media_chemicals, named_after
-from assistant.knowledge.chemistry import ListedNames, is_acronym, is_formula, match_listed, resolve
+from assistant.knowledge.chemistry import (
+    ListedNames,
+    is_acronym,
+    is_formula,
+    library_name,
+    listed_first,
+    match_listed,
+    resolve,
+)
 from assistant.knowledge.goods import foreign_goods, goods_vocabulary
 from assistant.knowledge.isotopes import enrichments
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
@@ -582,9 +590,99 @@ def _chemicals(text: str) -> list[str]:
     return names
 
 
+MAX_NAME_WORDS = 6
+"""Words of the longest chemical name looked up whole in the library: an inverted index name ("phosphonic
+acid, ethyl-, dimethyl ester") has five; longer runs of an invoice line are no one name."""
+_SYSTEMATIC = re.compile(r"\d[\d,']*-[A-Za-z]|[A-Za-z]\(|\)[A-Za-z\d]|[A-Za-z]-\d|[A-Za-z]\[")
+"""The shape of a systematic name's pieces: locants ("2-", "1,1,2-", "O,O-"), brackets inside a word
+("2-(diethylamino)ethanol", "hydrido(selenoxo)gallium")."""
+_PACKED = re.compile(
+    r"(?i)\b(?:concentration|purity|assay|solution|w/w|titre|anhydrous|reagent|grade|chemicals?|drums?|IBCs?|"
+    r"totes?|carboys?|cylinders?|bottles?|pails?|jerrycans?|kegs?|canisters?|CAS)\b"
+)
+"""Words that say the goods are a chemical in its pack or grade: there a word of no language the model knows
+("evercyn", "electrocorundum") that the library knows as a name is read as that chemical's trade name."""
+
+
+def _trim(name: str) -> str:
+    """A run of words as a name: without punctuation at its ends or a bracket it does not close.
+
+    >>> _trim("(2-(diethylamino)ethanol,"), _trim("ethyl phosphite, (eto)3p)")
+    ('2-(diethylamino)ethanol', 'ethyl phosphite, (eto)3p')
+    """
+    name = name.strip(",;:. ")
+    while name.startswith("(") and name.count("(") > name.count(")"):
+        name = name[1:].strip()
+    while name.endswith(")") and name.count(")") > name.count("("):
+        name = name[:-1].strip(",;:. ")
+    return name
+
+
+def _names_a_chemical(word: str, packed: bool, alone: bool) -> bool:
+    """A word that can be part of a chemical's name: a systematic name's piece, a chemistry word (a stem alone
+    only beside other words: "carbon" alone is a material), or (where the goods are packed as a chemical) a
+    word that is no English word or goods noun."""
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    if _SYSTEMATIC.search(word) or _chemistry_word(letters) or (not alone and _misspelt_part(letters)):
+        return True
+    return packed and len(letters) >= 5 and not is_english(letters) and not is_goods_noun(letters)
+
+
+def _library_names(text: str) -> list[tuple[int, int, str]]:
+    """Whole chemical names the chemical library knows as written (start, end, name), longest first at each
+    word: "2-(diisopropylamino)ethanethiol" is one chemical, never "ethanethiol"; "guanidinium nitrate" never
+    "nitrate"; trade and other-language names ("evercyn", "hydrogenfluorid") where the goods are packed as
+    a chemical. A run must hold a word that names a chemical (`_names_a_chemical`): the library also knows
+    "heat", "control" and "set" as names. Masked text ("|") breaks a run.
+
+    >>> [n for _, _, n in _library_names("25 kg drum 2-(diethylamino)ethanol, heat resistant")]
+    ['2-(diethylamino)ethanol']
+    """
+    packed = bool(_PACKED.search(text))
+    tokens = list(re.finditer(r"[^\s|]+", text))
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+            start, end = tokens[i].start(), tokens[i + size - 1].end()
+            name = _trim(text[start:end])
+            said = name.split()
+            if "|" in name or len(name) < 3 or not any(_names_a_chemical(w, packed, len(said) == 1) for w in said):
+                continue
+            if library_name(name) is not None:
+                at = text.index(name, start)
+                found.append((at, at + len(name), name))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def _whole_word(text: str, name: str) -> str:
+    """A chemical name read out of a longer word widened to that word ("ethanethiol" in
+    "2-(diisopropylamino)ethanethiol" is that name, not ethanethiol), so a piece is never identified as the
+    goods; a name that stands alone is kept.
+
+    >>> _whole_word("25 kg 2-(dimethylamino)ethyl nonsenside, drum", "ethyl nonsenside")
+    '2-(dimethylamino)ethyl nonsenside'
+    >>> _whole_word("thiodiglycol, 200 L", "thiodiglycol")
+    'thiodiglycol'
+    """
+    at = text.lower().find(name.lower())
+    if at < 0:
+        return name
+    start, end = at, at + len(name)
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in ",;|":
+        start -= 1
+    while end < len(text) and not text[end].isspace() and text[end] not in ",;|":
+        end += 1
+    return _trim(text[start:end]) or name
+
+
 _CHEMICAL_CONTEXT = re.compile(
     r"(?i)\b(?:concentration|purity|assay|solution|w/w|wt|titre|pure|anhydrous|reagent|grade|acids?|chemicals?|"
-    r"drums?|IBCs?|totes?|carboys?|cylinders?|bottles?|CAS)\b|%"
+    r"drums?|IBCs?|totes?|carboys?|cylinders?|bottles?|pails?|jerrycans?|kegs?|canisters?|CAS)\b|%"
 )
 """Words that say a question is about a chemical, so capitals read as a formula or an acronym ("HF, 49 %",
 "MDEA, 200 L drums"), not as a frequency band or a turbomolecular pump ("TMP 700 l/s")."""
@@ -608,14 +706,34 @@ def _named_tokens(text: str, chemicals: list[str]) -> list[str]:
             t
             for t in _TOKEN.findall(text)
             if t not in inside
-            and ((context and is_acronym(t)) or (is_formula(t, context) and resolve(t, context).certain))
+            and ((context and is_acronym(t)) or (is_formula(t, context) and _formula_read(resolve(t, context))))
         )
     )
 
 
-def identify(chemicals: Iterable[str]) -> tuple[Identity, ...]:
-    """What each named chemical is, by the chemical library (see `assistant.knowledge.chemistry`)."""
-    return tuple(resolve(name) for name in chemicals)
+def _formula_read(identity: Identity) -> bool:
+    """A formula the library knows: one chemical, or the isomers to choose from."""
+    return identity.certain or bool(identity.choices)
+
+
+def identify(chemicals: Iterable[str], cas: Iterable[str] = ()) -> tuple[Identity, ...]:
+    """What each named chemical is, by the chemical library (see `assistant.knowledge.chemistry`); a name of
+    several chemicals is the one whose CAS number the question also writes.
+
+    >>> identify(["C2H8N2"], ["57-14-7"])[0].cas
+    '57-14-7'
+    """
+    written = set(cas)
+    return tuple(_settled(resolve(name), written) for name in chemicals)
+
+
+def _settled(identity: Identity, cas: set[str]) -> Identity:
+    """An ambiguous identity settled by a CAS number the question writes, when exactly one meaning has it."""
+    meant = [c for c in identity.choices if c.rsplit("(", 1)[-1].rstrip(")") in cas]
+    if len(meant) != 1:
+        return identity
+    name, number = meant[0].rsplit(" (", 1)
+    return replace(identity, name=name, cas=number.rstrip(")"), choices=())
 
 
 def _agents(text: str, goods: str) -> tuple[tuple[Identity, ...], tuple[str, ...]]:
@@ -683,11 +801,19 @@ def goods_text(facts: Facts) -> str:
 
 def with_listed(facts: Facts, listed: ListedNames) -> Facts:
     """The facts with every name the library could not resolve matched against the listed chemicals' names
-    and their synonyms (a misspelling of one: "thiodiglicol"); a name still unresolved stays so."""
-    if not any(not i.certain and not i.choices for i in facts.identities):
+    and their synonyms (a misspelling of one: "thiodiglicol"), and the listed meanings of an ambiguous name
+    first; a name still unresolved stays so."""
+    if all(i.certain for i in facts.identities):
         return facts
     identities = tuple(
-        i if i.certain or i.choices else (match_listed(i.written, listed) if i.written else i) for i in facts.identities
+        i
+        if i.certain
+        else listed_first(i, listed)
+        if i.choices
+        else match_listed(i.written, listed)
+        if i.written
+        else i
+        for i in facts.identities
     )
     return replace(facts, identities=identities)
 
@@ -883,7 +1009,12 @@ def read_facts(text: str) -> Facts:
     """
     # A reference, a price or a pack names no material of the goods ("P/N 316L-2000" is no 316L).
     trade = trade_spans(text)
+    whole = _library_names(_mask(_mask(text, trade, "|"), [m.span() for m in _CAS.finditer(text)], "|"))
     mentions = find_materials(_mask(text, trade))
+    # A material is read as one ("silicon carbide" tubes, an "aluminium" bar), except inside a longer chemical
+    # name, which it is part of ("titanium diboride" is no titanium).
+    whole = [(a, b, name) for a, b, name in whole if not any(m.start <= a and b <= m.end for m in mentions)]
+    mentions = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b, _ in whole)]
     materials, notes = _materials(text, mentions)
     masked = _mask(text, [(m.start, m.end) for m in mentions])
     cas = find_cas(text)
@@ -898,7 +1029,9 @@ def read_facts(text: str) -> Facts:
     masked = _mask(masked, [m.span() for m in _COUNT.finditer(masked)], "|")
     masked = _mask(masked, spans, "|")
     masked = _mask(masked, code_spans(masked), "|")
-    chemicals = _with_element(text, _chemicals(masked))
+    named = [name for _, _, name in whole]
+    pieces = [_whole_word(text, c) for c in _with_element(text, _chemicals(masked))]
+    chemicals = named + [c for c in dict.fromkeys(pieces) if not any(c.lower() in n.lower() for n in named)]
     chemicals += _named_tokens(masked, chemicals)
     medium = media_chemicals(text, chemicals)
     chemicals = [c for c in chemicals if c not in medium]
@@ -922,7 +1055,7 @@ def read_facts(text: str) -> Facts:
         concentration_pct=_concentration(text, quantities, bool(chemicals or cas)),
         counts=counts,
         notes=tuple(dict.fromkeys(notes)),
-        identities=identify(chemicals),
+        identities=identify(chemicals, cas),
         agents=agents,
         titles=titles,
     )

@@ -17,6 +17,7 @@ from assistant.core.codes import find_cas, find_codes
 from assistant.core.errors import QuestionError
 from assistant.core.types import Facts, Quantity
 from assistant.knowledge.acronyms import acronyms_table, expand
+from assistant.knowledge.chemistry import MAX_CHOICES
 from assistant.knowledge.materials import ELEMENTS, find_materials
 from assistant.knowledge.subjects import GENERIC
 from assistant.reading.facts import goods_text, is_goods_noun, read_facts, with_listed
@@ -281,7 +282,7 @@ def read_question(question: str, history: Sequence[str] = ()) -> Reading:
 def identified(facts: Facts, snapshot: Snapshot) -> Facts:
     """The facts with the chemical names the library could not resolve read against the listed chemicals of
     the live index (misspellings: "thiodiglicol"); the index is only looked at when a name is unresolved."""
-    if not any(not i.certain and not i.choices for i in facts.identities):
+    if all(i.certain for i in facts.identities):
         return facts
     return with_listed(facts, snapshot.listed_chemicals)
 
@@ -299,7 +300,9 @@ def searched(query: str, facts: Facts) -> str:
     parts = [
         part.rstrip(")")
         for i in facts.identities
-        for part in ([i.name, i.cas] if i.certain else [c for choice in i.choices for c in choice.rsplit(" (", 1)])
+        for part in (
+            [i.name, i.cas] if i.certain else [c for choice in i.choices[:MAX_CHOICES] for c in choice.rsplit(" (", 1)]
+        )
     ]
     if facts.titles or facts.agents:
         query = goods_text(replace(facts, text=query))
