@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,15 @@ def test_a_fact_option_sends_a_complete_follow_up_and_one_ask_per_property(assis
     assert not any("not stated meets" in line for line in render.because(follow.candidates[0].checks, "met"))
     single = assistant.ask(phase.follow_up(phase.options[1]), history=[first.query])
     assert single.decision == "not-controlled-as-described"
+
+
+@pytest.mark.unit
+def test_read_as_says_a_title_in_the_answer_language() -> None:
+    """A name read as the goods' title (a record called after a pathogen) is said in the answer's language."""
+    facts = replace(read_facts("vinyl record"), titles=("Anthrax",))
+
+    assert render.read_as(facts).endswith("“Anthrax” is the goods' title, not the agent")
+    assert render.read_as(facts, "fr").endswith("« Anthrax » est le titre des marchandises, pas l'agent")
 
 
 def test_a_french_answer_says_its_reasons_and_asks_in_french(assistant: Assistant) -> None:

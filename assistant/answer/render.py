@@ -138,7 +138,7 @@ def flagged(answer: Answer) -> list[Citation]:
     return [c for c in answer.citations + answer.guidance if c.passage.flagged]
 
 
-def read_as(facts: Facts) -> str:
+def read_as(facts: Facts, language: str = "en") -> str:
     """How the question was read: the goods, their stated quantities, materials and chemicals, each chemical
     with how its identity was found ("phosphorous tri-chloride read as phosphorus trichloride, CAS 7719-12-2")."""
     parts = [" ".join([*facts.modifiers, facts.subject]).strip()]
@@ -148,7 +148,7 @@ def read_as(facts: Facts) -> str:
     parts += [f"CAS {cas}" for cas in facts.cas if cas not in named]
     parts += [identity_text(i) for i in facts.identities]
     parts += [agent_text(a) for a in facts.agents]
-    parts += [f"“{t}” is the goods' title, not the agent" for t in facts.titles]
+    parts += [message("read_as_title", language, title=t) for t in facts.titles]
     parts += [f"{n} {what}" for what, n in facts.counts.items()]
     return ", ".join(p for p in parts if p)
 

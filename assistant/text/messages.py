@@ -58,6 +58,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "on the nameplate; or give a control code or CAS number. Follow-up questions keep the goods. "
         "For example:",
         "ui_placeholder": "Describe the goods, e.g. glass-lined reactor, 1000 litres",
+        "ui_blank": "Describe the goods, or give a control code or CAS number.",
+        "read_as_title": "“{title}” is the goods' title, not the agent",
         "ui_searching": "Searching the lists...",
         "note": "Note:",
         "entries": "**Control entries**, best first:",
@@ -198,6 +200,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "leur capacité et les autres valeurs de la plaque signalétique ; ou indiquez un code de "
         "contrôle ou un numéro CAS. Les questions de suite gardent les marchandises. Par exemple :",
         "ui_placeholder": "Décrivez les marchandises, p. ex. réacteur émaillé de 1 000 litres",
+        "ui_blank": "Décrivez les marchandises, ou indiquez un code de contrôle ou un numéro CAS.",
+        "read_as_title": "« {title} » est le titre des marchandises, pas l'agent",
         "ui_searching": "Recherche dans les listes...",
         "note": "Remarque :",
         "entries": "**Rubriques de contrôle**, la plus pertinente d'abord :",
