@@ -275,6 +275,13 @@ def test_a_long_paste_starts_afresh_and_read_as_never_repeats_it() -> None:
     assert follow.follow_up and len(render.read_as_line(answer)) < 300
 
 
+@pytest.mark.unit
+def test_read_as_names_the_goods_noun_first_never_a_bag_of_words() -> None:
+    assert render.read_as(read_facts("reactor 3000 L with agitator")) == "reactor (agitator), 3000 L"
+    words = " ".join(f"word{i} widget" for i in range(900))  # a paste of many words beside its noun
+    assert len(render.read_as(read_facts(f"pump {words}"))) < 200
+
+
 def test_goods_nothing_controls_get_no_guidance(assistant: Assistant) -> None:
     chair = assistant.ask("wooden office chair")
 

@@ -141,7 +141,7 @@ def flagged(answer: Answer) -> list[Citation]:
 def read_as(facts: Facts, language: str = "en") -> str:
     """How the question was read: the goods, their stated quantities, materials and chemicals, each chemical
     with how its identity was found ("phosphorous tri-chloride read as phosphorus trichloride, CAS 7719-12-2")."""
-    parts = [" ".join([*facts.modifiers, facts.subject]).strip()]
+    parts = [goods_read(facts.subject, facts.modifiers)]
     parts += [format_quantity(q) for q in facts.quantities]
     parts += [m.name for m in facts.materials]
     named = {i.cas for i in facts.identities}
@@ -151,6 +151,26 @@ def read_as(facts: Facts, language: str = "en") -> str:
     parts += [message("read_as_title", language, title=t) for t in facts.titles]
     parts += [f"{n} {what}" for what, n in facts.counts.items()]
     return ", ".join(p for p in parts if p)
+
+
+READ_AS_WORDS = 6
+"""How many of the goods' other words "Read as" names beside their noun: a line of the page, never the words
+of a pasted invoice (the modifiers of a 5,000-character paste run to hundreds)."""
+
+
+def goods_read(subject: str, modifiers: tuple[str, ...]) -> str:
+    """The goods' noun, then the other words read beside it, so that no bag of words reads as a noun
+    ("agitator reactor"); at most `READ_AS_WORDS` of them.
+
+    >>> goods_read("reactor", ("agitator",)), goods_read("frequency converter", ())
+    ('reactor (agitator)', 'frequency converter')
+    >>> goods_read("pump", tuple("abcdefgh"))
+    'pump (a, b, c, d, e, f, ...)'
+    """
+    said = ", ".join(modifiers[:READ_AS_WORDS]) + (", ..." if len(modifiers) > READ_AS_WORDS else "")
+    if not subject:
+        return said
+    return f"{subject} ({said})" if said else subject
 
 
 def read_as_line(answer: Answer) -> str:
