@@ -21,7 +21,7 @@ import yaml
 from assistant.answer import render
 from assistant.answer.ask import Assistant
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, Candidate, Status
+from assistant.core.types import Answer, Candidate, Check, Status
 from assistant.decision.suggest import fact_asks, next_questions
 from assistant.reading.facts import read_facts
 from assistant.reading.question import complete, read_question
@@ -139,6 +139,28 @@ def test_read_as_says_a_title_in_the_answer_language() -> None:
 
     assert render.read_as(facts).endswith("“Anthrax” is the goods' title, not the agent")
     assert render.read_as(facts, "fr").endswith("« Anthrax » est le titre des marchandises, pas l'agent")
+
+
+@pytest.mark.unit
+def test_a_notes_threshold_and_where_goods_fall_are_said_in_the_answer_language() -> None:
+    """The decision layer writes "more than 10 % (else excluded by Note 1)" and "not listed" as phrases."""
+    threshold = Phrase("threshold_else_excluded", op=Phrase("op_>"), bound="10%", note="Note 1")
+    check = Check("1C350.1", "concentration", threshold, "not met", bound=None, op=">")
+    ruled = Answer(
+        "TDG 5 %",
+        "",
+        [],
+        [],
+        [],
+        0.0,
+        decision="not-controlled-as-described",
+        language="fr",
+        falls_to={"NO List II": "not listed", "US CCL": "1C995"},
+    )
+
+    assert threshold == "more than 10% (else excluded by Note 1)"
+    assert render.check_text(check, "fr").endswith("plus de 10% (sinon exclu par Note 1) : non atteint")
+    assert "non listé (NO List II); 1C995 (US CCL)" in render.decision_line(ruled)
 
 
 def test_a_french_answer_says_its_reasons_and_asks_in_french(assistant: Assistant) -> None:

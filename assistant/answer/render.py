@@ -68,7 +68,7 @@ def check_text(check: Check, language: str = "en") -> str:
         parameter=check.parameter,
         about=about,
         asked=asked,
-        threshold=check.threshold,
+        threshold=say(check.threshold, language),
         verdict=message(check.verdict, language),
     )
 
@@ -251,11 +251,12 @@ def _check_phrase(ch: Check, language: str = "en") -> str:
         key = {"met": "phrase_chemical_listed", "not met": "phrase_chemical_not_listed"}
         return message(key.get(ch.verdict, "phrase_chemical_not_named"), language, stated=ch.stated)
     if ch.verdict == "not stated":
-        return message("phrase_not_stated", language, parameter=ch.parameter, threshold=ch.threshold)
+        return message("phrase_not_stated", language, parameter=ch.parameter, threshold=say(ch.threshold, language))
     # A feature stated in words ("three-phase") has no quantity: the words are what was stated.
     asked = quantity_text(ch.asked, language) if ch.asked is not None else f"'{ch.stated}'" if ch.stated else ""
     key = "phrase_meets" if ch.verdict == "met" else "phrase_does_not_meet"
-    return " ".join(message(key, language, parameter=ch.parameter, asked=asked, threshold=ch.threshold).split())
+    threshold = say(ch.threshold, language)
+    return " ".join(message(key, language, parameter=ch.parameter, asked=asked, threshold=threshold).split())
 
 
 def _turns_on(c: Candidate, language: str = "en") -> list[str]:
@@ -318,7 +319,7 @@ def decision_line(answer: Answer) -> str:
         others = [r.entry for r in answer.ruled_out[1:]]
     if others:
         line += message("also_ruled_out", lang, others=", ".join(dict.fromkeys(others)))
-    falls = "; ".join(f"{where} ({lst})" for lst, where in answer.falls_to.items())
+    falls = "; ".join(f"{message(where, lang)} ({lst})" for lst, where in answer.falls_to.items())
     return line + (message("line_falls", lang, falls=falls) if falls else ".")
 
 
