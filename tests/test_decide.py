@@ -3,12 +3,19 @@ where ruled-out goods fall; on a real eCFR excerpt, the real model and the start
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from assistant.answer.ask import Assistant
+from assistant.core.settings import Settings
 from assistant.decision.decide import RULES
 from assistant.decision.notes import classes, excluded, other_class, paragraphs
-from tests.conftest import excerpt_home
+from assistant.reading.facts import read_facts
+from ingest.pipeline import Ingester
+from tests.conftest import LIST_II, excerpt_home
 
 CODES = (
     "1A004",
@@ -323,3 +330,59 @@ def test_each_decision_rule_decides_its_class_of_goods(
         assert answer.falls_to, "a clearance says where the goods fall"
     else:
         assert answer.entries == [] and answer.ruled_out == []
+
+
+REACTOR_PAGES = (24, 25, *range(89, 95))
+"""NO List II pages (0-based) of 0A001 (nuclear reactors and their parts) and 2B350 (chemical manufacturing
+equipment): two entries whose items both name "reactors"."""
+
+
+@pytest.fixture(scope="module")
+def reactors(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    folder = tmp_path_factory.mktemp("reactors")
+    writer, reader = PdfWriter(), PdfReader(LIST_II)
+    for number in REACTOR_PAGES:
+        writer.add_page(reader.pages[number])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf = Path(folder / "list-ii.pdf")
+    pdf.write_bytes(buffer.getvalue())
+    settings = Settings(home=folder / "home")
+    Ingester(settings).ingest([pdf], name="no-list-ii", list_label="NO List II", version_label="2021-05-20")
+    return Assistant(settings)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "reactor 3000 L with agitator",
+        "jacketed reactor 2000 L",
+        "stirred reactor, 500 L",
+        "réacteur 3000 L avec agitateur",
+    ],
+)
+def test_an_agitated_stirred_or_jacketed_reactor_is_read_as_a_chemical_reactor(question: str) -> None:
+    assert "chemical" in read_facts(question).kind
+
+
+@pytest.mark.unit
+def test_a_reactor_without_a_process_cue_is_of_no_kind_yet() -> None:
+    assert read_facts("reactor 3000 L").kind == ()
+
+
+@pytest.mark.parametrize("question", ["reactor 3000 L with agitator", "stirred reactor, 3000 L"])
+def test_a_process_reactor_is_not_led_by_nuclear_reactors(reactors: Assistant, question: str) -> None:
+    """The lists call these "chemical reactors" (corpus/goods.yaml implied_kinds): 0A001.a's "Nuclear reactors"
+    names another kind of reactor, so it neither leads nor stands beside 2B350, which asks the wetted material."""
+    answer = reactors.ask(question, llm=False)
+
+    assert answer.decision == "needs-facts"
+    assert answer.entries[0] == "2B350", answer.entries
+    assert "0A001" not in answer.entries
+
+
+def test_a_reactor_of_no_stated_kind_keeps_nuclear_reactors_open(reactors: Assistant) -> None:
+    """Without a cue the goods may be either kind: the nuclear entry stays a candidate (never cleared on a guess)."""
+    assert "0A001" in reactors.ask("nuclear reactor", llm=False).entries
+    assert "0A001" in reactors.ask("reactor 3000 L", llm=False).entries

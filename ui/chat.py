@@ -373,7 +373,7 @@ def page() -> None:
         show_turn(turn, ask_next if i == len(turns) - 1 else None)
     typed = st.chat_input(message("ui_placeholder", lang), disabled=not filters.ready)
     if typed is not None and not typed.strip():
-        st.toast("Describe the goods, or give a control code or CAS number.", icon=":material/edit:")
+        st.toast(message("ui_blank", lang), icon=":material/edit:")
         typed = None
     last = turns[-1]["answer"] if turns else None
     picked = st.session_state.pop(FOLLOW_UP, None)

@@ -218,7 +218,7 @@ class Assistant:
             took_ms=0.0,
             decision=decision,
             query=query,
-            read_as=render.read_as(facts),
+            read_as=render.read_as(facts, answer_language(reading.language, language)),
             understood=read,
             ruled_out=decided.ruled_out,
             falls_to=falls,

@@ -82,7 +82,7 @@ def check_text(check: Check, language: str = "en") -> str:
         parameter=check.parameter,
         about=about,
         asked=asked,
-        threshold=check.threshold,
+        threshold=say(check.threshold, language),
         verdict=message(check.verdict, language),
     )
 
@@ -152,19 +152,39 @@ def flagged(answer: Answer) -> list[Citation]:
     return [c for c in answer.citations + answer.guidance if c.passage.flagged]
 
 
-def read_as(facts: Facts) -> str:
+def read_as(facts: Facts, language: str = "en") -> str:
     """How the question was read: the goods, their stated quantities, materials and chemicals, each chemical
     with how its identity was found ("phosphorous tri-chloride read as phosphorus trichloride, CAS 7719-12-2")."""
-    parts = [" ".join([*facts.modifiers, facts.subject]).strip()]
+    parts = [goods_read(facts.subject, facts.modifiers)]
     parts += [format_quantity(q) for q in facts.quantities]
     parts += [m.name for m in facts.materials]
     named = {i.cas for i in facts.identities}
     parts += [f"CAS {cas}" for cas in facts.cas if cas not in named]
     parts += [identity_text(i) for i in facts.identities]
     parts += [agent_text(a) for a in facts.agents]
-    parts += [f"“{t}” is the goods' title, not the agent" for t in facts.titles]
+    parts += [message("read_as_title", language, title=t) for t in facts.titles]
     parts += [f"{n} {what}" for what, n in facts.counts.items()]
     return ", ".join(p for p in parts if p)
+
+
+READ_AS_WORDS = 6
+"""How many of the goods' other words "Read as" names beside their noun: a line of the page, never the words
+of a pasted invoice (the modifiers of a 5,000-character paste run to hundreds)."""
+
+
+def goods_read(subject: str, modifiers: tuple[str, ...]) -> str:
+    """The goods' noun, then the other words read beside it, so that no bag of words reads as a noun
+    ("agitator reactor"); at most `READ_AS_WORDS` of them.
+
+    >>> goods_read("reactor", ("agitator",)), goods_read("frequency converter", ())
+    ('reactor (agitator)', 'frequency converter')
+    >>> goods_read("pump", tuple("abcdefgh"))
+    'pump (a, b, c, d, e, f, ...)'
+    """
+    said = ", ".join(modifiers[:READ_AS_WORDS]) + (", ..." if len(modifiers) > READ_AS_WORDS else "")
+    if not subject:
+        return said
+    return f"{subject} ({said})" if said else subject
 
 
 def read_as_line(answer: Answer) -> str:
@@ -245,11 +265,12 @@ def _check_phrase(ch: Check, language: str = "en") -> str:
         key = {"met": "phrase_chemical_listed", "not met": "phrase_chemical_not_listed"}
         return message(key.get(ch.verdict, "phrase_chemical_not_named"), language, stated=ch.stated)
     if ch.verdict == "not stated":
-        return message("phrase_not_stated", language, parameter=ch.parameter, threshold=ch.threshold)
+        return message("phrase_not_stated", language, parameter=ch.parameter, threshold=say(ch.threshold, language))
     # A feature stated in words ("three-phase") has no quantity: the words are what was stated.
     asked = quantity_text(ch.asked, language) if ch.asked is not None else f"'{ch.stated}'" if ch.stated else ""
     key = "phrase_meets" if ch.verdict == "met" else "phrase_does_not_meet"
-    return " ".join(message(key, language, parameter=ch.parameter, asked=asked, threshold=ch.threshold).split())
+    threshold = say(ch.threshold, language)
+    return " ".join(message(key, language, parameter=ch.parameter, asked=asked, threshold=threshold).split())
 
 
 def _turns_on(c: Candidate, language: str = "en") -> list[str]:
@@ -312,7 +333,7 @@ def decision_line(answer: Answer) -> str:
         others = [r.entry for r in answer.ruled_out[1:]]
     if others:
         line += message("also_ruled_out", lang, others=", ".join(dict.fromkeys(others)))
-    falls = "; ".join(f"{where} ({lst})" for lst, where in answer.falls_to.items())
+    falls = "; ".join(f"{message(where, lang)} ({lst})" for lst, where in answer.falls_to.items())
     return line + (message("line_falls", lang, falls=falls) if falls else ".")
 
 

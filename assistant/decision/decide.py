@@ -41,6 +41,7 @@ from assistant.decision.kinds import consumer_class, in_context, line_in_context
 from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
 from assistant.knowledge.acronyms import acronyms_table
 from assistant.knowledge.agents import biological, named_after
+from assistant.knowledge.goods import goods_vocabulary
 from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, element_symbol, find_materials
 from assistant.knowledge.subjects import (
     FORMS,
@@ -1103,9 +1104,12 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
     """The retrieved entries judged against the goods' facts, grouped as the decision rules read them."""
     # Only a kind the lists themselves tell apart, or one that a known compound names ("hair dryer"), makes
     # goods another kind than an item names.
+    # A kind corpus/goods.yaml says a feature implies for the goods' noun is the editor's word, listed or not.
     compound = set(facts.subject.split()[:-1])
+    vocabulary, head = goods_vocabulary(), head_term(facts.subject)
+    implied = {k for cue, k in vocabulary.implied_kinds.items() if head in vocabulary.implied_for.get(cue, ())}
     kind = listed_kinds(facts.kind, head_term(facts.subject), snapshot.qualified)
-    facts = replace(facts, kind=tuple(k for k in facts.kind if k in kind or k in compound))
+    facts = replace(facts, kind=tuple(k for k in facts.kind if k in kind or k in compound or k in implied))
     matches = [m for m in retrieved.entries[: k * 3] if _relevant(m, facts) and not _intangible_for_goods(m, facts)]
     if _bare(facts) and any("code" in m.routes for m in matches):
         matches = [m for m in matches if "code" in m.routes]

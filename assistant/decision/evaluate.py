@@ -1263,7 +1263,6 @@ structures, having all of the following"): naming the goods is then not enough f
 
 
 _OTHER_SIDE: dict[str, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
-_OP_WORDS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
 
 
 def _note_exclusion(run: _Run, leaf: Leaf, asked: Quantity, holds: bool) -> None:
@@ -1271,8 +1270,9 @@ def _note_exclusion(run: _Run, leaf: Leaf, asked: Quantity, holds: bool) -> None
     the chemical is 10 % or less" is checked as "more than 10 %", so "not met" means the goods are excluded."""
     assert leaf.bound is not None and leaf.op is not None
     op = _OTHER_SIDE[leaf.op]
-    note = leaf.text.split(":")[0] if ":" in leaf.text[:24] else "the note"
-    threshold = f"{_OP_WORDS[op]} {leaf.bound.text or format_quantity(leaf.bound)} (else excluded by {note})"
+    note = leaf.text.split(":")[0] if ":" in leaf.text[:24] else Phrase("the note")
+    bound = leaf.bound.text or format_quantity(leaf.bound)
+    threshold = Phrase("threshold_else_excluded", op=Phrase(f"op_{op}"), bound=bound, note=note)
     verdict: Verdict = "not met" if holds else "met"
     run.checks.setdefault(
         (leaf.property, threshold, leaf.subject),

@@ -55,6 +55,8 @@ class Vocabulary:
     spellings: dict[str, str]
     synonyms: dict[str, str]
     implied_kinds: dict[str, str]
+    implied_for: dict[str, frozenset[str]]
+    """implied-kind cue -> the goods nouns it says the kind of (empty: any noun)"""
     foreign: dict[str, tuple[str, str, str]]
     """foreign form -> (language, English goods noun or compound, the row it comes from)"""
     consumer: dict[str, frozenset[str]]
@@ -87,6 +89,8 @@ def _row(path: Path, section: str, index: int, row: Any) -> tuple[str, list[str]
     allowed = {"words", "source", "class", *([_MAPPED[section]] if section in _MAPPED else [])}
     if section == "foreign":
         allowed.add("language")
+    if section == "implied_kinds":
+        allowed.add("nouns")
     unknown = set(row) - allowed
     if unknown:
         raise _fail(path, where, f"unknown keys {sorted(unknown)}; a {section} row has {sorted(allowed)}")
@@ -109,6 +113,7 @@ def load_goods(path: Path = GOODS_PATH) -> Vocabulary:
     words: dict[str, set[str]] = {s: set() for s in _WORD_SETS}
     mapped: dict[str, dict[str, Any]] = {s: {} for s in _MAPPED}
     consumer: dict[str, frozenset[str]] = {}
+    implied_for: dict[str, frozenset[str]] = {}
     seen: dict[str, dict[str, str]] = {}
     later: list[tuple[str, str, str, str]] = []  # (section, where, key, term) checked once every word is read
     for section in sorted(SECTIONS):
@@ -138,10 +143,16 @@ def load_goods(path: Path = GOODS_PATH) -> Vocabulary:
                     mapped[section].update(dict.fromkeys(row_words, (language, target, where)))
                 else:
                     mapped[section].update(dict.fromkeys(row_words, target))
+                if section == "implied_kinds":
+                    nouns = row.get("nouns", [])
+                    if not isinstance(nouns, list) or not all(isinstance(n, str) for n in nouns):
+                        raise _fail(path, where, "nouns must be a list of goods nouns of this table")
+                    implied_for.update(dict.fromkeys(row_words, frozenset(nouns)))
+                    later += [("implied_kinds", where, "noun", n) for n in nouns]
                 later.append((section, where, key, target))
     known = words["nouns"] | words["compounds"] | {w for c in words["compounds"] for w in c.split()}
     for section, where, key, target in later:
-        if section in ("synonyms", "foreign") and target not in known:
+        if (section in ("synonyms", "foreign") or key == "noun") and target not in known:
             raise _fail(path, where, f"{key} {target!r} is no goods noun or compound of this table")
         if section == "synonyms" and target in mapped["synonyms"] and mapped["synonyms"][target] != target:
             raise _fail(path, where, f"kind {target!r} is itself a synonym of {mapped['synonyms'][target]!r}")
@@ -150,6 +161,7 @@ def load_goods(path: Path = GOODS_PATH) -> Vocabulary:
         mapped["spellings"],
         mapped["synonyms"],
         mapped["implied_kinds"],
+        implied_for,
         mapped["foreign"],
         consumer,
     )

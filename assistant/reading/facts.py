@@ -31,7 +31,7 @@ from assistant.knowledge.goods import foreign_goods, goods_vocabulary
 from assistant.knowledge.isotopes import enrichments
 from assistant.knowledge.materials import ELEMENTS, Mention, element_symbol, find_materials
 from assistant.knowledge.properties import list_words
-from assistant.knowledge.subjects import singular
+from assistant.knowledge.subjects import head_term, singular
 from assistant.reading.invoice import trade_spans
 from assistant.storage.embeddings import is_english
 from assistant.text.glossary import load_glossary
@@ -963,24 +963,35 @@ def _subject(text: str, french: bool, kind: str) -> str:
 
 
 _IMPLIED_KIND = tuple(
-    (re.compile(r"(?i)\b" + r"[\s-]?".join(map(re.escape, re.split(r"[\s-]", beginning)))), kind)
+    (
+        re.compile(r"(?i)\b" + r"[\s-]?".join(map(re.escape, re.split(r"[\s-]", beginning)))),
+        kind,
+        _VOCABULARY.implied_for.get(beginning, frozenset()),
+    )
     for beginning, kind in _VOCABULARY.implied_kinds.items()
 )
 """Nouns that name a kind of their goods by themselves, in any word order: a lyophilizer is a freeze dryer,
-and so is a "freeze dryer of laboratory" read from French (corpus/goods.yaml: implied_kinds)."""
+and so is a "freeze dryer of laboratory" read from French; and features that name the kind of the goods nouns
+their row lists: a reactor with an agitator is a chemical one (corpus/goods.yaml: implied_kinds)."""
 
 
-def _kind(text: str, french: bool) -> tuple[str, ...]:
+def _kind(text: str, french: bool, subject: str = "") -> tuple[str, ...]:
     """The words before the goods' noun in their own phrase, lower case ("vacuum induction melting furnace" ->
-    vacuum, induction, melting; "freeze" in "freeze dryer"), after the kind a noun implies ("lyophilizer":
-    freeze); in French only that, as its qualifiers follow the noun.
+    vacuum, induction, melting; "freeze" in "freeze dryer"), after the kind a noun or a feature implies
+    ("lyophilizer": freeze; "reactor with agitator": chemical); in French only that, as its qualifiers follow
+    the noun.
 
     >>> _kind("diffusion pump, 160 mm inlet", False), _kind("wooden dining table", False)
     (('diffusion',), ('wooden', 'dining'))
     >>> _kind("filament winding machne", False)
     ('filament', 'winding')
+    >>> _kind("reactor 3000 L with agitator", False, "reactor"), _kind("mixer with agitator", False, "mixer")
+    (('chemical',), ())
     """
-    implied = next(((kind,) for pattern, kind in _IMPLIED_KIND if pattern.search(text)), ())
+    head = head_term(subject)
+    implied = next(
+        ((kind,) for pattern, kind, nouns in _IMPLIED_KIND if pattern.search(text) and (not nouns or head in nouns)), ()
+    )
     if french:
         return implied
     for chunk in _chunks(text):
@@ -1046,7 +1057,7 @@ def read_facts(text: str) -> Facts:
         text=text,
         subject=subject,
         modifiers=modifiers,
-        kind=_kind(masked, _is_french(text)) if subject and not chemicals else (),
+        kind=_kind(masked, _is_french(text), subject) if subject and not chemicals else (),
         quantities=tuple(quantities + derived),
         materials=tuple(materials),
         wetted=tuple(m for m in _wetted(text, mentions) if m in materials),
