@@ -1149,10 +1149,14 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
     ]
     specific = [j for j in standing if not is_catch_all(j.match.entry) or j.match.routes & {"code"}]
     best_ruled = max((j.match.score for j in ruled), default=0.0)
+    # An entry closer in meaning than every ruled-out one stays open whatever the ranks' fusion says: "high
+    # explosive containing octogène" is 1C239's, however many chemical entries rule HMX's name out.
     open_ = [
         j
         for j in specific
-        if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
+        if j.match.score >= best_ruled
+        or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
+        or (bool(ruled) and j.match.similarity >= closest_ruled)
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
     # A US catch-all that judged the goods (8A992 for a "kettle") says nothing of what they are: only a specific
@@ -1191,6 +1195,12 @@ def _closer_unjudged(
     return [x for x in found if x.status != "does not apply"]
 
 
+def _facts_met(ev: Evaluation) -> set[tuple[str, str]]:
+    """The distinct stated facts that meet an item's checks: a heading repeats its sub-items' material clause,
+    and one glass bottle meeting it five times is still one fact."""
+    return {(c.parameter, c.stated or str(c.asked)) for c in ev.checks if c.verdict == "met"}
+
+
 def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: Snapshot) -> list[_Judged]:
     """For goods whose name fits no relevant entry: the entries one of whose items the stated figures
     and materials meet whole, with at least `MIN_MET_SPECIFICATIONS` facts met. Only then: beside an entry
@@ -1209,11 +1219,7 @@ def _met_specifications(matches: Sequence[EntryMatch], facts: Facts, snapshot: S
             evaluations = [
                 evaluate(item, facts, judge_subject=False) for item in items if military_fits(item.subject, said)
             ]
-            met = [
-                ev
-                for ev in evaluations
-                if ev.status == "applies" and sum(c.verdict == "met" for c in ev.checks) >= MIN_MET_SPECIFICATIONS
-            ]
+            met = [ev for ev in evaluations if ev.status == "applies" and len(_facts_met(ev)) >= MIN_MET_SPECIFICATIONS]
             if met:
                 ev = replace(
                     met[0],

@@ -928,19 +928,26 @@ GOODS_SPELLING_RATIO = 0.88
 """Stricter than `subjects.SIMILAR_RATIO` (0.84), since a goods noun respelt here changes what the goods
 are read as. Set by hand with the misspellings it was written for (no sweep is recorded): one letter
 missing passes ("machne" -> "machine" 0.923, "frequncy" -> "frequency" 0.941); "marine" ~ "machine"
-(0.769) does not, and a word that is itself a goods noun, or any English word ("stock" is no "sock"), is never respelt."""
+(0.769) does not, and a word that is itself a goods noun is never respelt, nor an English word as another noun."""
 
 
 def goods_spelling(word: str) -> str:
     """A goods noun for a near misspelling of one ("machne" -> "machine"), else the word itself.
 
+    An English word is respelt only as an inflection of the noun it begins with ("bottled" -> "bottle"),
+    never as another noun ("stock" is no "sock").
+
     >>> goods_spelling("machne"), goods_spelling("marine"), goods_spelling("frequncy"), goods_spelling("stock")
     ('machine', 'marine', 'frequency', 'stock')
+    >>> goods_spelling("bottled")
+    'bottle'
     """
     word = word.lower()
-    if word in _SPELLED or len(word) < 5 or not word.isalpha() or is_english(word):
+    if word in _SPELLED or len(word) < 5 or not word.isalpha():
         return word
     near = difflib.get_close_matches(word, [g for g in _SPELLED if g[0] == word[0]], n=1, cutoff=GOODS_SPELLING_RATIO)
+    if near and is_english(word) and not word.startswith(near[0]):
+        return word
     return near[0] if near else word
 
 
