@@ -38,7 +38,16 @@ from assistant.core.types import (
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.decision.kinds import another_kind as another_consumer_kind
 from assistant.decision.kinds import consumer_class, in_context, line_in_context
-from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
+from assistant.decision.notes import (
+    conditional,
+    excluded,
+    excluded_cas,
+    included,
+    other_class,
+    paragraphs,
+    purposes,
+    speaks_of,
+)
 from assistant.knowledge.acronyms import acronyms_table
 from assistant.knowledge.agents import named_after
 from assistant.knowledge.materials import ELEMENT_NAMES, ELEMENTS, element_symbol, find_materials
@@ -567,7 +576,7 @@ def _note_texts(
             ]
         for p in snapshot.by_entry.get(at.upper(), []):
             if p.source == source:
-                texts += paragraphs(body(p))
+                texts += [t for t in paragraphs(body(p)) if speaks_of(t, code)]
     return list(dict.fromkeys(texts))
 
 
@@ -892,10 +901,17 @@ def _subject_of(judged: _Judged, snapshot: Snapshot) -> str:
 
 
 def _fully_named(judged: _Judged, facts: Facts, snapshot: Snapshot) -> bool:
-    """Whether a catch-all entry that applies names the goods whole (see `names_whole`)."""
+    """Whether a catch-all entry that applies names the goods whole (see `names_whole`), or takes them by
+    figures of its own that the goods' stated figures meet: a "point diamond cutting tool insert" whose
+    cutting radius and out-of-roundness meet 2B998.b's is that item's, though "single" was not said."""
     if judged.evaluation is None or judged.named:
         return True
-    return names_whole(_subject_of(judged, snapshot), facts)
+    return names_whole(_subject_of(judged, snapshot), facts) or _met_figure(judged.evaluation)
+
+
+def _met_figure(ev: Evaluation) -> bool:
+    """An item that applies with a stated figure meeting one of its bounds (not by its name alone)."""
+    return ev.status == "applies" and any(c.verdict == "met" and c.bound is not None for c in ev.checks)
 
 
 def names_whole(subject: str, facts: Facts) -> bool:
@@ -1077,7 +1093,9 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
         if j.match.score >= best_ruled or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
-    misdeclared = [] if judged else _met_specifications(matches, facts, snapshot)
+    # Entries judged but none standing nor ruled out (an "arc remelt ... consumable electrode" read as an
+    # electrode, judged only by a weak entry) leave the goods as unjudged as none: their figures still count.
+    misdeclared = [] if standing or ruled else _met_specifications(matches, facts, snapshot)
     if ruled and not standing:
         misdeclared += _closer_unjudged(matches, judged, ruled, facts, snapshot)
     return Judged(facts, snapshot, judged, ruled, standing, specific, open_, leads, misdeclared)
