@@ -52,6 +52,20 @@ def test_miles_written_mi_are_read() -> None:
     assert [q.unit for q in read_facts("flight time 45 min").quantities] == ["minute"]
 
 
+@pytest.mark.unit
+def test_a_counted_feature_the_list_names_is_read_however_the_line_counts_it(ccl: dict[str, ItemCriteria]) -> None:
+    # 3A228.a: cold-cathode tubes having three or more electrodes, anode peak voltage 2.5 kV or more, anode
+    # delay time 10 us or less.
+    item = ccl["3A228.a"]
+    for text in (
+        "cold-cathode tube, anode peak voltage rating 3750 V, 3 electrode, anode delay time 5 us",
+        "cold-cathode tube, three electrodes, anode peak voltage rating 3.75 kV, anode delay time 5 us",
+    ):
+        assert evaluate(item, read_facts(text)).status == "applies", text
+    two = "cold-cathode tube, 2 electrodes, anode peak voltage rating 3750 V, anode delay time 5 us"
+    assert evaluate(item, read_facts(two)).status == "does not apply"
+
+
 # ---------------------------------------------------------------- a figure to the leaf it is about
 
 

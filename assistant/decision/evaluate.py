@@ -47,7 +47,7 @@ from assistant.knowledge.subjects import (
     term,
     words,
 )
-from assistant.reading.facts import goods_spelling, is_goods_noun, phrase_heads
+from assistant.reading.facts import counted, goods_spelling, is_goods_noun, phrase_heads
 from assistant.text.messages import Phrase
 from assistant.text.params import (
     UNIT_WORDS,
@@ -643,6 +643,10 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         for name in names:
             if name in facts.counts:
                 return Quantity(float(facts.counts[name]), "dimensionless", f"{facts.counts[name]} {name}")
+        if "rotary" not in words(leaf.text) and (n := counted(leaf.property, facts.text)) is not None:
+            # Whatever the list counts ("three or more electrodes", "6 resonators"), the description counts the
+            # same way ("3 electrode", "three electrodes").
+            return Quantity(float(n), "dimensionless", f"{n} {leaf.property}")
         return _animal_capacity(leaf, facts)
     if leaf.property == "concentration":
         pct = facts.concentration_pct
