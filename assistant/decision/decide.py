@@ -906,7 +906,8 @@ def _fully_named(judged: _Judged, facts: Facts, snapshot: Snapshot) -> bool:
     cutting radius and out-of-roundness meet 2B998.b's is that item's, though "single" was not said."""
     if judged.evaluation is None or judged.named:
         return True
-    return names_whole(_subject_of(judged, snapshot), facts) or _met_figure(judged.evaluation)
+    subject = _subject_of(judged, snapshot)
+    return names_whole(subject, facts) or (_met_figure(judged.evaluation) and names_whole(subject, facts, missing=1))
 
 
 def _met_figure(ev: Evaluation) -> bool:
@@ -914,12 +915,18 @@ def _met_figure(ev: Evaluation) -> bool:
     return ev.status == "applies" and any(c.verdict == "met" and c.bound is not None for c in ev.checks)
 
 
-def names_whole(subject: str, facts: Facts) -> bool:
+def names_whole(subject: str, facts: Facts, missing: int = 0) -> bool:
     """The goods are what one of an item's names says, every word of it ("optical fiber cables"), not only its
     noun: an ethernet cable is no optical fiber cable. Catch-all items are judged so, being too broad to
-    take every cable, pump or press that shares their noun.
+    take every cable, pump or press that shares their noun. `missing` words of a name may go unsaid, so long as
+    most of it is said (for an item whose own figures the goods meet).
 
     >>> names_whole("Optical fibers and optical fiber cables", Facts(text="ethernet cable", subject="cable"))
+    False
+    >>> insert = Facts(text="point diamond cutting tool insert", subject="insert")
+    >>> names_whole("Single point diamond cutting tool inserts", insert), names_whole("Single point diamond cutting tool inserts", insert, missing=1)
+    (False, True)
+    >>> names_whole("Optical fibers and optical fiber cables", Facts(text="ethernet cable", subject="cable"), missing=1)
     False
     >>> names_whole("Frequency changers", Facts(text="frequency converter 0-500 Hz", subject="frequency converter"))
     True
@@ -927,7 +934,8 @@ def names_whole(subject: str, facts: Facts) -> bool:
     said = {*words(facts.text), head_term(facts.subject)}
     for name in re.split(r",|\bor\b|\band\b", subject):
         content = [w for w in words(name) if w not in GENERIC and len(w) > 2]
-        if content and all(any(similar(c, w) for w in said) for c in content):
+        unsaid = sum(not any(similar(c, w) for w in said) for c in content)
+        if content and unsaid <= missing and 2 * (len(content) - unsaid) > len(content):
             return True
     return False
 

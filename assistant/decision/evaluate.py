@@ -1259,8 +1259,11 @@ def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
 
 
 _COMPARISON = re.compile(
-    r"(?i)\b(?:greater|less|more|lower|higher|exceeding|at\s+least|at\s+most|equal\s+to|between|up\s+to)\b"
+    r"(?i)\b(?:(?:equal\s+to\s+or\s+)?(?:greater|less|more|lower|higher)\s+than|exceeding|at\s+(?:least|most)|"
+    r"between|up\s+to)\s+[-+]?\d|\d[\d.,]*\s*[^\W\d_]{0,6}\s+or\s+(?:more|less|greater|lower)\b"
 )
+"""A comparison with its figure ("more than 10%", "equal to or greater than 4.5:1", "50 ns or less"); "one or
+more of the chemicals" is none."""
 
 
 def further_condition(text: str) -> bool:
@@ -1274,10 +1277,13 @@ def further_condition(text: str) -> bool:
     False
     >>> further_condition("does not control mixtures in which the chemical is 30 % or less")
     False
+    >>> further_condition('1C350 does not control "chemical mixtures" containing one or more of the chemicals in '
+    ...                   'entries 1C350.1, .3 and .5 in which no chemical constitutes more than 10% by weight')
+    False
     """
     clause = re.split(r"(?i)\bfollowing\b\s*:?", text)[-1]
     parts = re.split(r"(?i)\band\b", clause)
-    return sum(bool(_COMPARISON.search(p) and re.search(r"\d", p)) for p in parts) > 1
+    return sum(bool(_COMPARISON.search(p)) for p in parts) > 1
 
 
 _NOT_CONTROLLED = re.compile(r"(?i)\bdoes\s+not\s+(?:control|apply\s+to)\b|\bnot\s+controlled\b")
