@@ -151,6 +151,27 @@ def list_unit_text(bound: Quantity) -> str:
     return f"{unit_registry().Unit(bound.unit):~P}"
 
 
+def in_list_unit(value: float, bound: Quantity) -> tuple[float, str]:
+    """`value` (in the bound's unit) as the list writes its unit: a bound kept in percent but written "10 ppm"
+    is written in ppm, so the figure stated is the figure meant.
+
+    >>> in_list_unit(0.0015, Quantity(0.001, "percent", "10 ppm"))
+    (15.0, 'ppm')
+    >>> in_list_unit(0.15, Quantity(0.1, "meter**3", "0,1 m3"))
+    (0.15, 'm3')
+    """
+    from assistant.text.params import parse_quantities
+
+    written = list_unit_text(bound)
+    read = parse_quantities(f"1 {written}") if written else []
+    if len(read) == 1 and read[0].value and (read[0].unit != bound.unit or read[0].value != 1):
+        # What one written unit is as the assistant reads it ("1 ppm" is read as 0.0001 %).
+        converted = in_unit(value, bound.unit, read[0].unit)
+        if converted is not None:
+            return round(converted / read[0].value, 12), written
+    return value, written
+
+
 OTHER_UNITS: list[tuple[str, str]] = [
     ("inch", "in"),
     ("foot", "ft"),
@@ -645,7 +666,7 @@ def threshold_cases(
             if holds is None
             else "not-likely-controlled-on-entry"
         )
-        writings = [(value, list_unit_text(leaf.bound), "list")]
+        writings = [(*in_list_unit(value, leaf.bound), "list")]
         other = other_unit(value, leaf.bound.unit)
         if other:
             writings.append((*other, "other"))
@@ -705,7 +726,8 @@ def written(others: list[Fact], wanted: dict[str, list[Leaf]]) -> tuple[list[str
         unit = bounds[0].bound.unit if bounds[0].bound else ""
         value = value_for(bounds, unit)
         stated[other_prop] = (value, unit)
-        texts.append(f"{other_prop} {number(value)} {list_unit_text(bounds[0].bound)}".strip())  # type: ignore[arg-type]
+        figure, unit_text = in_list_unit(value, bounds[0].bound)  # type: ignore[arg-type]
+        texts.append(f"{other_prop} {number(figure)} {unit_text}".strip())
     return texts, stated
 
 

@@ -38,7 +38,16 @@ from assistant.core.types import (
 from assistant.decision.evaluate import evaluate, goods_metals, names_chemical, subject_fits
 from assistant.decision.kinds import another_kind as another_consumer_kind
 from assistant.decision.kinds import consumer_class, in_context, line_in_context
-from assistant.decision.notes import conditional, excluded, excluded_cas, included, other_class, paragraphs, purposes
+from assistant.decision.notes import (
+    conditional,
+    excluded,
+    excluded_cas,
+    included,
+    other_class,
+    paragraphs,
+    purposes,
+    speaks_of,
+)
 from assistant.knowledge.acronyms import acronyms_table
 from assistant.knowledge.agents import biological, named_after
 from assistant.knowledge.goods import goods_vocabulary
@@ -617,7 +626,7 @@ def _note_texts(
             ]
         for p in snapshot.by_entry.get(at.upper(), []):
             if p.source == source:
-                texts += paragraphs(body(p))
+                texts += [t for t in paragraphs(body(p)) if speaks_of(t, code)]
     return list(dict.fromkeys(texts))
 
 
@@ -967,18 +976,32 @@ def _subject_of(judged: _Judged, snapshot: Snapshot) -> str:
 
 
 def _fully_named(judged: _Judged, facts: Facts, snapshot: Snapshot) -> bool:
-    """Whether a catch-all entry that applies names the goods whole (see `names_whole`)."""
+    """Whether a catch-all entry that applies names the goods whole (see `names_whole`), or takes them by
+    figures of its own that the goods' stated figures meet: a "point diamond cutting tool insert" whose
+    cutting radius and out-of-roundness meet 2B998.b's is that item's, though "single" was not said."""
     if judged.evaluation is None or judged.named:
         return True
-    return names_whole(_subject_of(judged, snapshot), facts)
+    subject = _subject_of(judged, snapshot)
+    return names_whole(subject, facts) or (_met_figure(judged.evaluation) and names_whole(subject, facts, missing=1))
 
 
-def names_whole(subject: str, facts: Facts) -> bool:
+def _met_figure(ev: Evaluation) -> bool:
+    """An item that applies with a stated figure meeting one of its bounds (not by its name alone)."""
+    return ev.status == "applies" and any(c.verdict == "met" and c.bound is not None for c in ev.checks)
+
+
+def names_whole(subject: str, facts: Facts, missing: int = 0) -> bool:
     """The goods are what one of an item's names says, every word of it ("optical fiber cables"), not only its
     noun: an ethernet cable is no optical fiber cable. Catch-all items are judged so, being too broad to
-    take every cable, pump or press that shares their noun.
+    take every cable, pump or press that shares their noun. `missing` words of a name may go unsaid, so long as
+    most of it is said (for an item whose own figures the goods meet).
 
     >>> names_whole("Optical fibers and optical fiber cables", Facts(text="ethernet cable", subject="cable"))
+    False
+    >>> insert = Facts(text="point diamond cutting tool insert", subject="insert")
+    >>> names_whole("Single point diamond cutting tool inserts", insert), names_whole("Single point diamond cutting tool inserts", insert, missing=1)
+    (False, True)
+    >>> names_whole("Optical fibers and optical fiber cables", Facts(text="ethernet cable", subject="cable"), missing=1)
     False
     >>> names_whole("Frequency changers", Facts(text="frequency converter 0-500 Hz", subject="frequency converter"))
     True
@@ -986,7 +1009,8 @@ def names_whole(subject: str, facts: Facts) -> bool:
     said = {*words(facts.text), head_term(facts.subject)}
     for name in re.split(r",|\bor\b|\band\b", subject):
         content = [w for w in words(name) if w not in GENERIC and len(w) > 2]
-        if content and all(any(similar(c, w) for w in said) for c in content):
+        unsaid = sum(not any(similar(c, w) for w in said) for c in content)
+        if content and unsaid <= missing and 2 * (len(content) - unsaid) > len(content):
             return True
     return False
 
@@ -1159,9 +1183,10 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
         or (bool(ruled) and j.match.similarity >= closest_ruled)
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
-    # A US catch-all that judged the goods (8A992 for a "kettle") says nothing of what they are: only a specific
-    # entry judging them keeps figures and materials that meet another entry from being weighed.
-    specific_judged = any(not is_catch_all(j.match.entry) for j in judged)
+    # Entries judged but none standing nor ruled out (an "arc remelt ... consumable electrode" read as an
+    # electrode, judged only by a weak entry) leave the goods as unjudged as none: their figures still count;
+    # so does a US catch-all alone (8A992 for a "kettle"), which says nothing of what the goods are.
+    specific_judged = any(not is_catch_all(j.match.entry) for j in [*standing, *ruled])
     misdeclared = [] if specific_judged else _met_specifications(matches, facts, snapshot)
     if ruled and not standing:
         misdeclared += _closer_unjudged(matches, judged, ruled, facts, snapshot)

@@ -47,7 +47,7 @@ from assistant.knowledge.subjects import (
     term,
     words,
 )
-from assistant.reading.facts import goods_spelling, is_goods_noun, phrase_heads
+from assistant.reading.facts import counted, goods_spelling, is_goods_noun, phrase_heads
 from assistant.text.messages import Phrase
 from assistant.text.params import (
     UNIT_WORDS,
@@ -643,6 +643,10 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         for name in names:
             if name in facts.counts:
                 return Quantity(float(facts.counts[name]), "dimensionless", f"{facts.counts[name]} {name}")
+        if "rotary" not in words(leaf.text) and (n := counted(leaf.property, facts.text)) is not None:
+            # Whatever the list counts ("three or more electrodes", "6 resonators"), the description counts the
+            # same way ("3 electrode", "three electrodes").
+            return Quantity(float(n), "dimensionless", f"{n} {leaf.property}")
         return _animal_capacity(leaf, facts)
     if leaf.property == "concentration":
         pct = facts.concentration_pct
@@ -668,7 +672,33 @@ def _asked(leaf: Leaf, facts: Facts, item_subject: str | None = None) -> Quantit
         # bound, and whether any exceeds one.
         magnitude = [q.to_pint().to_base_units().magnitude for q in named]
         return named[magnitude.index(max(magnitude))]
+    if best == 2 and len(named) > 1:
+        # Several figures named by words of the leaf's property ("cutting radius 0.15 mm, cutting radius
+        # out-of-roundness 0.001 mm"): the one whose own words say most of the property, and least besides.
+        return max(named, key=lambda q: label_fit(_label_terms(q, facts), leaf.property))
     return named[0]
+
+
+def label_fit(label: set[str], prop: str) -> tuple[int, int]:
+    """How closely a figure's own words name a property: the property's words it says, then (negated) the
+    words it says besides; compared as a pair, more said first.
+
+    >>> prop = "cutting radius out-of-roundness length"
+    >>> label_fit({"cutting", "radius", "length"}, prop) < label_fit({"cutting", "radius", "out-of-roundness", "length"}, prop)
+    True
+    >>> label_fit({"frequency"}, "frequency") > label_fit({"frequency", "range"}, "frequency")
+    True
+    """
+    wanted = {_PROPERTY_SYNONYMS.get(w, w) for w in words(list_words(prop))} - _NEUTRAL
+    return len(label & wanted), -len(label - wanted)
+
+
+def _label_terms(q: Quantity, facts: Facts) -> set[str]:
+    """The words a figure is named by in the description: those before it in its clause (not the goods'
+    own), its label, and those after it; property synonyms folded, units and neutral words left out."""
+    label = _NUMBER_START.split(q.text, maxsplit=1)[0]
+    said = f"{_own_words(_words_before(q, facts.text), facts.subject)} {label} {_words_after(q, facts.text)}"
+    return {_PROPERTY_SYNONYMS.get(w, w) for w in words(list_words(said)) if w not in UNIT_WORDS} - _NEUTRAL
 
 
 _ANIMAL_CLASSES = {
@@ -935,7 +965,11 @@ def _about(q: Quantity, leaf: Leaf, facts: Facts) -> int:
     part = set(words(leaf.property)) - _NEUTRAL
     if not wanted and part and part <= context:
         # The leaf names a part, not a property ("induction coils 600 mm or less in diameter"): a quantity
-        # said of that part ("induction coil 300 mm diameter") answers it with its plain property.
+        # said of that part ("induction coil 300 mm diameter") answers it with its plain property. A share has
+        # no plain property: named by the leaf's own words ("peak transmission 95 %", "metallic content
+        # 0.05 ppm") it is that share.
+        if not properties and _dimension(q) == "dimensionless":
+            return 2
         return 2 if _plain_property(q, leaf, facts, properties) else 0
     if "dimension" in wanted and properties == {"diameter"} and head_term(facts.subject) in _ROUND:
         return 2  # a ball's diameter is all its linear dimensions
@@ -1215,8 +1249,41 @@ def _exclusion_holds(leaf: Leaf, run: _Run) -> Value:
     if asked is None:
         return None
     holds = _compare(asked, leaf) == "met"
+    if holds and further_condition(leaf.text):
+        # The Note frees goods that meet this bound and another it joins with "and" ("less than 1 m and focal
+        # length to aperture ratio equal to or greater than 4.5:1"), which the leaf does not hold: one half
+        # met frees nothing.
+        return None
     _note_exclusion(run, leaf, asked, holds)
     return holds
+
+
+_COMPARISON = re.compile(
+    r"(?i)\b(?:(?:equal\s+to\s+or\s+)?(?:greater|less|more|lower|higher)\s+than|exceeding|at\s+(?:least|most)|"
+    r"between|up\s+to)\s+[-+]?\d|\d[\d.,]*\s*[^\W\d_]{0,6}\s+or\s+(?:more|less|greater|lower)\b"
+)
+"""A comparison with its figure ("more than 10%", "equal to or greater than 4.5:1", "50 ns or less"); "one or
+more of the chemicals" is none."""
+
+
+def further_condition(text: str) -> bool:
+    """Whether a Note's condition joins two figures with "and", each with its comparison (a range's two ends,
+    "between 300 nm and 800 nm", are one condition).
+
+    >>> further_condition("Note: ... having any of the following: Largest optical-aperture dimension less than 1 m "
+    ...                   "and focal length to aperture ratio equal to or greater than 4.5:1;")
+    True
+    >>> further_condition("does not control ... having a wavelength between 300 nm and 800 nm")
+    False
+    >>> further_condition("does not control mixtures in which the chemical is 30 % or less")
+    False
+    >>> further_condition('1C350 does not control "chemical mixtures" containing one or more of the chemicals in '
+    ...                   'entries 1C350.1, .3 and .5 in which no chemical constitutes more than 10% by weight')
+    False
+    """
+    clause = re.split(r"(?i)\bfollowing\b\s*:?", text)[-1]
+    parts = re.split(r"(?i)\band\b", clause)
+    return sum(bool(_COMPARISON.search(p)) for p in parts) > 1
 
 
 _NOT_CONTROLLED = re.compile(r"(?i)\bdoes\s+not\s+(?:control|apply\s+to)\b|\bnot\s+controlled\b")
@@ -1241,7 +1308,9 @@ def _names_the_goods(leaf: Leaf, facts: Facts) -> bool:
         return bool(noted & set(facts.cas))
     heads = {term(h) for h in phrase_heads(facts.text)} - GENERIC
     said = set(words(facts.text))
-    rest, at = leaf.text[found.end() :], 0
+    # A word in brackets qualifies the phrase it stands in ("Meteorological (weather) radar"): dropped, never
+    # a cut that would leave "radar" alone to name every radar.
+    rest, at = re.sub(r"\([^()]*\)", " ", leaf.text[found.end() :]), 0
     for phrase in re.split(r"[,;:.()]|\bor\b|\band\b", rest):
         at = rest.find(phrase, at) + len(phrase)
         content = [

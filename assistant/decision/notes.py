@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from assistant.core.codes import find_cas, find_codes
 from assistant.core.types import Facts
+from assistant.decision.evaluate import further_condition
 from assistant.knowledge.subjects import GENERIC, head_term, similar, singular, term, words
 from assistant.storage.embeddings import is_english
 from assistant.text.params import Threshold, check_quantities, parse_quantities, parse_thresholds
@@ -29,6 +30,13 @@ _TRIGGER = re.compile(
 _NOTE_START = re.compile(r"^\s*(?:Technical\s+Notes?|Notes?|N\.\s?B\.|License Requirement Notes?|Nota)\b", re.I)
 _ITEM_LABEL = re.compile(r"^\s*(?:[a-z]\.\d+(?:\.[a-z0-9]+)*\.|[a-z]\.\s|\d+\.\s)", re.I)
 _ALTERNATIVES = re.compile(r";|:|\(\s*[a-z0-9]{1,3}\s*\)|(?:^|\s)[a-z0-9]{1,2}\.\s|\bor\b|\band\b", re.I)
+_GROUP = re.compile(r";|:|[–—]|\(\s*(?:[a-z]|\d{1,2}|[ivx]{1,4})\s*\)|(?:^|\s)[a-z0-9]{1,2}\.\s")
+"""What parts a Note's list of goods ("– Secondary surveillance radar; – Civil automotive radar", "a. ...; b. ...")
+into items, each naming goods and perhaps conditions on them; "or" and "and" join alternatives within one."""
+_GOODS_CONDITION = re.compile(
+    r"\b(?:specially\s+designed|designed|for|with|having|incorporating|containing|using|employing|used)\b", re.I
+)
+"""Words after which a Note's item says what the goods it frees must have or be for, not what they are."""
 _SENTENCE_END = re.compile(r"(?<=[a-z]{3})\.(?:\s+(?=[A-Z0-9])|\s*$)")
 _QUALIFIER = re.compile(r"\b(?:which|that|if|when|where|whose|provided|unless)\b", re.I)
 _PURPOSE = re.compile(r"\bfor\s+([^,;.()]+)", re.I)
@@ -59,6 +67,23 @@ def paragraphs(text: str) -> tuple[str, ...]:
     return tuple(" ".join(lines) for lines in found)
 
 
+def speaks_of(text: str, code: str) -> bool:
+    """Whether a Note may speak of item `code`: one that names the items it is about before its "does not
+    control" ("Note: 6A205.c. does not control single mode oscillators") frees goods of those items and their
+    sub-items only, never of a sibling or of the whole entry; a Note that names none speaks of its passage.
+
+    >>> note = "Note: 6A205.c. does not control single mode oscillators."
+    >>> speaks_of(note, "6A205.c"), speaks_of(note, "6A205.c.1"), speaks_of(note, "6A205.b"), speaks_of(note, "6A205")
+    (True, True, False, False)
+    >>> speaks_of("Note: does not control suits for firefighters", "1A004.a")
+    True
+    """
+    trigger = _TRIGGER.search(text)
+    named = find_codes(text[: trigger.start()]) if trigger else []
+    mine = code.upper()
+    return not named or any(mine == n.upper() or mine.startswith(f"{n.upper()}.") for n in named)
+
+
 def excluded(texts: Iterable[str], goods: str, purpose: bool = True) -> str:
     """The first exclusion among `texts` (Notes, decontrol notes) that describes goods described as `goods`:
     the excluded phrase it names, or "".
@@ -81,6 +106,14 @@ def excluded(texts: Iterable[str], goods: str, purpose: bool = True) -> str:
     >>> excluded(["does not control suits designed to be worn with self-contained breathing apparatus"],
     ...          "protective suit with tethered air supply")
     ''
+    >>> note = "Note: does not control superconductive electromagnets or solenoids specially designed for MRI equipment."
+    >>> excluded([note], "superconductive electromagnet, discharge energy 15 kJ"), excluded([note], "MRI magnet")
+    ('', '')
+    >>> excluded([note], "superconductive electromagnets for MRI equipment")
+    'superconductive electromagnets'
+    >>> excluded(["does not control imaging sensors with a peak response in ... and incorporating focal plane arrays"],
+    ...          "focal plane arrays, 15 um")
+    ''
     """
     return next((phrase for text in texts if (phrase := _excluded_by(text, goods, purpose))), "")
 
@@ -96,10 +129,32 @@ def _excluded_by(text: str, goods: str, purpose: bool) -> str:
         head, qualifier = (_QUALIFIER.split(sentence, maxsplit=1) + [""])[:2]
         if qualifier and not _mostly_said(qualifier, said):
             continue
-        for phrase in _ALTERNATIVES.split(head):
-            phrase = phrase.strip(" ,.;:'\"“”‘’")
-            if _describes(phrase, said, purposes):
-                return phrase
+        for group in _GROUP.split(head):
+            condition = _GOODS_CONDITION.search(group)
+            at = 0
+            for phrase in _ALTERNATIVES.split(group):
+                start = group.find(phrase, at)
+                at = start + len(phrase)
+                phrase = phrase.strip(" ,.;:'\"“”‘’")
+                if condition and start >= condition.start():
+                    # Words after "with", "having", "designed for" put conditions on the goods named before
+                    # them ("monospectral imaging sensors ... incorporating ... focal plane arrays"): they
+                    # name no goods the Note frees, only, at most, the purpose the description states.
+                    if _describes(phrase, purposes, purposes):
+                        return phrase
+                    continue
+                if condition and re.search(r"\bfollowing\b", phrase, re.I):
+                    continue  # "X having any of the following:": its listed conditions decide (`conditional`)
+                if (
+                    condition
+                    and at < len(group.rstrip(" ,.;:'\"“”‘’"))
+                    and not _mostly_said(group[condition.start() :], said)
+                ):
+                    # "X or Y specially designed for Z", "'Focal plane arrays' specially designed or modified
+                    # to achieve ...": the condition goes on past the phrase and holds for it too.
+                    continue
+                if _describes(phrase, said, purposes):
+                    return phrase
     return ""
 
 
@@ -374,6 +429,10 @@ def _condition_met(condition: str, facts: Facts) -> bool:
     """Whether the description states a condition of an exclusion (see `conditional`)."""
     if _NEGATION.search(condition):
         return False
+    if further_condition(condition):
+        # "less than 1 m and focal length to aperture ratio equal to or greater than 4.5:1": each figure holds.
+        parts = [part for part in re.split(r"(?i)\band\b", condition) if re.search(r"\d", part)]
+        return all(_condition_met(part, facts) for part in parts)
     limited = _LIMITED.search(condition)
     about, limit = (condition[: limited.start()], condition[limited.end() :]) if limited else ("", condition)
     if parse_quantities(limit):

@@ -519,6 +519,25 @@ def _counts(text: str) -> dict[str, int]:
     return counts
 
 
+def counted(noun: str, text: str) -> int | None:
+    """How many of `noun` (a counted feature a list names: "electrodes", "resonator") the text says, in digits
+    or words, singular or plural ("3 electrode", "three electrodes", "6-resonator"); None when it says none.
+
+    >>> counted("electrodes", "cold-cathode tube, 3 electrode, anode delay 5 us"), counted("resonator", "six resonators")
+    (3, 6)
+    >>> counted("electrodes", "electrode gap 3 mm") is None
+    True
+    """
+    stem = re.escape(singular(noun.lower()))
+    if len(stem) < 3:
+        return None
+    found = re.search(rf"(?i)(?<![\w.,])(\d{{1,3}}|{'|'.join(_WORD_NUMBERS)})\s*-?\s*{stem}(?:e?s)?\b", text)
+    if found is None:
+        return None
+    n = found.group(1).lower()
+    return int(n) if n.isdigit() else _WORD_NUMBERS[n]
+
+
 _LETTERS = r"[XYZABCUVW](?:\s*(?:,|/|&|\+|(?i:and))\s*[XYZABCUVW])+"
 _AXIS_LETTERS = re.compile(
     rf"(?<![\w/])(?P<before>{_LETTERS})(?![\w/])\s*-?\s*(?i:ax[ie]s)\b|(?i:\bax[ie]s)\s*:?\s*(?P<after>{_LETTERS})(?![\w/])"

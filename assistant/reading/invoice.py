@@ -29,6 +29,10 @@ _REFERENCE = re.compile(
 )
 """A reference and its token, which must hold a digit: "P/N GL-3000-AG", "Model TX-250", "Lot 2231-B"; a figure
 with a unit after it ("batch 500 L") is the goods' size, not a reference."""
+_TYPE_CODE = re.compile(r"(?<![^\W_])(?i:type)\.?\s*[:#]?\s*(?P<token>[A-Z]{2,}-?\d[\w/.-]*(?<![.-]))")
+"""A catalogue's "Type" with a code of two or more capitals and digits ("Type LL-2319", "Type GK5615"): a model
+number. A type of digits or one letter ("Type 316L", "Type 304", "Type K", "Type C-276") names a grade or a
+class of the goods, so it stays for the readers of materials and kinds."""
 _CURRENCY = r"(?:USD|EUR|GBP|CHF|JPY|CNY|RMB|NOK|SEK|DKK|CAD|AUD|INR|RUB|US\$|\$|€|£|¥)"
 _MONEY = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _PRICE = re.compile(
@@ -67,12 +71,15 @@ def trade_spans(text: str) -> list[tuple[int, int]]:
     ['Model TX-250', 'EUR 1.200,00', 'Lot 2231-B', 'HS 8419.89', 'qty 12 pcs', '2', '4 x 25 L']
     >>> trade_spans("glass-lined reactor 3 000 L, 2 x 1500 L tanks, batch 500 L")
     []
+    >>> t = "focal plane array Type LL-2319, wavelength 15 um; Type 316L stainless, Type K thermocouple"
+    >>> [t[a:b] for a, b in trade_spans(t)]
+    ['Type LL-2319']
     """
     spans = [
         m.span()
-        for pattern in (_REFERENCE, _PRICE, _TARIFF, _DATE, _PIECES)
+        for pattern in (_REFERENCE, _TYPE_CODE, _PRICE, _TARIFF, _DATE, _PIECES)
         for m in pattern.finditer(text)
-        if pattern is not _REFERENCE or not starts_with_unit(text[m.end() :])
+        if pattern not in (_REFERENCE, _TYPE_CODE) or not starts_with_unit(text[m.end() :])
     ]
     # A pack keeps its noun, which says what the goods come in; only its figures go.
     spans += [

@@ -132,7 +132,7 @@ _LENGTH = _units(
     ),
     (r"ft|(?i:feet|foot)", "foot", "ft"),
     (r"nmi|(?i:nautical\s+miles?)", "nautical_mile", "nmi"),
-    (r"(?i:miles?)", "mile", "mi"),
+    (r"mi|(?i:miles?)", "mile", "mi"),
 )
 # As the denominator of a rate; alone only the spelled-out or sub-second forms are read as durations,
 # since a bare "s", "h" or "d" after a number is too often something else.
@@ -335,7 +335,7 @@ UNIT_WORDS = frozenset(
     """
     liter liters litre litres meter meters metre metres cubic square hour hours minute minutes second seconds day
     days gallon gallons quart quarts ounce ounces gram grams kilogram kilograms kg tonne tonnes ton tons pound
-    pounds lb lbs lbf inch inches foot feet mile miles mm cm hertz watt watts volt volts ampere pascal bar mbar psi
+    pounds lb lbs lbf inch inches foot feet mi mile miles mm cm hertz watt watts volt volts ampere pascal bar mbar psi
     psig psia ksi torr mtorr kelvin degree degrees celsius fahrenheit percent cent per parts part rpm kva mva khz
     mhz ghz mpa kpa gpa cfm acfm scfm gpm mph btu hp horsepower
     """.split()
