@@ -1173,14 +1173,16 @@ def judge(retrieved: Retrieved, facts: Facts, snapshot: Snapshot, k: int) -> Jud
     ]
     specific = [j for j in standing if not is_catch_all(j.match.entry) or j.match.routes & {"code"}]
     best_ruled = max((j.match.score for j in ruled), default=0.0)
-    # An entry closer in meaning than every ruled-out one stays open whatever the ranks' fusion says: "high
-    # explosive containing octogène" is 1C239's, however many chemical entries rule HMX's name out.
+    # An entry closer in meaning than every ruled-out one, open for a fact the officer can give, stays open
+    # whatever the ranks' fusion says: "high explosive containing octogène" is 1C239's (density, detonation
+    # velocity), however many chemical entries rule HMX's name out. One with nothing to check (0A001's
+    # nuclear reactors beside a 50 L glass-lined one) does not.
     open_ = [
         j
         for j in specific
         if j.match.score >= best_ruled
         or (_supported(j) and j.match.score >= NEAR_RULED * best_ruled)
-        or (bool(ruled) and j.match.similarity >= closest_ruled)
+        or (bool(ruled) and bool(j.asks) and j.match.similarity >= closest_ruled)
     ]
     leads = [] if standing else _name_leads(retrieved.entries[: k * 3], judged, facts, snapshot)
     # Entries judged but none standing nor ruled out (an "arc remelt ... consumable electrode" read as an
