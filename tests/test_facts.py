@@ -46,6 +46,7 @@ pytestmark = pytest.mark.unit
         # a noun the vocabulary lacks is still the goods, not what they use, contain or are fitted with
         ("hardware IP network encryptor using AES-256", "encryptor"),
         ("rack-mount descrambler fitted with 2 SFP ports", "descrambler"),
+        ("Shaped charge, Model DZ-5623, net explosive quantity mass 135 g, outer casing diameter 112.5 mm", "charge"),
         ("triethyl phosphite 99 %", "chemical"),
         ("2B350", ""),
         ("CAS 111-48-8", ""),
